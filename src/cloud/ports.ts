@@ -1,0 +1,236 @@
+// The ports: what the reconciler needs from AWS, and nothing more. Implemented by
+// src/cloud/aws/ (AWS SDK v3) and src/sim/ (the simulated AWS). Times are epoch milliseconds.
+
+/** Whether a write changed anything, so logs and tests can tell a no-op from a change. */
+export type WriteResult = 'unchanged' | 'updated';
+
+// ---------------------------------------------------------------- ECS
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface EcsDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  rolloutState?: RolloutState;
+  rolloutStateReason?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface EcsService {
+  arn: string;
+  name: string;
+  cluster: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  /** Task definition ARN of the PRIMARY deployment. */
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  deployments: EcsDeployment[];
+  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  deploymentConfiguration: {
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+    circuitBreaker?: { enable: boolean; rollback: boolean };
+  };
+}
+
+export interface DescribeServicesResult {
+  services: EcsService[];
+  /** Services that could not be described (ECS `failures[]`), e.g. reason MISSING. */
+  failures: { arn: string; reason: string }[];
+}
+
+export interface UpdateServiceInput {
+  cluster: string;
+  service: string;
+  taskDefinition?: string;
+  desiredCount?: number;
+  forceNewDeployment?: boolean;
+}
+
+export interface TaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  containers: { name: string; image: string }[];
+}
+
+export interface EcsTask {
+  arn: string;
+  taskDefinition: string;
+  lastStatus: string;
+  desiredStatus: string;
+  startedAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: { name: string; exitCode?: number | null; reason?: string }[];
+}
+
+export interface RunTaskInput {
+  cluster: string;
+  taskDefinition: string;
+  /** Container overrides, e.g. `{name: 'backend', command: ['alembic', 'upgrade', 'head']}`. */
+  overrides?: { name: string; command?: string[]; environment?: Record<string, string> }[];
+  /** Copy network configuration and launch type from this service. */
+  likeService?: string;
+}
+
+export interface EcsPort {
+  /** Any number of services; implementations call DescribeServices with at most 10 per call. */
+  describeServices(cluster: string, services: readonly string[]): Promise<DescribeServicesResult>;
+  updateService(input: UpdateServiceInput): Promise<EcsService>;
+  /** `family`, `family:revision` or an ARN. */
+  describeTaskDefinition(ref: string): Promise<TaskDefinition>;
+  /** Registers a new revision copied from `base` with one container's image replaced. */
+  registerTaskDefinitionFrom(base: string, change: { container: string; image: string }): Promise<TaskDefinition>;
+  /** Recently stopped tasks of a service, newest first (list + describe). */
+  listStoppedTasks(cluster: string, service: string, options?: { since?: number; limit?: number }): Promise<EcsTask[]>;
+  runTask(input: RunTaskInput): Promise<{ taskArn: string }>;
+  describeTasks(cluster: string, taskArns: readonly string[]): Promise<EcsTask[]>;
+}
+
+// ---------------------------------------------------------------- Elastic Load Balancing
+
+export interface TargetGroupWeight {
+  targetGroupArn: string;
+  weight: number;
+}
+
+/** Where weights live: a listener's default action or a rule's forward action. */
+export type ForwardRef = { listenerArn: string; ruleArn?: never } | { ruleArn: string; listenerArn?: never };
+
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable';
+
+export interface TargetHealth {
+  id: string;
+  port: number;
+  state: TargetState;
+  reason?: string;
+  description?: string;
+}
+
+export interface TargetGroupInfo {
+  arn: string;
+  name: string;
+  loadBalancerArns: string[];
+}
+
+export interface LoadBalancingPort {
+  readWeights(ref: ForwardRef): Promise<TargetGroupWeight[]>;
+  /** Replaces the forward action's target groups and weights; other action fields are kept. */
+  setWeights(ref: ForwardRef, weights: readonly TargetGroupWeight[]): Promise<WriteResult>;
+  describeTargetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
+  describeTargetGroups(arns: readonly string[]): Promise<TargetGroupInfo[]>;
+}
+
+// ---------------------------------------------------------------- Route 53
+
+export interface RecordKey {
+  hostedZoneId: string;
+  recordName: string;
+  recordType: 'A' | 'AAAA' | 'CNAME';
+}
+
+export interface WeightedRecord {
+  setIdentifier: string;
+  weight: number;
+  ttl?: number;
+  values?: string[];
+  aliasTarget?: { dnsName: string; hostedZoneId: string; evaluateTargetHealth: boolean };
+}
+
+export type ChangeStatus = 'PENDING' | 'INSYNC';
+
+export interface DnsPort {
+  readWeightedRecords(key: RecordKey): Promise<WeightedRecord[]>;
+  /** One change batch (UPSERT, values kept as they are); `changeId` is absent when unchanged. */
+  setWeights(key: RecordKey, weights: readonly { setIdentifier: string; weight: number }[]): Promise<{ result: WriteResult; changeId?: string }>;
+  getChangeStatus(changeId: string): Promise<ChangeStatus>;
+}
+
+// ---------------------------------------------------------------- CloudWatch
+
+export interface MetricDataQuery {
+  id: string;
+  expression?: string;
+  metricStat?: {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, string>;
+    stat: string;
+    /** Seconds. */
+    period: number;
+  };
+  returnData?: boolean;
+}
+
+export interface MetricDataResult {
+  id: string;
+  /** Newest first, as CloudWatch returns them by default. */
+  timestamps: number[];
+  values: number[];
+}
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+export interface AlarmInfo {
+  name: string;
+  state: AlarmState;
+  reason: string;
+  updatedAt: number;
+}
+
+export interface MetricsPort {
+  getMetricData(queries: readonly MetricDataQuery[], range: { start: number; end: number }): Promise<MetricDataResult[]>;
+  describeAlarms(names: readonly string[]): Promise<AlarmInfo[]>;
+}
+
+// ---------------------------------------------------------------- Application Auto Scaling
+
+export interface ScalableTarget {
+  resourceId: string;
+  minCapacity: number;
+  maxCapacity: number;
+  suspended: { dynamicScalingIn: boolean; dynamicScalingOut: boolean; scheduledScaling: boolean };
+}
+
+export interface ScalingPort {
+  /** The registration that owns a service's desiredCount, if any. */
+  describeScalableTarget(cluster: string, service: string): Promise<ScalableTarget | undefined>;
+}
+
+// ---------------------------------------------------------------- HTTP probes
+
+export interface HttpProbeResult {
+  status: number;
+  body: string;
+  durationMs: number;
+}
+
+export interface HttpProbePort {
+  /** Rejects with CloudError('Timeout') past timeoutMs, CloudError('Unavailable') when nothing answers. */
+  get(url: string, options: { timeoutMs: number }): Promise<HttpProbeResult>;
+}
+
+// ---------------------------------------------------------------- all together
+
+export interface CloudPorts {
+  ecs: EcsPort;
+  lb: LoadBalancingPort;
+  dns: DnsPort;
+  metrics: MetricsPort;
+  scaling: ScalingPort;
+  http: HttpProbePort;
+}
+
+/** Ports for a region (`undefined`: the configured default). */
+export type CloudProvider = (region: string | undefined) => CloudPorts;

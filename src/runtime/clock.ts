@@ -1,0 +1,117 @@
+// All time comes through a Clock, so that the controller and the simulator run unchanged in
+// virtual time (scenarios, rehearsals, benchmarks) and in real time (production).
+
+export type CancelTimer = () => void;
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Calls fn once after ms; returns a function that cancels it. */
+  setTimer(ms: number, fn: () => void): CancelTimer;
+  /** Resolves after ms (rejects with the signal's reason when aborted). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export class RealClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+
+  setTimer(ms: number, fn: () => void): CancelTimer {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    return () => clearTimeout(handle);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+}
+
+interface VirtualTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** Lets promise chains started by a timer run to their next wait before time moves on. */
+export async function settleMicrotasks(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Time that moves only when told to. Timers fire in (time, insertion) order, so a run is
+ * deterministic; after each firing `settle` runs so async work can schedule its next timer.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private timers: VirtualTimer[] = [];
+
+  constructor(start: number | string = '2026-01-01T00:00:00Z') {
+    this.current = typeof start === 'number' ? start : Date.parse(start);
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimer(ms: number, fn: () => void): CancelTimer {
+    const timer: VirtualTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+
+  /** Time of the next pending timer, if any. */
+  nextTimerAt(): number | undefined {
+    return this.earliest()?.at;
+  }
+
+  pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  /** Moves time forward by ms, firing every timer due on the way. */
+  async advance(ms: number, settle: () => Promise<void> = settleMicrotasks): Promise<void> {
+    await this.advanceTo(this.current + ms, settle);
+  }
+
+  async advanceTo(target: number, settle: () => Promise<void> = settleMicrotasks): Promise<void> {
+    await settle();
+    for (;;) {
+      const next = this.earliest();
+      if (!next || next.at > target) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.current = Math.max(this.current, next.at);
+      next.fn();
+      await settle();
+    }
+    this.current = Math.max(this.current, target);
+  }
+
+  private earliest(): VirtualTimer | undefined {
+    let best: VirtualTimer | undefined;
+    for (const t of this.timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    return best;
+  }
+}
+
+function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      cancel();
+      reject(signal?.reason);
+    };
+    const cancel = clock.setTimer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

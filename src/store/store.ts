@@ -1,0 +1,49 @@
+import type { ReleaseStatus } from '../api/types.js';
+
+/** An operation a person asked for; applied by the reconciler in sequence order. */
+export interface OperationRequest {
+  seq: number;
+  release: string;
+  kind: 'promote' | 'promoteFull' | 'abort' | 'retry';
+  requestedAt: number;
+  requestedBy?: string;
+}
+
+export interface Lease {
+  name: string;
+  holder: string;
+  /** Fencing token: grows every time the lease changes hands; every status write carries it. */
+  token: number;
+  expiresAt: number;
+}
+
+export class StaleFenceError extends Error {
+  override readonly name = 'StaleFenceError';
+  readonly code = 'StaleFence';
+}
+
+export interface StatusStore {
+  getStatus(release: string): Promise<ReleaseStatus | undefined>;
+  listStatuses(): Promise<Map<string, ReleaseStatus>>;
+  /** Refuses (StaleFenceError) when `fence` is older than the newest token of the lease. */
+  putStatus(release: string, status: ReleaseStatus, fence: { lease: string; token: number }): Promise<void>;
+  deleteStatus(release: string, fence: { lease: string; token: number }): Promise<void>;
+
+  /** Appends an operation and returns it with its sequence number. */
+  requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest>;
+  /** Operations for a Release with seq greater than afterSeq, oldest first. */
+  listOperations(release: string, afterSeq: number): Promise<OperationRequest[]>;
+}
+
+export interface LeaseStore {
+  /** Takes the lease if free or expired (a new token), renews it if already held by holder. */
+  acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease | undefined>;
+  /** Gives the lease up so a standby can take it at once. */
+  release(lease: Lease): Promise<void>;
+  read(name: string): Promise<Lease | undefined>;
+}
+
+export interface StateStore extends StatusStore, LeaseStore {
+  readonly description: string;
+  close(): Promise<void>;
+}
