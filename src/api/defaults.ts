@@ -1,0 +1,16 @@
+// Every default of the Release API in one place; the schema states the same values.
+
+export const DEFAULTS = {
+  healthInterval: '15s',
+  progressDeadline: '10m',
+  scaleDownDelay: '24h',
+  bakeTime: '5m',
+  autoRollback: true,
+  autoPromote: true,
+  httpExpectStatus: 200,
+  httpTimeout: '5s',
+  maxUnhealthyTargets: 0,
+  metricWindow: '1m',
+  /** Bounded length of status.history. */
+  historyLimit: 20,
+} as const;
