@@ -220,6 +220,10 @@ export interface ConditionHealth {
   message?: string;
   /** ISO 8601: when the current state began. */
   since: string;
+  /** ISO 8601: start of the current streak of failed checks (before and after failFor elapses). */
+  badSince?: string | null;
+  /** ISO 8601: when the condition was last measured. */
+  checkedAt?: string;
 }
 
 export type RolloutResult = 'Promoted' | 'Reverted' | 'Aborted' | 'Superseded';
