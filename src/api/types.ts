@@ -285,4 +285,11 @@ export interface RolloutProgress {
   /** Warm old colour may be scaled down after this time. */
   scaleDownAt?: string | null;
   promoteFull?: boolean;
+  /** Set when the rollout is being wound back (revert, abort, superseded by a newer revision). */
+  result?: RolloutResult | null;
+  /** Route53: the change that carries the last weights, and when it was first seen INSYNC. */
+  trafficChangeId?: string | null;
+  trafficInSyncAt?: string | null;
+  /** Switched straight back to a warm colour, without the steps. */
+  fast?: boolean;
 }

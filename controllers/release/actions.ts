@@ -1,0 +1,30 @@
+import type { Colour } from '../../src/api/types.js';
+
+/** A change to make in the cloud. Every action is idempotent: doing it twice changes nothing more. */
+export type Action =
+  | {
+      kind: 'updateService';
+      service: string;
+      taskDefinition?: string;
+      desiredCount?: number;
+      reason: string;
+    }
+  | {
+      kind: 'setWeights';
+      weights: Record<Colour, number>;
+      reason: string;
+    };
+
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'updateService': {
+      const parts = [
+        action.taskDefinition ? `task definition ${action.taskDefinition}` : '',
+        action.desiredCount !== undefined ? `desired count ${action.desiredCount}` : '',
+      ].filter(Boolean);
+      return `update ${action.service}: ${parts.join(', ')} (${action.reason})`;
+    }
+    case 'setWeights':
+      return `set weights blue ${action.weights.blue} / green ${action.weights.green} (${action.reason})`;
+  }
+}

@@ -1,0 +1,71 @@
+// Health as the plan sees it: which conditions fail, and the evidence a revert records.
+import { formatDuration } from '../../src/api/duration.js';
+import type { ConditionHealth, RevertEvidence } from '../../src/api/types.js';
+import { sameRevision } from '../../src/cloud/task-definition-ref.js';
+import type { Draft } from './draft.js';
+import { failForMs } from './spec.js';
+import { iso, ms } from './status.js';
+
+/** Keeps the assessed health in status; values from earlier passes stay for conditions not measured now. */
+export function recordHealth(draft: Draft): void {
+  if (draft.input.health.length === 0) return;
+  const fresh = new Map(draft.input.health.map((h) => [h.name, h]));
+  const kept = (draft.status.health ?? []).filter((h) => !fresh.has(h.name));
+  draft.status.health = [...draft.input.health, ...kept.filter((h) => isConfigured(draft, h.name))];
+}
+
+function isConfigured(draft: Draft, name: string): boolean {
+  return (draft.spec.health?.conditions ?? []).some((c) => c.name === name);
+}
+
+/** The conditions failing for at least their failFor, measured this pass. */
+export function failingConditions(draft: Draft): ConditionHealth[] {
+  return draft.input.health.filter((h) => h.state === 'Failing');
+}
+
+export function describeFailure(h: ConditionHealth): string {
+  const value = h.value === undefined || h.value === null ? '' : ` value ${h.value}`;
+  const threshold = h.threshold ? ` (threshold ${h.threshold})` : '';
+  const since = h.badSince ? ` since ${h.badSince}` : '';
+  return `condition ${h.name} failing:${value}${threshold}${since}${h.message ? `: ${h.message}` : ''}`;
+}
+
+/** Evidence for a revert: the condition, its value and threshold, the window, the stopped tasks. */
+export function revertEvidence(draft: Draft, revision: string, failed: ConditionHealth): RevertEvidence {
+  const condition = draft.spec.health?.conditions?.find((c) => c.name === failed.name);
+  const stopped = draft.observed.stoppedTasks
+    .filter((t) => sameRevision(t.taskDefinition, revision))
+    .slice(0, 10)
+    .map((t) => ({
+      taskArn: t.arn,
+      ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+      exitCode: t.containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0)?.exitCode ?? null,
+    }));
+  return {
+    revision,
+    condition: failed.name,
+    value: failed.value ?? null,
+    ...(failed.threshold ? { threshold: failed.threshold } : {}),
+    window: formatDuration(condition ? failForMs(draft.spec, condition) : 0),
+    ...(failed.badSince ? { failingSince: failed.badSince } : {}),
+    revertedAt: iso(draft.now),
+    ...(stopped.length > 0 ? { stoppedTasks: stopped } : {}),
+  };
+}
+
+/** Conditions to judge at the end of an analysis step: pass needs data, not just the absence of failure. */
+export function analysisVerdict(
+  draft: Draft,
+  names: readonly string[] | undefined,
+): { verdict: 'pass' | 'inconclusive'; message: string } {
+  const health = draft.status.health ?? [];
+  const judged = names ? health.filter((h) => names.includes(h.name)) : health;
+  const unknown = judged.filter((h) => h.state !== 'Passing').map((h) => h.name);
+  const passing = judged.filter((h) => h.state === 'Passing');
+  if (names ? unknown.length > 0 || judged.length < names.length : passing.length === 0) {
+    return { verdict: 'inconclusive', message: `no data for ${unknown.join(', ') || 'any condition'}` };
+  }
+  return { verdict: 'pass', message: `${passing.length} condition(s) passing` };
+}
+
+export const since = (isoTime: string | null | undefined, now: number): number => now - ms(isoTime);

@@ -1,0 +1,109 @@
+// observe(): one batched read per port, returned frozen. The only reads of a pass.
+import type { Colour, Release, ReleaseStatus } from '../../src/api/types.js';
+import type { CloudPorts, EcsService, TargetHealth } from '../../src/cloud/ports.js';
+import { familyRevision } from '../../src/cloud/task-definition-ref.js';
+import type { Observation, ObservedTraffic, TargetCounts } from './observation.js';
+import type { TaskDefinitionCache } from './revision.js';
+import { servicesOf, trafficOf, twoColour } from './spec.js';
+import { routerFor } from './traffic/router.js';
+
+/** How many stopped tasks to read as evidence. */
+const STOPPED_TASKS_READ = 20;
+
+export async function observe(
+  release: Release,
+  status: ReleaseStatus,
+  desiredRevision: string,
+  ports: CloudPorts,
+  taskDefinitions: TaskDefinitionCache,
+): Promise<Observation> {
+  const { spec } = release;
+  const names = servicesOf(spec);
+  const described = await ports.ecs.describeServices(spec.cluster, names);
+  const services: Record<string, EcsService | undefined> = {};
+  for (const name of names) services[name] = described.services.find((s) => s.name === name);
+
+  const traffic = trafficOf(spec);
+  const observedTraffic: ObservedTraffic | undefined = traffic
+    ? await routerFor(traffic).readWeights(ports, status.rollout)
+    : undefined;
+
+  const inRollout = !!status.rollout;
+  const targets: Observation['targets'] = {};
+  if (inRollout || !status.stableRevision) {
+    const groups = targetGroupsOf(release, services);
+    for (const [key, arn] of Object.entries(groups) as [Colour | 'service', string][]) {
+      targets[key] = countTargets(await ports.lb.describeTargetHealth(arn));
+    }
+  }
+
+  const autoscaled: Record<string, boolean> = {};
+  for (const name of names) autoscaled[name] = (await ports.scaling.describeScalableTarget(spec.cluster, name)) !== undefined;
+
+  const rolloutService = rolloutServiceOf(release, status);
+  const stoppedTasks =
+    status.rollout && !status.rollout.completedAt && rolloutService
+      ? await ports.ecs.listStoppedTasks(spec.cluster, rolloutService, {
+          since: Date.parse(status.rollout.startedAt),
+          limit: STOPPED_TASKS_READ,
+        })
+      : [];
+
+  const images: Record<string, string> = {};
+  for (const ref of new Set([status.stableRevision, desiredRevision].filter((r): r is string => !!r))) {
+    const td = await taskDefinitions.get(ports.ecs, ref).catch(() => undefined);
+    const image = imageOf(release, td?.containers);
+    if (td && image) images[familyRevision(td.arn) ?? ref] = image;
+  }
+
+  return Object.freeze({
+    desiredRevision,
+    images,
+    services,
+    ...(observedTraffic ? { traffic: observedTraffic } : {}),
+    targets,
+    autoscaled,
+    stoppedTasks,
+  });
+}
+
+/** The service being rolled out: the canary colour's, or the one rolling service. */
+export function rolloutServiceOf(release: Release, status: ReleaseStatus): string | undefined {
+  const tc = twoColour(release.spec);
+  if (!tc) return release.spec.strategy.rolling?.service;
+  return status.rollout?.colour ? tc.services[status.rollout.colour] : undefined;
+}
+
+/** Target group of each colour: from the ALB spec, else from the ECS service's load balancer. */
+export function targetGroupsOf(
+  release: Release,
+  services: Record<string, EcsService | undefined>,
+): Partial<Record<Colour | 'service', string>> {
+  const tc = twoColour(release.spec);
+  if (!tc) {
+    const name = release.spec.strategy.rolling?.service as string;
+    const arn = services[name]?.loadBalancers[0]?.targetGroupArn;
+    return arn ? { service: arn } : {};
+  }
+  if (tc.traffic.alb) return { ...tc.traffic.alb.targetGroups };
+  const out: Partial<Record<Colour, string>> = {};
+  for (const colour of ['blue', 'green'] as const) {
+    const arn = services[tc.services[colour]]?.loadBalancers[0]?.targetGroupArn;
+    if (arn) out[colour] = arn;
+  }
+  return out;
+}
+
+function countTargets(targets: TargetHealth[]): TargetCounts {
+  return {
+    healthy: targets.filter((t) => t.state === 'healthy').length,
+    unhealthy: targets.filter((t) => t.state === 'unhealthy').length,
+    total: targets.length,
+  };
+}
+
+function imageOf(release: Release, containers: { name: string; image: string }[] | undefined): string | undefined {
+  if (!containers) return undefined;
+  const named = release.spec.revision.image?.container;
+  return (named ? containers.find((c) => c.name === named) : containers[0])?.image;
+}

@@ -1,0 +1,38 @@
+// plan(): the decision of one pass, a pure function of spec, status, observation and time.
+import { sameRevision } from '../../src/cloud/task-definition-ref.js';
+import { Draft, type PlanInput, type PlanResult } from './draft.js';
+import { recordHealth } from './health-status.js';
+import { planRolling } from './strategies/rolling.js';
+import { planTwoColour } from './strategies/two-colour.js';
+import { strategyKind } from './spec.js';
+
+export type { PlanInput, PlanResult } from './draft.js';
+
+export function plan(input: PlanInput): PlanResult {
+  const draft = new Draft(input);
+  const { status } = draft;
+  status.desiredRevision = input.observed.desiredRevision;
+  if (status.blockedRevision && !sameRevision(status.blockedRevision, status.desiredRevision)) {
+    // The spec moved on from the revision that failed: it is no longer held back.
+    status.blockedRevision = null;
+  }
+  recordHealth(draft);
+  applyOperations(draft);
+
+  if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
+  else planTwoColour(draft);
+
+  status.observedGeneration = input.generation;
+  if (input.sourceRevision) status.sourceRevision = input.sourceRevision;
+  return draft.result();
+}
+
+/** Retry unblocks at once; promote and abort are left on the draft for the strategy's stages. */
+function applyOperations(draft: Draft): void {
+  for (const op of draft.input.operations) {
+    if (op.seq <= (draft.status.lastOperationSeq ?? 0)) continue;
+    draft.status.lastOperationSeq = op.seq;
+    if (op.kind === 'retry') draft.status.blockedRevision = null;
+    else draft.requested.push(op);
+  }
+}

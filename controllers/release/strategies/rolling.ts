@@ -1,0 +1,187 @@
+// rolling: one service; ECS replaces the tasks, keelson watches and puts the stable revision back.
+import { formatDuration } from '../../../src/api/duration.js';
+import type { RevertEvidence, RolloutProgress, RolloutResult } from '../../../src/api/types.js';
+import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
+import type { Draft } from '../draft.js';
+import { describeFailure, failingConditions, revertEvidence } from '../health-status.js';
+import { autoRollback, bakeTimeMs, healthIntervalMs } from '../spec.js';
+import { appendHistory, iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
+import { deadlinePassed, DONE, ensureServiceUp, holdFor, requeueFor, type StageResult } from './stages.js';
+import { recordWindBack, setWindBackPhase } from './wind-back.js';
+
+export function planRolling(d: Draft): void {
+  const service = d.spec.strategy.rolling?.service as string;
+  const svc = d.observed.services[service];
+  if (!svc) {
+    d.setPhase('Degraded', REASONS.ServiceMissing, `service ${service} not found in cluster ${d.spec.cluster}`);
+    d.requeue(healthIntervalMs(d.spec));
+    return;
+  }
+  d.status.stableRevision ??= familyRevision(svc.taskDefinition) ?? svc.taskDefinition;
+  const r = d.status.rollout;
+  if (r && !r.completedAt) progress(d, service, r);
+  else steady(d, service);
+}
+
+function replicas(d: Draft, service: string): number {
+  return d.spec.replicas ?? Math.max(1, d.observed.services[service]?.desiredCount ?? 1);
+}
+
+function progress(d: Draft, service: string, r: RolloutProgress): void {
+  if (r.result) return windBack(d, service, r);
+  if (!sameRevision(r.revision, d.status.desiredRevision)) {
+    return beginWindBack(d, service, r, 'Superseded', `superseded by ${d.status.desiredRevision}`);
+  }
+  const abort = d.take('abort');
+  if (abort) return beginWindBack(d, service, r, 'Aborted', `aborted by ${abort.requestedBy ?? 'an operator'}`);
+  const failing = failingConditions(d)[0];
+  if (failing && autoRollback(d.spec)) {
+    return beginWindBack(d, service, r, 'Reverted', describeFailure(failing), revertEvidence(d, r.revision, failing));
+  }
+  const failed = d.observed.services[service]?.deployments.find(
+    (dep) => sameRevision(dep.taskDefinition, r.revision) && dep.rolloutState === 'FAILED',
+  );
+  if (failed && autoRollback(d.spec)) {
+    const reason = `ECS deployment failed: ${failed.rolloutStateReason ?? 'rollout FAILED'}`;
+    return beginWindBack(d, service, r, 'Reverted', reason, {
+      revision: r.revision,
+      condition: 'ecs-deployment',
+      revertedAt: iso(d.now),
+    });
+  }
+  if (failing || failed) {
+    const why = failing ? describeFailure(failing) : 'ECS deployment failed';
+    d.setPhase('Degraded', REASONS.ConditionFailing, `${why}; automatic rollback is off: abort or fix`);
+    d.requeue(healthIntervalMs(d.spec));
+    return;
+  }
+  if (d.take('promoteFull') ?? d.take('promote')) r.promoteFull = true;
+
+  const up = ensureServiceUp(d, service, r.revision, replicas(d, service), 'service');
+  if (!up.done) return wait(d, service, r, up);
+  r.stepReachedAt ??= iso(d.now);
+  const baked = bake(d, r);
+  if (!baked.done) return wait(d, service, r, baked);
+  promote(d, r);
+}
+
+function bake(d: Draft, r: RolloutProgress): StageResult {
+  const length = r.promoteFull ? 0 : bakeTimeMs(d.spec);
+  const elapsed = d.now - ms(r.stepReachedAt);
+  if (elapsed >= length) return DONE;
+  return holdFor(`all tasks on ${r.revision}, watching health ${formatDuration(elapsed)} of ${formatDuration(length)}`, length - elapsed);
+}
+
+function wait(d: Draft, service: string, r: RolloutProgress, result: StageResult): void {
+  if (deadlinePassed(d, r, result) && !result.done) {
+    return beginWindBack(d, service, r, 'Reverted', `progress deadline exceeded: ${result.message}`, {
+      revision: r.revision,
+      condition: 'progressDeadline',
+      window: d.spec.progressDeadline ?? '10m',
+      revertedAt: iso(d.now),
+      failingSince: r.stepStartedAt,
+    });
+  }
+  if (!result.done) d.setPhase('Progressing', REASONS.RolloutInProgress, `rolling ${service} to ${r.revision}: ${result.message}`);
+  requeueFor(d, result);
+}
+
+function promote(d: Draft, r: RolloutProgress): void {
+  const from = d.status.stableRevision ?? null;
+  const revision = familyRevision(r.revision) ?? r.revision;
+  d.status.stableRevision = revision;
+  d.status.rollout = null;
+  d.status.history = appendHistory(d.status.history, {
+    revision,
+    fromRevision: from,
+    result: 'Promoted',
+    startedAt: r.startedAt,
+    finishedAt: iso(d.now),
+  });
+  const message = `${revision} is stable`;
+  d.setPhase('Healthy', REASONS.Promoted, message);
+  const image = from ? d.observed.images?.[from] : undefined;
+  d.emit({
+    type: 'Promoted',
+    fromRevision: from,
+    toRevision: revision,
+    health: (d.status.health ?? []).map((h) => ({ name: h.name, state: h.state, value: h.value ?? null })),
+    ...(d.observed.targets.service ? { targets: { healthy: d.observed.targets.service.healthy, total: d.observed.targets.service.total } } : {}),
+    ...(from ? { rollbackTarget: { revision: from, ...(image ? { image } : {}) } } : {}),
+    message,
+  });
+}
+
+function beginWindBack(d: Draft, service: string, r: RolloutProgress, result: RolloutResult, reason: string, evidence?: RevertEvidence): void {
+  recordWindBack(d, r, result, reason, evidence);
+  windBack(d, service, r);
+}
+
+/** Puts the service back on the stable revision at once; ECS replaces the tasks. */
+function windBack(d: Draft, service: string, r: RolloutProgress): void {
+  const stable = d.status.stableRevision as string;
+  const svc = d.observed.services[service];
+  if (svc && !sameRevision(svc.taskDefinition, stable)) {
+    d.act({ kind: 'updateService', service, taskDefinition: stable, reason: `${r.result}: back to ${stable}` });
+  }
+  d.status.rollout = null;
+  const reason = d.status.history?.[0]?.reason ?? String(r.result);
+  if (r.result === 'Superseded') {
+    d.setPhase('Progressing', REASONS.RolloutInProgress, `back on ${stable}; starting ${d.status.desiredRevision}`);
+    d.requeue(0);
+    return;
+  }
+  setWindBackPhase(d, r, `${r.result === 'Aborted' ? 'aborted' : 'reverted'} ${r.revision}; ${service} back on ${stable}: ${reason}`);
+  d.requeue(healthIntervalMs(d.spec));
+}
+
+function steady(d: Draft, service: string): void {
+  const svc = d.observed.services[service];
+  const stable = d.status.stableRevision as string;
+  const drift: string[] = [];
+  const desired = d.status.desiredRevision as string;
+  // A rollout about to start replaces the task definition anyway: putting it back first is wasted.
+  const starting = !sameRevision(desired, stable) && !sameRevision(desired, d.status.blockedRevision);
+  if (svc && !starting && !sameRevision(svc.taskDefinition, stable)) {
+    drift.push(`${service} ran ${familyRevision(svc.taskDefinition) ?? svc.taskDefinition}, not ${stable}`);
+    d.act({ kind: 'updateService', service, taskDefinition: stable, reason: 'drift: task definition changed outside keelson' });
+  }
+  if (svc && d.spec.replicas !== undefined && !d.observed.autoscaled[service] && svc.desiredCount !== d.spec.replicas) {
+    drift.push(`${service} desired count was ${svc.desiredCount}, not ${d.spec.replicas}`);
+    d.act({ kind: 'updateService', service, desiredCount: d.spec.replicas, reason: 'drift: desired count changed outside keelson' });
+  }
+  if (drift.length > 0) {
+    const message = `put back: ${drift.join('; ')}`;
+    d.status.conditions = setCondition(d.status.conditions ?? [], 'Drifted', 'True', REASONS.DriftCorrected, message, d.now);
+    d.emit({ type: 'DriftCorrected', toRevision: stable, reason: message, message: `drift corrected: ${message}` });
+  } else {
+    d.status.conditions = removeCondition(d.status.conditions ?? [], 'Drifted');
+  }
+
+  if (sameRevision(desired, stable)) {
+    d.setPhase('Healthy', REASONS.Stable, `${stable} is stable on ${service}`);
+    return;
+  }
+  if (sameRevision(desired, d.status.blockedRevision)) {
+    const last = d.status.history?.find((h) => sameRevision(h.revision, desired));
+    const message = `${desired} is blocked (${last?.reason ?? 'it failed'}); ${service} on ${stable}. Change spec.revision or run keelson retry`;
+    d.setPhase(last?.result === 'Aborted' ? 'Aborted' : 'Degraded', REASONS.Blocked, message);
+    return;
+  }
+  const rollout: RolloutProgress = {
+    revision: desired,
+    fromRevision: stable,
+    colour: null,
+    generation: d.input.generation,
+    startedAt: iso(d.now),
+    stepIndex: 0,
+    stepStartedAt: iso(d.now),
+    stepReachedAt: null,
+    completedAt: null,
+    result: null,
+  };
+  d.status.rollout = rollout;
+  d.status.health = [];
+  d.emit({ type: 'RolloutStarted', fromRevision: stable, toRevision: desired, message: `rolling ${service} from ${stable} to ${desired}` });
+  progress(d, service, rollout);
+}

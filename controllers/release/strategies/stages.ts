@@ -1,0 +1,121 @@
+// Stages shared by the strategies. Each returns done, or a reason to wait that becomes the message.
+import { formatDuration } from '../../../src/api/duration.js';
+import type { Colour, RolloutProgress } from '../../../src/api/types.js';
+import { sameRevision } from '../../../src/cloud/task-definition-ref.js';
+import type { Draft } from '../draft.js';
+import { healthIntervalMs, progressDeadlineMs, trafficOf, twoColour } from '../spec.js';
+import { iso, ms } from '../status.js';
+
+export type StageResult = { done: true } | { done: false; message: string; requeueAfter?: number; stuck?: boolean };
+
+export const DONE: StageResult = { done: true };
+
+/** A wait on the cloud (tasks, targets, DNS): it counts against progressDeadline. */
+export const waitFor = (message: string, requeueAfter?: number): StageResult => ({
+  done: false,
+  message,
+  stuck: true,
+  ...(requeueAfter !== undefined ? { requeueAfter } : {}),
+});
+
+/** A wait by design (pause, analysis, bake): it never counts against progressDeadline. */
+export const holdFor = (message: string, requeueAfter?: number): StageResult => ({
+  done: false,
+  message,
+  ...(requeueAfter !== undefined ? { requeueAfter } : {}),
+});
+
+export function serviceOf(draft: Draft, colour: Colour): string {
+  const tc = twoColour(draft.spec);
+  if (!tc) throw new Error('two-colour stage on a rolling Release');
+  return tc.services[colour];
+}
+
+/** Tasks a colour needs: spec.replicas, else what the stable colour runs now. */
+export function replicasFor(draft: Draft, stableService: string): number {
+  if (draft.spec.replicas !== undefined) return draft.spec.replicas;
+  const stable = draft.observed.services[stableService];
+  return Math.max(1, stable?.desiredCount ?? 1);
+}
+
+/** The service runs `revision` with enough healthy targets for traffic. */
+export function ensureServiceUp(
+  draft: Draft,
+  service: string,
+  revision: string,
+  replicas: number,
+  targetsKey: Colour | 'service',
+): StageResult {
+  const svc = draft.observed.services[service];
+  if (!svc) return waitFor(`service ${service} not found`);
+  const autoscaled = draft.observed.autoscaled[service] === true;
+  // Auto Scaling owns the count once the service runs: bring it up, never fight it.
+  const wanted = autoscaled && svc.desiredCount > 0 ? svc.desiredCount : replicas;
+  if (!sameRevision(svc.taskDefinition, revision) || svc.desiredCount !== wanted) {
+    draft.act({
+      kind: 'updateService',
+      service,
+      ...(sameRevision(svc.taskDefinition, revision) ? {} : { taskDefinition: revision }),
+      ...(svc.desiredCount !== wanted ? { desiredCount: wanted } : {}),
+      reason: `bring ${service} up on ${revision}`,
+    });
+    return waitFor(`starting ${revision} on ${service}`);
+  }
+  const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
+  if (svc.runningCount < wanted || primary?.rolloutState === 'IN_PROGRESS') {
+    return waitFor(`${service}: ${svc.runningCount}/${wanted} tasks running`);
+  }
+  const targets = draft.observed.targets[targetsKey];
+  if (svc.loadBalancers.length > 0 && (!targets || targets.healthy < wanted)) {
+    return waitFor(`${service}: ${targets?.healthy ?? 0}/${wanted} targets healthy`);
+  }
+  return DONE;
+}
+
+export function weightsFor(colour: Colour, weight: number): { blue: number; green: number } {
+  return colour === 'blue' ? { blue: weight, green: 100 - weight } : { blue: 100 - weight, green: weight };
+}
+
+export function sameWeights(a: { blue: number; green: number } | undefined, b: { blue: number; green: number }): boolean {
+  return a !== undefined && a.blue === b.blue && a.green === b.green;
+}
+
+/**
+ * Weights are reached only when read back equal and in effect: a written weight is not moved
+ * traffic. Route53 needs its change INSYNC and then one TTL for resolvers to follow.
+ */
+export function ensureWeights(
+  draft: Draft,
+  rollout: RolloutProgress | null,
+  want: { blue: number; green: number },
+  reason: string,
+): StageResult {
+  const traffic = draft.observed.traffic;
+  if (!sameWeights(traffic?.weights, want)) {
+    draft.act({ kind: 'setWeights', weights: want, reason });
+    if (rollout) {
+      rollout.trafficChangeId = null;
+      rollout.trafficInSyncAt = null;
+    }
+    return waitFor(`setting weights blue ${want.blue}% / green ${want.green}%`, 0);
+  }
+  if (!trafficOf(draft.spec)?.route53 || !rollout?.trafficChangeId) return DONE;
+  if (traffic?.changeStatus !== 'INSYNC') return waitFor('waiting for the Route53 change to be INSYNC');
+  rollout.trafficInSyncAt ??= iso(draft.now);
+  const settleAt = ms(rollout.trafficInSyncAt) + (traffic.ttlSeconds ?? 0) * 1000;
+  if (draft.now < settleAt) {
+    return waitFor(`waiting one record TTL (${formatDuration(settleAt - draft.now)} left) for resolvers to follow`, settleAt - draft.now);
+  }
+  return DONE;
+}
+
+/** Applies a stage's wait to the draft; true when the wait has outlived progressDeadline. */
+export function deadlinePassed(draft: Draft, rollout: RolloutProgress, result: StageResult): boolean {
+  if (result.done || !result.stuck) return false;
+  return draft.now - ms(rollout.stepStartedAt) > progressDeadlineMs(draft.spec);
+}
+
+export function requeueFor(draft: Draft, result: StageResult): void {
+  if (result.done) return;
+  draft.requeue(Math.min(result.requeueAfter ?? Infinity, healthIntervalMs(draft.spec)));
+}

@@ -1,0 +1,50 @@
+// Winding a rollout back (revert, abort, superseded): what every strategy records the same way.
+import type { RevertEvidence, RolloutProgress, RolloutResult } from '../../../src/api/types.js';
+import { familyRevision } from '../../../src/cloud/task-definition-ref.js';
+import type { Draft } from '../draft.js';
+import { appendHistory, iso, REASONS } from '../status.js';
+
+/** History, the blocked revision, the evidence and the event; the strategy then moves traffic back. */
+export function recordWindBack(
+  d: Draft,
+  r: RolloutProgress,
+  result: RolloutResult,
+  reason: string,
+  evidence?: RevertEvidence,
+): void {
+  const revision = familyRevision(r.revision) ?? r.revision;
+  r.result = result;
+  d.status.history = appendHistory(d.status.history, {
+    revision,
+    fromRevision: d.status.stableRevision ?? null,
+    result,
+    reason,
+    startedAt: r.startedAt,
+    finishedAt: iso(d.now),
+  });
+  if (result === 'Superseded') return;
+  d.status.blockedRevision = revision;
+  if (evidence) d.status.lastRevert = evidence;
+  const stable = d.status.stableRevision;
+  const image = stable ? d.observed.images?.[stable] : undefined;
+  d.emit({
+    type: result === 'Aborted' ? 'Aborted' : 'Reverted',
+    fromRevision: revision,
+    toRevision: stable ?? null,
+    reason,
+    health: d.input.health.map((h) => ({
+      name: h.name,
+      state: h.state,
+      value: h.value ?? null,
+      ...(h.threshold ? { threshold: h.threshold } : {}),
+    })),
+    ...(stable ? { rollbackTarget: { revision: stable, ...(image ? { image } : {}) } } : {}),
+    message: `${result === 'Aborted' ? 'aborted' : 'reverted'} ${revision}: ${reason}`,
+  });
+}
+
+export function setWindBackPhase(d: Draft, r: RolloutProgress, message: string): void {
+  if (r.result === 'Aborted') d.setPhase('Aborted', REASONS.Aborted, message);
+  else if (r.result === 'Reverted') d.setPhase('Degraded', REASONS.Reverted, message);
+  else d.setPhase('Progressing', REASONS.RolloutInProgress, message);
+}

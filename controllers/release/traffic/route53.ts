@@ -1,0 +1,31 @@
+import type { Route53Traffic } from '../../../src/api/types.js';
+import type { RecordKey } from '../../../src/cloud/ports.js';
+import { toPercent, type TrafficRouter } from './router.js';
+
+export function route53Router(spec: Route53Traffic): TrafficRouter {
+  const key: RecordKey = { hostedZoneId: spec.hostedZoneId, recordName: spec.recordName, recordType: spec.recordType };
+  const ids = spec.setIdentifiers;
+  return {
+    async readWeights(ports, rollout) {
+      const records = await ports.dns.readWeightedRecords(key);
+      const blue = records.find((r) => r.setIdentifier === ids.blue);
+      const green = records.find((r) => r.setIdentifier === ids.green);
+      const weights = toPercent(blue?.weight ?? 0, green?.weight ?? 0);
+      const ttlSeconds = Math.max(blue?.ttl ?? 0, green?.ttl ?? 0);
+      const changeId = rollout?.trafficChangeId;
+      const changeStatus = changeId ? await ports.dns.getChangeStatus(changeId) : undefined;
+      return {
+        ...(weights ? { weights } : {}),
+        settled: !changeId || changeStatus === 'INSYNC',
+        ...(changeStatus ? { changeStatus } : {}),
+        ttlSeconds,
+      };
+    },
+    async setWeights(ports, weights) {
+      return ports.dns.setWeights(key, [
+        { setIdentifier: ids.blue, weight: weights.blue },
+        { setIdentifier: ids.green, weight: weights.green },
+      ]);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// One interface for moving traffic between colours; ALB and Route53 are its two implementations,
+// so the strategies never know which one they drive.
+import type { RolloutProgress, TrafficSpec } from '../../../src/api/types.js';
+import type { CloudPorts, WriteResult } from '../../../src/cloud/ports.js';
+import type { ObservedTraffic } from '../observation.js';
+import { albRouter } from './alb.js';
+import { route53Router } from './route53.js';
+
+export interface ColourWeights {
+  blue: number;
+  green: number;
+}
+
+export interface TrafficRouter {
+  /** Weights as the provider reports them, in percent, plus whether the last change took effect. */
+  readWeights(ports: CloudPorts, rollout: RolloutProgress | null | undefined): Promise<ObservedTraffic>;
+  setWeights(ports: CloudPorts, weights: ColourWeights): Promise<{ result: WriteResult; changeId?: string }>;
+}
+
+export function routerFor(traffic: TrafficSpec): TrafficRouter {
+  if (traffic.alb) return albRouter(traffic.alb);
+  return route53Router(traffic.route53);
+}
+
+/** Raw weights of the two colours as whole percentages summing to 100. */
+export function toPercent(blue: number, green: number): ColourWeights | undefined {
+  const total = blue + green;
+  if (total <= 0) return undefined;
+  const bluePercent = Math.round((blue / total) * 100);
+  return { blue: bluePercent, green: 100 - bluePercent };
+}

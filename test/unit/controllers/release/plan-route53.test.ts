@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Release, ReleaseStatus } from '../../../../src/api/types.js';
+import { MIN, pass, service, T0 } from './plan-fixtures.js';
+
+function blueGreen(revision: string): Release {
+  return {
+    apiVersion: 'keelson.dev/v1alpha1',
+    kind: 'Release',
+    metadata: { name: 'web' },
+    spec: {
+      cluster: 'prod',
+      revision: { taskDefinition: revision },
+      replicas: 2,
+      strategy: {
+        blueGreen: {
+          services: { blue: 'app-blue', green: 'app-green' },
+          traffic: { route53: { hostedZoneId: 'Z1', recordName: 'app.example.org', recordType: 'A', setIdentifiers: { blue: 'b', green: 'g' } } },
+          scaleDownDelay: '30m',
+        },
+      },
+      rollback: { bakeTime: '0s' },
+    },
+  };
+}
+
+describe('plan: blueGreen on Route53', () => {
+  const up = { blue: service('app-blue', 'app:1'), green: service('app-green', 'app:2'), targets: { blue: 2, green: 2 }, desired: 'app:2' };
+
+  function switched(): ReleaseStatus {
+    const s0 = pass({ release: blueGreen('app:2'), world: { ...up, green: service('app-green', 'app:1', { desiredCount: 0, runningCount: 0 }) } }).status;
+    const written = pass({ release: blueGreen('app:2'), status: s0, world: up });
+    expect(written.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 0, green: 100 } })]);
+    return { ...written.status, rollout: { ...written.status.rollout!, trafficChangeId: 'C1' } };
+  }
+
+  it('switches all traffic at once and counts it only once the change is INSYNC and one TTL has passed', () => {
+    const status = switched();
+    const world = { ...up, weights: { blue: 0, green: 100 } };
+    const pending = pass({ release: blueGreen('app:2'), status, world: { ...world, traffic: { changeStatus: 'PENDING', ttlSeconds: 60, settled: false } } });
+    expect(pending.status.phase).toBe('Progressing');
+    expect(pending.status.message).toContain('INSYNC');
+
+    const insync = pass({ release: blueGreen('app:2'), status: pending.status, world: { ...world, traffic: { changeStatus: 'INSYNC', ttlSeconds: 60, settled: true } }, now: T0 + 30_000 });
+    expect(insync.status.phase).toBe('Progressing');
+    expect(insync.status.message).toContain('TTL');
+    expect(insync.requeueAfter).toBe(15_000);
+
+    const settled = pass({ release: blueGreen('app:2'), status: insync.status, world: { ...world, traffic: { changeStatus: 'INSYNC', ttlSeconds: 60, settled: true } }, now: T0 + 30_000 + MIN });
+    expect(settled.status).toMatchObject({ phase: 'Healthy', stableRevision: 'app:2', stableColour: 'green' });
+  });
+
+  it('waits for a human before switching when autoPromote is false', () => {
+    const release = blueGreen('app:2');
+    release.spec.strategy.blueGreen!.autoPromote = false;
+    const s0 = pass({ release, world: { ...up, green: service('app-green', 'app:1', { desiredCount: 0, runningCount: 0 }) } }).status;
+    const paused = pass({ release, status: s0, world: up });
+    expect(paused.status.phase).toBe('Paused');
+    expect(paused.actions).toEqual([]);
+    const promoted = pass({ release, status: paused.status, world: up, operations: [{ seq: 1, kind: 'promote' }] });
+    expect(promoted.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 0, green: 100 } })]);
+  });
+});
