@@ -11,13 +11,15 @@ import type { Observation } from './observation.js';
 import { observe } from './observe.js';
 import { plan } from './plan.js';
 import { resolveRevision, TaskDefinitionCache } from './revision.js';
-import { initialStatus } from './status.js';
+import { initialStatus, REASONS, setCondition } from './status.js';
 
 /** A Release as its source holds it. */
 export interface DesiredRelease {
   release: Release;
   generation: number;
   sourceRevision: string;
+  /** Why the source could not be read, while it cannot: the last known spec stays in force. */
+  sourceStale?: string;
 }
 
 export interface HealthInput {
@@ -85,6 +87,9 @@ export class Reconciler {
     });
 
     const status = decision.status;
+    status.conditions = desired.sourceStale
+      ? setCondition(status.conditions ?? [], 'SourceReady', 'False', REASONS.SourceStale, `source unavailable, last known spec in force: ${desired.sourceStale}`, now)
+      : setCondition(status.conditions ?? [], 'SourceReady', 'True', REASONS.SourceSynced, `spec from ${desired.sourceRevision}`, now);
     let outcomes: ActionOutcome[] = [];
     try {
       outcomes = await execute(release, decision.actions, ports);

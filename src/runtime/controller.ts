@@ -1,0 +1,194 @@
+// The controller: sources feed desired specs, a keyed work queue serialises passes per Release,
+// the reconciler acts, the store keeps status. Invalid manifests and lost sources are handled here
+// so that the reconciler only ever sees a valid spec.
+import type { Logger } from 'pino';
+import { formatProblem, type ManifestProblem } from '../api/problem.js';
+import type { ReleaseStatus } from '../api/types.js';
+import type { DesiredRelease, Reconciler } from '../../controllers/release/reconciler.js';
+import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
+import type { Source, SourceSnapshot } from '../sources/source.js';
+import type { StateStore } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+export interface ControllerQueue {
+  add(key: string): void;
+  addAfter(key: string, ms: number): void;
+  remove(key: string): void;
+  idle(): Promise<void>;
+  shutdown(options: { drain: boolean }): Promise<void>;
+}
+
+export type QueueFactory = (handler: (key: string) => Promise<{ requeueAfter?: number } | void>) => ControllerQueue;
+
+export interface ControllerOptions {
+  sources: Source[];
+  store: StateStore;
+  reconciler: Pick<Reconciler, 'reconcile'>;
+  clock: Clock;
+  logger: Logger;
+  queue: QueueFactory;
+  /** The lease token to write with; undefined while standing by. */
+  fence: () => { lease: string; token: number } | undefined;
+  /** Every Release is looked at this often even when nothing changed. */
+  resyncMs: number;
+}
+
+interface Held {
+  desired: DesiredRelease;
+  source: Source;
+  /** Why the source is stale, while it is. */
+  stale?: string;
+}
+
+export interface SourceHealth {
+  description: string;
+  ready: boolean;
+  lastSyncAt?: number;
+  message: string;
+}
+
+export class Controller {
+  private readonly held = new Map<string, Held>();
+  private readonly sourceHealth = new Map<Source, SourceHealth>();
+  private readonly queue: ControllerQueue;
+  private readonly unwatch: (() => void)[] = [];
+  private cancelResync: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.queue = options.queue((key) => this.reconcileOne(key));
+  }
+
+  async start(): Promise<void> {
+    for (const source of this.options.sources) {
+      this.sourceHealth.set(source, { description: source.description, ready: false, message: 'not synced yet' });
+      this.unwatch.push(source.watch(() => void this.sync(source)));
+    }
+    await Promise.all(this.options.sources.map((s) => this.sync(s)));
+    this.scheduleResync();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelResync?.();
+    for (const u of this.unwatch) u();
+    await this.queue.shutdown({ drain: true });
+  }
+
+  /** Look at a Release again now (after a promote/abort/retry, say). */
+  enqueue(name: string): void {
+    this.queue.add(name);
+  }
+
+  /** Resolves when no pass is queued or running: virtual-time tests and rehearsals settle on it. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  names(): string[] {
+    return [...this.held.keys()].sort();
+  }
+
+  sources(): SourceHealth[] {
+    return [...this.sourceHealth.values()];
+  }
+
+  /** Reads a source; a failure keeps every last known spec in force and marks it stale. */
+  async sync(source: Source): Promise<void> {
+    let snapshot: SourceSnapshot;
+    try {
+      snapshot = await source.snapshot();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      this.sourceHealth.set(source, { ...this.healthOf(source), ready: false, message: why });
+      this.options.logger.warn({ source: source.description, err: why }, 'source unavailable; last known specs stay in force');
+      for (const [name, held] of this.held) {
+        if (held.source !== source || held.stale === why) continue;
+        held.stale = why;
+        this.queue.add(name);
+      }
+      return;
+    }
+    this.sourceHealth.set(source, { description: source.description, ready: true, lastSyncAt: this.options.clock.now(), message: `synced ${snapshot.revision}` });
+    const seen = new Set<string>();
+    for (const item of snapshot.releases) {
+      seen.add(item.name);
+      if (item.problems && item.problems.length > 0) {
+        await this.markInvalid(item.name, item.problems, item.sourceRevision);
+        this.held.delete(item.name);
+        continue;
+      }
+      if (!item.release) continue;
+      const before = this.held.get(item.name);
+      const desired: DesiredRelease = { release: item.release, generation: item.generation, sourceRevision: item.sourceRevision };
+      this.held.set(item.name, { desired, source });
+      if (!before || before.desired.generation !== desired.generation || before.stale || before.desired.sourceRevision !== desired.sourceRevision) {
+        this.queue.add(item.name);
+      }
+    }
+    for (const [name, held] of [...this.held]) {
+      if (held.source !== source || seen.has(name)) continue;
+      // Gone from a healthy source: not a deletion order. Resources are left as they are.
+      this.held.delete(name);
+      this.queue.remove(name);
+      await this.markOrphaned(name, snapshot.revision);
+    }
+  }
+
+  private healthOf(source: Source): SourceHealth {
+    return this.sourceHealth.get(source) ?? { description: source.description, ready: false, message: '' };
+  }
+
+  private async reconcileOne(name: string): Promise<{ requeueAfter?: number } | void> {
+    const held = this.held.get(name);
+    if (!held || this.stopped) return;
+    const desired: DesiredRelease = held.stale ? { ...held.desired, sourceStale: held.stale } : held.desired;
+    const result = await this.options.reconciler.reconcile(desired);
+    return result.requeueAfter !== undefined ? { requeueAfter: result.requeueAfter } : {};
+  }
+
+  private async markInvalid(name: string, problems: ManifestProblem[], sourceRevision: string): Promise<void> {
+    const message = `invalid manifest: ${problems.map(formatProblem).join('; ')}`;
+    await this.writeStatus(name, (status) => {
+      status.phase = 'Invalid';
+      status.message = message;
+      status.sourceRevision = sourceRevision;
+      status.conditions = conditionsForPhase(status.conditions ?? [], 'Invalid', REASONS.InvalidSpec, message, this.options.clock.now());
+    });
+  }
+
+  private async markOrphaned(name: string, sourceRevision: string): Promise<void> {
+    const message = `no longer in its source (${sourceRevision}); its services and traffic are left as they are`;
+    await this.writeStatus(name, (status) => {
+      status.phase = 'Orphaned';
+      status.message = message;
+      status.conditions = setCondition(
+        conditionsForPhase(status.conditions ?? [], 'Orphaned', REASONS.RemovedFromSource, message, this.options.clock.now()),
+        'SourceReady',
+        'False',
+        REASONS.RemovedFromSource,
+        message,
+        this.options.clock.now(),
+      );
+    });
+  }
+
+  private async writeStatus(name: string, change: (status: ReleaseStatus) => void): Promise<void> {
+    const fence = this.options.fence();
+    if (!fence) return;
+    const status = (await this.options.store.getStatus(name)) ?? initialStatus();
+    change(status);
+    await this.options.store.putStatus(name, status, fence);
+  }
+
+  private scheduleResync(): void {
+    if (this.stopped) return;
+    this.cancelResync = this.options.clock.setTimer(this.options.resyncMs, () => {
+      void (async () => {
+        await Promise.all(this.options.sources.map((s) => this.sync(s)));
+        for (const name of this.held.keys()) this.queue.add(name);
+        this.scheduleResync();
+      })();
+    });
+  }
+}
