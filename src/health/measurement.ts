@@ -40,6 +40,12 @@ export interface MeasureTarget {
 /** The ports health checks read from. */
 export type HealthPorts = Pick<CloudPorts, 'lb' | 'metrics' | 'http'>;
 
+/** A condition's name with its kind-specific check, as evaluators take them. */
+export interface NamedCheck<C> {
+  name: string;
+  check: C;
+}
+
 /** The fields every measurement of one condition shares. */
 export interface MeasurementBase {
   name: string;
