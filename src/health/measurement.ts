@@ -46,6 +46,11 @@ export interface NamedCheck<C> {
   check: C;
 }
 
+/** A check and its position among the Release's conditions (metric query ids are named by it). */
+export interface IndexedCheck<C> extends NamedCheck<C> {
+  index: number;
+}
+
 /** The fields every measurement of one condition shares. */
 export interface MeasurementBase {
   name: string;

@@ -6,14 +6,9 @@ import { DEFAULTS } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
 import type { MetricCheck } from '../api/types.js';
 import type { MetricDataQuery, MetricDataResult, MetricsPort } from '../cloud/ports.js';
-import { errorText, noData, type MeasureTarget, type Measurement, type MeasurementBase, type NamedCheck } from './measurement.js';
+import { errorText, noData, type IndexedCheck, type MeasureTarget, type Measurement, type MeasurementBase } from './measurement.js';
 import { colourQueries, type ColourQueries, type Reading } from './metric-queries.js';
 import { hasRelativeThreshold, judgeMetric, metricThreshold } from './metric-thresholds.js';
-
-/** A metric condition and its position among the Release's conditions (it names its query ids). */
-export interface IndexedCheck<C> extends NamedCheck<C> {
-  index: number;
-}
 
 interface MetricPlan {
   base: MeasurementBase;
