@@ -1,0 +1,97 @@
+// Judging a metric value against its thresholds: absolute (max, min) and relative to the
+// stable colour (maxIncrease in the metric's own unit, maxIncreasePercent). Pure.
+import type { MetricCheck } from '../api/types.js';
+import { failed, formatNumber, noData, passed, type Measurement, type MeasurementBase } from './measurement.js';
+import type { Reading } from './metric-queries.js';
+
+export type MetricUnit = '%' | 'ms' | '';
+
+export function metricUnit(check: MetricCheck): MetricUnit {
+  if (check.builtin === 'errorRate') return '%';
+  if (check.builtin === 'latencyP95' || check.builtin === 'latencyP99') return 'ms';
+  return '';
+}
+
+export function hasRelativeThreshold(check: MetricCheck): boolean {
+  return check.maxIncrease !== undefined || check.maxIncreasePercent !== undefined;
+}
+
+const show = (value: number, unit: MetricUnit): string => `${formatNumber(value)}${unit}`;
+
+/** A difference: `+0.5 points` for a percentage, `+120ms` for a latency. */
+function showDelta(delta: number, unit: MetricUnit): string {
+  const sign = delta >= 0 ? '+' : '-';
+  const size = formatNumber(Math.abs(delta));
+  return unit === '%' ? `${sign}${size} points` : `${sign}${size}${unit}`;
+}
+
+export function metricThreshold(check: MetricCheck): string {
+  const unit = metricUnit(check);
+  const parts: string[] = [];
+  if (check.max !== undefined) parts.push(`≤ ${show(check.max, unit)}`);
+  if (check.min !== undefined) parts.push(`≥ ${show(check.min, unit)}`);
+  if (check.maxIncrease !== undefined) parts.push(`≤ baseline ${showDelta(check.maxIncrease, unit)}`);
+  if (check.maxIncreasePercent !== undefined) parts.push(`≤ baseline +${formatNumber(check.maxIncreasePercent)}%`);
+  return parts.length > 0 ? parts.join(', ') : 'no threshold';
+}
+
+/** One threshold's verdict: true = failed, false = passed, undefined = could not be judged. */
+interface Verdict {
+  failed: boolean | undefined;
+  text: string;
+}
+
+/**
+ * canary: the new colour's reading; baseline: the stable colour's, given when the check has a
+ * relative threshold. Failing when any threshold fails; otherwise no data when any could not
+ * be judged (a baseline without data, a metric without thresholds); otherwise passing.
+ */
+export function judgeMetric(base: MeasurementBase, check: MetricCheck, canary: Reading, baseline?: Reading): Measurement {
+  if ('nodata' in canary) return noData(base, canary.nodata);
+  const unit = metricUnit(check);
+  const value = canary.value;
+  const verdicts: Verdict[] = [];
+  if (check.max !== undefined) {
+    const bad = value > check.max;
+    verdicts.push({ failed: bad, text: `${show(value, unit)} ${bad ? '>' : '≤'} ${show(check.max, unit)}` });
+  }
+  if (check.min !== undefined) {
+    const bad = value < check.min;
+    verdicts.push({ failed: bad, text: `${show(value, unit)} ${bad ? '<' : '≥'} ${show(check.min, unit)}` });
+  }
+  if (hasRelativeThreshold(check)) verdicts.push(...relativeVerdicts(check, value, unit, baseline));
+  if (verdicts.length === 0) return noData(base, 'the metric has no threshold');
+  const value3 = Math.round(value * 1000) / 1000;
+  const failing = verdicts.filter((v) => v.failed === true);
+  if (failing.length > 0) return failed(base, value3, failing.map((v) => v.text).join('; '));
+  const message = verdicts.map((v) => v.text).join('; ');
+  return verdicts.some((v) => v.failed === undefined) ? { ...noData(base, message), value: value3 } : passed(base, value3, message);
+}
+
+function relativeVerdicts(check: MetricCheck, value: number, unit: MetricUnit, baseline: Reading | undefined): Verdict[] {
+  if (baseline === undefined) return [{ failed: undefined, text: 'baseline: not measured' }];
+  if ('nodata' in baseline) return [{ failed: undefined, text: `baseline: ${baseline.nodata}` }];
+  const verdicts: Verdict[] = [];
+  const delta = value - baseline.value;
+  const against = `${show(value, unit)} is ${showDelta(delta, unit)} vs baseline ${show(baseline.value, unit)}`;
+  if (check.maxIncrease !== undefined) {
+    const bad = delta > check.maxIncrease;
+    verdicts.push({ failed: bad, text: `${against} (max ${showDelta(check.maxIncrease, unit)})` });
+  }
+  if (check.maxIncreasePercent !== undefined) {
+    const limit = `max +${formatNumber(check.maxIncreasePercent)}%`;
+    if (baseline.value === 0) {
+      // No relative change from zero: any value above a zero baseline is an unbounded increase.
+      verdicts.push({ failed: value > 0, text: `${show(value, unit)} against a baseline of ${show(0, unit)} (${limit})` });
+    } else {
+      const percent = (delta / baseline.value) * 100;
+      const bad = percent > check.maxIncreasePercent;
+      const sign = percent >= 0 ? '+' : '-';
+      verdicts.push({
+        failed: bad,
+        text: `${show(value, unit)} is ${sign}${formatNumber(Math.abs(percent))}% vs baseline ${show(baseline.value, unit)} (${limit})`,
+      });
+    }
+  }
+  return verdicts;
+}

@@ -1,0 +1,252 @@
+// The work queue holds Release names, not events: a key is queued at most once however often
+// it is added (level-triggered — the reconciler reads the current state anyway), one key is
+// reconciled by at most one worker at a time, and the queue, not the reconciler, owns retries:
+// errors back off per key, exponentially with jitter; success resets the backoff.
+import { isCloudError } from '../cloud/errors.js';
+import type { CancelTimer, Clock } from './clock.js';
+
+export interface ReconcileResult {
+  /** Reconcile this key again after this many ms (the earliest pending requeue wins). */
+  requeueAfter?: number;
+}
+
+export type ReconcileHandler = (key: string) => Promise<ReconcileResult | void>;
+
+/** `throttled`: the handler failed with CloudError Throttled (it backs off like any error). */
+export type ReconcileOutcome = 'success' | 'requeue' | 'error' | 'throttled';
+
+export interface ReconcileEvent {
+  key: string;
+  outcome: ReconcileOutcome;
+  durationMs: number;
+  /** When the key runs again on its own: requeueAfter, or the backoff after an error. */
+  retryInMs?: number;
+  error?: unknown;
+}
+
+export const WORK_QUEUE_DEFAULTS = {
+  concurrency: 10,
+  backoffBaseMs: 1_000,
+  backoffCapMs: 5 * 60_000,
+  /** Each backoff is shortened by up to this fraction, so keys that failed together spread out. */
+  backoffJitter: 0.25,
+} as const;
+
+export interface WorkQueueOptions {
+  clock: Clock;
+  handler: ReconcileHandler;
+  concurrency?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Uniform in [0, 1); injected so tests are deterministic. */
+  random?: () => number;
+  /** Told about every finished reconcile, for logs and metrics; its errors are ignored. */
+  onReconcile?: (event: ReconcileEvent) => void;
+}
+
+export interface WorkQueueStats {
+  /** Keys ready to run now. */
+  depth: number;
+  /** Keys waiting for a requeue or backoff timer. */
+  waiting: number;
+  inFlight: number;
+  reconciles: Record<ReconcileOutcome, number>;
+  durations: { count: number; totalMs: number; maxMs: number };
+}
+
+/** Backoff before retry number `failures` (1, 2, …): base·2^(failures−1), capped, minus jitter. */
+export function backoffDelay(failures: number, random: () => number, baseMs: number, capMs: number): number {
+  const full = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(full * (1 - WORK_QUEUE_DEFAULTS.backoffJitter * random()));
+}
+
+type QueueState = 'running' | 'draining' | 'stopped';
+
+export class WorkQueue {
+  private readonly clock: Clock;
+  private readonly handler: ReconcileHandler;
+  private readonly concurrency: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffCapMs: number;
+  private readonly random: () => number;
+  private readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
+
+  /** Insertion-ordered and de-duplicated. */
+  private readonly ready = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  /** Added while in flight: run again once the current reconcile ends. */
+  private readonly dirty = new Set<string>();
+  /** Removed while in flight: its requeue or backoff is dropped. */
+  private readonly removed = new Set<string>();
+  private readonly waiting = new Map<string, { at: number; cancel: CancelTimer }>();
+  private readonly failures = new Map<string, number>();
+  private state: QueueState = 'running';
+  private pumpScheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly counts: Record<ReconcileOutcome, number> = { success: 0, requeue: 0, error: 0, throttled: 0 };
+  private readonly durations = { count: 0, totalMs: 0, maxMs: 0 };
+
+  constructor(options: WorkQueueOptions) {
+    this.clock = options.clock;
+    this.handler = options.handler;
+    this.concurrency = Math.max(1, options.concurrency ?? WORK_QUEUE_DEFAULTS.concurrency);
+    this.backoffBaseMs = options.backoffBaseMs ?? WORK_QUEUE_DEFAULTS.backoffBaseMs;
+    this.backoffCapMs = options.backoffCapMs ?? WORK_QUEUE_DEFAULTS.backoffCapMs;
+    this.random = options.random ?? Math.random;
+    this.onReconcile = options.onReconcile;
+  }
+
+  /** Queue a key now. A key already queued stays queued once; one in flight runs again after. */
+  add(key: string): void {
+    if (this.state !== 'running') return;
+    this.removed.delete(key);
+    if (this.inFlight.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    this.ready.add(key);
+    this.schedulePump();
+  }
+
+  /** Queue a key after ms. With several pending, the earliest wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.state !== 'running') return;
+    if (ms <= 0) return this.add(key);
+    this.removed.delete(key);
+    const at = this.clock.now() + ms;
+    const pending = this.waiting.get(key);
+    if (pending && pending.at <= at) return;
+    pending?.cancel();
+    const cancel = this.clock.setTimer(ms, () => {
+      this.waiting.delete(key);
+      this.add(key);
+    });
+    this.waiting.set(key, { at, cancel });
+  }
+
+  /** Reset a key's backoff (its next error starts again from the base delay). */
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  /** Drop a key entirely: queued, waiting, backoff. A reconcile in flight finishes but is not requeued. */
+  remove(key: string): void {
+    this.ready.delete(key);
+    this.dirty.delete(key);
+    this.waiting.get(key)?.cancel();
+    this.waiting.delete(key);
+    this.failures.delete(key);
+    if (this.inFlight.has(key)) this.removed.add(key);
+    this.checkIdle();
+  }
+
+  /** Resolves when no key is queued or in flight (keys waiting on a timer do not count). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stop taking work and wait for reconciles in flight. drain: true also runs the keys already
+   * queued; otherwise they are dropped. Timers (requeues, backoffs) are cancelled either way.
+   */
+  async shutdown(options: { drain?: boolean } = {}): Promise<void> {
+    if (this.state === 'running') {
+      for (const pending of this.waiting.values()) pending.cancel();
+      this.waiting.clear();
+    }
+    if (this.state !== 'stopped') this.state = options.drain ? 'draining' : 'stopped';
+    if (this.state === 'stopped') {
+      this.ready.clear();
+      this.dirty.clear();
+    }
+    this.checkIdle();
+    await this.idle();
+  }
+
+  stats(): WorkQueueStats {
+    return {
+      depth: this.ready.size,
+      waiting: this.waiting.size,
+      inFlight: this.inFlight.size,
+      reconciles: { ...this.counts },
+      durations: { ...this.durations },
+    };
+  }
+
+  /** Backoff attempts recorded for a key (0 when it last succeeded). */
+  failuresOf(key: string): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** Start workers in a microtask, so add() never runs the handler inside its caller. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => this.pump());
+  }
+
+  private pump(): void {
+    this.pumpScheduled = false;
+    if (this.state === 'stopped') return;
+    for (const key of this.ready) {
+      if (this.inFlight.size >= this.concurrency) break;
+      this.ready.delete(key);
+      this.inFlight.add(key);
+      void this.reconcile(key);
+    }
+    this.checkIdle();
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const started = this.clock.now();
+    let event: ReconcileEvent;
+    try {
+      const result = await this.handler(key);
+      this.failures.delete(key);
+      const requeueAfter = result?.requeueAfter;
+      event = requeueAfter === undefined
+        ? { key, outcome: 'success', durationMs: 0 }
+        : { key, outcome: 'requeue', durationMs: 0, retryInMs: requeueAfter };
+    } catch (error) {
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      const retryInMs = backoffDelay(failures, this.random, this.backoffBaseMs, this.backoffCapMs);
+      event = { key, outcome: isCloudError(error, 'Throttled') ? 'throttled' : 'error', durationMs: 0, retryInMs, error };
+    }
+    event.durationMs = this.clock.now() - started;
+    this.finish(key, event);
+  }
+
+  private finish(key: string, event: ReconcileEvent): void {
+    this.inFlight.delete(key);
+    this.counts[event.outcome]++;
+    this.durations.count++;
+    this.durations.totalMs += event.durationMs;
+    this.durations.maxMs = Math.max(this.durations.maxMs, event.durationMs);
+    if (this.removed.delete(key)) {
+      this.failures.delete(key);
+    } else {
+      if (event.retryInMs !== undefined) this.addAfter(key, event.retryInMs);
+      if (this.dirty.delete(key) && this.state !== 'stopped') this.ready.add(key);
+    }
+    try {
+      this.onReconcile?.(event);
+    } catch {
+      // An observer's failure must not stall the queue.
+    }
+    this.schedulePump();
+    this.checkIdle();
+  }
+
+  private isIdle(): boolean {
+    return this.ready.size === 0 && this.inFlight.size === 0 && this.dirty.size === 0;
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle() || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
