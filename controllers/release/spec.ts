@@ -1,6 +1,7 @@
 // Reading a Release spec with its defaults applied: the one place controllers resolve them.
 import { DEFAULTS } from '../../src/api/defaults.js';
 import { parseDuration } from '../../src/api/duration.js';
+import { failForMs as conditionFailFor, healthIntervalMs as healthInterval } from '../../src/health/index.js';
 import type {
   BlueGreenStrategy,
   CanaryStrategy,
@@ -63,11 +64,10 @@ export function describeStep(step: Step | undefined): string {
   return `analysis ${step.analysis.duration}`;
 }
 
-export const healthIntervalMs = (spec: ReleaseSpec): number =>
-  parseDuration(spec.health?.interval ?? DEFAULTS.healthInterval);
+export const healthIntervalMs = (spec: ReleaseSpec): number => healthInterval(spec.health);
 
 export const failForMs = (spec: ReleaseSpec, condition: HealthCondition): number =>
-  condition.failFor ? parseDuration(condition.failFor) : healthIntervalMs(spec);
+  conditionFailFor(condition, healthIntervalMs(spec));
 
 export const progressDeadlineMs = (spec: ReleaseSpec): number =>
   parseDuration(spec.progressDeadline ?? DEFAULTS.progressDeadline);

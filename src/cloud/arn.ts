@@ -1,6 +1,5 @@
 // ARN pieces that other AWS APIs ask for in a different form: CloudWatch names an ALB and a
-// target group by the ARN's resource suffix, and ECS accepts a task definition both as an ARN
-// and as `family:revision`.
+// target group by the ARN's resource suffix. (Task definitions: task-definition-ref.ts.)
 import { CloudError } from './errors.js';
 
 /** The resource part of an ARN (everything after the fifth colon). */
@@ -36,17 +35,4 @@ export function loadBalancerArnSuffix(arn: string): string {
   const suffix = resource?.startsWith('loadbalancer/') ? resource.slice('loadbalancer/'.length) : undefined;
   if (suffix === undefined || !LOAD_BALANCER_SUFFIX.test(suffix)) throw invalid('load balancer', arn);
   return suffix;
-}
-
-/** `arn:aws:ecs:…:task-definition/family:12` or `family:12` → `family:12` (a bare family stays as it is). */
-export function taskDefinitionRef(arnOrRef: string): string {
-  if (!arnOrRef.startsWith('arn:')) return arnOrRef;
-  const resource = resourceOf(arnOrRef, 'ecs');
-  if (resource === undefined || !resource.startsWith('task-definition/')) throw invalid('task definition', arnOrRef);
-  return resource.slice('task-definition/'.length);
-}
-
-/** True when two task definition references (ARN or `family:revision`) name the same revision. */
-export function sameTaskDefinition(a: string, b: string): boolean {
-  return taskDefinitionRef(a) === taskDefinitionRef(b);
 }

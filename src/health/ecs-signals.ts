@@ -2,7 +2,7 @@
 // its tasks keep stopping with errors (a crash loop). Pure: it reads what the reconciler has
 // already observed (the canary service and its recently stopped tasks).
 import type { HealthConditionBase } from '../api/types.js';
-import { sameTaskDefinition, taskDefinitionRef } from '../cloud/arn.js';
+import { familyRevision, sameRevision } from '../cloud/task-definition-ref.js';
 import type { EcsService, EcsTask } from '../cloud/ports.js';
 import { HEALTH_LIMITS } from './limits.js';
 import { failed, noData, passed, type Measurement, type StoppedTaskEvidence } from './measurement.js';
@@ -40,13 +40,13 @@ export function measureEcsTasks(
   now: number,
   stoppedTasksToFail: number = HEALTH_LIMITS.ecsStoppedTasksToFail,
 ): Measurement {
-  const revision = taskDefinitionRef(observed.revision);
+  const revision = familyRevision(observed.revision) ?? observed.revision;
   const base = { name: ECS_TASKS_CONDITION.name, threshold: `< ${stoppedTasksToFail} tasks stopped with errors`, at: now };
   const crashed = observed.stoppedTasks.filter(
-    (t) => sameTaskDefinition(t.taskDefinition, revision) && (t.stoppedAt ?? t.startedAt ?? -Infinity) >= observed.rolloutStartedAt && stoppedWithError(t),
+    (t) => sameRevision(t.taskDefinition, revision) && (t.stoppedAt ?? t.startedAt ?? -Infinity) >= observed.rolloutStartedAt && stoppedWithError(t),
   );
   const evidence = crashed.slice(0, HEALTH_LIMITS.stoppedTasksInEvidence).map(toEvidence);
-  const deployment = observed.service.deployments.find((d) => sameTaskDefinition(d.taskDefinition, revision));
+  const deployment = observed.service.deployments.find((d) => sameRevision(d.taskDefinition, revision));
   const tasksText = `${crashed.length} ${crashed.length === 1 ? 'task' : 'tasks'} of ${revision} stopped with errors`;
   if (deployment?.rolloutState === 'FAILED') {
     const why = deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : '';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  loadBalancerArnSuffix,
-  sameTaskDefinition,
-  targetGroupArnSuffix,
-  taskDefinitionRef,
-} from '../../../src/cloud/arn.js';
+import { loadBalancerArnSuffix, targetGroupArnSuffix } from '../../../src/cloud/arn.js';
+import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import { isCloudError } from '../../../src/cloud/errors.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-backend-green/2453ed029918f21f';
@@ -46,16 +42,18 @@ describe('task definition references', () => {
   const arn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/aep-backend-prod:12';
 
   it('turns an ARN into family:revision and keeps a reference as it is', () => {
-    expect(taskDefinitionRef(arn)).toBe('aep-backend-prod:12');
-    expect(taskDefinitionRef('aep-backend-prod:12')).toBe('aep-backend-prod:12');
+    expect(familyRevision(arn)).toBe('aep-backend-prod:12');
+    expect(familyRevision('aep-backend-prod:12')).toBe('aep-backend-prod:12');
+    expect(familyRevision('aep-backend-prod')).toBeUndefined();
   });
 
   it('compares an ARN with a family:revision reference', () => {
-    expect(sameTaskDefinition(arn, 'aep-backend-prod:12')).toBe(true);
-    expect(sameTaskDefinition(arn, 'aep-backend-prod:11')).toBe(false);
+    expect(sameRevision(arn, 'aep-backend-prod:12')).toBe(true);
+    expect(sameRevision(arn, 'aep-backend-prod:11')).toBe(false);
+    expect(sameRevision(undefined, 'aep-backend-prod:11')).toBe(false);
   });
 
-  it('rejects an ARN of another resource', () => {
-    expect(() => taskDefinitionRef('arn:aws:ecs:us-east-1:1:service/c/s')).toThrow(/task definition ARN/);
+  it('does not take an ARN of another resource for a task definition', () => {
+    expect(familyRevision('arn:aws:ecs:us-east-1:123456789012:service/c/s')).toBeUndefined();
   });
 });

@@ -1,0 +1,50 @@
+// Health for a pass: measure the rollout's colour (against the stable one for relative checks),
+// then assess each condition against its previous state. Nothing is measured outside a rollout.
+import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
+import { assess, ECS_TASKS_CONDITION, healthIntervalMs, measure, measureEcsTasks, type ColourTarget, type MeasureTarget } from '../../src/health/index.js';
+import type { Observation } from './observation.js';
+import { rolloutServiceOf, targetGroupsOf } from './observe.js';
+import type { HealthEvaluator } from './reconciler.js';
+import { otherColour, twoColour } from './spec.js';
+import { ms } from './status.js';
+
+export const evaluateHealth: HealthEvaluator = async ({ release, status, observed, ports, now }) => {
+  const rollout = status.rollout;
+  if (!rollout || rollout.completedAt || rollout.result) return [];
+  const target = measureTargetOf(release, status, observed);
+  if (!target) return [];
+  const conditions = release.spec.health?.conditions ?? [];
+  const intervalMs = healthIntervalMs(release.spec.health);
+  const previous = new Map((status.health ?? []).map((h) => [h.name, h]));
+  const measurements = await measure(conditions, target, ports, now);
+  const assessed: ConditionHealth[] = conditions.map((condition, i) =>
+    assess(condition, previous.get(condition.name), measurements[i] as (typeof measurements)[number], { now, intervalMs }),
+  );
+  const service = observed.services[target.canary.service];
+  if (service) {
+    const ecs = measureEcsTasks({ service, stoppedTasks: observed.stoppedTasks, revision: rollout.revision, rolloutStartedAt: ms(rollout.startedAt) }, now);
+    assessed.push(assess(ECS_TASKS_CONDITION, previous.get(ECS_TASKS_CONDITION.name), ecs, { now, intervalMs }));
+  }
+  return assessed;
+};
+
+function measureTargetOf(release: Release, status: ReleaseStatus, observed: Observation): MeasureTarget | undefined {
+  const service = rolloutServiceOf(release, status);
+  if (!service) return undefined;
+  const groups = targetGroupsOf(release, observed.services);
+  const tc = twoColour(release.spec);
+  const colour = status.rollout?.colour;
+  if (!tc || !colour) {
+    return { cluster: release.spec.cluster, canary: colourTarget(service, groups.service) };
+  }
+  const stable = otherColour(colour);
+  return {
+    cluster: release.spec.cluster,
+    canary: colourTarget(service, groups[colour]),
+    baseline: colourTarget(tc.services[stable], groups[stable]),
+  };
+}
+
+function colourTarget(service: string, targetGroupArn: string | undefined): ColourTarget {
+  return targetGroupArn ? { service, targetGroupArn } : { service };
+}
