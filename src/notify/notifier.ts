@@ -148,31 +148,32 @@ export class Notifier implements EventSink {
         this.warn(queue, { event: dropped?.type, release: dropped?.release, queueLimit: this.queueLimit }, 'notification queue full, dropping the oldest');
       }
     }
-    if (!queue.worker) {
-      queue.worker = this.drain(queue)
-        .catch(() => undefined)
-        .finally(() => {
-          queue.worker = undefined;
-        });
-    }
+    queue.worker ??= this.drain(queue);
   }
 
+  /** Never rejects. Clears queue.worker in the same turn it finds the queue empty, so no message is left behind. */
   private async drain(queue: TargetQueue): Promise<void> {
-    // Start after emit() has returned: the caller never waits on a request being set up.
-    await Promise.resolve();
-    for (let message = queue.waiting.shift(); message; message = queue.waiting.shift()) {
-      if (this.closing.signal.aborted) {
-        queue.counts.failed++;
-        continue;
+    try {
+      // Start after emit() has returned: the caller never waits on a request being set up.
+      await Promise.resolve();
+      for (let message = queue.waiting.shift(); message; message = queue.waiting.shift()) {
+        if (this.closing.signal.aborted) {
+          queue.counts.failed++;
+          continue;
+        }
+        queue.delivering = true;
+        try {
+          await this.deliver(queue, message);
+        } finally {
+          queue.delivering = false;
+        }
       }
-      queue.delivering = true;
-      try {
-        await this.deliver(queue, message);
-      } finally {
-        queue.delivering = false;
-      }
+    } catch (err) {
+      this.warn(queue, { error: describeError(err) }, 'notification delivery stopped unexpectedly');
+    } finally {
+      queue.worker = undefined;
+      queue.overflowReported = false;
     }
-    queue.overflowReported = false;
   }
 
   private async deliver(queue: TargetQueue, message: Message): Promise<void> {

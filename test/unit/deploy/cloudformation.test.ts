@@ -156,6 +156,13 @@ describe('the CloudFormation template that deploys keelson', () => {
       }
     });
 
+    it('is explained action by action in docs/deploying.md', () => {
+      const docs = readFileSync(new URL('../../../docs/deploying.md', import.meta.url), 'utf8');
+      const explained = docs.slice(docs.indexOf("## The task role's policy"));
+      const missing = EXPECTED_ACTIONS.filter((action) => !explained.includes(`\`${action}\``) && !explained.includes(`\`${action.split(':')[1]}\``));
+      expect(missing).toEqual([]);
+    });
+
     it('passes roles only to ECS tasks, tags only new task definitions, changes only the named records by UPSERT', () => {
       const [passRole] = statementsFor('iam:PassRole');
       expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });

@@ -313,3 +313,32 @@ describe('Notifier queueing and filtering', () => {
     expect(sink.stats()).toMatchObject({ sent: 0, failed: 2, dropped: 1, queued: 0 });
   });
 });
+
+describe('Notifier between two bursts', () => {
+  /** Resolves after `hops` turns of the microtask queue. */
+  async function microtasks(hops: number): Promise<void> {
+    for (let i = 0; i < hops; i++) await Promise.resolve();
+  }
+
+  it('delivers an event emitted at any moment while the previous delivery winds down', async () => {
+    for (let hops = 0; hops <= 8; hops++) {
+      const clock = new VirtualClock();
+      const types: string[] = [];
+      const late: { sink?: Notifier } = {};
+      const post: PostFunction = async (_url, body) => {
+        types.push((JSON.parse(body) as WebhookPayload).type);
+        // The reconciler emits again from a continuation that runs just after this delivery ends.
+        if (types.length === 1) void microtasks(hops).then(() => late.sink?.emit(fixtureEvent('reverted')));
+        return { status: 200 };
+      };
+      const sink = new Notifier({ clock, post, targets: [{ name: 't', url: 'http://127.0.0.1/t', format: 'json' }] });
+      late.sink = sink;
+
+      sink.emit(fixtureEvent('started'));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await sink.flush();
+
+      expect(types, `emitted ${hops} microtasks after the first delivery`).toEqual(['RolloutStarted', 'Reverted']);
+    }
+  });
+});
