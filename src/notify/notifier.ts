@@ -93,7 +93,8 @@ export class Notifier implements EventSink {
         this.enqueue(queue, event);
       } catch (err) {
         queue.counts.failed++;
-        this.warn(queue, { event: event.type, release: event.release, error: describeError(err) }, 'notification could not be formatted');
+        const about = event as Partial<RolloutEvent> | null | undefined;
+        this.warn(queue, { event: about?.type, release: about?.release, error: describeError(err) }, 'notification could not be formatted');
       }
     }
   }

@@ -287,8 +287,9 @@ describe('Notifier queueing and filtering', () => {
 
     expect(() => sink.emit(fixtureEvent('started'))).not.toThrow();
     expect(() => sink.emit(unformattable)).not.toThrow();
+    expect(() => sink.emit(null as unknown as ReturnType<typeof fixtureEvent>)).not.toThrow();
     await sink.flush();
-    expect(sink.stats()).toMatchObject({ sent: 0, failed: 2 });
+    expect(sink.stats()).toMatchObject({ sent: 0, failed: 3 });
   });
 
   it('on close gives up on backoff waits and waiting messages, and takes no more events', async () => {
