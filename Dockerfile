@@ -21,6 +21,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
 COPY manifests ./manifests
+# The default controller configuration; it takes its settings from the environment.
+COPY manifests/deploy/keelson.yaml /etc/keelson/keelson.yaml
 RUN ln -s /app/dist/src/cli/main.js /usr/local/bin/keelson && chmod +x /app/dist/src/cli/main.js
 USER node
 EXPOSE 8080

@@ -1,0 +1,96 @@
+// The words and symbols of a rollout event, shared by every message format, so that a Slack
+// post and a generic webhook's summary say the same thing.
+
+import type { RolloutEvent, RolloutEventHealth, RolloutEventType } from './events.js';
+
+export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: string }> = {
+  RolloutStarted: { icon: '🚀', title: 'Rollout started' },
+  StepReached: { icon: '📶', title: 'Step reached' },
+  Paused: { icon: '⏸️', title: 'Paused' },
+  Promoted: { icon: '✅', title: 'Promoted' },
+  Reverted: { icon: '⏪', title: 'Reverted' },
+  Aborted: { icon: '🛑', title: 'Aborted' },
+  DriftCorrected: { icon: '🔧', title: 'Drift corrected' },
+};
+
+const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {
+  Passing: '✅',
+  Failing: '❌',
+  Unknown: '❔',
+};
+
+/** `🚀 Rollout started: aep-backend-prod` */
+export function headline(event: RolloutEvent): string {
+  const { icon, title } = EVENT_TITLES[event.type];
+  return `${icon} ${title}: ${event.release}`;
+}
+
+/** `aep-backend-prod:11 → aep-backend-prod:12`, or undefined when neither is known. */
+export function revisionChange(event: RolloutEvent): string | undefined {
+  const from = event.fromRevision ?? undefined;
+  const to = event.toRevision ?? undefined;
+  if (from === undefined && to === undefined) return undefined;
+  if (from === undefined) return `(none) → ${to}`;
+  if (to === undefined || to === from) return from;
+  return `${from} → ${to}`;
+}
+
+/** The `sha256:…` digest of an image URI pinned by digest. */
+export function imageDigest(image: string): string | undefined {
+  const at = image.lastIndexOf('@');
+  return at >= 0 ? image.slice(at + 1) : undefined;
+}
+
+/** Numbers as a person reads them: at most two decimals, no trailing zeros. */
+export function formatValue(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
+}
+
+/** `❌ errors 31.5 (max 5)` */
+export function healthItem(health: RolloutEventHealth): string {
+  let text = `${HEALTH_ICONS[health.state]} ${health.name}`;
+  if (health.value !== undefined && health.value !== null) text += ` ${formatValue(health.value)}`;
+  if (health.threshold) text += ` (${health.threshold})`;
+  return text;
+}
+
+/** `✅ 2/2 healthy`; a warning sign as soon as one target is not healthy. */
+export function targetsLine(targets: { healthy: number; total: number }): string {
+  const icon = targets.total > 0 && targets.healthy >= targets.total ? '✅' : '⚠️';
+  return `${icon} ${targets.healthy}/${targets.total} healthy`;
+}
+
+/** `aep-backend-prod:11 (digest sha256:…)`, or the image itself when it is not pinned by digest. */
+export function rollbackLine(target: { revision: string; image?: string }): string {
+  if (!target.image) return target.revision;
+  const digest = imageDigest(target.image);
+  return digest ? `${target.revision} (digest ${digest})` : `${target.revision} (image ${target.image})`;
+}
+
+/** The conditions that failed, each with its value and threshold: the evidence of a revert. */
+export function failedConditions(event: RolloutEvent): RolloutEventHealth[] {
+  return (event.health ?? []).filter((h) => h.state === 'Failing');
+}
+
+export function failureLine(health: RolloutEventHealth): string {
+  const value = health.value === undefined || health.value === null ? 'no value' : `value ${formatValue(health.value)}`;
+  const threshold = health.threshold ? `, threshold ${health.threshold}` : '';
+  return `${health.name} failed: ${value}${threshold}`;
+}
+
+export function triggeredBy(event: RolloutEvent): string {
+  return event.by ?? 'keelson';
+}
+
+/** One line for logs and for the generic webhook's `summary`. */
+export function oneLineSummary(event: RolloutEvent): string {
+  const change = revisionChange(event);
+  const parts = [headline(event)];
+  if (change) parts.push(change);
+  if (event.type === 'Reverted') {
+    const failed = failedConditions(event);
+    if (failed.length > 0) parts.push(failed.map(failureLine).join('; '));
+    else if (event.reason) parts.push(event.reason);
+  }
+  return parts.join(' — ');
+}
