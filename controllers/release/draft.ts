@@ -29,7 +29,7 @@ export interface PlanResult {
   requeueAfter?: number;
 }
 
-export type EventFields = Omit<RolloutEvent, 'release' | 'at' | 'cluster' | 'services' | 'sourceRevision'>;
+export type EventFields = Omit<RolloutEvent, 'release' | 'at' | 'cluster' | 'services' | 'sourceRevision' | 'labels'>;
 
 export class Draft {
   readonly status: ReleaseStatus;
@@ -69,6 +69,7 @@ export class Draft {
       at: this.now,
       cluster: this.spec.cluster,
       services: servicesOf(this.spec),
+      ...(this.input.release.metadata.labels ? { labels: this.input.release.metadata.labels } : {}),
       ...(this.input.sourceRevision ? { sourceRevision: this.input.sourceRevision } : {}),
       ...fields,
     });
