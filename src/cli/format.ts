@@ -1,0 +1,59 @@
+// How releases look in a terminal: the `get` table and the `describe` page.
+import { formatDuration } from '../api/duration.js';
+import type { ReleaseStatus } from '../api/types.js';
+import { evidenceLines } from './wait-verdict.js';
+
+export interface NamedStatus {
+  name: string;
+  status: ReleaseStatus;
+}
+
+export function formatTable(rows: NamedStatus[], now: number): string {
+  const header = ['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE'];
+  const body = rows.map(({ name, status }) => [
+    name,
+    status.phase,
+    status.currentStepIndex === null || status.currentStepIndex === undefined ? '-' : String(status.currentStepIndex + 1),
+    status.weights ? `${status.weights.blue}/${status.weights.green}` : '-',
+    `${status.stableRevision ?? '?'} → ${status.desiredRevision ?? '?'}${status.blockedRevision ? ` (blocked ${status.blockedRevision})` : ''}`,
+    ageOf(status, now),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+function ageOf(status: ReleaseStatus, now: number): string {
+  const times = (status.conditions ?? []).map((c) => Date.parse(c.lastTransitionTime)).filter((t) => !Number.isNaN(t));
+  if (times.length === 0) return '-';
+  return formatDuration(now - Math.min(...times));
+}
+
+export function formatDescribe({ name, status }: NamedStatus, now: number): string {
+  const lines: string[] = [
+    `Name:              ${name}`,
+    `Phase:             ${status.phase}`,
+    `Message:           ${status.message ?? ''}`,
+    `Stable revision:   ${status.stableRevision ?? '-'}${status.stableColour ? ` (${status.stableColour})` : ''}`,
+    `Desired revision:  ${status.desiredRevision ?? '-'}`,
+    `Blocked revision:  ${status.blockedRevision ?? '-'}`,
+    `Step:              ${status.currentStepIndex === null || status.currentStepIndex === undefined ? '-' : status.currentStepIndex + 1}`,
+    `Weights:           ${status.weights ? `blue ${status.weights.blue}% / green ${status.weights.green}%` : '-'}`,
+    `Source revision:   ${status.sourceRevision ?? '-'}`,
+    `Generation:        ${status.observedGeneration ?? '-'}`,
+    '',
+    'Conditions:',
+    ...(status.conditions ?? []).map((c) => `  ${c.type.padEnd(12)} ${c.status.padEnd(7)} ${c.reason.padEnd(22)} ${c.message} (${formatDuration(now - Date.parse(c.lastTransitionTime))} ago)`),
+    '',
+    'Health:',
+    ...((status.health ?? []).length === 0 ? ['  (measured during rollouts)'] : []),
+    ...(status.health ?? []).map((h) => `  ${h.name.padEnd(20)} ${h.state.padEnd(8)} ${h.value ?? '-'}${h.threshold ? ` (${h.threshold})` : ''}${h.message ? `  ${h.message}` : ''}`),
+  ];
+  const evidence = evidenceLines(status);
+  if (evidence.length > 0) lines.push('', 'Last revert:', ...evidence.map((l) => `  ${l}`));
+  lines.push('', 'History:');
+  if ((status.history ?? []).length === 0) lines.push('  (none)');
+  for (const h of status.history ?? []) {
+    lines.push(`  ${h.finishedAt}  ${h.result.padEnd(10)} ${h.fromRevision ?? '?'} → ${h.revision}${h.reason ? `: ${h.reason}` : ''}`);
+  }
+  return lines.join('\n');
+}

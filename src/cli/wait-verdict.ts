@@ -1,0 +1,42 @@
+// When a pipeline's `keelson wait` may stop, and with what exit code. A reverted, aborted or
+// blocked revision is never success.
+import type { ReleaseStatus } from '../api/types.js';
+import { sameRevision } from '../cloud/task-definition-ref.js';
+
+export const WAIT_EXIT = { promoted: 0, failed: 1, usage: 2, timeout: 3 } as const;
+
+export type WaitVerdict =
+  | { done: false; message: string }
+  | { done: true; exitCode: number; message: string };
+
+export function waitVerdict(status: ReleaseStatus | undefined, revision: string | undefined): WaitVerdict {
+  if (!status) return { done: false, message: 'no status yet' };
+  const wanted = revision ?? status.desiredRevision ?? undefined;
+  if (!wanted) return { done: false, message: 'no desired revision yet' };
+  if (status.phase === 'Invalid') return { done: true, exitCode: WAIT_EXIT.failed, message: `invalid: ${status.message ?? ''}` };
+  if (revision && !sameRevision(status.desiredRevision, revision)) {
+    return { done: false, message: `controller has not seen ${revision} yet (desired ${status.desiredRevision ?? 'none'})` };
+  }
+  if (sameRevision(status.blockedRevision, wanted)) {
+    const last = status.history?.find((h) => sameRevision(h.revision, wanted));
+    return { done: true, exitCode: WAIT_EXIT.failed, message: `${wanted} was ${(last?.result ?? 'blocked').toLowerCase()}: ${last?.reason ?? status.message ?? ''}` };
+  }
+  const inFlight = status.rollout && !status.rollout.completedAt;
+  if (sameRevision(status.stableRevision, wanted) && !inFlight && status.phase === 'Healthy') {
+    return { done: true, exitCode: WAIT_EXIT.promoted, message: `${wanted} is stable and healthy` };
+  }
+  return { done: false, message: `${status.phase}: ${status.message ?? ''}` };
+}
+
+/** What a person needs to see when a wait fails: the revert's evidence. */
+export function evidenceLines(status: ReleaseStatus | undefined): string[] {
+  const r = status?.lastRevert;
+  if (!r) return [];
+  const lines = [
+    `reverted ${r.revision} at ${r.revertedAt}`,
+    `  condition: ${r.condition}${r.value !== undefined && r.value !== null ? ` value ${r.value}` : ''}${r.threshold ? ` threshold ${r.threshold}` : ''}${r.window ? ` for ${r.window}` : ''}`,
+  ];
+  if (r.failingSince) lines.push(`  failing since: ${r.failingSince}`);
+  for (const t of r.stoppedTasks ?? []) lines.push(`  stopped task ${t.taskArn}: ${t.stoppedReason ?? 'no reason given'}${t.exitCode !== null && t.exitCode !== undefined ? ` (exit ${t.exitCode})` : ''}`);
+  return lines;
+}
