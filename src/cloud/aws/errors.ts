@@ -68,7 +68,8 @@ interface AwsLikeError {
 export function toCloudError(err: unknown, site: AwsCallSite): CloudError {
   if (isCloudError(err)) return err;
   const e: AwsLikeError = typeof err === 'object' && err !== null ? (err as AwsLikeError) : { message: String(err) };
-  const fromService = e.$metadata !== undefined || e.$fault !== undefined;
+  // The SDK adds $metadata (attempts) to socket errors too; only an answer has a status.
+  const fromService = e.$fault !== undefined || e.$metadata?.httpStatusCode !== undefined;
   const awsCode = fromService ? e.name : (e.code ?? e.name);
   const code = classify(e, fromService);
   const message = `${site.service} ${site.operation}: ${awsCode ?? 'Error'}: ${e.message ?? 'no message'}`;
