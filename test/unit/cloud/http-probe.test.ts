@@ -20,11 +20,10 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
     case '/health/degraded':
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"database unreachable"}');
       return;
-    case '/huge':
-      // Four times the limit, in chunks.
+    case '/endless':
+      // A body that never ends: only a probe that stops reading at its limit returns.
       res.writeHead(200, { 'content-type': 'text/plain' });
-      for (let i = 0; i < 4 * 64; i++) res.write('x'.repeat(1024));
-      res.end();
+      streamForever(res);
       return;
     case '/slow-body':
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -35,6 +34,16 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
       // /slow: never answers while the test runs.
       held.push(res);
   }
+}
+
+function streamForever(res: ServerResponse): void {
+  const chunk = 'x'.repeat(1024);
+  const pump = (): void => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  pump();
 }
 
 beforeAll(async () => {
@@ -71,8 +80,8 @@ describe('createHttpProbe', () => {
     expect(readings).toEqual([]);
   });
 
-  it('keeps at most 64 KiB of a body', async () => {
-    const result = await createHttpProbe().get(`${base}/huge`, { timeoutMs: 5_000 });
+  it('keeps at most 64 KiB of a body and stops reading there', async () => {
+    const result = await createHttpProbe().get(`${base}/endless`, { timeoutMs: 5_000 });
     expect(result.body.length).toBe(PROBE_BODY_LIMIT);
     expect(PROBE_BODY_LIMIT).toBe(64 * 1024);
   });

@@ -205,6 +205,24 @@ describe('AwsEcs task definitions', () => {
     expect(td).toMatchObject({ family: 'aep-backend-prod', revision: 12, containers: [{ name: 'backend', image: newImage }, { name: 'log-router' }] });
   });
 
+  it('registers from a deregistered revision without carrying over its status or dates', async () => {
+    const base = fixture<DescribeTaskDefinitionCommandOutput>('ecs-describe-task-definition.json');
+    const deregistered = {
+      ...base,
+      taskDefinition: { ...base.taskDefinition, status: 'INACTIVE' as const, deregisteredAt: new Date('2024-05-20T08:00:00.000Z'), deleteRequestedAt: new Date('2024-05-21T08:00:00.000Z') },
+    };
+    ecs.on(DescribeTaskDefinitionCommand).resolves(deregistered);
+    ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { family: 'aep-backend-prod', revision: 13, status: 'ACTIVE' } });
+    const { ports } = awsPortsForTest();
+
+    await ports.ecs.registerTaskDefinitionFrom('aep-backend-prod:11', { container: 'backend', image: 'repo/backend:rollback' });
+
+    const sent = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input ?? {};
+    for (const readOnly of ['status', 'deregisteredAt', 'deleteRequestedAt', 'registeredAt', 'registeredBy', 'revision', 'taskDefinitionArn']) {
+      expect(sent).not.toHaveProperty(readOnly);
+    }
+  });
+
   it('refuses a container the task definition does not have, registering nothing', async () => {
     ecs.on(DescribeTaskDefinitionCommand).resolves(fixture('ecs-describe-task-definition.json'));
     const { ports } = awsPortsForTest();
