@@ -1,6 +1,6 @@
 // Every AWS request goes through one function: it is counted, and its failure becomes a CloudError.
-// A wrapper rather than SDK middleware, so that the count also covers requests that never
-// reach the middleware stack (and tests that stub `send`).
+// A wrapper around `send` rather than SDK middleware: it sees the outcome after the SDK's own
+// retries (one count per call, not per attempt), and behaves the same when tests stub `send`.
 import type { CloudErrorCode } from '../errors.js';
 import { toCloudError } from './errors.js';
 
