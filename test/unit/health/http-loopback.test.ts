@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FetchHttpProbe } from '../../../src/cloud/http-probe.js';
+import { createHttpProbe } from '../../../src/cloud/http-probe.js';
 import { measureHttp } from '../../../src/health/http.js';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('http condition against a loopback server', () => {
   const clock = new VirtualClock();
-  const probe = new FetchHttpProbe(clock);
+  const probe = createHttpProbe({ clock });
 
   it('passes on 200', async () => {
     const m = await measureHttp('ready', { url: `${base}/health/ready` }, probe, clock.now());

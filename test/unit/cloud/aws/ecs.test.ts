@@ -1,0 +1,355 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { DescribeServicesCommandOutput, DescribeTaskDefinitionCommandOutput, Service, Task } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { isCloudError } from '../../../../src/cloud/errors.js';
+import { awsPortsForTest, fixture } from './helpers.js';
+
+const ecs = mockClient(ECSClient);
+const CLUSTER = 'aep-prod';
+const ACCOUNT_ARN = 'arn:aws:ecs:us-east-1:123456789012';
+
+function serviceNamed(name: string): Service {
+  const [template] = fixture<DescribeServicesCommandOutput>('ecs-describe-services.json').services ?? [];
+  return { ...template, serviceName: name, serviceArn: `${ACCOUNT_ARN}:service/${CLUSTER}/${name}` };
+}
+
+function stoppedTask(id: number, stoppedAtMs: number): Task {
+  return {
+    taskArn: `${ACCOUNT_ARN}:task/${CLUSTER}/${id.toString(16).padStart(32, '0')}`,
+    taskDefinitionArn: `${ACCOUNT_ARN}:task-definition/aep-backend-prod:12`,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stoppedAt: new Date(stoppedAtMs),
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: `task ${id} exited`,
+    containers: [{ name: 'backend', exitCode: 137 }],
+  };
+}
+
+beforeEach(() => {
+  ecs.reset();
+});
+
+describe('AwsEcs.describeServices', () => {
+  it('asks for at most 10 services per call and reports the ones ECS could not find', async () => {
+    const names = Array.from({ length: 23 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
+    const missing = new Set(['svc-04', 'svc-21']);
+    ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({
+      services: input.services.filter((n) => !missing.has(n)).map(serviceNamed),
+      failures: input.services
+        .filter((n) => missing.has(n))
+        .map((n) => ({ arn: `${ACCOUNT_ARN}:service/${CLUSTER}/${n}`, reason: 'MISSING' })),
+    }));
+    const { ports } = awsPortsForTest();
+
+    const result = await ports.ecs.describeServices(CLUSTER, names);
+
+    const requests = ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input);
+    expect(requests).toEqual([
+      { cluster: CLUSTER, services: names.slice(0, 10) },
+      { cluster: CLUSTER, services: names.slice(10, 20) },
+      { cluster: CLUSTER, services: names.slice(20, 23) },
+    ]);
+    expect(result.services.map((s) => s.name)).toEqual(names.filter((n) => !missing.has(n)));
+    expect(result.failures).toEqual([
+      { arn: `${ACCOUNT_ARN}:service/${CLUSTER}/svc-04`, reason: 'MISSING' },
+      { arn: `${ACCOUNT_ARN}:service/${CLUSTER}/svc-21`, reason: 'MISSING' },
+    ]);
+  });
+
+  it('maps deployments, rollout state, target groups and the circuit breaker', async () => {
+    ecs.on(DescribeServicesCommand).resolves(fixture('ecs-describe-services.json'));
+    const { ports } = awsPortsForTest();
+
+    const { services } = await ports.ecs.describeServices(CLUSTER, ['aep-backend-green']);
+
+    expect(services).toEqual([
+      {
+        arn: `${ACCOUNT_ARN}:service/aep-prod/aep-backend-green`,
+        name: 'aep-backend-green',
+        cluster: 'aep-prod',
+        status: 'ACTIVE',
+        taskDefinition: `${ACCOUNT_ARN}:task-definition/aep-backend-prod:12`,
+        desiredCount: 2,
+        runningCount: 3,
+        pendingCount: 1,
+        deployments: [
+          {
+            id: 'ecs-svc/9223370470118479312',
+            status: 'PRIMARY',
+            taskDefinition: `${ACCOUNT_ARN}:task-definition/aep-backend-prod:12`,
+            desiredCount: 2,
+            runningCount: 1,
+            pendingCount: 1,
+            failedTasks: 3,
+            rolloutState: 'IN_PROGRESS',
+            rolloutStateReason: 'ECS deployment ecs-svc/9223370470118479312 in progress.',
+            createdAt: Date.parse('2024-05-14T09:30:00.000Z'),
+            updatedAt: Date.parse('2024-05-14T09:34:12.500Z'),
+          },
+          {
+            id: 'ecs-svc/9223370470118479999',
+            status: 'ACTIVE',
+            taskDefinition: `${ACCOUNT_ARN}:task-definition/aep-backend-prod:11`,
+            desiredCount: 2,
+            runningCount: 2,
+            pendingCount: 0,
+            failedTasks: 0,
+            rolloutState: 'COMPLETED',
+            rolloutStateReason: 'ECS deployment ecs-svc/9223370470118479999 completed.',
+            createdAt: Date.parse('2024-05-10T16:02:00.000Z'),
+            updatedAt: Date.parse('2024-05-10T16:08:45.000Z'),
+          },
+        ],
+        loadBalancers: [
+          {
+            targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-green/73e2d6bc24d8a067',
+            containerName: 'backend',
+            containerPort: 8000,
+          },
+        ],
+        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200, circuitBreaker: { enable: true, rollback: false } },
+      },
+    ]);
+  });
+
+  it('makes no call for an empty list', async () => {
+    const { ports } = awsPortsForTest();
+    expect(await ports.ecs.describeServices(CLUSTER, [])).toEqual({ services: [], failures: [] });
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(0);
+  });
+});
+
+describe('AwsEcs.updateService', () => {
+  it('sends only the fields it was given and returns the updated service', async () => {
+    ecs.on(UpdateServiceCommand).resolves({ service: serviceNamed('aep-backend-green') });
+    const { ports } = awsPortsForTest();
+
+    const service = await ports.ecs.updateService({ cluster: CLUSTER, service: 'aep-backend-green', desiredCount: 0 });
+    await ports.ecs.updateService({ cluster: CLUSTER, service: 'aep-backend-green', taskDefinition: 'aep-backend-prod:12', forceNewDeployment: true });
+
+    expect(ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([
+      { cluster: CLUSTER, service: 'aep-backend-green', desiredCount: 0 },
+      { cluster: CLUSTER, service: 'aep-backend-green', taskDefinition: 'aep-backend-prod:12', forceNewDeployment: true },
+    ]);
+    expect(service.name).toBe('aep-backend-green');
+    expect(service.deployments[0]?.status).toBe('PRIMARY');
+  });
+});
+
+describe('AwsEcs task definitions', () => {
+  it('describes a task definition by family:revision', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves(fixture('ecs-describe-task-definition.json'));
+    const { ports } = awsPortsForTest();
+
+    const td = await ports.ecs.describeTaskDefinition('aep-backend-prod:11');
+
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({ taskDefinition: 'aep-backend-prod:11' });
+    expect(td).toEqual({
+      arn: `${ACCOUNT_ARN}:task-definition/aep-backend-prod:11`,
+      family: 'aep-backend-prod',
+      revision: 11,
+      status: 'ACTIVE',
+      containers: [
+        {
+          name: 'backend',
+          image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/aep-backend@sha256:1111111111111111111111111111111111111111111111111111111111111111',
+        },
+        { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
+      ],
+    });
+  });
+
+  it('registers a copy with one image replaced, without the read-only fields, keeping the tags', async () => {
+    const base = fixture<DescribeTaskDefinitionCommandOutput>('ecs-describe-task-definition.json');
+    const newImage = '123456789012.dkr.ecr.us-east-1.amazonaws.com/aep-backend@sha256:2222222222222222222222222222222222222222222222222222222222222222';
+    ecs.on(DescribeTaskDefinitionCommand).resolves(base);
+    ecs.on(RegisterTaskDefinitionCommand).callsFake((input: { family: string; containerDefinitions: unknown[] }) => ({
+      taskDefinition: { ...input, taskDefinitionArn: `${ACCOUNT_ARN}:task-definition/${input.family}:12`, revision: 12, status: 'ACTIVE' },
+    }));
+    const { ports } = awsPortsForTest();
+
+    const td = await ports.ecs.registerTaskDefinitionFrom('aep-backend-prod:11', { container: 'backend', image: newImage });
+
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({
+      taskDefinition: 'aep-backend-prod:11',
+      include: ['TAGS'],
+    });
+    const sent = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input;
+    const original = base.taskDefinition!;
+    const [backend, logRouter] = original.containerDefinitions!;
+    expect(sent).toEqual({
+      family: 'aep-backend-prod',
+      taskRoleArn: original.taskRoleArn,
+      executionRoleArn: original.executionRoleArn,
+      networkMode: 'awsvpc',
+      volumes: [],
+      placementConstraints: [],
+      runtimePlatform: original.runtimePlatform,
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '512',
+      memory: '1024',
+      containerDefinitions: [{ ...backend, image: newImage }, logRouter],
+      tags: [{ key: 'team', value: 'platform' }],
+    });
+    expect(td).toMatchObject({ family: 'aep-backend-prod', revision: 12, containers: [{ name: 'backend', image: newImage }, { name: 'log-router' }] });
+  });
+
+  it('registers from a deregistered revision without carrying over its status or dates', async () => {
+    const base = fixture<DescribeTaskDefinitionCommandOutput>('ecs-describe-task-definition.json');
+    const deregistered = {
+      ...base,
+      taskDefinition: { ...base.taskDefinition, status: 'INACTIVE' as const, deregisteredAt: new Date('2024-05-20T08:00:00.000Z'), deleteRequestedAt: new Date('2024-05-21T08:00:00.000Z') },
+    };
+    ecs.on(DescribeTaskDefinitionCommand).resolves(deregistered);
+    ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { family: 'aep-backend-prod', revision: 13, status: 'ACTIVE' } });
+    const { ports } = awsPortsForTest();
+
+    await ports.ecs.registerTaskDefinitionFrom('aep-backend-prod:11', { container: 'backend', image: 'repo/backend:rollback' });
+
+    const sent = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input ?? {};
+    for (const readOnly of ['status', 'deregisteredAt', 'deleteRequestedAt', 'registeredAt', 'registeredBy', 'revision', 'taskDefinitionArn']) {
+      expect(sent).not.toHaveProperty(readOnly);
+    }
+  });
+
+  it('refuses a container the task definition does not have, registering nothing', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves(fixture('ecs-describe-task-definition.json'));
+    const { ports } = awsPortsForTest();
+
+    const failure = await ports.ecs.registerTaskDefinitionFrom('aep-backend-prod:11', { container: 'frontend', image: 'x:1' }).catch((e: unknown) => e);
+
+    expect(isCloudError(failure, 'Invalid')).toBe(true);
+    expect((failure as Error).message).toContain('"frontend"');
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+  });
+});
+
+describe('AwsEcs tasks', () => {
+  it('lists stopped tasks across pages, describes them 100 at a time, newest first, honouring since and limit', async () => {
+    const base = Date.parse('2024-05-14T09:00:00.000Z');
+    // 150 tasks; task i stopped i seconds after base, listed in no particular order.
+    const tasks = Array.from({ length: 150 }, (_, i) => stoppedTask(i, base + i * 1000)).reverse();
+    const arns = tasks.map((t) => t.taskArn!);
+    ecs.on(ListTasksCommand).callsFake((input: { nextToken?: string }) =>
+      input.nextToken === 'page-2' ? { taskArns: arns.slice(100) } : { taskArns: arns.slice(0, 100), nextToken: 'page-2' },
+    );
+    ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: tasks.filter((t) => input.tasks.includes(t.taskArn!)),
+      failures: [],
+    }));
+    const { ports } = awsPortsForTest();
+
+    const stopped = await ports.ecs.listStoppedTasks(CLUSTER, 'aep-backend-green', { since: base + 100_000, limit: 3 });
+
+    expect(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).toEqual([
+      { cluster: CLUSTER, serviceName: 'aep-backend-green', desiredStatus: 'STOPPED', maxResults: 100, nextToken: undefined },
+      { cluster: CLUSTER, serviceName: 'aep-backend-green', desiredStatus: 'STOPPED', maxResults: 100, nextToken: 'page-2' },
+    ]);
+    expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input)).toEqual([
+      { cluster: CLUSTER, tasks: arns.slice(0, 100) },
+      { cluster: CLUSTER, tasks: arns.slice(100) },
+    ]);
+    expect(stopped.map((t) => t.stoppedReason)).toEqual(['task 149 exited', 'task 148 exited', 'task 147 exited']);
+
+    const recent = await ports.ecs.listStoppedTasks(CLUSTER, 'aep-backend-green', { since: base + 147_000 });
+    expect(recent.map((t) => t.stoppedAt)).toEqual([base + 149_000, base + 148_000, base + 147_000]);
+  });
+
+  it('maps a stopped task with its container exit code and reason', async () => {
+    ecs.on(DescribeTasksCommand).resolves(fixture('ecs-describe-tasks.json'));
+    const { ports } = awsPortsForTest();
+    const arn = `${ACCOUNT_ARN}:task/aep-prod/0f2b9e4a5c6d7e8f9a0b1c2d3e4f5a6b`;
+
+    const [task] = await ports.ecs.describeTasks(CLUSTER, [arn]);
+
+    expect(ecs.commandCalls(DescribeTasksCommand)[0]?.args[0].input).toEqual({ cluster: CLUSTER, tasks: [arn] });
+    expect(task).toEqual({
+      arn,
+      taskDefinition: `${ACCOUNT_ARN}:task-definition/aep-backend-prod:12`,
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      startedAt: Date.parse('2024-05-14T09:31:40.000Z'),
+      stoppedAt: Date.parse('2024-05-14T09:32:30.000Z'),
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      containers: [{ name: 'backend', exitCode: 1, reason: 'CannotStartContainerError: ResourceInitializationError: unable to pull secrets' }],
+    });
+  });
+
+  it('runs a one-off task placed like a service, with container overrides', async () => {
+    ecs.on(DescribeServicesCommand).resolves(fixture('ecs-describe-services.json'));
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: `${ACCOUNT_ARN}:task/aep-prod/feedface` }], failures: [] });
+    const { ports } = awsPortsForTest();
+
+    const result = await ports.ecs.runTask({
+      cluster: CLUSTER,
+      taskDefinition: 'aep-backend-prod:12',
+      likeService: 'aep-backend-green',
+      overrides: [{ name: 'backend', command: ['alembic', 'upgrade', 'head'], environment: { MIGRATION: '1' } }],
+    });
+
+    expect(result).toEqual({ taskArn: `${ACCOUNT_ARN}:task/aep-prod/feedface` });
+    expect(ecs.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toEqual({ cluster: CLUSTER, services: ['aep-backend-green'] });
+    expect(ecs.commandCalls(RunTaskCommand)[0]?.args[0].input).toEqual({
+      cluster: CLUSTER,
+      taskDefinition: 'aep-backend-prod:12',
+      count: 1,
+      startedBy: 'keelson',
+      launchType: 'FARGATE',
+      platformVersion: '1.4.0',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+          securityGroups: ['sg-0123456789abcdef0'],
+          assignPublicIp: 'DISABLED',
+        },
+      },
+      overrides: { containerOverrides: [{ name: 'backend', command: ['alembic', 'upgrade', 'head'], environment: [{ name: 'MIGRATION', value: '1' }] }] },
+    });
+  });
+
+  it('copies a capacity provider strategy instead of a launch type', async () => {
+    const strategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 3, base: 0 }, { capacityProvider: 'FARGATE', weight: 1, base: 1 }];
+    ecs.on(DescribeServicesCommand).resolves({ services: [{ ...serviceNamed('worker'), launchType: undefined, capacityProviderStrategy: strategy }] });
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task' }] });
+    const { ports } = awsPortsForTest();
+
+    await ports.ecs.runTask({ cluster: CLUSTER, taskDefinition: 'worker:3', likeService: 'worker' });
+
+    const sent = ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    expect(sent?.capacityProviderStrategy).toEqual(strategy);
+    expect(sent).not.toHaveProperty('launchType');
+    expect(sent).not.toHaveProperty('overrides');
+  });
+
+  it('reports a task ECS could not place as Unavailable with its reason', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/x', reason: 'RESOURCE:MEMORY' }] });
+    const { ports } = awsPortsForTest();
+
+    const failure = await ports.ecs.runTask({ cluster: CLUSTER, taskDefinition: 'aep-backend-prod:12' }).catch((e: unknown) => e);
+
+    expect(isCloudError(failure, 'Unavailable')).toBe(true);
+    expect((failure as Error).message).toContain('RESOURCE:MEMORY');
+  });
+
+  it('fails with NotFound when the service to copy placement from does not exist', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: `${ACCOUNT_ARN}:service/${CLUSTER}/gone`, reason: 'MISSING' }] });
+    const { ports } = awsPortsForTest();
+
+    const failure = await ports.ecs.runTask({ cluster: CLUSTER, taskDefinition: 'x:1', likeService: 'gone' }).catch((e: unknown) => e);
+
+    expect(isCloudError(failure, 'NotFound')).toBe(true);
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+  });
+});
