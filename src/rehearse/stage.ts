@@ -1,0 +1,126 @@
+// A stage: the real controller against the simulated AWS, in virtual time, with its state in
+// memory. Rehearsals, the demo, scenario tests and benchmarks all run on it.
+import pino, { type Logger } from 'pino';
+import { evaluateHealth } from '../../controllers/release/health.js';
+import { Reconciler } from '../../controllers/release/reconciler.js';
+import type { ReleaseStatus } from '../api/types.js';
+import type { CloudProvider } from '../cloud/ports.js';
+import type { EventSink, RolloutEvent } from '../notify/events.js';
+import { settleMicrotasks, VirtualClock } from '../runtime/clock.js';
+import { Controller } from '../runtime/controller.js';
+import { WorkQueue } from '../runtime/work-queue.js';
+import { Simulator } from '../sim/simulator.js';
+import type { SimWorld } from '../sim/world.js';
+import { MemorySource } from '../sources/memory.js';
+import { MemoryStateStore } from '../store/memory.js';
+
+export interface StageOptions {
+  world: SimWorld;
+  clock?: VirtualClock;
+  seed?: number;
+  /** Start the simulator's loopback HTTP server (for `http` health conditions). */
+  http?: boolean;
+  logger?: Logger;
+  concurrency?: number;
+  resyncMs?: number;
+  /** Wraps the simulated cloud, e.g. to check invariants on every write. */
+  wrapCloud?: (cloud: CloudProvider) => CloudProvider;
+  /** Also told about every rollout event. */
+  events?: EventSink;
+}
+
+export interface Stage {
+  clock: VirtualClock;
+  sim: Simulator;
+  store: MemoryStateStore;
+  source: MemorySource;
+  controller: Controller;
+  /** Every rollout event so far, in order. */
+  events: RolloutEvent[];
+  /** Moves virtual time forward in steps, letting every due reconcile finish at each step. */
+  advance(ms: number, options?: { stepMs?: number; onStep?: (now: number) => void | Promise<void> }): Promise<void>;
+  status(name: string): Promise<ReleaseStatus | undefined>;
+  close(): Promise<void>;
+}
+
+export const STAGE_LEASE = 'controller';
+/** A seeded stand-in for Math.random, so backoff jitter repeats run for run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function createStage(options: StageOptions): Promise<Stage> {
+  const clock = options.clock ?? new VirtualClock(options.world.start ?? '2026-01-01T00:00:00Z');
+  const seed = options.seed ?? options.world.seed ?? 1;
+  const sim = new Simulator({ world: options.world, clock, seed });
+  if (options.http) await sim.startHttp();
+  const store = new MemoryStateStore();
+  const source = new MemorySource('rehearsal');
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const lease = await store.acquire(STAGE_LEASE, 'stage', 365 * 24 * 3_600_000, clock.now());
+  if (!lease) throw new Error('could not take the stage lease');
+  const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
+  const events: RolloutEvent[] = [];
+  const cloud = options.wrapCloud ? options.wrapCloud(sim.provider) : sim.provider;
+  const reconciler = new Reconciler({
+    cloud,
+    store,
+    clock,
+    health: evaluateHealth,
+    events: {
+      emit: (event) => {
+        events.push(event);
+        options.events?.emit(event);
+      },
+    },
+    logger,
+    fence,
+  });
+  const random = seededRandom(seed);
+  const controller = new Controller({
+    sources: [source],
+    store,
+    reconciler,
+    clock,
+    logger,
+    fence,
+    resyncMs: options.resyncMs ?? 30_000,
+    queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random }),
+  });
+  await controller.start();
+
+  const settle = async (): Promise<void> => {
+    await settleMicrotasks();
+    await controller.idle();
+  };
+
+  return {
+    clock,
+    sim,
+    store,
+    source,
+    controller,
+    events,
+    async advance(ms, { stepMs = 1_000, onStep } = {}) {
+      const end = clock.now() + ms;
+      await settle();
+      while (clock.now() < end) {
+        await clock.advanceTo(Math.min(end, clock.now() + stepMs), settle);
+        sim.advanceTo(clock.now());
+        await onStep?.(clock.now());
+      }
+    },
+    status: (name) => store.getStatus(name),
+    async close() {
+      await controller.stop();
+      await sim.close();
+    },
+  };
+}

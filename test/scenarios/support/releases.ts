@@ -1,0 +1,51 @@
+// The Releases the scenarios deploy, on the demo world's stacks (manifests/sim/world.yaml).
+import type { Release, Step } from '../../../src/api/types.js';
+
+export const AEP = {
+  cluster: 'aep-prod',
+  listener: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/aep-prod-alb/50dc6c495c0c9188/f2f7dc8efc522ab2',
+  blueTg: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-backend-blue/73e2d6bc24d8a067',
+  greenTg: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-backend-green/2453ed029918f21f',
+  blue: 'aep-backend-blue',
+  green: 'aep-backend-green',
+};
+
+export const AEP_STEPS: Step[] = [
+  { setWeight: 10 },
+  { pause: { duration: '2m' } },
+  { setWeight: 50 },
+  { analysis: { duration: '3m' } },
+  { setWeight: 100 },
+];
+
+export function aepCanary(revision: string, change: (r: Release) => void = () => {}): Release {
+  const release: Release = {
+    apiVersion: 'keelson.dev/v1alpha1',
+    kind: 'Release',
+    metadata: { name: 'aep-backend-prod', labels: { team: 'platform' } },
+    spec: {
+      cluster: AEP.cluster,
+      revision: { taskDefinition: revision },
+      replicas: 2,
+      strategy: {
+        canary: {
+          services: { blue: AEP.blue, green: AEP.green },
+          traffic: { alb: { listenerArn: AEP.listener, targetGroups: { blue: AEP.blueTg, green: AEP.greenTg } } },
+          steps: structuredClone(AEP_STEPS),
+          scaleDownDelay: '1h',
+        },
+      },
+      health: {
+        interval: '15s',
+        conditions: [
+          { name: 'targets', targetHealth: { maxUnhealthy: 0 }, failFor: '3m' },
+          { name: 'errors', metric: { builtin: 'errorRate', max: 5 }, failFor: '1m' },
+        ],
+      },
+      rollback: { auto: true, bakeTime: '5m' },
+      progressDeadline: '10m',
+    },
+  };
+  change(release);
+  return release;
+}
