@@ -34,7 +34,7 @@ describe('/metrics', () => {
   it('serves the Prometheus text format with values that follow status, reconciles and events', async () => {
     h = await startHarness();
     h.metrics.recordStatus('x', { phase: 'Progressing', weights: { blue: 90, green: 10 } });
-    let res = await fetch(`${h.url}/metrics`);
+    const res = await fetch(`${h.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     let text = await res.text();
