@@ -105,13 +105,18 @@ function decodeSegment(segment: string): string {
 
 async function serve(routes: Route[], logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
-  const path = new URL(req.url ?? '/', 'http://keelson').pathname;
+  let path = req.url ?? '/';
   try {
+    path = new URL(path, 'http://keelson').pathname;
     const { route, params } = match(routes, method, path);
     send(res, await route.handle({ params, headers: req.headers, body: () => readBody(req) }));
   } catch (err) {
     if (err instanceof HttpApiError) {
       send(res, { status: err.status, json: errorBody(err.code, err.message) }, err.headers);
+      return;
+    }
+    if (req.socket.destroyed) {
+      logger.debug({ err, method, path }, 'client went away before the answer');
       return;
     }
     logger.error({ err, method, path }, 'HTTP request failed');

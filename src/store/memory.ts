@@ -38,7 +38,7 @@ export class MemoryStateStore implements StateStore {
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
     const list = this.operations.get(op.release) ?? [];
     const seq = (list.at(-1)?.seq ?? 0) + 1;
-    const stored: OperationRequest = { ...op, seq };
+    const stored: OperationRequest = { seq, ...op };
     list.push(stored);
     this.operations.set(op.release, list);
     return { ...stored };
