@@ -1,0 +1,69 @@
+// Request bodies are small (an operation, a Git webhook); anything above the cap is refused
+// before it is buffered.
+import type { IncomingMessage } from 'node:http';
+import { HttpApiError } from './errors.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function tooLarge(limit: number): HttpApiError {
+  return new HttpApiError('PayloadTooLarge', `request body is larger than ${limit} bytes`, { connection: 'close' });
+}
+
+/**
+ * Reads the whole body, or rejects with PayloadTooLarge as soon as it passes `limit` bytes. The
+ * rest of an oversized body is read and dropped, so the client still receives the 413.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.resume();
+      reject(tooLarge(limit));
+    };
+    const onEnd = (): void => resolve(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
+}
+
+const MAX_BY_LENGTH = 256;
+
+export interface OperationBody {
+  full?: boolean;
+  by?: string;
+}
+
+/** The optional JSON body of promote, abort and retry: `{ "full": true, "by": "alice" }`. */
+export function parseOperationBody(body: Buffer): OperationBody {
+  const text = body.toString('utf8').trim();
+  if (text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new HttpApiError('InvalidBody', `body is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpApiError('InvalidBody', 'body must be a JSON object');
+  const { full, by, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full" and "by"`);
+  if (full !== undefined && typeof full !== 'boolean') throw new HttpApiError('InvalidBody', '"full" must be true or false');
+  if (by !== undefined && (typeof by !== 'string' || by.trim() === '' || by.length > MAX_BY_LENGTH)) {
+    throw new HttpApiError('InvalidBody', `"by" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
+  }
+  return { ...(full !== undefined ? { full } : {}), ...(by !== undefined ? { by: by.trim() } : {}) };
+}

@@ -1,0 +1,39 @@
+// The HTTP API's error codes are part of the API: defined once here, each documented in
+// docs/http-api.md (a test holds the two together). Clients match on `code`, never on `message`.
+
+export const HTTP_ERRORS = {
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  ReleaseNotFound: 404,
+  Unauthorized: 401,
+  Forbidden: 403,
+  ApiTokenNotConfigured: 403,
+  InvalidBody: 400,
+  PayloadTooLarge: 413,
+  WebhookNotConfigured: 404,
+  /** The status is the one the source's webhook handler chose (400, 401, ...); 400 by default. */
+  WebhookRejected: 400,
+  Internal: 500,
+} as const;
+
+export type HttpErrorCode = keyof typeof HTTP_ERRORS;
+
+/** An error answered as `{ "error": { "code", "message" } }` with the code's HTTP status. */
+export class HttpApiError extends Error {
+  override readonly name = 'HttpApiError';
+  readonly status: number;
+
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    /** Extra response headers, such as Allow or WWW-Authenticate. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = HTTP_ERRORS[code];
+  }
+}
+
+export function errorBody(code: HttpErrorCode, message: string): { error: { code: HttpErrorCode; message: string } } {
+  return { error: { code, message } };
+}

@@ -1,0 +1,140 @@
+// The controller's Prometheus metrics. They live in their own Registry, never prom-client's global
+// one, so two controllers in one process (tests, rehearsals) never share counters.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HealthState, Phase, ReleaseStatus } from '../api/types.js';
+import type { EventSink, RolloutEvent, RolloutEventType } from '../notify/events.js';
+import type { SourceHealth } from '../runtime/controller.js';
+
+export type ReconcileResultLabel = 'ok' | 'error' | 'not_leader';
+export type NotificationOutcome = 'sent' | 'failed' | 'dropped';
+
+export interface AwsCall {
+  service: string;
+  operation: string;
+  /** `ok`, or the CloudError code (Throttled, AccessDenied, ...). */
+  outcome: string;
+}
+
+const PHASES: readonly Phase[] = ['Pending', 'Progressing', 'Paused', 'Healthy', 'Degraded', 'Aborted', 'Invalid', 'Orphaned'];
+const HEALTH_STATES: readonly HealthState[] = ['Passing', 'Failing', 'Unknown'];
+const COLOURS = ['blue', 'green'] as const;
+
+/** The rollout events that are counted, and their label; step and pause events are not. */
+const ROLLOUT_EVENT_LABELS: Partial<Record<RolloutEventType, string>> = {
+  RolloutStarted: 'started',
+  Promoted: 'promoted',
+  Reverted: 'reverted',
+  Aborted: 'aborted',
+  DriftCorrected: 'drift_corrected',
+};
+
+// Passes are usually tens of milliseconds; a slow AWS API can push one to tens of seconds.
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export class ControllerMetrics {
+  readonly registry = new Registry();
+  private readonly reconciles = this.counter('keelson_reconciles_total', 'Reconcile passes by result.', ['result']);
+  private readonly reconcileDuration = new Histogram({
+    name: 'keelson_reconcile_duration_seconds',
+    help: 'Time one reconcile pass took.',
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly rollouts = this.counter('keelson_rollouts_total', 'Rollout events: started, promoted, reverted, aborted, drift_corrected.', ['event']);
+  private readonly trafficWeight = this.gauge('keelson_traffic_weight_percent', 'Share of traffic each colour of a Release receives.', ['release', 'colour']);
+  private readonly healthCondition = this.gauge(
+    'keelson_health_condition',
+    'Health condition state of a Release: 1 for the current state, 0 for the others.',
+    ['release', 'condition', 'state'],
+  );
+  private readonly releasePhase = this.gauge('keelson_release_phase', 'Phase of a Release: 1 for the current phase, 0 for the others.', ['release', 'phase']);
+  private readonly awsCalls = this.counter('keelson_aws_calls_total', 'AWS API calls by service, operation and outcome.', ['service', 'operation', 'outcome']);
+  private readonly sourceSyncAge = this.gauge('keelson_source_sync_age_seconds', 'Seconds since a source was last read successfully.', ['source']);
+  private readonly sourceReady = this.gauge('keelson_source_ready', '1 when the last read of a source succeeded, else 0.', ['source']);
+  private readonly notifications = this.counter('keelson_notifications_total', 'Notifications by outcome.', ['outcome']);
+  /** Health condition names shown per Release, so a condition removed from the spec disappears. */
+  private readonly conditionsShown = new Map<string, Set<string>>();
+
+  constructor() {
+    // Zero series from the start, so rate() and alerts see the first increment.
+    for (const result of ['ok', 'error', 'not_leader'] satisfies ReconcileResultLabel[]) this.reconciles.inc({ result }, 0);
+    for (const event of Object.values(ROLLOUT_EVENT_LABELS)) this.rollouts.inc({ event }, 0);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  recordReconcile(result: ReconcileResultLabel, seconds: number): void {
+    this.reconciles.inc({ result });
+    this.reconcileDuration.observe(seconds);
+  }
+
+  recordStatus(release: string, status: ReleaseStatus): void {
+    for (const phase of PHASES) this.releasePhase.set({ release, phase }, phase === status.phase ? 1 : 0);
+    for (const colour of COLOURS) {
+      if (status.weights) this.trafficWeight.set({ release, colour }, status.weights[colour]);
+      else this.trafficWeight.remove({ release, colour });
+    }
+    const previous = this.conditionsShown.get(release) ?? new Set<string>();
+    const current = new Set<string>();
+    for (const health of status.health ?? []) {
+      current.add(health.name);
+      for (const state of HEALTH_STATES) this.healthCondition.set({ release, condition: health.name, state }, state === health.state ? 1 : 0);
+    }
+    for (const gone of previous) if (!current.has(gone)) this.removeCondition(release, gone);
+    this.conditionsShown.set(release, current);
+  }
+
+  /** Drops every series of a Release that is no longer managed. */
+  forgetRelease(release: string): void {
+    for (const phase of PHASES) this.releasePhase.remove({ release, phase });
+    for (const colour of COLOURS) this.trafficWeight.remove({ release, colour });
+    for (const condition of this.conditionsShown.get(release) ?? []) this.removeCondition(release, condition);
+    this.conditionsShown.delete(release);
+  }
+
+  recordAwsCall(call: AwsCall): void {
+    this.awsCalls.inc({ service: call.service, operation: call.operation, outcome: call.outcome });
+  }
+
+  recordNotification(outcome: NotificationOutcome): void {
+    this.notifications.inc({ outcome });
+  }
+
+  /** Replaces the source series; a source never synced has no age series. */
+  recordSources(sources: readonly SourceHealth[], now: number): void {
+    this.sourceSyncAge.reset();
+    this.sourceReady.reset();
+    for (const source of sources) {
+      this.sourceReady.set({ source: source.description }, source.ready ? 1 : 0);
+      if (source.lastSyncAt !== undefined) this.sourceSyncAge.set({ source: source.description }, Math.max(0, now - source.lastSyncAt) / 1000);
+    }
+  }
+
+  /** Counts rollout events; never throws, as an EventSink must not. */
+  eventSink(): EventSink {
+    return {
+      emit: (event: RolloutEvent) => {
+        const label = ROLLOUT_EVENT_LABELS[event.type];
+        if (label) this.rollouts.inc({ event: label });
+      },
+    };
+  }
+
+  private removeCondition(release: string, condition: string): void {
+    for (const state of HEALTH_STATES) this.healthCondition.remove({ release, condition, state });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+}

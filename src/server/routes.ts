@@ -1,0 +1,123 @@
+// The routes of the controller's HTTP server: each a method, a path pattern and a handler that
+// returns a Reply or throws an HttpApiError. The node:http plumbing lives in http.ts.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HttpServerOptions } from './http.js';
+import { requireToken } from './auth.js';
+import { parseOperationBody } from './body.js';
+import { errorBody, HttpApiError } from './errors.js';
+import { notYetReconciled, summarize, type ReleaseDetail } from './releases.js';
+import type { OperationRequest } from '../store/store.js';
+
+export interface Reply {
+  status: number;
+  /** Sent as JSON, unless `text` is given. */
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+}
+
+export interface RouteRequest {
+  /** Path segments captured by the route's pattern, URL-decoded. */
+  params: string[];
+  headers: IncomingHttpHeaders;
+  body: () => Promise<Buffer>;
+}
+
+export type Method = 'GET' | 'POST';
+
+export interface Route {
+  method: Method;
+  pattern: RegExp;
+  handle: (req: RouteRequest) => Promise<Reply>;
+}
+
+const OPERATION_KINDS = { promote: 'promote', abort: 'abort', retry: 'retry' } as const;
+
+export function buildRoutes(options: HttpServerOptions): Route[] {
+  const guardRead = (headers: IncomingHttpHeaders): void => {
+    if (options.readsRequireToken) requireToken(headers, options.apiToken);
+  };
+
+  /** The Release's status, a placeholder if the controller holds it unreconciled, else 404. */
+  const statusOf = async (name: string) => {
+    const status = await options.store.getStatus(name);
+    if (status) return status;
+    if (options.controller?.names().includes(name)) return notYetReconciled();
+    throw new HttpApiError('ReleaseNotFound', `no Release named "${name}"`);
+  };
+
+  return [
+    { method: 'GET', pattern: /^\/healthz$/, handle: async () => ({ status: 200, json: { status: 'ok' } }) },
+    {
+      method: 'GET',
+      pattern: /^\/readyz$/,
+      handle: async () => {
+        const readiness = options.ready();
+        return { status: readiness.ready ? 200 : 503, json: readiness };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/metrics$/,
+      handle: async () => {
+        if (options.controller) options.metrics.recordSources(options.controller.sources(), options.clock.now());
+        return { status: 200, text: await options.metrics.render(), contentType: options.metrics.contentType };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/releases$/,
+      handle: async (req) => {
+        guardRead(req.headers);
+        const statuses = await options.store.listStatuses();
+        for (const name of options.controller?.names() ?? []) if (!statuses.has(name)) statuses.set(name, notYetReconciled());
+        const now = options.clock.now();
+        const releases = [...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([name, status]) => summarize(name, status, now));
+        return { status: 200, json: { releases } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/releases\/([^/]+)$/,
+      handle: async (req) => {
+        guardRead(req.headers);
+        const name = req.params[0] ?? '';
+        const status = await statusOf(name);
+        const pendingOperations = await options.store.listOperations(name, status.lastOperationSeq ?? 0);
+        const detail: ReleaseDetail = { name, status, pendingOperations };
+        return { status: 200, json: detail };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/releases\/([^/]+)\/(promote|abort|retry)$/,
+      handle: async (req) => {
+        requireToken(req.headers, options.apiToken);
+        const name = req.params[0] ?? '';
+        const verb = OPERATION_KINDS[req.params[1] as keyof typeof OPERATION_KINDS];
+        const body = parseOperationBody(await req.body());
+        if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
+        await statusOf(name);
+        const operation: OperationRequest = await options.store.requestOperation({
+          release: name,
+          kind: verb === 'promote' && body.full ? 'promoteFull' : verb,
+          requestedAt: options.clock.now(),
+          ...(body.by !== undefined ? { requestedBy: body.by } : {}),
+        });
+        options.controller?.enqueue(name);
+        options.logger.info({ release: name, operation }, `${operation.kind} requested${body.by ? ` by ${body.by}` : ''}`);
+        return { status: 202, json: { operation } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/webhooks\/git$/,
+      handle: async (req) => {
+        if (!options.webhook) throw new HttpApiError('WebhookNotConfigured', 'no Git source with a webhook is configured on this controller');
+        const answer = await options.webhook({ headers: req.headers, body: await req.body() });
+        if (answer.status >= 400) return { status: answer.status, json: errorBody('WebhookRejected', answer.message) };
+        return { status: answer.status, json: { message: answer.message } };
+      },
+    },
+  ];
+}

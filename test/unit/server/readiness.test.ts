@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { SourceHealth } from '../../../src/runtime/controller.js';
+import { assessReadiness } from '../../../src/server/readiness.js';
+
+const synced: SourceHealth = { description: 'git main', ready: true, lastSyncAt: 1_000, message: 'synced abc' };
+const neverSynced: SourceHealth = { description: 'dynamodb releases', ready: false, message: 'not synced yet' };
+const stale: SourceHealth = { description: 'dir ./releases', ready: false, lastSyncAt: 500, message: 'EACCES' };
+
+describe('assessReadiness', () => {
+  it('is not ready while a source has never been read, and names it', () => {
+    const r = assessReadiness([synced, neverSynced], 'held');
+    expect(r.ready).toBe(false);
+    expect(r.reason).toContain('dynamodb releases (not synced yet)');
+    expect(r.reason).not.toContain('git main');
+  });
+
+  it('is not ready while the lease is neither held nor seen held by another controller', () => {
+    expect(assessReadiness([synced], 'unknown')).toEqual({ ready: false, reason: expect.stringContaining('lease not settled') });
+  });
+
+  it('is ready when sources are synced and the lease is held, or when standing by', () => {
+    expect(assessReadiness([synced], 'held')).toEqual({ ready: true, reason: '1 source(s) synced, lease held' });
+    expect(assessReadiness([synced], 'standby')).toEqual({ ready: true, reason: '1 source(s) synced, standing by: another controller holds the lease' });
+  });
+
+  it('stays ready when a source that synced once went stale, and says so', () => {
+    const r = assessReadiness([synced, stale], 'held');
+    expect(r.ready).toBe(true);
+    expect(r.reason).toContain('stale, last known specs in force: dir ./releases (EACCES)');
+  });
+});
