@@ -63,8 +63,9 @@ export class Simulator {
     this.inspect = inspector(this.state, catchUp);
   }
 
-  /** Everything that happened since the start, in order. */
+  /** Everything that happened from the start up to the clock's now, in order. */
   get events(): readonly SimEvent[] {
+    this.catchUp();
     return this.state.ctx.events.list;
   }
 
