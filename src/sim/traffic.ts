@@ -121,7 +121,8 @@ export class TrafficModel {
     for (let i = 0; i < k; i++) {
       const c = base + ((i - offset + k) % k < extra ? 1 : 0);
       if (c === 0) continue;
-      const task = this.serving((targets[i] as { id: string }).id, now);
+      // A tick at t carries the requests of the second before it: they meet the behaviour of then.
+      const task = this.serving((targets[i] as { id: string }).id, now - 1000);
       if (!task) continue;
       const e = this.random.binomial(c, task.behaviour.errorRate);
       errors += e;
