@@ -1,0 +1,120 @@
+// The simulated health endpoints over real HTTP on loopback: one server on 127.0.0.1 answers
+// for every host the world declares (by the Host header), and the probe port sends each
+// probe URL there with its host and path kept. Durations are the simulated latencies, so no
+// result depends on how fast the machine is.
+
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudError } from '../cloud/errors.js';
+import type { HttpProbePort, HttpProbeResult } from '../cloud/ports.js';
+import type { EndpointAnswer } from './endpoint.js';
+
+export const LATENCY_HEADER = 'x-keelson-sim-latency-ms';
+export const REVISION_HEADER = 'x-keelson-sim-revision';
+
+export interface HttpHost {
+  /** Brings the world up to the clock; returns the clock's now. */
+  catchUp(): number;
+  isKnownHost(host: string): boolean;
+  answer(host: string, path: string, now: number): EndpointAnswer | undefined;
+  /** Counts a probe as a call (`http:GET`). */
+  countProbe(outcome?: CloudError): void;
+}
+
+export class SimHttpServer {
+  private server: Server | undefined;
+  private starting: Promise<number> | undefined;
+
+  constructor(private readonly host: HttpHost) {}
+
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  /** Starts the loopback server once; resolves to its port. */
+  start(): Promise<number> {
+    this.starting ??= new Promise<number>((resolve, reject) => {
+      const server = createServer((req, res) => this.handle(req, res));
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.unref();
+        this.server = server;
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+    return this.starting;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.starting = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const host = req.headers.host ?? '';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const answer = this.host.answer(host, path, this.host.catchUp());
+    if (!answer) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end(`unknown host ${host}`);
+      return;
+    }
+    res.writeHead(answer.status, {
+      'content-type': answer.contentType,
+      [LATENCY_HEADER]: String(answer.latencyMs),
+      ...(answer.revision ? { [REVISION_HEADER]: answer.revision } : {}),
+    });
+    res.end(answer.body);
+  }
+
+  /** The HttpProbePort: known hosts go to the loopback server, others are unreachable. */
+  probe(): HttpProbePort {
+    return {
+      get: async (url, options) => {
+        let outcome: CloudError | undefined;
+        try {
+          return await this.get(url, options.timeoutMs);
+        } catch (err) {
+          if (err instanceof CloudError) outcome = err;
+          throw err;
+        } finally {
+          this.host.countProbe(outcome);
+        }
+      },
+    };
+  }
+
+  private async get(url: string, timeoutMs: number): Promise<HttpProbeResult> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new CloudError('Invalid', `not a URL: ${url}`);
+    }
+    if (!this.host.isKnownHost(parsed.hostname)) {
+      throw new CloudError('Unavailable', `getaddrinfo ENOTFOUND ${parsed.hostname}`, { awsCode: 'ENOTFOUND' });
+    }
+    const port = await this.start();
+    const { status, body, headers } = await send(port, parsed.host, `${parsed.pathname}${parsed.search}`);
+    const durationMs = Number(headers[LATENCY_HEADER] ?? 0);
+    if (durationMs > timeoutMs) throw new CloudError('Timeout', `GET ${url} took longer than ${timeoutMs} ms`);
+    return { status, body, durationMs };
+  }
+}
+
+function send(port: number, host: string, path: string): Promise<{ status: number; body: string; headers: IncomingMessage['headers'] }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host }, agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => parts.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', (err) => reject(new CloudError('Unavailable', `GET http://${host}${path}: ${err.message}`, { cause: err })));
+    req.end();
+  });
+}

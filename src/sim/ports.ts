@@ -1,0 +1,187 @@
+// CloudPorts over the simulated world. Every AWS call (a DescribeServices chunk of 10 is one
+// call, as the real adapter makes it) first brings the world up to the clock, is counted by
+// `service:Operation`, may be failed by a scheduled fault, and returns copies of the state.
+
+import { CloudError, type CloudErrorCode } from '../cloud/errors.js';
+import type {
+  CloudPorts,
+  DnsPort,
+  EcsPort,
+  EcsTask,
+  HttpProbePort,
+  LoadBalancingPort,
+  MetricsPort,
+  ScalingPort,
+} from '../cloud/ports.js';
+import { resolveProfile } from './profiles.js';
+import type { SimState } from './state.js';
+import type { FaultService } from './world.js';
+
+/** What the ports need from the simulator. */
+export interface PortHost {
+  readonly state: SimState;
+  /** Brings the world up to the clock; returns the clock's now. */
+  catchUp(): number;
+  readonly calls: Record<string, number>;
+  readonly rejectedCalls: Record<string, Partial<Record<CloudErrorCode, number>>>;
+}
+
+type Service = FaultService | 'http';
+
+export async function awsCall<T>(host: PortHost, service: Service, operation: string, fn: (now: number) => T | Promise<T>): Promise<T> {
+  const key = `${service}:${operation}`;
+  const now = host.catchUp();
+  host.calls[key] = (host.calls[key] ?? 0) + 1;
+  try {
+    const fault = service === 'http' ? undefined : host.state.faults.apiError(service, operation, now);
+    if (fault) throw fault;
+    return await fn(now);
+  } catch (err) {
+    if (err instanceof CloudError) {
+      const byCode = (host.rejectedCalls[key] ??= {});
+      byCode[err.code] = (byCode[err.code] ?? 0) + 1;
+    }
+    throw err;
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function simPorts(host: PortHost, http: HttpProbePort): CloudPorts {
+  return { ecs: ecsPort(host), lb: lbPort(host), dns: dnsPort(host), metrics: metricsPort(host), scaling: scalingPort(host), http };
+}
+
+function ecsPort(host: PortHost): EcsPort {
+  const ecs = host.state.ecs;
+  return {
+    async describeServices(cluster, services) {
+      const result = { services: [] as ReturnType<typeof ecs.describeService>[], failures: [] as { arn: string; reason: string }[] };
+      for (const chunk of chunks(services, 10)) {
+        await awsCall(host, 'ecs', 'DescribeServices', () => {
+          ecs.requireCluster(cluster);
+          for (const name of chunk) {
+            const svc = ecs.findService(cluster, name);
+            if (svc) result.services.push(ecs.describeService(svc));
+            else result.failures.push({ arn: name.startsWith('arn:') ? name : ecs.serviceArn(cluster, name), reason: 'MISSING' });
+          }
+        });
+      }
+      return result;
+    },
+    updateService: (input) =>
+      awsCall(host, 'ecs', 'UpdateService', (now) => ecs.describeService(ecs.update(input, now))),
+    describeTaskDefinition: (ref) =>
+      awsCall(host, 'ecs', 'DescribeTaskDefinition', () => ecs.describeTaskDefinition(ecs.taskDefinition(ref))),
+    async registerTaskDefinitionFrom(base, change) {
+      const baseTd = await awsCall(host, 'ecs', 'DescribeTaskDefinition', () => ecs.taskDefinition(base));
+      return awsCall(host, 'ecs', 'RegisterTaskDefinition', (now) => {
+        const same = baseTd.containers.find((c) => c.name === change.container)?.image === change.image;
+        const profile = host.state.imageProfiles.get(change.image) ?? (same ? baseTd.profile : profileOfImage(host, change.image));
+        return ecs.describeTaskDefinition(ecs.registerFrom(baseTd, change.container, change.image, profile, now));
+      });
+    },
+    async listStoppedTasks(cluster, service, options = {}) {
+      const tasks = await awsCall(host, 'ecs', 'ListTasks', (now) => ecs.stoppedTasks(ecs.service(cluster, service), now, options.since, options.limit));
+      const out: EcsTask[] = [];
+      for (const chunk of chunks(tasks, 100)) {
+        await awsCall(host, 'ecs', 'DescribeTasks', () => out.push(...chunk.map((t) => ecs.describeTask(t))));
+      }
+      return out;
+    },
+    runTask: (input) =>
+      awsCall(host, 'ecs', 'RunTask', (now) => {
+        ecs.requireCluster(input.cluster);
+        if (input.likeService) ecs.service(input.cluster, input.likeService);
+        const td = ecs.taskDefinition(input.taskDefinition);
+        return { taskArn: ecs.createTask(input.cluster, td, now).arn };
+      }),
+    async describeTasks(cluster, taskArns) {
+      const out: EcsTask[] = [];
+      for (const chunk of chunks(taskArns, 100)) {
+        await awsCall(host, 'ecs', 'DescribeTasks', () => {
+          ecs.requireCluster(cluster);
+          for (const arn of chunk) {
+            const t = ecs.tasks.get(arn);
+            if (t && t.cluster === cluster) out.push(ecs.describeTask(t));
+          }
+        });
+      }
+      return out;
+    },
+  };
+}
+
+function profileOfImage(host: PortHost, image: string): ReturnType<typeof resolveProfile> {
+  for (const td of host.state.ecs.taskDefinitions.values()) if (td.containers.some((c) => c.image === image)) return td.profile;
+  return resolveProfile();
+}
+
+function lbPort(host: PortHost): LoadBalancingPort {
+  const elb = host.state.elb;
+  const readOp = (ref: { ruleArn?: string }): string => (ref.ruleArn !== undefined ? 'DescribeRules' : 'DescribeListeners');
+  const writeOp = (ref: { ruleArn?: string }): string => (ref.ruleArn !== undefined ? 'ModifyRule' : 'ModifyListener');
+  return {
+    readWeights: (ref) => awsCall(host, 'elbv2', readOp(ref), () => elb.readWeights(ref)),
+    async setWeights(ref, weights) {
+      const current = await awsCall(host, 'elbv2', readOp(ref), () => elb.readWeights(ref));
+      const key = (ws: readonly { targetGroupArn: string; weight: number }[]): string =>
+        ws.map((w) => `${w.targetGroupArn}=${w.weight}`).sort().join(',');
+      if (key(current) === key(weights)) return 'unchanged';
+      return awsCall(host, 'elbv2', writeOp(ref), (now) => elb.setWeights(ref, weights, now));
+    },
+    describeTargetHealth: (arn) => awsCall(host, 'elbv2', 'DescribeTargetHealth', () => elb.describeTargetHealth(arn)),
+    describeTargetGroups: (arns) =>
+      awsCall(host, 'elbv2', 'DescribeTargetGroups', () =>
+        arns.map((arn) => {
+          const tg = elb.targetGroup(arn);
+          return { arn: tg.arn, name: tg.name, loadBalancerArns: [...tg.loadBalancerArns] };
+        }),
+      ),
+  };
+}
+
+function dnsPort(host: PortHost): DnsPort {
+  const dns = host.state.dns;
+  return {
+    readWeightedRecords: (key) => awsCall(host, 'route53', 'ListResourceRecordSets', () => dns.read(key)),
+    async setWeights(key, weights) {
+      const current = await awsCall(host, 'route53', 'ListResourceRecordSets', () => dns.read(key));
+      const unchanged = weights.every((w) => current.some((r) => r.setIdentifier === w.setIdentifier && r.weight === w.weight));
+      if (unchanged) return { result: 'unchanged' as const };
+      return awsCall(host, 'route53', 'ChangeResourceRecordSets', (now) => dns.setWeights(key, weights, now));
+    },
+    getChangeStatus: (changeId) => awsCall(host, 'route53', 'GetChange', () => dns.changeStatus(changeId)),
+  };
+}
+
+function metricsPort(host: PortHost): MetricsPort {
+  const cw = host.state.cloudwatch;
+  return {
+    getMetricData: (queries, range) => awsCall(host, 'cloudwatch', 'GetMetricData', () => cw.getMetricData(queries, range)),
+    async describeAlarms(names) {
+      const out = [];
+      for (const chunk of chunks(names, 100)) out.push(...(await awsCall(host, 'cloudwatch', 'DescribeAlarms', () => cw.describeAlarms(chunk))));
+      return out;
+    },
+  };
+}
+
+function scalingPort(host: PortHost): ScalingPort {
+  return {
+    describeScalableTarget: (cluster, service) =>
+      awsCall(host, 'autoscaling', 'DescribeScalableTargets', () => host.state.scaling.describe(cluster, service)),
+  };
+}
+
+/** Ports for a region the world does not have: every call fails, as with no endpoint. */
+export function missingRegionPorts(region: string, worldRegion: string): CloudPorts {
+  const fail = (): Promise<never> =>
+    Promise.reject(new CloudError('Invalid', `region ${region} is not simulated (the world is in ${worldRegion})`, { awsCode: 'UnknownRegion' }));
+  const handler: ProxyHandler<object> = { get: () => fail };
+  const port = <T>(): T => new Proxy({}, handler) as T;
+  return { ecs: port(), lb: port(), dns: port(), metrics: port(), scaling: port(), http: port() };
+}

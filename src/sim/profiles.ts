@@ -1,0 +1,68 @@
+// How each revision behaves: start-up time, crashes, error rate, latency, readiness and the
+// answer to the load balancer's health check. Specs from the world file are resolved once.
+
+import { parseDuration } from '../api/duration.js';
+import { latencyDistribution, type LatencyDistribution } from './latency.js';
+import type { BehaviourChange, ProfileSpec } from './world.js';
+
+/** How a task answers at one moment. */
+export interface Behaviour {
+  errorRate: number;
+  latency: LatencyDistribution;
+  ready: boolean;
+  healthCheck: boolean;
+}
+
+export interface Profile {
+  startupMs: number;
+  crash?: { exitCode: number; reason?: string; afterMs: number };
+  base: Behaviour;
+  turnsBad?: { afterMs: number; behaviour: Behaviour };
+  job: { durationMs: number; exitCode: number };
+}
+
+export const PROFILE_DEFAULTS = {
+  startup: '20s',
+  errorRate: 0.001,
+  latencyMs: { p50: 40, p95: 120, p99: 250 },
+  crashAfter: '5s',
+  jobDuration: '30s',
+} as const;
+
+export function resolveProfile(spec: ProfileSpec = {}): Profile {
+  const base: Behaviour = {
+    errorRate: spec.errorRate ?? PROFILE_DEFAULTS.errorRate,
+    latency: latencyDistribution(spec.latencyMs ?? PROFILE_DEFAULTS.latencyMs),
+    ready: spec.ready ?? true,
+    healthCheck: spec.healthCheck ?? true,
+  };
+  return {
+    startupMs: parseDuration(spec.startup ?? PROFILE_DEFAULTS.startup),
+    ...(spec.crashOnStart
+      ? {
+          crash: {
+            exitCode: spec.crashOnStart.exitCode,
+            ...(spec.crashOnStart.reason ? { reason: spec.crashOnStart.reason } : {}),
+            afterMs: parseDuration(spec.crashOnStart.after ?? PROFILE_DEFAULTS.crashAfter),
+          },
+        }
+      : {}),
+    base,
+    ...(spec.turnsBad
+      ? { turnsBad: { afterMs: parseDuration(spec.turnsBad.after), behaviour: applyChange(base, spec.turnsBad) } }
+      : {}),
+    job: {
+      durationMs: parseDuration(spec.runTask?.duration ?? PROFILE_DEFAULTS.jobDuration),
+      exitCode: spec.runTask?.exitCode ?? 0,
+    },
+  };
+}
+
+export function applyChange(behaviour: Behaviour, change: BehaviourChange): Behaviour {
+  return {
+    errorRate: change.errorRate ?? behaviour.errorRate,
+    latency: change.latencyMs ? latencyDistribution(change.latencyMs) : behaviour.latency,
+    ready: change.ready ?? behaviour.ready,
+    healthCheck: change.healthCheck ?? behaviour.healthCheck,
+  };
+}

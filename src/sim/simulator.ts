@@ -1,0 +1,113 @@
+// The simulated AWS: a deterministic, in-process model of the parts keelson touches, moving on
+// a one-second grid of the injected clock's time. Nothing moves between calls: every port
+// call, inspection or HTTP probe first processes the whole seconds up to the clock's now, so
+// a run depends only on its seed and the times of the calls made to it.
+
+import type { CloudErrorCode } from '../cloud/errors.js';
+import type { CloudError } from '../cloud/errors.js';
+import type { CloudPorts, CloudProvider } from '../cloud/ports.js';
+import type { Clock } from '../runtime/clock.js';
+import { buildState, WORLD_DEFAULTS } from './build.js';
+import { EndpointAnswers } from './endpoint.js';
+import type { SimEvent } from './events.js';
+import { SimHttpServer } from './http.js';
+import { inspector, outOfBand, type Inspector, type OutOfBand } from './operator.js';
+import { missingRegionPorts, simPorts } from './ports.js';
+import type { SimState } from './state.js';
+import type { TrafficStats } from './traffic-stats.js';
+import type { SimWorld } from './world.js';
+
+export interface SimulatorOptions {
+  world: SimWorld;
+  clock: Clock;
+  /** Overrides the world's seed. */
+  seed?: number;
+}
+
+export class Simulator {
+  readonly world: SimWorld;
+  readonly clock: Clock;
+  readonly seed: number;
+  /** Clock time at construction: `at` offsets in the world are relative to it. */
+  readonly startedAt: number;
+  readonly region: string;
+  /** AWS calls made through the ports, by `service:Operation` (`http:GET` for probes). */
+  readonly calls: Record<string, number> = {};
+  /** Calls that failed with a CloudError, by `service:Operation` and code. */
+  readonly rejectedCalls: Record<string, Partial<Record<CloudErrorCode, number>>> = {};
+  readonly provider: CloudProvider;
+  readonly outOfBand: OutOfBand;
+  readonly inspect: Inspector;
+  private readonly state: SimState;
+  private readonly http: SimHttpServer;
+  private readonly ports: CloudPorts;
+
+  constructor(options: SimulatorOptions) {
+    this.world = options.world;
+    this.clock = options.clock;
+    this.seed = options.seed ?? options.world.seed ?? WORLD_DEFAULTS.seed;
+    this.startedAt = options.clock.now();
+    this.region = options.world.region ?? WORLD_DEFAULTS.region;
+    this.state = buildState(options.world, this.startedAt, this.seed);
+    const catchUp = (): number => this.catchUp();
+    const answers = new EndpointAnswers(this.state, this.seed);
+    this.http = new SimHttpServer({
+      catchUp,
+      isKnownHost: (host) => this.state.endpoints.has(host.toLowerCase()),
+      answer: (host, path, now) => answers.answer(host, path, now),
+      countProbe: (outcome) => this.countProbe(outcome),
+    });
+    this.ports = simPorts({ state: this.state, catchUp, calls: this.calls, rejectedCalls: this.rejectedCalls }, this.http.probe());
+    this.provider = (region) => (region === undefined || region === this.region ? this.ports : missingRegionPorts(region, this.region));
+    this.outOfBand = outOfBand(this.state, catchUp);
+    this.inspect = inspector(this.state, catchUp);
+  }
+
+  /** Everything that happened from the start up to the clock's now, in order. */
+  get events(): readonly SimEvent[] {
+    this.catchUp();
+    return this.state.ctx.events.list;
+  }
+
+  /** Requests served and failed, per entry point and per revision, whole run and per minute. */
+  get stats(): TrafficStats {
+    return this.inspect.traffic();
+  }
+
+  /** Time of the last whole second the world has processed. */
+  get now(): number {
+    return this.state.time;
+  }
+
+  /** Processes every whole second up to `now` (never backwards). */
+  advanceTo(now: number): void {
+    this.state.advanceTo(now);
+  }
+
+  /** Starts the loopback HTTP server for the world's endpoints; resolves to its port. */
+  startHttp(): Promise<number> {
+    return this.http.start();
+  }
+
+  get httpPort(): number | undefined {
+    return this.http.port;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private catchUp(): number {
+    const now = this.clock.now();
+    this.state.advanceTo(now);
+    return now;
+  }
+
+  private countProbe(outcome?: CloudError): void {
+    this.calls['http:GET'] = (this.calls['http:GET'] ?? 0) + 1;
+    if (outcome) {
+      const byCode = (this.rejectedCalls['http:GET'] ??= {});
+      byCode[outcome.code] = (byCode[outcome.code] ?? 0) + 1;
+    }
+  }
+}

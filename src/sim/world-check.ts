@@ -1,0 +1,75 @@
+// Checks that a schema-valid world holds together: names are unique and every reference
+// (task definition, target group, listener, rule, record, service, manifest file) resolves.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDuration } from '../api/duration.js';
+import type { ManifestProblem } from '../api/problem.js';
+import { normalizeRecordName } from './arns.js';
+import type { SimWorld, WorldEntryRef } from './world.js';
+
+type Path = (string | number)[];
+type Report = (path: Path, message: string) => ManifestProblem;
+
+export function checkWorld(world: SimWorld, report: Report, baseDir: string): ManifestProblem[] {
+  const problems: ManifestProblem[] = [];
+  const fail = (path: Path, message: string): void => void problems.push(report(path, message));
+  const clusters = new Set(world.clusters);
+  const taskDefinitions = new Set<string>();
+  world.taskDefinitions.forEach((td, i) => {
+    const ref = `${td.family}:${td.revision}`;
+    if (taskDefinitions.has(ref)) fail(['taskDefinitions', i], `${ref} is defined twice`);
+    taskDefinitions.add(ref);
+  });
+  const targetGroups = new Set(world.targetGroups.map((tg) => tg.arn));
+  const listeners = new Set((world.listeners ?? []).map((l) => l.arn));
+  const rules = new Set((world.rules ?? []).map((r) => r.arn));
+  const records = new Set<string>();
+  for (const zone of world.hostedZones ?? []) {
+    zone.records.forEach((r) => records.add(`${zone.id}|${normalizeRecordName(r.name)}|${r.type}`));
+  }
+  const services = new Set<string>();
+  world.services.forEach((svc, i) => {
+    const key = `${svc.cluster}/${svc.name}`;
+    if (services.has(key)) fail(['services', i, 'name'], `service ${key} is defined twice`);
+    services.add(key);
+    if (!clusters.has(svc.cluster)) fail(['services', i, 'cluster'], `cluster ${svc.cluster} is not in clusters`);
+    if (!taskDefinitions.has(svc.taskDefinition)) fail(['services', i, 'taskDefinition'], `task definition ${svc.taskDefinition} is not in taskDefinitions`);
+    if (svc.targetGroup && !targetGroups.has(svc.targetGroup)) fail(['services', i, 'targetGroup'], `target group ${svc.targetGroup} is not in targetGroups`);
+  });
+  for (const kind of ['listeners', 'rules'] as const) {
+    (world[kind] ?? []).forEach((f, i) =>
+      f.forward.forEach((w, j) => {
+        if (!targetGroups.has(w.targetGroupArn)) fail([kind, i, 'forward', j, 'targetGroupArn'], `target group ${w.targetGroupArn} is not in targetGroups`);
+      }),
+    );
+  }
+  const checkRef = (path: Path, ref: WorldEntryRef): void => {
+    const given = [ref.listenerArn, ref.ruleArn, ref.record].filter((x) => x !== undefined).length;
+    if (given !== 1) return fail(path, 'needs exactly one of listenerArn, ruleArn, record');
+    if (ref.listenerArn && !listeners.has(ref.listenerArn)) fail([...path, 'listenerArn'], `listener ${ref.listenerArn} is not in listeners`);
+    if (ref.ruleArn && !rules.has(ref.ruleArn)) fail([...path, 'ruleArn'], `rule ${ref.ruleArn} is not in rules`);
+    const r = ref.record;
+    if (r && !records.has(`${r.hostedZoneId}|${normalizeRecordName(r.recordName)}|${r.recordType}`)) {
+      fail([...path, 'record'], `no records ${r.recordName} ${r.recordType} in hosted zone ${r.hostedZoneId}`);
+    }
+  };
+  (world.traffic ?? []).forEach((t, i) => checkRef(['traffic', i], t));
+  (world.endpoints ?? []).forEach((e, i) => checkRef(['endpoints', i], e));
+  (world.alarms ?? []).forEach((a, i) => {
+    if (a.targetGroup && !targetGroups.has(a.targetGroup)) fail(['alarms', i, 'targetGroup'], `target group ${a.targetGroup} is not in targetGroups`);
+    if (a.period && parseDuration(a.period) % 60_000 !== 0) fail(['alarms', i, 'period'], 'must be a multiple of 60s');
+  });
+  (world.scalableTargets ?? []).forEach((t, i) => {
+    if (!services.has(`${t.cluster}/${t.service}`)) fail(['scalableTargets', i, 'service'], `service ${t.cluster}/${t.service} is not in services`);
+    if (t.minCapacity > t.maxCapacity) fail(['scalableTargets', i, 'minCapacity'], 'must not exceed maxCapacity');
+  });
+  (world.faults ?? []).forEach((f, i) => {
+    if (f.kind === 'revisionTurnsBad' && !taskDefinitions.has(f.taskDefinition)) fail(['faults', i, 'taskDefinition'], `task definition ${f.taskDefinition} is not in taskDefinitions`);
+    if (f.kind === 'targetsUnhealthy' && !targetGroups.has(f.targetGroup)) fail(['faults', i, 'targetGroup'], `target group ${f.targetGroup} is not in targetGroups`);
+  });
+  (world.timeline ?? []).forEach((t, i) => {
+    if (!existsSync(resolve(baseDir, t.apply))) fail(['timeline', i, 'apply'], `file ${t.apply} not found (relative to the world file)`);
+  });
+  return problems;
+}

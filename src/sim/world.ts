@@ -1,0 +1,221 @@
+// The shape of a simulated world, as written in a world file (YAML) and described by
+// schemas/sim-world.schema.json. Durations are strings (`30s`, `5m`); times in `at` fields are
+// offsets from the moment the simulator starts.
+
+import type { DurationString } from '../api/types.js';
+
+export interface SimWorld {
+  /** Seeds every random draw; the same seed and the same calls give the same run. Default 1. */
+  seed?: number;
+  /** ISO 8601 start time for whoever creates the clock (the simulator starts at the clock's now). */
+  start?: string;
+  account?: string;
+  region?: string;
+  clusters: string[];
+  taskDefinitions: WorldTaskDefinition[];
+  /** Behaviour of images registered later (registerTaskDefinitionFrom), by image URI. */
+  images?: { image: string; profile: ProfileSpec }[];
+  services: WorldService[];
+  loadBalancers?: WorldLoadBalancer[];
+  targetGroups: WorldTargetGroup[];
+  listeners?: WorldListener[];
+  rules?: WorldRule[];
+  hostedZones?: WorldHostedZone[];
+  route53?: { changePropagation?: DurationString };
+  metrics?: { omitZeroCounts?: boolean };
+  traffic?: WorldTraffic[];
+  alarms?: WorldAlarm[];
+  scalableTargets?: WorldScalableTarget[];
+  endpoints?: WorldEndpoint[];
+  faults?: WorldFault[];
+  timeline?: WorldTimelineEntry[];
+}
+
+export interface LatencySpec {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface BehaviourChange {
+  errorRate?: number;
+  latencyMs?: LatencySpec;
+  ready?: boolean;
+  healthCheck?: boolean;
+}
+
+export interface ProfileSpec extends BehaviourChange {
+  /** From task creation to RUNNING. Default 20s. */
+  startup?: DurationString;
+  /** The essential container exits this long after RUNNING. */
+  crashOnStart?: { exitCode: number; reason?: string; after?: DurationString };
+  /** The behaviour changes this long after each task started. */
+  turnsBad?: BehaviourChange & { after: DurationString };
+  /** One-off tasks (runTask) exit with this code after this long. Default 30s, 0. */
+  runTask?: { duration?: DurationString; exitCode?: number };
+}
+
+export interface WorldTaskDefinition {
+  family: string;
+  revision: number;
+  containers: { name: string; image: string; port?: number }[];
+  profile?: ProfileSpec;
+}
+
+export interface WorldService {
+  cluster: string;
+  name: string;
+  /** `family:revision`. */
+  taskDefinition: string;
+  desiredCount: number;
+  minimumHealthyPercent?: number;
+  maximumPercent?: number;
+  circuitBreaker?: { enable: boolean; rollback: boolean };
+  targetGroup?: string;
+  containerName?: string;
+  containerPort?: number;
+}
+
+export interface WorldLoadBalancer {
+  arn: string;
+  dnsName?: string;
+  /** Canonical hosted zone of the load balancer, used by alias records. */
+  hostedZoneId?: string;
+}
+
+export interface WorldTargetGroup {
+  arn: string;
+  port?: number;
+  healthCheck?: {
+    path?: string;
+    interval?: DurationString;
+    healthyThreshold?: number;
+    unhealthyThreshold?: number;
+  };
+  deregistrationDelay?: DurationString;
+}
+
+export interface WorldForward {
+  targetGroupArn: string;
+  weight: number;
+}
+
+export interface WorldListener {
+  arn: string;
+  forward: WorldForward[];
+}
+
+export interface WorldRule {
+  arn: string;
+  forward: WorldForward[];
+}
+
+export interface WorldRecord {
+  name: string;
+  type: 'A' | 'AAAA' | 'CNAME';
+  setIdentifier: string;
+  weight: number;
+  ttl?: number;
+  values?: string[];
+  aliasTarget?: { dnsName: string; hostedZoneId: string; evaluateTargetHealth: boolean };
+}
+
+export interface WorldHostedZone {
+  id: string;
+  name: string;
+  records: WorldRecord[];
+}
+
+export interface WorldRecordRef {
+  hostedZoneId: string;
+  recordName: string;
+  recordType: 'A' | 'AAAA' | 'CNAME';
+}
+
+/** Where requests enter: exactly one of listenerArn, ruleArn, record. */
+export interface WorldEntryRef {
+  listenerArn?: string;
+  ruleArn?: string;
+  record?: WorldRecordRef;
+}
+
+export interface WorldTraffic extends WorldEntryRef {
+  /** Label in traffic statistics. Default: the ARN or record name. */
+  name?: string;
+  rps: number;
+  /** Seeded uniform noise on the rate, as a fraction (0.1 = ±10%). */
+  noise?: number;
+}
+
+export type ComparisonOperator =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+
+export interface WorldAlarm {
+  name: string;
+  namespace?: string;
+  metricName: string;
+  dimensions?: Record<string, string>;
+  /** Shorthand for the TargetGroup and LoadBalancer dimensions of this target group. */
+  targetGroup?: string;
+  /** Shorthand for the LoadBalancer dimension of this load balancer. */
+  loadBalancer?: string;
+  stat: string;
+  period?: DurationString;
+  threshold: number;
+  comparison: ComparisonOperator;
+  evaluationPeriods: number;
+  datapointsToAlarm?: number;
+}
+
+export interface WorldScalableTarget {
+  cluster: string;
+  service: string;
+  minCapacity: number;
+  maxCapacity: number;
+  suspended?: { dynamicScalingIn?: boolean; dynamicScalingOut?: boolean; scheduledScaling?: boolean };
+}
+
+export interface WorldEndpoint extends WorldEntryRef {
+  host: string;
+}
+
+export type FaultService = 'ecs' | 'elbv2' | 'route53' | 'cloudwatch' | 'autoscaling';
+
+export interface ApiFault {
+  kind: 'throttle' | 'serverError' | 'timeout';
+  at: DurationString;
+  for: DurationString;
+  service: FaultService;
+  /** AWS operation names, e.g. DescribeServices. Default: every operation of the service. */
+  operations?: string[];
+  /** Chance that a matching call fails. Default 1. */
+  probability?: number;
+}
+
+export interface RevisionTurnsBadFault extends BehaviourChange {
+  kind: 'revisionTurnsBad';
+  /** `family:revision`. */
+  taskDefinition: string;
+  at: DurationString;
+  for?: DurationString;
+}
+
+export interface TargetsUnhealthyFault {
+  kind: 'targetsUnhealthy';
+  targetGroup: string;
+  at: DurationString;
+  for: DurationString;
+}
+
+export type WorldFault = ApiFault | RevisionTurnsBadFault | TargetsUnhealthyFault;
+
+export interface WorldTimelineEntry {
+  at: DurationString;
+  /** Manifest file to apply, relative to the world file. */
+  apply: string;
+  /** Absolute path of `apply`, set by loadWorld. */
+  path?: string;
+}

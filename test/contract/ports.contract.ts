@@ -1,0 +1,209 @@
+// What ANY CloudPorts implementation must do, whatever is behind it (the simulator, the AWS
+// SDK adapters against an emulator or a sandbox account). Run it with a factory that returns
+// ports over a world matching the fixture description.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudError, isCloudError } from '../../src/cloud/errors.js';
+import type { CloudPorts, ForwardRef, RecordKey } from '../../src/cloud/ports.js';
+
+/** The names the world behind the ports must have. */
+export interface ContractFixture {
+  cluster: string;
+  /** Services that exist (at least one). */
+  services: string[];
+  /** A service name that does not exist. */
+  missingService: string;
+  /** A service to update and an existing revision (`family:revision`) it does not run yet. */
+  update: { service: string; toTaskDefinition: string };
+  /** An existing task definition `family:revision` with containers `containers`. */
+  taskDefinition: { ref: string; family: string; revision: number; containers: string[] };
+  /** A listener or rule forwarding to two target groups. */
+  forward: { ref: ForwardRef; targetGroups: [string, string] };
+  /** A weighted record set with two set identifiers. */
+  record: { key: RecordKey; setIdentifiers: [string, string] };
+  /** A metric that has datapoints after `metricWarmupMs` of traffic. */
+  metric: { namespace: string; metricName: string; dimensions: Record<string, string> };
+  metricWarmupMs: number;
+  alarm: string;
+  /** A service whose desiredCount Application Auto Scaling owns, and one it does not. */
+  scaled: { service: string; minCapacity: number; maxCapacity: number };
+  unscaledService: string;
+  /** Upper bound for a Route53 change to become INSYNC. */
+  dnsSettleMs: number;
+}
+
+export interface ContractSubject {
+  ports: CloudPorts;
+  fixture: ContractFixture;
+  now(): number;
+  /** Lets time pass (virtual time for the simulator). */
+  advance(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CloudError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isCloudError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a CloudError, the call succeeded');
+}
+
+export function describePortsContract(name: string, factory: () => Promise<ContractSubject>): void {
+  describe(`CloudPorts contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let ports: CloudPorts;
+    let fx: ContractFixture;
+
+    beforeEach(async () => {
+      subject = await factory();
+      ports = subject.ports;
+      fx = subject.fixture;
+    });
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    it('describes any number of services, reporting missing ones as failures', async () => {
+      const missing = Array.from({ length: 11 }, (_, i) => `${fx.missingService}-${i}`);
+      const result = await ports.ecs.describeServices(fx.cluster, [...fx.services, ...missing]);
+      expect(result.services.map((s) => s.name).sort()).toEqual([...fx.services].sort());
+      expect(result.failures).toHaveLength(missing.length);
+      for (const f of result.failures) expect(f.reason).toBe('MISSING');
+      for (const s of result.services) {
+        expect(s.cluster).toBe(fx.cluster);
+        expect(s.deployments.filter((d) => d.status === 'PRIMARY')).toHaveLength(1);
+        expect(s.taskDefinition).toBe(s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition);
+      }
+    });
+
+    it('starts one deployment for the same update sent twice', async () => {
+      const before = (await ports.ecs.describeServices(fx.cluster, [fx.update.service])).services[0];
+      const first = await ports.ecs.updateService({ cluster: fx.cluster, service: fx.update.service, taskDefinition: fx.update.toTaskDefinition });
+      const second = await ports.ecs.updateService({ cluster: fx.cluster, service: fx.update.service, taskDefinition: fx.update.toTaskDefinition });
+      const primaryOf = (s: typeof first): string | undefined => s.deployments.find((d) => d.status === 'PRIMARY')?.id;
+      expect(primaryOf(first)).not.toBe(before && primaryOf(before));
+      expect(primaryOf(second)).toBe(primaryOf(first));
+      expect(second.deployments).toHaveLength(first.deployments.length);
+      expect(second.taskDefinition).toMatch(new RegExp(`${fx.update.toTaskDefinition}$`));
+    });
+
+    it('changes only the count when only desiredCount is given', async () => {
+      const [before] = (await ports.ecs.describeServices(fx.cluster, [fx.update.service])).services;
+      const after = await ports.ecs.updateService({ cluster: fx.cluster, service: fx.update.service, desiredCount: (before?.desiredCount ?? 0) + 1 });
+      expect(after.deployments.map((d) => d.id)).toEqual(before?.deployments.map((d) => d.id));
+      expect(after.desiredCount).toBe((before?.desiredCount ?? 0) + 1);
+      expect(after.deployments.find((d) => d.status === 'PRIMARY')?.desiredCount).toBe(after.desiredCount);
+    });
+
+    it('describes a task definition by family:revision and by ARN', async () => {
+      const td = await ports.ecs.describeTaskDefinition(fx.taskDefinition.ref);
+      expect(td).toMatchObject({ family: fx.taskDefinition.family, revision: fx.taskDefinition.revision, status: 'ACTIVE' });
+      expect(td.containers.map((c) => c.name)).toEqual(fx.taskDefinition.containers);
+      expect(await ports.ecs.describeTaskDefinition(td.arn)).toEqual(td);
+    });
+
+    it('registers a revision from a base with one image replaced and the others kept', async () => {
+      const base = await ports.ecs.describeTaskDefinition(fx.taskDefinition.ref);
+      const [first, ...rest] = base.containers;
+      const image = `${first?.image.split('@')[0]?.split(':')[0]}@sha256:${'e'.repeat(64)}`;
+      const td = await ports.ecs.registerTaskDefinitionFrom(base.arn, { container: first?.name ?? '', image });
+      expect(td.family).toBe(base.family);
+      expect(td.revision).toBeGreaterThan(base.revision);
+      expect(td.containers).toEqual([{ name: first?.name, image }, ...rest]);
+    });
+
+    it('reads weights back exactly as set, and a repeat is unchanged', async () => {
+      const [a, b] = fx.forward.targetGroups;
+      const weights = [
+        { targetGroupArn: a, weight: 70 },
+        { targetGroupArn: b, weight: 30 },
+      ];
+      expect(await ports.lb.setWeights(fx.forward.ref, weights)).toBe('updated');
+      const read = await ports.lb.readWeights(fx.forward.ref);
+      expect(read).toEqual(weights);
+      expect(read.reduce((sum, w) => sum + w.weight, 0)).toBe(100);
+      expect(await ports.lb.setWeights(fx.forward.ref, weights)).toBe('unchanged');
+    });
+
+    it('names target groups and their load balancers', async () => {
+      const groups = await ports.lb.describeTargetGroups(fx.forward.targetGroups);
+      expect(groups.map((g) => g.arn)).toEqual(fx.forward.targetGroups);
+      for (const g of groups) expect(g.loadBalancerArns.length).toBeGreaterThan(0);
+      const health = await ports.lb.describeTargetHealth(fx.forward.targetGroups[0]);
+      for (const t of health) expect(['initial', 'healthy', 'unhealthy', 'unused', 'draining', 'unavailable']).toContain(t.state);
+    });
+
+    it('UPSERTs Route53 weights keeping values, with a change that becomes INSYNC', async () => {
+      const before = await ports.dns.readWeightedRecords(fx.record.key);
+      const [blue, green] = fx.record.setIdentifiers;
+      const set = await ports.dns.setWeights(fx.record.key, [
+        { setIdentifier: blue, weight: 60 },
+        { setIdentifier: green, weight: 40 },
+      ]);
+      expect(set.result).toBe('updated');
+      expect(set.changeId).toBeTruthy();
+      const after = await ports.dns.readWeightedRecords(fx.record.key);
+      for (const record of after) {
+        const old = before.find((r) => r.setIdentifier === record.setIdentifier);
+        expect({ ...record, weight: 0 }).toEqual({ ...old, weight: 0 });
+      }
+      expect(Object.fromEntries(after.map((r) => [r.setIdentifier, r.weight]))).toMatchObject({ [blue]: 60, [green]: 40 });
+      expect(['PENDING', 'INSYNC']).toContain(await ports.dns.getChangeStatus(set.changeId as string));
+      await subject.advance(fx.dnsSettleMs);
+      expect(await ports.dns.getChangeStatus(set.changeId as string)).toBe('INSYNC');
+      const again = await ports.dns.setWeights(fx.record.key, [{ setIdentifier: blue, weight: 60 }]);
+      expect(again).toEqual({ result: 'unchanged' });
+    });
+
+    it('returns metric data per query, in order, newest first', async () => {
+      await subject.advance(fx.metricWarmupMs);
+      const end = subject.now();
+      const results = await ports.metrics.getMetricData(
+        [
+          { id: 'requests', metricStat: { ...fx.metric, stat: 'Sum', period: 60 }, returnData: false },
+          { id: 'perMinute', expression: 'requests / 60' },
+          { id: 'raw', metricStat: { ...fx.metric, stat: 'Sum', period: 60 } },
+        ],
+        { start: end - fx.metricWarmupMs, end },
+      );
+      expect(results.map((r) => r.id)).toEqual(['perMinute', 'raw']);
+      for (const r of results) {
+        expect(r.values).toHaveLength(r.timestamps.length);
+        expect(r.timestamps.length).toBeGreaterThan(0);
+        for (let i = 1; i < r.timestamps.length; i++) expect(r.timestamps[i]).toBeLessThan(r.timestamps[i - 1] as number);
+      }
+      const [perMinute, raw] = results;
+      expect(perMinute?.values).toEqual(raw?.values.map((v) => v / 60));
+    });
+
+    it('describes known alarms and leaves unknown names out', async () => {
+      const alarms = await ports.metrics.describeAlarms([fx.alarm, 'no-such-alarm-anywhere']);
+      expect(alarms.map((a) => a.name)).toEqual([fx.alarm]);
+      expect(['OK', 'ALARM', 'INSUFFICIENT_DATA']).toContain(alarms[0]?.state);
+    });
+
+    it('tells which services Application Auto Scaling owns', async () => {
+      expect(await ports.scaling.describeScalableTarget(fx.cluster, fx.scaled.service)).toMatchObject({
+        resourceId: `service/${fx.cluster}/${fx.scaled.service}`,
+        minCapacity: fx.scaled.minCapacity,
+        maxCapacity: fx.scaled.maxCapacity,
+      });
+      expect(await ports.scaling.describeScalableTarget(fx.cluster, fx.unscaledService)).toBeUndefined();
+    });
+
+    it('rejects what does not exist with NotFound', async () => {
+      const notFound = [
+        ports.ecs.describeTaskDefinition('no-such-family-keelson:1'),
+        ports.ecs.updateService({ cluster: fx.cluster, service: fx.missingService, desiredCount: 1 }),
+        ports.lb.readWeights({ listenerArn: fx.forward.targetGroups[0].replace(/targetgroup\/.*$/, 'listener/app/no-such-lb/0000000000000000/0000000000000000') }),
+        ports.lb.describeTargetHealth(fx.forward.targetGroups[0].replace(/\/[^/]+\/[^/]+$/, '/no-such-tg/0000000000000000')),
+        ports.dns.getChangeStatus('/change/C0000NOSUCHCHANGE'),
+        ports.dns.readWeightedRecords({ ...fx.record.key, recordName: `no-such-record.${fx.record.key.recordName}` }),
+      ];
+      for (const call of notFound) expect((await rejection(call)).code).toBe('NotFound');
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureWorld, simulate } from '../unit/sim/fixtures.js';
+import { describePortsContract, type ContractFixture } from './ports.contract.js';
+
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+
+const fixture: ContractFixture = {
+  cluster: 'orders',
+  services: ['orders-blue', 'orders-green', 'orders-worker'],
+  missingService: 'orders-missing',
+  update: { service: 'orders-green', toTaskDefinition: 'orders:6' },
+  taskDefinition: { ref: 'orders:5', family: 'orders', revision: 5, containers: ['app', 'sidecar'] },
+  forward: {
+    ref: { listenerArn: `${ELB}:listener/app/orders-alb/1111111111111111/2222222222222222` },
+    targetGroups: [`${ELB}:targetgroup/orders-blue/00000000000000b1`, `${ELB}:targetgroup/orders-green/00000000000000a2`],
+  },
+  record: {
+    key: { hostedZoneId: 'Z0CONTRACT0001', recordName: 'orders.example.test', recordType: 'A' },
+    setIdentifiers: ['orders-blue', 'orders-green'],
+  },
+  metric: {
+    namespace: 'AWS/ApplicationELB',
+    metricName: 'RequestCount',
+    dimensions: { TargetGroup: 'targetgroup/orders-blue/00000000000000b1', LoadBalancer: 'app/orders-alb/1111111111111111' },
+  },
+  metricWarmupMs: 5 * 60_000,
+  alarm: 'orders-5xx',
+  scaled: { service: 'orders-worker', minCapacity: 1, maxCapacity: 4 },
+  unscaledService: 'orders-blue',
+  dnsSettleMs: 60_000,
+};
+
+function subject() {
+  const { sim, clock } = simulate(fixtureWorld('contract-world.yaml'));
+  return {
+    sim,
+    subject: {
+      ports: sim.provider(undefined),
+      fixture,
+      now: () => clock.now(),
+      advance: (ms: number) => clock.advance(ms),
+      close: () => sim.close(),
+    },
+  };
+}
+
+describePortsContract('simulator', async () => subject().subject);
+
+describe('the simulator counts AWS calls as the SDK adapters make them', () => {
+  it('describes services ten per DescribeServices call', async () => {
+    const { sim, subject: s } = subject();
+    const names = [...fixture.services, ...Array.from({ length: 20 }, (_, i) => `missing-${i}`)];
+    await s.ports.ecs.describeServices('orders', names);
+    expect(sim.calls['ecs:DescribeServices']).toBe(3);
+    await s.ports.ecs.describeServices('orders', []);
+    expect(sim.calls['ecs:DescribeServices']).toBe(3);
+  });
+
+  it('reads before writing weights and skips the write when nothing changes', async () => {
+    const { sim, subject: s } = subject();
+    const [blue, green] = fixture.forward.targetGroups;
+    const weights = [{ targetGroupArn: blue, weight: 100 }, { targetGroupArn: green, weight: 0 }];
+    expect(await s.ports.lb.setWeights(fixture.forward.ref, weights)).toBe('unchanged');
+    expect(sim.calls['elbv2:DescribeListeners']).toBe(1);
+    expect(sim.calls['elbv2:ModifyListener']).toBeUndefined();
+  });
+
+  it('counts rejected calls by code', async () => {
+    const { sim, subject: s } = subject();
+    await expect(s.ports.ecs.describeTaskDefinition('nope:1')).rejects.toMatchObject({ code: 'NotFound' });
+    expect(sim.rejectedCalls['ecs:DescribeTaskDefinition']).toEqual({ NotFound: 1 });
+  });
+
+  it('refuses a region the world is not in', async () => {
+    const { sim } = subject();
+    await expect(sim.provider('eu-west-1').ecs.describeServices('orders', ['orders-blue'])).rejects.toMatchObject({ code: 'Invalid' });
+    expect(sim.provider('us-east-1')).toBe(sim.provider(undefined));
+  });
+});
