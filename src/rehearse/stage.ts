@@ -24,7 +24,7 @@ export interface StageOptions {
   concurrency?: number;
   resyncMs?: number;
   /** Wraps the simulated cloud, e.g. to check invariants on every write. */
-  wrapCloud?: (cloud: CloudProvider) => CloudProvider;
+  wrapCloud?: (cloud: CloudProvider, sim: Simulator) => CloudProvider;
   /** Also told about every rollout event. */
   events?: EventSink;
 }
@@ -68,7 +68,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   if (!lease) throw new Error('could not take the stage lease');
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
-  const cloud = options.wrapCloud ? options.wrapCloud(sim.provider) : sim.provider;
+  const cloud = options.wrapCloud ? options.wrapCloud(sim.provider, sim) : sim.provider;
   const reconciler = new Reconciler({
     cloud,
     store,
