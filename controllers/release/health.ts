@@ -35,14 +35,21 @@ function measureTargetOf(release: Release, status: ReleaseStatus, observed: Obse
   const tc = twoColour(release.spec);
   const colour = status.rollout?.colour;
   if (!tc || !colour) {
-    return { cluster: release.spec.cluster, canary: colourTarget(service, groups.service) };
+    return { cluster: release.spec.cluster, canary: { ...colourTarget(service, groups.service), ...expectedTargets(status, observed, service) } };
   }
   const stable = otherColour(colour);
   return {
     cluster: release.spec.cluster,
-    canary: colourTarget(service, groups[colour]),
+    canary: { ...colourTarget(service, groups[colour]), ...expectedTargets(status, observed, service) },
     baseline: colourTarget(tc.services[stable], groups[stable]),
   };
+}
+
+/** Once the rollout's colour has reached a traffic step, all its tasks should stay healthy. */
+function expectedTargets(status: ReleaseStatus, observed: Observation, service: string): { expectedTargets?: number } {
+  const svc = observed.services[service];
+  if (!status.rollout?.stepReachedAt || !svc || svc.loadBalancers.length === 0) return {};
+  return { expectedTargets: svc.desiredCount };
 }
 
 function colourTarget(service: string, targetGroupArn: string | undefined): ColourTarget {

@@ -71,7 +71,7 @@ export async function measure(
 
   await Promise.all([
     ...http.map((c) => guarded([c], async () => [await measureHttp(c.name, c.check, ports.http, now)])),
-    guarded(targets, () => measureTargetHealth(targets, target.canary.targetGroupArn, ports.lb, now)),
+    guarded(targets, () => measureTargetHealth(targets, target.canary.targetGroupArn, ports.lb, now, target.canary.expectedTargets)),
     guarded(alarms, () => measureAlarms(alarms, ports.metrics, now)),
     guarded(metrics, async () => measureMetrics(metrics, await withLoadBalancers(target, metrics, ports.lb), ports.metrics, now)),
   ]);

@@ -28,6 +28,11 @@ export interface ColourTarget {
   targetGroupArn?: string;
   /** Resolved from the target group (one DescribeTargetGroups) when absent and needed. */
   loadBalancerArn?: string;
+  /**
+   * Healthy targets the colour should have, once it serves traffic. Targets missing from that
+   * count (replaced by ECS after failing health checks, say) count as unhealthy.
+   */
+  expectedTargets?: number;
 }
 
 /** canary: the colour being rolled out; baseline: the stable colour, for relative checks (none when rolling). */

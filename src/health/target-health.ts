@@ -18,28 +18,41 @@ export async function measureTargetHealth(
   targetGroupArn: string | undefined,
   lb: LoadBalancingPort,
   now: number,
+  expectedTargets?: number,
 ): Promise<Measurement[]> {
   if (conditions.length === 0) return [];
   const bases = conditions.map(({ name, check }) => ({ name, threshold: targetHealthThreshold(check), at: now }));
   if (!targetGroupArn) return bases.map((base) => noData(base, 'the new colour has no target group'));
   try {
     const targets = await lb.describeTargetHealth(targetGroupArn);
-    return conditions.map(({ check }, i) => judgeTargetHealth(bases[i] as MeasurementBase, check, targets));
+    return conditions.map(({ check }, i) => judgeTargetHealth(bases[i] as MeasurementBase, check, targets, expectedTargets));
   } catch (err) {
     return bases.map((base) => noData(base, `could not describe target health: ${errorText(err)}`));
   }
 }
 
-export function judgeTargetHealth(base: MeasurementBase, check: TargetHealthCheck, targets: readonly TargetHealth[]): Measurement {
-  if (targets.length === 0) return noData(base, 'no registered targets');
-  const judged = targets.filter((t) => JUDGED.has(t.state));
-  if (judged.length === 0) return noData(base, `no targets in service yet (${countStates(targets)})`);
-  const unhealthy = judged.filter((t) => UNHEALTHY.has(t.state));
+export function judgeTargetHealth(
+  base: MeasurementBase,
+  check: TargetHealthCheck,
+  targets: readonly TargetHealth[],
+  expectedTargets?: number,
+): Measurement {
   const maxUnhealthy = check.maxUnhealthy ?? DEFAULTS.maxUnhealthyTargets;
-  const text = `${unhealthy.length} of ${judged.length} targets unhealthy`;
-  if (unhealthy.length <= maxUnhealthy) return passed(base, unhealthy.length, text);
+  const healthy = targets.filter((t) => t.state === 'healthy').length;
+  // Once the colour serves traffic, a target ECS replaced is as bad as one failing its checks.
+  const missing = expectedTargets === undefined ? 0 : Math.max(0, expectedTargets - healthy);
+  if (targets.length === 0 && missing === 0) return noData(base, 'no registered targets');
+  const judged = targets.filter((t) => JUDGED.has(t.state));
+  if (judged.length === 0 && missing === 0) return noData(base, `no targets in service yet (${countStates(targets)})`);
+  const unhealthy = judged.filter((t) => UNHEALTHY.has(t.state));
+  const count = Math.max(unhealthy.length, missing);
+  const text =
+    missing > unhealthy.length
+      ? `${healthy} of ${expectedTargets} expected targets healthy${targets.length ? ` (${countStates(targets)})` : ''}`
+      : `${unhealthy.length} of ${judged.length} targets unhealthy`;
+  if (count <= maxUnhealthy) return passed(base, count, text);
   const reasons = [...new Set(unhealthy.map((t) => t.reason ?? t.description).filter(Boolean))];
-  return failed(base, unhealthy.length, `${text} (max ${maxUnhealthy})${reasons.length ? `: ${reasons.join(', ')}` : ''}`);
+  return failed(base, count, `${text} (max ${maxUnhealthy})${reasons.length ? `: ${reasons.join(', ')}` : ''}`);
 }
 
 function countStates(targets: readonly TargetHealth[]): string {

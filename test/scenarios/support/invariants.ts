@@ -12,7 +12,12 @@ export interface Violation {
  * Wraps the simulated cloud so that every weight write is checked before it lands:
  * traffic never moves to a target group with fewer healthy targets than its service runs.
  */
-export function guardWeights(sim: Simulator, violations: Violation[]): (cloud: CloudProvider) => CloudProvider {
+export interface WeightWrite {
+  at: number;
+  weights: TargetGroupWeight[];
+}
+
+export function guardWeights(sim: Simulator, violations: Violation[], writes: WeightWrite[] = []): (cloud: CloudProvider) => CloudProvider {
   return (cloud) => (region) => {
     const ports = cloud(region);
     return {
@@ -24,7 +29,9 @@ export function guardWeights(sim: Simulator, violations: Violation[]): (cloud: C
         describeTargetGroups: (arns) => ports.lb.describeTargetGroups(arns),
         setWeights: async (ref: ForwardRef, weights: readonly TargetGroupWeight[]) => {
           checkWeightWrite(sim, ref, weights, violations);
-          return ports.lb.setWeights(ref, weights);
+          const result = await ports.lb.setWeights(ref, weights);
+          if (result === 'updated') writes.push({ at: sim.now, weights: [...weights] });
+          return result;
         },
       },
     };

@@ -49,3 +49,16 @@ export function aepCanary(revision: string, change: (r: Release) => void = () =>
   change(release);
   return release;
 }
+
+/** A task definition revision added to the demo world with its own behaviour. */
+export function aepRevision(revision: number, profile: Record<string, unknown>) {
+  return {
+    family: 'aep-backend-prod',
+    revision,
+    containers: [{ name: 'backend', image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/navralabs/aep-backend@sha256:${String(revision).repeat(64).slice(0, 64)}`, port: 8000 }],
+    profile: { startup: '30s', errorRate: 0.001, latencyMs: { p50: 40, p95: 140, p99: 260 }, ...profile },
+  };
+}
+
+export const BLUE_100 = (w: { weights: { targetGroupArn: string; weight: number }[] }): boolean =>
+  w.weights.some((x) => x.targetGroupArn === AEP.blueTg && x.weight === 100);

@@ -6,7 +6,7 @@ import type { ForwardRef } from '../../../src/cloud/ports.js';
 import { createStage, type Stage } from '../../../src/rehearse/stage.js';
 import { loadWorld } from '../../../src/sim/world-loader.js';
 import type { SimWorld } from '../../../src/sim/world.js';
-import { checkWeightsSum, guardWeights, type Violation } from './invariants.js';
+import { checkWeightsSum, guardWeights, type Violation, type WeightWrite } from './invariants.js';
 
 const DEMO_WORLD = fileURLToPath(new URL('../../../manifests/sim/world.yaml', import.meta.url));
 
@@ -19,6 +19,8 @@ export interface Sample {
 
 export interface Scenario extends Stage {
   violations: Violation[];
+  /** Every weight write that changed something, with its virtual time. */
+  weightWrites: WeightWrite[];
   samples: Sample[];
   startedAt: number;
   /** Runs for `ms` of virtual time, sampling status and checking invariants every step. */
@@ -27,7 +29,6 @@ export interface Scenario extends Stage {
   runUntil(until: (status: ReleaseStatus | undefined) => boolean, limitMs: number, stepMs?: number): Promise<number>;
   apply(release: Release): void;
   current(): Promise<ReleaseStatus>;
-  /** Listener weights of the AEP stack as the simulator holds them, in percent. */
   minutesSinceStart(at: number): number;
 }
 
@@ -47,10 +48,11 @@ export async function scenario(options: {
 }): Promise<Scenario> {
   const violations: Violation[] = [];
   const samples: Sample[] = [];
+  const weightWrites: WeightWrite[] = [];
   const s = await createStage({
     world: options.world,
     http: options.http ?? false,
-    wrapCloud: (cloud, sim) => guardWeights(sim, violations)(cloud),
+    wrapCloud: (cloud, sim) => guardWeights(sim, violations, weightWrites)(cloud),
   });
   const name = options.release.metadata.name;
   const startedAt = s.clock.now();
@@ -65,6 +67,7 @@ export async function scenario(options: {
   return {
     ...s,
     violations,
+    weightWrites,
     samples,
     startedAt,
     async run(ms, stepMs = 5_000) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/cloud/errors.js';
 import type { ForwardRef, LoadBalancingPort, TargetGroupInfo, TargetGroupWeight, TargetHealth, WriteResult } from '../../../src/cloud/ports.js';
-import { measureTargetHealth } from '../../../src/health/target-health.js';
+import { judgeTargetHealth, measureTargetHealth } from '../../../src/health/target-health.js';
 
 const GREEN_TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-backend-green/2453ed029918f21f';
 
@@ -83,5 +83,21 @@ describe('targetHealth condition', () => {
     const [error] = await measureTargetHealth([{ name: 'targets', check: {} }], GREEN_TG, lb, 0);
     expect(noGroup).toMatchObject({ outcome: 'nodata', message: 'the new colour has no target group' });
     expect(error).toMatchObject({ outcome: 'nodata', message: expect.stringContaining('not found') });
+  });
+});
+
+describe('targetHealth once the colour serves traffic', () => {
+  const base = { name: 'targets', threshold: '≤ 0 unhealthy', at: 0 };
+  const t = (id: string, state: TargetHealth['state']): TargetHealth => ({ id, port: 8080, state });
+
+  it('counts targets missing from the expected number as unhealthy', () => {
+    const m = judgeTargetHealth(base, { maxUnhealthy: 0 }, [t('a', 'draining'), t('b', 'initial')], 2);
+    expect(m).toMatchObject({ outcome: 'fail', value: 2 });
+    expect(m.message).toContain('0 of 2 expected targets healthy');
+  });
+
+  it('passes when every expected target is healthy, and ignores the expectation when none is given', () => {
+    expect(judgeTargetHealth(base, {}, [t('a', 'healthy'), t('b', 'healthy')], 2)).toMatchObject({ outcome: 'pass', value: 0 });
+    expect(judgeTargetHealth(base, {}, [t('a', 'initial')]).outcome).toBe('nodata');
   });
 });

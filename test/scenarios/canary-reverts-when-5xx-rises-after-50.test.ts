@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AEP, aepCanary, BLUE_100 } from './support/releases.js';
+import { demoWorld, scenario, type Scenario } from './support/scenario.js';
+
+let s: Scenario | undefined;
+afterEach(async () => s?.close());
+
+describe('5xx rising after the 50% step', () => {
+  it('puts 100% back on stable within one health interval of the failing window closing', async () => {
+    // aep-backend-prod:12 starts failing a quarter of its requests 7 minutes in: after 50%.
+    const world = await demoWorld((w) => {
+      w.faults = [{ kind: 'revisionTurnsBad', taskDefinition: 'aep-backend-prod:12', at: '7m', errorRate: 0.25 }];
+    });
+    s = await scenario({ world, release: aepCanary('aep-backend-prod:11'), listener: { listenerArn: AEP.listener } });
+    await s.run(60_000);
+    s.apply(aepCanary('aep-backend-prod:12'));
+    await s.runUntil((st) => st?.phase === 'Degraded' && st.rollout === null, 20 * 60_000);
+
+    const status = await s.current();
+    expect(status).toMatchObject({ stableRevision: 'aep-backend-prod:11', blockedRevision: 'aep-backend-prod:12', weights: { blue: 100, green: 0 } });
+    expect(status.lastRevert).toMatchObject({ revision: 'aep-backend-prod:12', condition: 'errors', window: '1m' });
+    expect(status.lastRevert?.value).toBeGreaterThan(5);
+    expect(status.message).toMatch(/aep-backend-prod:12 is blocked \(condition errors failing.*keelson retry/);
+    expect(status.history?.[0]).toMatchObject({ result: 'Reverted', revision: 'aep-backend-prod:12' });
+
+    // 50% had been reached before the failure.
+    expect(s.samples.some((x) => x.weights?.green === 50)).toBe(true);
+    const windowClosed = Date.parse(status.lastRevert?.failingSince as string) + 60_000;
+    const restored = s.weightWrites.find((w) => BLUE_100(w) && w.at >= windowClosed - 15_000);
+    expect(restored).toBeDefined();
+    expect((restored?.at ?? Infinity) - windowClosed).toBeLessThanOrEqual(15_000);
+
+    // The failed colour is scaled down once traffic is read back on stable; the revision is not retried.
+    await s.run(5 * 60_000);
+    expect(s.sim.inspect.service(AEP.cluster, AEP.green).desiredCount).toBe(0);
+    expect((await s.current()).phase).toBe('Degraded');
+    expect(s.events.filter((e) => e.type === 'RolloutStarted')).toHaveLength(1);
+    expect(s.violations).toEqual([]);
+  });
+});
