@@ -36,6 +36,8 @@ export interface SimTask {
   service?: string;
   deploymentId?: string;
   taskDefinitionArn: string;
+  /** `family:revision`. */
+  revision: string;
   profile: Profile;
   /** Private IP: the target id in the target group. */
   ip: string;
@@ -226,6 +228,7 @@ export class EcsModel {
       cluster,
       ...(owner ? { service: owner.svc.name, deploymentId: owner.deployment.id } : {}),
       taskDefinitionArn: td.arn,
+      revision: `${td.family}:${td.revision}`,
       profile: td.profile,
       ip: `10.0.${Math.floor(n / 250) % 256}.${(n % 250) + 4}`,
       createdAt: now,

@@ -39,7 +39,8 @@ interface Meters {
 }
 
 export class TrafficModel {
-  private readonly meters = new Map<string, Meters>();
+  /** Load balancer → target group ('' for the load balancer alone) → series. */
+  private readonly meters = new Map<string, Map<string, Meters>>();
   private readonly roundRobin = new Map<string, number>();
 
   constructor(
@@ -53,8 +54,9 @@ export class TrafficModel {
 
   /** Metric series for a target group seen through a load balancer (or the load balancer alone). */
   metersFor(loadBalancerArn: string, targetGroupArn?: string): Meters {
-    const key = `${loadBalancerArn}|${targetGroupArn ?? ''}`;
-    let m = this.meters.get(key);
+    let byGroup = this.meters.get(loadBalancerArn);
+    if (!byGroup) this.meters.set(loadBalancerArn, (byGroup = new Map()));
+    let m = byGroup.get(targetGroupArn ?? '');
     if (m) return m;
     const dims: Record<string, string> = { LoadBalancer: loadBalancerDimension(loadBalancerArn) };
     if (targetGroupArn) dims.TargetGroup = targetGroupDimension(targetGroupArn);
@@ -67,7 +69,7 @@ export class TrafficModel {
       healthy: define('HealthyHostCount', 'gauge'),
       unhealthy: define('UnHealthyHostCount', 'gauge'),
     };
-    this.meters.set(key, m);
+    byGroup.set(targetGroupArn ?? '', m);
     return m;
   }
 
