@@ -36,4 +36,15 @@ describe('CloudWatch alarms', () => {
     expect(sim.events.map((e) => e.kind)).toEqual(['weights.changed', 'service.scaled', 'scaling.target']);
     expect(sim.events[1]?.detail).toContain('Application Auto Scaling');
   });
+
+  it('stops a task out of band; ECS replaces it', async () => {
+    const { sim, clock } = simulate(fixtureWorld('two-colours.yaml'));
+    const [victim] = sim.inspect.tasks(SHOP.cluster, 'api-blue');
+    sim.outOfBand.stopTask(SHOP.cluster, victim?.arn ?? '', 'Stopped by an operator');
+    await clock.advance(10 * 60_000);
+    const [stopped] = await sim.provider(undefined).ecs.describeTasks(SHOP.cluster, [victim?.arn ?? '']);
+    expect(stopped).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'Stopped by an operator' });
+    expect(sim.inspect.taskCounts(SHOP.cluster, 'api-blue')).toMatchObject({ total: 2, healthy: 2 });
+    expect(() => sim.outOfBand.stopTask(SHOP.cluster, 'arn:aws:ecs:us-east-1:123456789012:task/shop/nope')).toThrow(expect.objectContaining({ code: 'NotFound' }));
+  });
 });
