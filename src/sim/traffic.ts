@@ -42,6 +42,7 @@ export class TrafficModel {
   /** Load balancer → target group ('' for the load balancer alone) → series. */
   private readonly meters = new Map<string, Map<string, Meters>>();
   private readonly roundRobin = new Map<string, number>();
+  private readonly hostMeterCache = new Map<string, Meters[]>();
 
   constructor(
     private readonly store: MetricStore,
@@ -128,14 +129,24 @@ export class TrafficModel {
       if (!task) continue;
       const e = this.random.binomial(c, task.behaviour.errorRate);
       errors += e;
-      for (const m of [tgMeters, lbMeters]) {
-        m.requests.count(c);
-        m.target5xx.count(e);
-        m.latency.latency(task.behaviour.latency, c);
-      }
+      tgMeters.requests.count(c);
+      tgMeters.target5xx.count(e);
+      tgMeters.latency.latency(task.behaviour.latency, c);
+      lbMeters.requests.count(c);
+      lbMeters.target5xx.count(e);
+      lbMeters.latency.latency(task.behaviour.latency, c);
       this.ledger.revision(task.revision).add(minute, c, e, 0);
     }
     return { target5xx: errors, elb5xx: 0 };
+  }
+
+  private hostMeters(targetGroupArn: string, loadBalancerArns: readonly string[]): Meters[] {
+    let cached = this.hostMeterCache.get(targetGroupArn);
+    if (!cached || cached.length !== loadBalancerArns.length) {
+      cached = loadBalancerArns.map((lb) => this.metersFor(lb, targetGroupArn));
+      this.hostMeterCache.set(targetGroupArn, cached);
+    }
+    return cached;
   }
 
   /** HealthyHostCount and UnHealthyHostCount, one sample per tick. */
@@ -147,8 +158,7 @@ export class TrafficModel {
         if (t.state === 'healthy') healthy++;
         else if (t.state === 'unhealthy') unhealthy++;
       }
-      for (const lb of tg.loadBalancerArns) {
-        const m = this.metersFor(lb, tg.arn);
+      for (const m of this.hostMeters(tg.arn, tg.loadBalancerArns)) {
         m.healthy.sample(healthy);
         m.unhealthy.sample(unhealthy);
       }
