@@ -3,7 +3,7 @@
 // ecs-scheduler.ts; this module holds the state and answers the API's questions about it.
 
 import { CloudError } from '../cloud/errors.js';
-import type { EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, TargetState, UpdateServiceInput } from '../cloud/ports.js';
+import type { EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, UpdateServiceInput } from '../cloud/ports.js';
 import type { SimContext } from './context.js';
 import type { Profile } from './profiles.js';
 
@@ -78,11 +78,6 @@ export interface SimService {
   tasks: SimTask[];
   /** Recently stopped tasks, oldest first (bounded). */
   stopped: SimTask[];
-}
-
-/** What ECS needs from the load balancer: the health of each task's target. */
-export interface TargetView {
-  targetState(targetGroupArn: string, targetId: string): TargetState | undefined;
 }
 
 const STOPPED_KEPT = 200;
