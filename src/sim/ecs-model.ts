@@ -3,7 +3,7 @@
 // ecs-scheduler.ts; this module holds the state and answers the API's questions about it.
 
 import { CloudError } from '../cloud/errors.js';
-import type { EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, TargetState, UpdateServiceInput } from '../cloud/ports.js';
+import type { EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, UpdateServiceInput } from '../cloud/ports.js';
 import type { SimContext } from './context.js';
 import type { Profile } from './profiles.js';
 
@@ -36,6 +36,8 @@ export interface SimTask {
   service?: string;
   deploymentId?: string;
   taskDefinitionArn: string;
+  /** `family:revision`. */
+  revision: string;
   profile: Profile;
   /** Private IP: the target id in the target group. */
   ip: string;
@@ -76,11 +78,6 @@ export interface SimService {
   tasks: SimTask[];
   /** Recently stopped tasks, oldest first (bounded). */
   stopped: SimTask[];
-}
-
-/** What ECS needs from the load balancer: the health of each task's target. */
-export interface TargetView {
-  targetState(targetGroupArn: string, targetId: string): TargetState | undefined;
 }
 
 const STOPPED_KEPT = 200;
@@ -226,6 +223,7 @@ export class EcsModel {
       cluster,
       ...(owner ? { service: owner.svc.name, deploymentId: owner.deployment.id } : {}),
       taskDefinitionArn: td.arn,
+      revision: `${td.family}:${td.revision}`,
       profile: td.profile,
       ip: `10.0.${Math.floor(n / 250) % 256}.${(n % 250) + 4}`,
       createdAt: now,

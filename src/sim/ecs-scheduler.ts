@@ -122,14 +122,20 @@ export class EcsScheduler {
 
   private schedule(svc: SimService, now: number): void {
     const primary = this.ecs.primary(svc);
-    if (svc.targetGroupArn) {
-      for (const task of [...svc.tasks]) {
-        if (task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && this.targets.targetState(svc.targetGroupArn, task.ip) === 'unhealthy') {
-          this.stopTask(task, STOP_REASONS.healthCheck(svc.targetGroupArn), now);
-          this.recordFailure(svc, task, now);
-        }
-      }
+    const tg = svc.targetGroupArn;
+    let failing: SimTask[] | undefined;
+    let currentCount = 0;
+    for (const task of svc.tasks) {
+      if (task.desiredStatus !== 'RUNNING') continue;
+      if (tg && task.lastStatus === 'RUNNING' && this.targets.targetState(tg, task.ip) === 'unhealthy') (failing ??= []).push(task);
+      else if (task.deploymentId === primary.id) currentCount++;
     }
+    for (const task of failing ?? []) {
+      this.stopTask(task, STOP_REASONS.healthCheck(tg as string), now);
+      this.recordFailure(svc, task, now);
+    }
+    // Steady: the right number of current tasks, nothing else alive, no rollout to finish.
+    if (!failing && currentCount === svc.desiredCount && svc.tasks.length === currentCount && primary.rolloutState !== 'IN_PROGRESS') return;
     const desired = svc.desiredCount;
     const minHealthy = Math.ceil((desired * svc.minimumHealthyPercent) / 100);
     const maxTasks = Math.floor((desired * svc.maximumPercent) / 100);

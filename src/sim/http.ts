@@ -1,7 +1,9 @@
 // The simulated health endpoints over real HTTP on loopback: one server on 127.0.0.1 answers
 // for every host the world declares (by the Host header), and the probe port sends each
-// probe URL there with its host and path kept. Durations are the simulated latencies, so no
-// result depends on how fast the machine is.
+// probe URL there with its host and path kept. A probe's answer is decided when the probe is
+// made (the server serves it by a token), so how many event-loop turns the socket takes cannot
+// change a run; durations are the simulated latencies. Requests without a token (a person with
+// curl) are answered as of their arrival.
 
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,10 @@ import type { EndpointAnswer } from './endpoint.js';
 
 export const LATENCY_HEADER = 'x-keelson-sim-latency-ms';
 export const REVISION_HEADER = 'x-keelson-sim-revision';
+const PROBE_HEADER = 'x-keelson-sim-probe';
+
+/** `loopback`: real HTTP to 127.0.0.1; `in-process`: the same answers without a socket. */
+export type ProbeMode = 'loopback' | 'in-process';
 
 export interface HttpHost {
   /** Brings the world up to the clock; returns the clock's now. */
@@ -24,8 +30,13 @@ export interface HttpHost {
 export class SimHttpServer {
   private server: Server | undefined;
   private starting: Promise<number> | undefined;
+  private readonly pending = new Map<string, EndpointAnswer>();
+  private nextToken = 1;
 
-  constructor(private readonly host: HttpHost) {}
+  constructor(
+    private readonly host: HttpHost,
+    private readonly mode: ProbeMode = 'loopback',
+  ) {}
 
   get port(): number | undefined {
     const address = this.server?.address();
@@ -58,7 +69,10 @@ export class SimHttpServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const host = req.headers.host ?? '';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const answer = this.host.answer(host, path, this.host.catchUp());
+    const token = req.headers[PROBE_HEADER];
+    const decided = typeof token === 'string' ? this.pending.get(token) : undefined;
+    if (decided) this.pending.delete(token as string);
+    const answer = decided ?? this.host.answer(host, path, this.host.catchUp());
     if (!answer) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end(`unknown host ${host}`);
       return;
@@ -98,17 +112,24 @@ export class SimHttpServer {
     if (!this.host.isKnownHost(parsed.hostname)) {
       throw new CloudError('Unavailable', `getaddrinfo ENOTFOUND ${parsed.hostname}`, { awsCode: 'ENOTFOUND' });
     }
-    const port = await this.start();
-    const { status, body, headers } = await send(port, parsed.host, `${parsed.pathname}${parsed.search}`);
-    const durationMs = Number(headers[LATENCY_HEADER] ?? 0);
-    if (durationMs > timeoutMs) throw new CloudError('Timeout', `GET ${url} took longer than ${timeoutMs} ms`);
-    return { status, body, durationMs };
+    const answer = this.host.answer(parsed.hostname, parsed.pathname, this.host.catchUp());
+    if (!answer) throw new CloudError('Unavailable', `getaddrinfo ENOTFOUND ${parsed.hostname}`, { awsCode: 'ENOTFOUND' });
+    let result: HttpProbeResult = { status: answer.status, body: answer.body, durationMs: answer.latencyMs };
+    if (this.mode === 'loopback') {
+      const port = await this.start();
+      const token = String(this.nextToken++);
+      this.pending.set(token, answer);
+      const sent = await send(port, parsed.host, `${parsed.pathname}${parsed.search}`, token).finally(() => this.pending.delete(token));
+      result = { status: sent.status, body: sent.body, durationMs: Number(sent.headers[LATENCY_HEADER] ?? answer.latencyMs) };
+    }
+    if (result.durationMs > timeoutMs) throw new CloudError('Timeout', `GET ${url} took longer than ${timeoutMs} ms`);
+    return result;
   }
 }
 
-function send(port: number, host: string, path: string): Promise<{ status: number; body: string; headers: IncomingMessage['headers'] }> {
+function send(port: number, host: string, path: string, token: string): Promise<{ status: number; body: string; headers: IncomingMessage['headers'] }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host }, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host, [PROBE_HEADER]: token }, agent: false }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (chunk: Buffer) => parts.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), headers: res.headers }));

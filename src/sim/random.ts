@@ -37,14 +37,19 @@ export class Random {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** Successes in n trials of probability p; exact for small n, normal approximation above. */
+  /**
+   * Successes in n trials of probability p: exact (by geometric gaps between successes, about
+   * n·p + 1 draws) while n·p is small, a normal approximation above.
+   */
   binomial(n: number, p: number): number {
     if (n <= 0 || p <= 0) return 0;
     if (p >= 1) return n;
+    if (p > 0.5) return n - this.binomial(n, 1 - p);
     const mean = n * p;
-    if (n <= 40 || mean < 10 || n - mean < 10) {
+    if (mean < 10 || n - mean < 10) {
+      const logQ = Math.log(1 - p);
       let hits = 0;
-      for (let i = 0; i < n; i++) if (this.next() < p) hits++;
+      for (let i = Math.floor(Math.log(1 - this.next()) / logQ); i < n; i += 1 + Math.floor(Math.log(1 - this.next()) / logQ)) hits++;
       return hits;
     }
     const draw = Math.round(mean + Math.sqrt(mean * (1 - p)) * this.gaussian());

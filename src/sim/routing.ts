@@ -27,6 +27,8 @@ export function normalizeDnsName(name: string): string {
 }
 
 export class Routing {
+  private readonly loadBalancers = new Map<string, string>();
+
   constructor(
     private readonly elb: ElbModel,
     private readonly dns: DnsModel,
@@ -36,9 +38,14 @@ export class Routing {
 
   routes(entry: EntryRef): Route[] {
     if ('record' in entry) return this.recordRoutes(entry.record);
-    const listenerArn = 'listenerArn' in entry ? entry.listenerArn : listenerOfRule(entry.ruleArn);
     const forward = 'listenerArn' in entry ? this.elb.listeners.get(entry.listenerArn) : this.elb.rules.get(entry.ruleArn);
-    return this.forwardRoutes(forward?.weights ?? [], loadBalancerOfListener(listenerArn), 1);
+    return this.forwardRoutes(forward?.weights ?? [], forward?.loadBalancerArn ?? this.loadBalancerOf('listenerArn' in entry ? entry.listenerArn : listenerOfRule(entry.ruleArn)), 1);
+  }
+
+  private loadBalancerOf(listenerArn: string): string {
+    let arn = this.loadBalancers.get(listenerArn);
+    if (arn === undefined) this.loadBalancers.set(listenerArn, (arn = loadBalancerOfListener(listenerArn)));
+    return arn;
   }
 
   private forwardRoutes(weights: readonly { targetGroupArn: string; weight: number }[], loadBalancerArn: string, share: number): Route[] {
@@ -60,7 +67,7 @@ export class Routing {
       const listenerArn = alias ? this.listenerByDnsName.get(normalizeDnsName(alias)) : undefined;
       const forward = listenerArn ? this.elb.listeners.get(listenerArn) : undefined;
       if (!listenerArn || !forward) out.push({ share });
-      else out.push(...this.forwardRoutes(forward.weights, loadBalancerOfListener(listenerArn), share));
+      else out.push(...this.forwardRoutes(forward.weights, this.loadBalancerOf(listenerArn), share));
     }
     return out;
   }

@@ -10,7 +10,7 @@ import type { Clock } from '../runtime/clock.js';
 import { buildState, WORLD_DEFAULTS } from './build.js';
 import { EndpointAnswers } from './endpoint.js';
 import type { SimEvent } from './events.js';
-import { SimHttpServer } from './http.js';
+import { SimHttpServer, type ProbeMode } from './http.js';
 import { inspector, outOfBand, type Inspector, type OutOfBand } from './operator.js';
 import { missingRegionPorts, simPorts } from './ports.js';
 import type { SimState } from './state.js';
@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   clock: Clock;
   /** Overrides the world's seed. */
   seed?: number;
+  /** How HTTP probes reach the endpoints: real loopback HTTP (default) or in-process, same answers. */
+  probes?: ProbeMode;
 }
 
 export class Simulator {
@@ -56,7 +58,7 @@ export class Simulator {
       isKnownHost: (host) => this.state.endpoints.has(host.toLowerCase()),
       answer: (host, path, now) => answers.answer(host, path, now),
       countProbe: (outcome) => this.countProbe(outcome),
-    });
+    }, options.probes);
     this.ports = simPorts({ state: this.state, catchUp, calls: this.calls, rejectedCalls: this.rejectedCalls }, this.http.probe());
     this.provider = (region) => (region === undefined || region === this.region ? this.ports : missingRegionPorts(region, this.region));
     this.outOfBand = outOfBand(this.state, catchUp);

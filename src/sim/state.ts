@@ -4,7 +4,7 @@
 
 import type { SimContext } from './context.js';
 import { CloudWatchModel } from './cloudwatch.js';
-import { EcsModel, shortTd, type SimTask } from './ecs-model.js';
+import { EcsModel, type SimTask } from './ecs-model.js';
 import { EcsScheduler } from './ecs-scheduler.js';
 import { ElbModel } from './elb.js';
 import { EventLog } from './events.js';
@@ -107,7 +107,7 @@ export class SimState {
 
   serving(targetId: string, now: number): ServingTask | undefined {
     const task = this.ecs.byIp.get(targetId);
-    return task ? { behaviour: this.behaviourOf(task, now), revision: shortTd(task.taskDefinitionArn) } : undefined;
+    return task ? { behaviour: this.behaviourOf(task, now), revision: task.revision } : undefined;
   }
 }
 

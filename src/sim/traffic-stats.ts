@@ -28,6 +28,13 @@ function zero(): TrafficCounts {
   return { requests: 0, failed: 0, target5xx: 0, elb5xx: 0 };
 }
 
+function addTo(c: TrafficCounts, requests: number, target5xx: number, elb5xx: number, unrouted: number): void {
+  c.requests += requests;
+  c.target5xx += target5xx;
+  c.elb5xx += elb5xx;
+  c.failed += target5xx + elb5xx + unrouted;
+}
+
 export class Tally {
   readonly counts = zero();
   private readonly minutes = new Map<number, TrafficCounts>();
@@ -35,12 +42,8 @@ export class Tally {
   add(minute: number, requests: number, target5xx: number, elb5xx: number, unrouted = 0): void {
     let m = this.minutes.get(minute);
     if (!m) this.minutes.set(minute, (m = zero()));
-    for (const c of [this.counts, m]) {
-      c.requests += requests;
-      c.target5xx += target5xx;
-      c.elb5xx += elb5xx;
-      c.failed += target5xx + elb5xx + unrouted;
-    }
+    addTo(this.counts, requests, target5xx, elb5xx, unrouted);
+    addTo(m, requests, target5xx, elb5xx, unrouted);
   }
 
   snapshot(): TrafficTally {

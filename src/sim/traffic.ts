@@ -39,8 +39,10 @@ interface Meters {
 }
 
 export class TrafficModel {
-  private readonly meters = new Map<string, Meters>();
+  /** Load balancer → target group ('' for the load balancer alone) → series. */
+  private readonly meters = new Map<string, Map<string, Meters>>();
   private readonly roundRobin = new Map<string, number>();
+  private readonly hostMeterCache = new Map<string, Meters[]>();
 
   constructor(
     private readonly store: MetricStore,
@@ -53,8 +55,9 @@ export class TrafficModel {
 
   /** Metric series for a target group seen through a load balancer (or the load balancer alone). */
   metersFor(loadBalancerArn: string, targetGroupArn?: string): Meters {
-    const key = `${loadBalancerArn}|${targetGroupArn ?? ''}`;
-    let m = this.meters.get(key);
+    let byGroup = this.meters.get(loadBalancerArn);
+    if (!byGroup) this.meters.set(loadBalancerArn, (byGroup = new Map()));
+    let m = byGroup.get(targetGroupArn ?? '');
     if (m) return m;
     const dims: Record<string, string> = { LoadBalancer: loadBalancerDimension(loadBalancerArn) };
     if (targetGroupArn) dims.TargetGroup = targetGroupDimension(targetGroupArn);
@@ -67,7 +70,7 @@ export class TrafficModel {
       healthy: define('HealthyHostCount', 'gauge'),
       unhealthy: define('UnHealthyHostCount', 'gauge'),
     };
-    this.meters.set(key, m);
+    byGroup.set(targetGroupArn ?? '', m);
     return m;
   }
 
@@ -126,14 +129,24 @@ export class TrafficModel {
       if (!task) continue;
       const e = this.random.binomial(c, task.behaviour.errorRate);
       errors += e;
-      for (const m of [tgMeters, lbMeters]) {
-        m.requests.count(c);
-        m.target5xx.count(e);
-        m.latency.latency(task.behaviour.latency, c);
-      }
+      tgMeters.requests.count(c);
+      tgMeters.target5xx.count(e);
+      tgMeters.latency.latency(task.behaviour.latency, c);
+      lbMeters.requests.count(c);
+      lbMeters.target5xx.count(e);
+      lbMeters.latency.latency(task.behaviour.latency, c);
       this.ledger.revision(task.revision).add(minute, c, e, 0);
     }
     return { target5xx: errors, elb5xx: 0 };
+  }
+
+  private hostMeters(targetGroupArn: string, loadBalancerArns: readonly string[]): Meters[] {
+    let cached = this.hostMeterCache.get(targetGroupArn);
+    if (!cached || cached.length !== loadBalancerArns.length) {
+      cached = loadBalancerArns.map((lb) => this.metersFor(lb, targetGroupArn));
+      this.hostMeterCache.set(targetGroupArn, cached);
+    }
+    return cached;
   }
 
   /** HealthyHostCount and UnHealthyHostCount, one sample per tick. */
@@ -145,8 +158,7 @@ export class TrafficModel {
         if (t.state === 'healthy') healthy++;
         else if (t.state === 'unhealthy') unhealthy++;
       }
-      for (const lb of tg.loadBalancerArns) {
-        const m = this.metersFor(lb, tg.arn);
+      for (const m of this.hostMeters(tg.arn, tg.loadBalancerArns)) {
         m.healthy.sample(healthy);
         m.unhealthy.sample(unhealthy);
       }

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { checkWorld } from './world-check.js';
 import type { SimWorld } from './world.js';
@@ -26,6 +26,7 @@ const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
 let validator: ValidateFunction | undefined;
+const DURATION_PATTERN = '^(?:\\d+(?:ms|s|m|h|d))+$';
 
 function schemaPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -38,7 +39,7 @@ function schemaPath(): string {
 
 function validate(): ValidateFunction {
   if (validator) return validator;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   validator = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
   return validator;
@@ -78,9 +79,16 @@ export function parseWorld(text: string, file: string): SimWorld {
   return world;
 }
 
-/** Offset of the deepest node that exists along the path. */
+/** Offset of the deepest node along the path: a field's key when it has one, else the value. */
 function nodeOffset(doc: Document, path: (string | number)[]): number {
-  for (let n = path.length; n >= 0; n--) {
+  for (let n = path.length; n > 0; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+    const last = path[n - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+      const key = pair?.key as { range?: [number, number, number] } | undefined;
+      if (key?.range) return key.range[0];
+    }
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === 'object' && node.range) return node.range[0];
   }
@@ -111,7 +119,11 @@ function schemaProblems(errors: ErrorObject[], file: string, locate: (path: (str
       field = [...path, (e.params as { additionalProperty: string }).additionalProperty];
       message = 'is not a known field';
     } else if (e.keyword === 'enum') {
-      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(e.data)})`;
+    } else if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === DURATION_PATTERN) {
+      message = `must be a duration such as 30s, 5m, 1h30m (got ${JSON.stringify(e.data)})`;
+    } else if (['pattern', 'type', 'minimum', 'maximum'].includes(e.keyword)) {
+      message = `${message} (got ${JSON.stringify(e.data)})`;
     }
     const key = `${fieldPath(field)}: ${message}`;
     if (seen.has(key)) continue;

@@ -1,7 +1,7 @@
 // Shared by the simulator's tests: fixture worlds (data files) and a simulator on virtual time.
 import { readFileSync } from 'node:fs';
 import { VirtualClock } from '../../../src/runtime/clock.js';
-import { Simulator } from '../../../src/sim/simulator.js';
+import { Simulator, type SimulatorOptions } from '../../../src/sim/simulator.js';
 import { parseWorld } from '../../../src/sim/world-loader.js';
 import type { SimWorld } from '../../../src/sim/world.js';
 
@@ -12,9 +12,9 @@ export function fixtureWorld(name: string): SimWorld {
   return parseWorld(readFileSync(file, 'utf8'), file);
 }
 
-export function simulate(world: SimWorld, seed?: number): { sim: Simulator; clock: VirtualClock } {
+export function simulate(world: SimWorld, seed?: number, options: Pick<SimulatorOptions, 'probes'> = {}): { sim: Simulator; clock: VirtualClock } {
   const clock = new VirtualClock(START);
-  const sim = new Simulator({ world, clock, ...(seed !== undefined ? { seed } : {}) });
+  const sim = new Simulator({ world, clock, ...options, ...(seed !== undefined ? { seed } : {}) });
   return { sim, clock };
 }
 

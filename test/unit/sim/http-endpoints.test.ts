@@ -58,6 +58,28 @@ describe('health endpoints over loopback HTTP', () => {
     expect(unknown.status).toBe(421);
   });
 
+  it('gives the same answers over loopback and in-process, and only loopback opens a socket', async () => {
+    const answers = async (probes: 'loopback' | 'in-process'): Promise<{ answers: string[]; port: number | undefined }> => {
+      const world = withRevision(fixtureWorld('two-colours.yaml'), 'api-green', 'shop-api:3');
+      const { sim, clock } = simulate(world, undefined, { probes });
+      const out: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        await clock.advance(1_000);
+        const a = await sim.provider(undefined).http.get('https://shop.example.test/health/ready', { timeoutMs: 5_000 });
+        out.push(`${a.status} ${a.durationMs} ${a.body}`);
+      }
+      const port = sim.httpPort;
+      await sim.close();
+      return { answers: out, port };
+    };
+    const loopback = await answers('loopback');
+    const inProcess = await answers('in-process');
+    expect(inProcess.answers).toEqual(loopback.answers);
+    expect(new Set(loopback.answers.map((a) => a.slice(0, 3)))).toEqual(new Set(['200', '503']));
+    expect(loopback.port).toBeGreaterThan(0);
+    expect(inProcess.port).toBeUndefined();
+  });
+
   it('rejects hosts the world does not declare as Unavailable', async () => {
     const { sim } = simulate(fixtureWorld('two-colours.yaml'));
     open = sim;

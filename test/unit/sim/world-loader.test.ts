@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseReleases } from '../../../src/api/load.js';
+import { formatProblem } from '../../../src/api/problem.js';
+import type { Release } from '../../../src/api/types.js';
+import { loadWorld, WorldError } from '../../../src/sim/world-loader.js';
+
+const invalid = (name: string): string => new URL(`../../fixtures/sim/invalid/${name}`, import.meta.url).pathname;
+const repoFile = (path: string): string => new URL(`../../../${path}`, import.meta.url).pathname;
+
+async function problems(file: string): Promise<string[]> {
+  try {
+    await loadWorld(file);
+  } catch (err) {
+    if (err instanceof WorldError) return err.problems.map((p) => formatProblem({ ...p, file: p.file.split('/').pop() ?? p.file }));
+    throw err;
+  }
+  throw new Error(`${file} loaded without problems`);
+}
+
+describe('world files', () => {
+  it('locates a task definition that does not exist by file, line, column and field', async () => {
+    expect(await problems(invalid('unknown-task-definition.yaml'))).toEqual([
+      'unknown-task-definition.yaml:9:5 services[0].taskDefinition: task definition shop-api:9 is not in taskDefinitions',
+    ]);
+  });
+
+  it('reports schema problems: malformed values, missing and unknown fields', async () => {
+    expect(await problems(invalid('schema-errors.yaml'))).toEqual([
+      'schema-errors.yaml:13:1 colour: is not a known field',
+      'schema-errors.yaml:7:7 taskDefinitions[0].profile.startup: must be a duration such as 30s, 5m, 1h30m (got "20 seconds")',
+      'schema-errors.yaml:9:5 services[0].desiredCount: is required',
+    ]);
+  });
+
+  it('reports every reference that does not resolve', async () => {
+    expect(await problems(invalid('bad-references.yaml'))).toEqual([
+      'bad-references.yaml:7:6 services[0].cluster: cluster other is not in clusters',
+      'bad-references.yaml:8:6 services[0].targetGroup: target group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/nope/0000000000000000 is not in targetGroups',
+      'bad-references.yaml:11:5 traffic[0]: needs exactly one of listenerArn, ruleArn, record',
+      'bad-references.yaml:13:30 faults[0].taskDefinition: task definition shop-api:2 is not in taskDefinitions',
+      'bad-references.yaml:15:15 timeline[0].apply: file releases/missing.yaml not found (relative to the world file)',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', async () => {
+    const found = await problems(invalid('broken.yaml'));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]).toMatch(/^broken\.yaml:\d+:\d+: /);
+  });
+
+  it('loads the demo world with its timeline resolved next to it', async () => {
+    const world = await loadWorld(repoFile('manifests/sim/world.yaml'));
+    expect(world.services.map((s) => s.name)).toEqual([
+      'aep-backend-blue',
+      'aep-backend-green',
+      'aep-frontend-prod-svc',
+      'web-blue',
+      'web-green',
+      'rastup-api-blue',
+      'rastup-api-green',
+    ]);
+    expect(world.timeline).toEqual([{ at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') }]);
+  });
+
+  it('ships a v13 Release that names what the demo world has', async () => {
+    const world = await loadWorld(repoFile('manifests/sim/world.yaml'));
+    const file = repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml');
+    const parsed = parseReleases(readFileSync(file, 'utf8'), file);
+    expect(parsed.releases).toHaveLength(1);
+    expect(parsed.releases[0]?.problems).toEqual([]);
+    const release = parsed.releases[0]?.release as Release;
+    expect(release.spec.revision.taskDefinition).toBe('aep-backend-prod:13');
+    const canary = release.spec.strategy.canary;
+    expect(canary?.services).toEqual({ blue: 'aep-backend-blue', green: 'aep-backend-green' });
+    expect(world.listeners?.map((l) => l.arn)).toContain(canary?.traffic.alb?.listenerArn);
+    const groups = world.targetGroups.map((t) => t.arn);
+    expect(groups).toContain(canary?.traffic.alb?.targetGroups.blue);
+    expect(groups).toContain(canary?.traffic.alb?.targetGroups.green);
+    expect(world.taskDefinitions.map((t) => `${t.family}:${t.revision}`)).toContain('aep-backend-prod:13');
+    expect(world.alarms?.map((a) => a.name)).toContain('aep-backend-5xx');
+    expect(world.endpoints?.map((e) => e.host)).toContain('aep.example.com');
+  });
+});
