@@ -1,5 +1,6 @@
 // Health as the plan sees it: which conditions fail, and the evidence a revert records.
 import { formatDuration } from '../../src/api/duration.js';
+import { summarizeHealth } from '../../src/health/index.js';
 import type { ConditionHealth, RevertEvidence } from '../../src/api/types.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import type { Draft } from './draft.js';
@@ -23,11 +24,9 @@ export function failingConditions(draft: Draft): ConditionHealth[] {
   return draft.input.health.filter((h) => h.state === 'Failing');
 }
 
-export function describeFailure(h: ConditionHealth): string {
-  const value = h.value === undefined || h.value === null ? '' : ` value ${h.value}`;
-  const threshold = h.threshold ? ` (threshold ${h.threshold})` : '';
-  const since = h.badSince ? ` since ${h.badSince}` : '';
-  return `condition ${h.name} failing:${value}${threshold}${since}${h.message ? `: ${h.message}` : ''}`;
+/** `errors: 7.3% > 5% for 1m15s`: what failed, with the value, the threshold and how long. */
+export function describeFailure(h: ConditionHealth, now: number): string {
+  return summarizeHealth(h, now);
 }
 
 /** Evidence for a revert: the condition, its value and threshold, the window, the stopped tasks. */

@@ -1,26 +1,41 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { registerDemo } from './commands/demo.js';
+import { registerRehearse } from './commands/rehearse.js';
+import { UsageError } from './usage-error.js';
 
 export function buildProgram(): Command {
   const program = new Command('keelson')
-    .description('A reconciling release controller for Amazon ECS.')
+    .description('A reconciling release controller for Amazon ECS: progressive rollouts that revert on their own.')
     .showHelpAfterError()
     .exitOverride();
+  registerRehearse(program);
   registerDemo(program);
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Exit codes: 0 success, 1 a failure to report (invalid input, a reverted rollout), 2 usage. */
+export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    const code = (err as { code?: string; exitCode?: number }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
-    if (code?.startsWith('commander.')) return 2;
-    console.error(`keelson: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      console.error(`keelson: ${err.message}`);
+      return 2;
+    }
+    const problems = (err as { problems?: ManifestProblem[] }).problems;
+    if (Array.isArray(problems) && problems.length > 0) {
+      for (const p of problems) console.error(formatProblem(p));
+    } else {
+      console.error(`keelson: ${err instanceof Error ? err.message : String(err)}`);
+    }
     return 1;
   }
 }

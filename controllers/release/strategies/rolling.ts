@@ -36,7 +36,7 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
   if (abort) return beginWindBack(d, service, r, 'Aborted', `aborted by ${abort.requestedBy ?? 'an operator'}`);
   const failing = failingConditions(d)[0];
   if (failing && autoRollback(d.spec)) {
-    return beginWindBack(d, service, r, 'Reverted', describeFailure(failing), revertEvidence(d, r.revision, failing));
+    return beginWindBack(d, service, r, 'Reverted', describeFailure(failing, d.now), revertEvidence(d, r.revision, failing));
   }
   const failed = d.observed.services[service]?.deployments.find(
     (dep) => sameRevision(dep.taskDefinition, r.revision) && dep.rolloutState === 'FAILED',
@@ -50,7 +50,7 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
     });
   }
   if (failing || failed) {
-    const why = failing ? describeFailure(failing) : 'ECS deployment failed';
+    const why = failing ? describeFailure(failing, d.now) : 'ECS deployment failed';
     d.setPhase('Degraded', REASONS.ConditionFailing, `${why}; automatic rollback is off: abort or fix`);
     d.requeue(healthIntervalMs(d.spec));
     return;

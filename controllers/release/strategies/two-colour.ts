@@ -71,9 +71,9 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   const failing = failingConditions(d)[0];
   if (failing) {
     if (autoRollback(d.spec)) {
-      return beginWindBack(d, r, 'Reverted', describeFailure(failing), revertEvidence(d, r.revision, failing));
+      return beginWindBack(d, r, 'Reverted', describeFailure(failing, d.now), revertEvidence(d, r.revision, failing));
     }
-    d.setPhase('Degraded', REASONS.ConditionFailing, `${describeFailure(failing)}; automatic rollback is off: promote or abort`);
+    d.setPhase('Degraded', REASONS.ConditionFailing, `${describeFailure(failing, d.now)}; automatic rollback is off: promote or abort`);
     d.requeue(healthIntervalMs(d.spec));
     return;
   }

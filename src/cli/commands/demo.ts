@@ -1,10 +1,69 @@
 import type { Command } from 'commander';
+import { readManifests } from './rehearse.js';
+import { rehearse } from '../../rehearse/rehearse.js';
+import type { Stage } from '../../rehearse/stage.js';
+import { RealClock } from '../../runtime/clock.js';
+import { startHttpServer } from '../../server/http.js';
+import { ControllerMetrics } from '../../server/metrics.js';
+import { loadWorld } from '../../sim/world-loader.js';
+import { formatTable } from '../format.js';
+import { packagePath } from '../package-path.js';
+import { formatTimelineLine } from '../timeline-format.js';
+import pino from 'pino';
+
+/** 70 virtual minutes: the rollouts of the examples, then the bad revision 13 at 40m and its revert. */
+const DEMO_LENGTH_MS = 70 * 60_000;
+const STEP_MS = 15_000;
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Run the controller on the simulated AWS and the example Releases, in accelerated time.')
-    .action(() => {
-      console.log('keelson demo: the controller on the simulated AWS world in manifests/sim/ (coming with the reconciler).');
+    .description('Run the controller on the simulated AWS and the example Releases, in accelerated time (about a minute).')
+    .option('--seconds <n>', 'real seconds the demo should take', '45')
+    .option('--port <n>', 'port of the HTTP API while the demo runs (0: any free port)', '0')
+    .action(async (options: { seconds: string; port: string }) => {
+      const world = await loadWorld(packagePath('manifests', 'sim', 'world.yaml'));
+      const releases = await readManifests([packagePath('manifests', 'examples')]);
+      const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
+      const realClock = new RealClock();
+      let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+      console.log('keelson demo: the real controller against a simulated AWS (manifests/sim/world.yaml),');
+      console.log(`running the example Releases (manifests/examples/) through ${DEMO_LENGTH_MS / 60_000} minutes of virtual time.`);
+      console.log('At 40m someone ships aep-backend-prod:13, a bad revision: watch keelson revert it on its own.\n');
+      const result = await rehearse({
+        world,
+        releases,
+        untilMs: DEMO_LENGTH_MS,
+        stepMs: STEP_MS,
+        onStart: async (stage: Stage) => {
+          const metrics = new ControllerMetrics();
+          server = await startHttpServer({
+            port: Number(options.port),
+            host: '127.0.0.1',
+            store: stage.store,
+            controller: stage.controller,
+            metrics,
+            clock: stage.clock,
+            ready: () => ({ ready: true, reason: 'demo' }),
+            logger: pino({ level: 'silent' }),
+          });
+          console.log(`HTTP API: http://127.0.0.1:${server.port}/api/v1/releases  (metrics: /metrics)\n`);
+        },
+        onLine: (line) => console.log(formatTimelineLine(line)),
+        onStep: async () => {
+          if (pauseMs > 0) await realClock.sleep(pauseMs);
+        },
+      });
+      await server?.close();
+      console.log('');
+      console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
+      const aep = result.releases.find((r) => r.name === 'aep-backend-prod')?.status;
+      if (aep?.lastRevert) {
+        console.log(`\naep-backend-prod:13 was reverted: ${aep.lastRevert.condition} = ${aep.lastRevert.value ?? '?'} (threshold ${aep.lastRevert.threshold ?? '?'}); 100% back on ${aep.stableRevision}.`);
+      }
+      console.log('\nWhere to look next:');
+      console.log('  keelson rehearse --world manifests/sim/world.yaml --releases manifests/examples   the same run, in a second');
+      console.log('  keelson validate manifests/examples                                               check manifests');
+      console.log('  docs/release-api.md, docs/sim-world.md, README.md                                  the Release API, worlds, deploying');
     });
 }

@@ -1,0 +1,63 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { parseDuration } from '../../api/duration.js';
+import { rehearse, type ManifestText } from '../../rehearse/rehearse.js';
+import { loadWorld } from '../../sim/world-loader.js';
+import { formatTable } from '../format.js';
+import { formatTimelineLine } from '../timeline-format.js';
+import { UsageError } from '../usage-error.js';
+
+export function registerRehearse(program: Command): void {
+  program
+    .command('rehearse')
+    .description('Run Releases against a simulated AWS world in virtual time and show what keelson would do.')
+    .requiredOption('--world <file>', 'world file (see docs/sim-world.md), e.g. manifests/sim/world.yaml')
+    .requiredOption('--releases <path...>', 'Release manifests: files or folders')
+    .option('--until <duration>', 'virtual time to run', '90m')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText('after', '\nExample:\n  keelson rehearse --world manifests/sim/world.yaml --releases manifests/examples --until 2h\n')
+    .action(async (options: { world: string; releases: string[]; until: string; output: string }) => {
+      if (!['text', 'json'].includes(options.output)) throw new UsageError(`-o must be text or json (got ${options.output})`);
+      let untilMs: number;
+      try {
+        untilMs = parseDuration(options.until);
+      } catch (err) {
+        throw new UsageError(`--until: ${(err as Error).message}`);
+      }
+      const world = await loadWorld(options.world);
+      const releases = await readManifests(options.releases);
+      const json = options.output === 'json';
+      const result = await rehearse({
+        world,
+        releases,
+        untilMs,
+        ...(json ? {} : { onLine: (line) => console.log(formatTimelineLine(line)) }),
+      });
+      if (json) {
+        console.log(JSON.stringify(result, null, 2));
+      } else {
+        console.log('');
+        console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
+      }
+      const invalid = result.releases.some((r) => r.status?.phase === 'Invalid');
+      process.exitCode = invalid ? 1 : 0;
+    });
+}
+
+export async function readManifests(paths: string[]): Promise<ManifestText[]> {
+  const out: ManifestText[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new UsageError(`${path}: no such file or folder`);
+    if (info.isDirectory()) {
+      const entries = (await readdir(path, { recursive: true })).map(String).sort();
+      for (const entry of entries) {
+        if (['.yaml', '.yml'].includes(extname(entry))) out.push({ file: join(path, entry), text: await readFile(join(path, entry), 'utf8') });
+      }
+    } else {
+      out.push({ file: path, text: await readFile(path, 'utf8') });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,5 @@
+/** Wrong arguments: the CLI exits 2, as with any usage error. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'Usage';
+}
