@@ -478,7 +478,7 @@ export interface AlarmCheck {
  */
 export interface Rollback {
   /**
-   * Revert on its own when a condition fails; when false, keelson pauses and reports instead.
+   * Revert on its own when a condition fails; when false, a failing condition is reported and a person decides.
    */
   auto?: boolean;
   /**
