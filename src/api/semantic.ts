@@ -154,7 +154,7 @@ function checkAnalysisReferences(spec: ReleaseSpec): Finding[] {
       if (names.length === 0) out.push(problem(at, noConditions));
       (step.analysis.conditions ?? []).forEach((name, k) => {
         if (names.length > 0 && !names.includes(name)) {
-          out.push(problem([...at, 'conditions', k], `no health condition is named ${JSON.stringify(name)} (there are ${names.join(', ')})`));
+          out.push(problem([...at, 'conditions', k], `no health condition is named ${JSON.stringify(name)} (there are ${[...new Set(names)].join(', ')})`));
         }
       });
     });
