@@ -4,6 +4,7 @@ import type { Document } from 'yaml';
 import { locate } from './locate.js';
 import type { Position } from './locate.js';
 import type { ManifestProblem } from './problem.js';
+import { quickParse } from './quick-yaml.js';
 import type { Release } from './types.js';
 import { findProblems, markDuplicateNames, placeFindings } from './validate.js';
 
@@ -29,6 +30,28 @@ export interface ParsedFile {
  * documents are skipped; Releases sharing a name within the file are reported on each.
  */
 export function parseReleases(text: string, file: string): ParsedFile {
+  const releases = quickReleases(text) ?? fullReleases(text, file);
+  markDuplicateNames(releases.map((doc) => ({ file, doc })));
+  return { file, releases };
+}
+
+/**
+ * The fast way for the usual case: plain YAML and every document valid. Anything else (YAML
+ * beyond the plain subset, or any problem to report with its line) takes the full way.
+ */
+function quickReleases(text: string): ParsedRelease[] | undefined {
+  const docs = quickParse(text);
+  if (!docs) return undefined;
+  const releases: ParsedRelease[] = [];
+  for (const doc of docs) {
+    if (findProblems(doc.value).length > 0) return undefined;
+    const release = doc.value as unknown as Release;
+    releases.push({ name: release.metadata.name, ...(doc.nameAt ? { nameAt: doc.nameAt } : {}), release, problems: [], line: doc.line });
+  }
+  return releases;
+}
+
+function fullReleases(text: string, file: string): ParsedRelease[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
@@ -37,8 +60,7 @@ export function parseReleases(text: string, file: string): ParsedFile {
     const parsed = parseDocument(doc, lineCounter, file);
     if (parsed) releases.push(parsed);
   }
-  markDuplicateNames(releases.map((doc) => ({ file, doc })));
-  return { file, releases };
+  return releases;
 }
 
 function parseDocument(doc: Document, lineCounter: LineCounter, file: string): ParsedRelease | undefined {
