@@ -1,6 +1,6 @@
 // How long validating 1,000 Releases takes: one multi-document file, and 1,000 files.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
@@ -23,7 +23,14 @@ async function manifests(): Promise<string[]> {
   });
 }
 
-async function timed(run: () => Promise<number> | number): Promise<{ best: number; median: number; releases: number }> {
+interface Timing {
+  first: number;
+  best: number;
+  median: number;
+  releases: number;
+}
+
+async function timed(run: () => Promise<number> | number): Promise<Timing> {
   const times: number[] = [];
   let releases = 0;
   for (let i = 0; i < RUNS; i++) {
@@ -31,11 +38,13 @@ async function timed(run: () => Promise<number> | number): Promise<{ best: numbe
     releases = await run();
     times.push(performance.now() - start);
   }
+  const first = times[0] ?? 0;
   times.sort((a, b) => a - b);
-  return { best: times[0] ?? 0, median: times[Math.floor(times.length / 2)] ?? 0, releases };
+  return { first, best: times[0] ?? 0, median: times[Math.floor(times.length / 2)] ?? 0, releases };
 }
 
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
+const valid = (file: { releases: { release?: unknown }[] }): number => file.releases.filter((r) => r.release).length;
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
   const compileStart = performance.now();
@@ -49,27 +58,31 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     await writeFile(multi, texts.join('---\n'));
     await mkdir(join(dir, 'many'));
     await Promise.all(texts.map((t, i) => writeFile(join(dir, 'many', `release-${String(i).padStart(4, '0')}.yaml`), t)));
+    // `--- # comment` is valid YAML outside the quick reader's subset: the yaml library reads these.
+    const fullWay = texts.map((t, i) => `--- # release ${i}\n${t}`).join('');
 
-    const memory = await timed(() => parseReleases(texts.join('---\n'), 'all.yaml').releases.filter((r) => r.release).length);
-    const oneFile = await timed(async () => (await validatePaths([multi])).releases.length);
-    const manyFiles = await timed(async () => (await validatePaths([join(dir, 'many')])).releases.length);
-    for (const r of [memory, oneFile, manyFiles]) if (r.releases !== COUNT) throw new Error(`expected ${COUNT} valid Releases, got ${r.releases}`);
-
-    const rows = [
-      ['parseReleases, one 1,000-document text in memory', memory],
-      ['validatePaths, one file with 1,000 documents', oneFile],
-      ['validatePaths, a folder of 1,000 files', manyFiles],
-    ] as const;
+    const rows: [string, Timing][] = [
+      ['validatePaths, a folder of 1,000 files', await timed(async () => (await validatePaths([join(dir, 'many')])).releases.length)],
+      ['validatePaths, one file with 1,000 documents', await timed(async () => (await validatePaths([multi])).releases.length)],
+      ['parseReleases, the same 1,000 documents in memory', await timed(() => valid(parseReleases(texts.join('---\n'), 'all.yaml')))],
+      ['parseReleases, in memory, read by the yaml library', await timed(() => valid(parseReleases(fullWay, 'all.yaml')))],
+    ];
+    for (const [name, r] of rows) if (r.releases !== COUNT) throw new Error(`${name}: expected ${COUNT} valid Releases, got ${r.releases}`);
     const markdown = [
-      `${COUNT} Releases made from the four examples in manifests/examples (distinct names), all valid, so every`,
-      'document goes through YAML parsing, the schema (ajv, allErrors) and the semantic rules.',
-      `Wall clock with performance.now(), best and median of ${RUNS} runs in one process, Node ${process.version}.`,
+      `${COUNT} Releases made from the four examples in manifests/examples (distinct names, comments kept), all`,
+      'valid, so every document goes through YAML reading, the schema (ajv, allErrors) and the semantic rules.',
+      `Wall clock with performance.now(), ${RUNS} runs each in one process (first run, best, median), Node ${process.version},`,
+      `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}).`,
       '',
-      '| case | best | median | per Release (median) |',
-      '| --- | ---: | ---: | ---: |',
-      ...rows.map(([name, r]) => `| ${name} | ${ms(r.best)} | ${ms(r.median)} | ${((r.median * 1000) / COUNT).toFixed(0)} µs |`),
+      '| case | first run | best | median | per Release (median) |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...rows.map(
+        ([name, r]) => `| ${name} | ${ms(r.first)} | ${ms(r.best)} | ${ms(r.median)} | ${((r.median * 1000) / COUNT).toFixed(0)} µs |`,
+      ),
       '',
       `Compiling the schema into a validator, once per process on first use: ${ms(compile)}.`,
+      'Plain YAML (block and one-line flow collections, plain and simple quoted scalars) is read by',
+      'src/api/quick-yaml.ts; anything else, and any document with a problem to locate, by the yaml library.',
     ].join('\n');
     return { title: 'Validating Release manifests', markdown };
   } finally {
