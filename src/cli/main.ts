@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { registerDemo } from './commands/demo.js';
 import { registerRehearse } from './commands/rehearse.js';
+import { registerValidate } from './commands/validate.js';
 import { UsageError } from './usage-error.js';
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRehearse(program);
   registerDemo(program);
+  registerValidate(program);
   return program;
 }
 

@@ -1,0 +1,65 @@
+// What each `pattern` in the schema means, in words: ajv only says "must match pattern".
+import { wrongArnMessage } from './arn.js';
+import { releaseSchema } from './schema.js';
+import { show } from './wording.js';
+
+type Help = (value: string) => string;
+
+const ECS_NAME: Help = (v) => `${show(v)} is not a valid ECS name: use letters, digits, '-' and '_', at most 255 characters`;
+
+/** By JSON pointer of the schema object that holds the pattern; test/unit/api/schema.test.ts checks none is missing. */
+export const PATTERN_HELP: Readonly<Record<string, Help>> = {
+  '/$defs/duration': (v) => `${show(v)} is not a duration (use e.g. 30s, 5m, 1h30m)`,
+  '/$defs/dnsLabel': (v) =>
+    `${show(v)} is not a valid name: use lowercase letters, digits and '-', starting and ending with a letter or digit`,
+  '/$defs/serviceName': ECS_NAME,
+  '/$defs/imageRevision/properties/container': ECS_NAME,
+  '/$defs/targetGroupArn': (v) => wrongArnMessage(v, 'targetGroup'),
+  '/$defs/listenerArn': (v) => wrongArnMessage(v, 'listener'),
+  '/$defs/listenerRuleArn': (v) => wrongArnMessage(v, 'listenerRule'),
+  '/$defs/releaseSpec/properties/cluster': (v) => wrongArnMessage(v, 'cluster'),
+  '/$defs/revision/oneOf/0/properties/taskDefinition': (v) => wrongArnMessage(v, 'taskDefinition'),
+  '/$defs/releaseSpec/properties/region': (v) => `${show(v)} is not an AWS region such as us-east-1`,
+  '/$defs/imageRevision/properties/uri': (v) =>
+    `${show(v)} is not an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:<64 hex digits>`,
+  '/$defs/route53Traffic/properties/hostedZoneId': (v) => `${show(v)} is not a hosted zone id such as Z0123456789ABCDEFGHIJ`,
+  '/$defs/route53Traffic/properties/recordName': (v) => `${show(v)} is not a DNS name such as app.example.org`,
+  '/$defs/httpCheck/properties/url': (v) => `${show(v)} is not an http:// or https:// URL`,
+  '/$defs/metricQuery/properties/id': (v) =>
+    `${show(v)} is not a CloudWatch query id: start with a lowercase letter, then letters, digits and '_'`,
+  '/$defs/releaseMetadata/properties/labels/propertyNames': (v) =>
+    `${show(v)} is not a valid label key: letters, digits, '-', '_' and '.', optionally after a DNS prefix and '/'`,
+  '/$defs/releaseMetadata/properties/labels/additionalProperties': (v) =>
+    `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+};
+
+/** Every pattern in the schema, with the pointer of the schema object that holds it. */
+export function schemaPatterns(): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (node: unknown, pointer: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'pattern' && typeof child === 'string' && !found.has(child)) found.set(child, pointer);
+      else walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  walk(releaseSchema, '');
+  return found;
+}
+
+let byPattern: Map<string, Help> | undefined;
+
+/** The explanation for a value failing `pattern`, or undefined for a pattern without one. */
+export function explainPattern(pattern: string, value: string): string | undefined {
+  if (!byPattern) {
+    byPattern = new Map();
+    for (const [source, pointer] of schemaPatterns()) {
+      const help = PATTERN_HELP[pointer];
+      if (help) byPattern.set(source, help);
+    }
+  }
+  return byPattern.get(pattern)?.(value);
+}
+
+/** The duration pattern, to tell duration problems (code `duration`) from the rest. */
+export const DURATION_PATTERN = (releaseSchema.$defs as { duration: { pattern: string } }).duration.pattern;

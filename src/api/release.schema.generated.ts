@@ -1,0 +1,757 @@
+// Generated from schemas/release.schema.json by `npm run gen:types`; do not edit.
+// src/api/types.ts is the hand-written API; test/unit/api/types-match-schema.test.ts keeps both in step.
+
+export type Step =
+  | {
+      /**
+       * Percent of traffic sent to the new colour, 0 to 100; keelson reads the weights back before moving on.
+       */
+      setWeight: number;
+    }
+  | {
+      /**
+       * Wait; without a duration, wait for a person to run promote.
+       */
+      pause: {
+        /**
+         * How long to wait before the next step.
+         */
+        duration?: string;
+      };
+    }
+  | {
+      /**
+       * Hold at the current weight while health must stay green.
+       */
+      analysis: {
+        /**
+         * How long health must stay green.
+         */
+        duration: string;
+        /**
+         * Names of the spec.health conditions to watch here. Default: all of them.
+         *
+         * @minItems 1
+         */
+        conditions?: string[];
+      };
+    };
+export type HealthCondition =
+  | {
+      /**
+       * Name of the condition, unique in the Release; shown in status and used by analysis steps.
+       */
+      name: string;
+      /**
+       * How long the condition must fail continuously before it counts. Default: one health interval.
+       */
+      failFor?: string;
+      http: HttpCheck;
+    }
+  | {
+      /**
+       * Name of the condition, unique in the Release; shown in status and used by analysis steps.
+       */
+      name: string;
+      /**
+       * How long the condition must fail continuously before it counts. Default: one health interval.
+       */
+      failFor?: string;
+      targetHealth: TargetHealthCheck;
+    }
+  | {
+      /**
+       * Name of the condition, unique in the Release; shown in status and used by analysis steps.
+       */
+      name: string;
+      /**
+       * How long the condition must fail continuously before it counts. Default: one health interval.
+       */
+      failFor?: string;
+      metric: MetricCheck;
+    }
+  | {
+      /**
+       * Name of the condition, unique in the Release; shown in status and used by analysis steps.
+       */
+      name: string;
+      /**
+       * How long the condition must fail continuously before it counts. Default: one health interval.
+       */
+      failFor?: string;
+      alarm: AlarmCheck;
+    };
+/**
+ * A CloudWatch metric of the new colour against a threshold or against the stable colour.
+ */
+export type MetricCheck = {
+  /**
+   * A metric keelson queries for the new colour's target group: errorRate (% of 5xx), latencyP95 or latencyP99 (seconds).
+   */
+  builtin?: "errorRate" | "latencyP95" | "latencyP99";
+  /**
+   * A raw CloudWatch query (metric math allowed); the one query with returnData true is the value.
+   */
+  cloudwatch?: {
+    /**
+     * GetMetricData queries; exactly one must return data.
+     *
+     * @minItems 1
+     */
+    queries: MetricQuery[];
+  };
+  /**
+   * Failing when the value is above max.
+   */
+  max?: number;
+  /**
+   * Failing when the value is below min.
+   */
+  min?: number;
+  /**
+   * Failing when the value exceeds the stable colour's by more than this (absolute, e.g. 0.5 points of error rate).
+   */
+  maxIncrease?: number;
+  /**
+   * Failing when the value exceeds the stable colour's by more than this percentage.
+   */
+  maxIncreasePercent?: number;
+  /**
+   * Period the value is computed over.
+   */
+  window?: string;
+};
+/**
+ * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+ */
+export type Timestamp = string;
+
+/**
+ * A keelson Release (keelson.dev/v1alpha1): what should run on an ECS service and how keelson moves traffic to it. See docs/release-api.md.
+ */
+export interface Release {
+  /**
+   * Version of the Release API; always keelson.dev/v1alpha1.
+   */
+  apiVersion: "keelson.dev/v1alpha1";
+  /**
+   * Always Release.
+   */
+  kind: "Release";
+  metadata: ReleaseMetadata;
+  spec: ReleaseSpec;
+  status?: ReleaseStatus;
+}
+/**
+ * Name, labels and annotations of the Release.
+ */
+export interface ReleaseMetadata {
+  /**
+   * Name of the Release: a DNS label, unique within its source (Git path, table or folder).
+   */
+  name: string;
+  /**
+   * Key/value pairs for selecting Releases, e.g. team: platform.
+   */
+  labels?: {
+    [k: string]: string;
+  };
+  /**
+   * Free-form notes for people and tools, e.g. the owning team's channel.
+   */
+  annotations?: {
+    [k: string]: string;
+  };
+}
+/**
+ * What should run and how keelson gets it there; people edit this.
+ */
+export interface ReleaseSpec {
+  /**
+   * The ECS cluster of the Release's services: a name or a cluster ARN.
+   */
+  cluster: string;
+  /**
+   * AWS region of the cluster, e.g. us-east-1. Default: the controller's region. ARNs in the Release must be in this region.
+   */
+  region?: string;
+  /**
+   * What should run: the field people edit to deploy. Exactly one of taskDefinition or image.
+   */
+  revision:
+    | {
+        /**
+         * A registered task definition: family:revision (e.g. aep-backend-prod:12) or its ARN.
+         */
+        taskDefinition: string;
+      }
+    | {
+        image: ImageRevision;
+      };
+  /**
+   * Desired task count of the serving service. Omit when Application Auto Scaling owns desiredCount.
+   */
+  replicas?: number;
+  /**
+   * How the new revision replaces the old: exactly one of rolling, canary or blueGreen.
+   */
+  strategy:
+    | {
+        rolling: RollingStrategy;
+      }
+    | {
+        canary: CanaryStrategy;
+      }
+    | {
+        blueGreen: BlueGreenStrategy;
+      };
+  health?: Health;
+  rollback?: Rollback;
+  /**
+   * A rollout whose tasks never become stable within this time fails and is reverted.
+   */
+  progressDeadline?: string;
+}
+/**
+ * A new image for one container; keelson registers a revision derived from the stable one.
+ */
+export interface ImageRevision {
+  /**
+   * Container in the stable task definition whose image is replaced.
+   */
+  container: string;
+  /**
+   * Image URI, preferably pinned by digest (repo@sha256:<64 hex>).
+   */
+  uri: string;
+}
+/**
+ * One service; ECS replaces its tasks, keelson watches health and reverts the service.
+ */
+export interface RollingStrategy {
+  /**
+   * The ECS service that runs the Release.
+   */
+  service: string;
+}
+/**
+ * Two services (blue and green); traffic moves to the new colour step by step.
+ */
+export interface CanaryStrategy {
+  services: ColourServices;
+  /**
+   * Where traffic weights are set: exactly one of alb or route53.
+   */
+  traffic:
+    | {
+        alb: AlbTraffic;
+      }
+    | {
+        route53: Route53Traffic;
+      };
+  /**
+   * Steps run in order: setWeight, pause and analysis. The last setWeight must be 100.
+   *
+   * @minItems 1
+   */
+  steps: Step[];
+  /**
+   * Keep the old colour running this long after promotion, for instant rollback.
+   */
+  scaleDownDelay?: string;
+}
+/**
+ * The two ECS services, one per colour; the one not serving the stable revision receives the new one.
+ */
+export interface ColourServices {
+  /**
+   * ECS service of the blue colour.
+   */
+  blue: string;
+  /**
+   * ECS service of the green colour; must differ from blue.
+   */
+  green: string;
+}
+/**
+ * Weights on an Application Load Balancer forward action.
+ */
+export interface AlbTraffic {
+  /**
+   * The listener whose default action forwards to both target groups (exactly one of listenerArn, ruleArn).
+   */
+  listenerArn?: string;
+  /**
+   * A listener rule whose forward action carries the weights (exactly one of listenerArn, ruleArn).
+   */
+  ruleArn?: string;
+  /**
+   * The target group of each colour's service.
+   */
+  targetGroups: {
+    /**
+     * Target group of the blue service.
+     */
+    blue: string;
+    /**
+     * Target group of the green service; must differ from blue.
+     */
+    green: string;
+  };
+}
+/**
+ * Weights on two Route53 weighted records, one per colour.
+ */
+export interface Route53Traffic {
+  /**
+   * The hosted zone holding the records, e.g. Z0123456789ABCDEFGHIJ.
+   */
+  hostedZoneId: string;
+  /**
+   * The record name both weighted records share, e.g. app.example.org.
+   */
+  recordName: string;
+  /**
+   * The record type of both weighted records.
+   */
+  recordType: "A" | "AAAA" | "CNAME";
+  /**
+   * The SetIdentifier of each colour's weighted record.
+   */
+  setIdentifiers: {
+    /**
+     * SetIdentifier of the record pointing at the blue colour.
+     */
+    blue: string;
+    /**
+     * SetIdentifier of the record pointing at the green colour; must differ from blue.
+     */
+    green: string;
+  };
+}
+/**
+ * Two services (blue and green); the new colour comes up fully, then takes all traffic at once.
+ */
+export interface BlueGreenStrategy {
+  services: ColourServices;
+  /**
+   * Where traffic is switched: exactly one of alb or route53.
+   */
+  traffic:
+    | {
+        alb: AlbTraffic;
+      }
+    | {
+        route53: Route53Traffic;
+      };
+  /**
+   * Analysis of the new colour before it takes traffic (through the preview listener or rule, if any).
+   */
+  prePromotionAnalysis?: {
+    /**
+     * How long health must stay green before the switch.
+     */
+    duration: string;
+  };
+  /**
+   * A listener or rule that always forwards to the new colour, for testing it before the switch: exactly one of listenerArn or ruleArn.
+   */
+  preview?: {
+    /**
+     * A test listener whose default action keelson points at the new colour.
+     */
+    listenerArn?: string;
+    /**
+     * A listener rule keelson points at the new colour.
+     */
+    ruleArn?: string;
+  };
+  /**
+   * When false, keelson waits for a person to run promote before switching.
+   */
+  autoPromote?: boolean;
+  /**
+   * Keep the old colour running this long after the switch, for instant rollback.
+   */
+  scaleDownDelay?: string;
+}
+/**
+ * Conditions watched during and after a rollout; a failing condition reverts it.
+ */
+export interface Health {
+  /**
+   * How often every condition is measured.
+   */
+  interval?: string;
+  /**
+   * What must stay true; each with a name and exactly one of http, targetHealth, metric or alarm.
+   */
+  conditions?: HealthCondition[];
+}
+/**
+ * An HTTP GET that must answer with the expected status.
+ */
+export interface HttpCheck {
+  /**
+   * The URL to GET, e.g. https://aep.example.com/health/ready.
+   */
+  url: string;
+  /**
+   * The HTTP status a healthy answer has.
+   */
+  expectStatus?: number;
+  /**
+   * Also require a field of the JSON body to equal a value, e.g. {path: ok, equals: true}.
+   */
+  jsonField?: {
+    /**
+     * Dotted path of the field in the JSON body, e.g. ok or checks.0.ok.
+     */
+    path: string;
+    /**
+     * The value the field must have.
+     */
+    equals: string | number | boolean;
+  };
+  /**
+   * A request taking longer than this fails; must be shorter than the health interval.
+   */
+  timeout?: string;
+}
+/**
+ * Health of the new colour's targets in its target group.
+ */
+export interface TargetHealthCheck {
+  /**
+   * Most unhealthy targets tolerated in the new colour's target group.
+   */
+  maxUnhealthy?: number;
+}
+export interface MetricQuery {
+  /**
+   * Query id, referenced by expressions: starts with a lowercase letter, then letters, digits and '_'.
+   */
+  id: string;
+  /**
+   * A metric math expression over other queries' ids (exactly one of expression, metricStat).
+   */
+  expression?: string;
+  /**
+   * A metric and statistic (exactly one of expression, metricStat).
+   */
+  metricStat?: {
+    /**
+     * CloudWatch namespace, e.g. AWS/ApplicationELB.
+     */
+    namespace: string;
+    /**
+     * Metric name, e.g. HTTPCode_Target_5XX_Count.
+     */
+    metricName: string;
+    /**
+     * Dimension values; ${targetGroup} and ${loadBalancer} stand for the colour being measured.
+     */
+    dimensions?: {
+      [k: string]: string;
+    };
+    /**
+     * Statistic, e.g. Sum, Average, p95.
+     */
+    stat: string;
+  };
+  /**
+   * Whether this query's value is the result; CloudWatch's default is true.
+   */
+  returnData?: boolean;
+}
+/**
+ * A CloudWatch alarm; in ALARM state means failing.
+ */
+export interface AlarmCheck {
+  /**
+   * Name of the CloudWatch alarm, e.g. aep-backend-5xx.
+   */
+  name: string;
+}
+/**
+ * Whether and how long keelson reverts on its own.
+ */
+export interface Rollback {
+  /**
+   * Revert on its own when a condition fails; when false, a failing condition is reported and a person decides.
+   */
+  auto?: boolean;
+  /**
+   * After 100%, keep watching health this long; a failure then still reverts.
+   */
+  bakeTime?: string;
+}
+/**
+ * What keelson observed and did; written by the controller, never by people.
+ */
+export interface ReleaseStatus {
+  /**
+   * The spec generation this status is about.
+   */
+  observedGeneration?: number;
+  /**
+   * Pending, Progressing, Paused, Healthy, Degraded (reverted), Aborted, Invalid (manifest rejected) or Orphaned (gone from its source).
+   */
+  phase: "Pending" | "Progressing" | "Paused" | "Healthy" | "Degraded" | "Aborted" | "Invalid" | "Orphaned";
+  /**
+   * What keelson is doing or waiting for, in a sentence.
+   */
+  message?: string;
+  /**
+   * The Git commit or DynamoDB item version the spec came from.
+   */
+  sourceRevision?: string;
+  /**
+   * The revision serving traffic.
+   */
+  stableRevision?: string | null;
+  /**
+   * The revision the spec asks for.
+   */
+  desiredRevision?: string | null;
+  /**
+   * A revision that failed; not retried until the spec changes or someone runs retry.
+   */
+  blockedRevision?: string | null;
+  /**
+   * Index of the canary step in progress.
+   */
+  currentStepIndex?: number | null;
+  /**
+   * Percent of traffic on each colour, as last read back.
+   */
+  weights?: {
+    /**
+     * Percent on blue.
+     */
+    blue: number;
+    /**
+     * Percent on green.
+     */
+    green: number;
+  } | null;
+  /**
+   * The colour serving the stable revision (canary and blueGreen).
+   */
+  stableColour?: "blue" | "green" | null;
+  /**
+   * Ready, Progressing, Healthy, Paused, SourceReady and Drifted, Kubernetes style.
+   */
+  conditions?: StatusCondition[];
+  /**
+   * The last assessment of each health condition.
+   */
+  health?: ConditionHealth[];
+  /**
+   * Finished rollouts, newest last; bounded.
+   */
+  history?: HistoryEntry[];
+  /**
+   * Why the last revert happened.
+   */
+  lastRevert?: RevertEvidence | null;
+  /**
+   * The controller's durable progress through the current rollout.
+   */
+  rollout?: RolloutProgress | null;
+  /**
+   * Highest operation (promote, abort, retry) sequence number already applied.
+   */
+  lastOperationSeq?: number;
+}
+export interface StatusCondition {
+  /**
+   * Which condition.
+   */
+  type: "Ready" | "Progressing" | "Healthy" | "Paused" | "SourceReady" | "Drifted";
+  /**
+   * True, False or Unknown.
+   */
+  status: "True" | "False" | "Unknown";
+  /**
+   * A CamelCase reason, e.g. RolloutInProgress.
+   */
+  reason: string;
+  /**
+   * A sentence for people.
+   */
+  message: string;
+  /**
+   * When status last changed.
+   */
+  lastTransitionTime: string;
+}
+export interface ConditionHealth {
+  /**
+   * The health condition's name.
+   */
+  name: string;
+  /**
+   * Passing, Failing or Unknown.
+   */
+  state: "Passing" | "Failing" | "Unknown";
+  /**
+   * The last measured value.
+   */
+  value?: number | null;
+  /**
+   * The threshold in words, e.g. max 5.
+   */
+  threshold?: string;
+  /**
+   * What was seen.
+   */
+  message?: string;
+  /**
+   * When the current state began.
+   */
+  since: string;
+  /**
+   * Start of the current streak of failed checks (before and after failFor elapses).
+   */
+  badSince?: Timestamp | null;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  checkedAt?: string;
+}
+export interface HistoryEntry {
+  /**
+   * The revision rolled out.
+   */
+  revision: string;
+  /**
+   * The revision it replaced.
+   */
+  fromRevision?: string | null;
+  /**
+   * Promoted, Reverted, Aborted or Superseded.
+   */
+  result: "Promoted" | "Reverted" | "Aborted" | "Superseded";
+  /**
+   * Why it ended so.
+   */
+  reason?: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  startedAt: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  finishedAt: string;
+}
+export interface RevertEvidence {
+  /**
+   * The reverted revision.
+   */
+  revision: string;
+  /**
+   * The health condition that failed.
+   */
+  condition: string;
+  /**
+   * Its observed value.
+   */
+  value?: number | null;
+  /**
+   * The threshold it crossed.
+   */
+  threshold?: string;
+  /**
+   * The window the value was computed over.
+   */
+  window?: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  failingSince?: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  revertedAt: string;
+  /**
+   * Tasks of the reverted revision that stopped, with ECS's reasons.
+   */
+  stoppedTasks?: {
+    /**
+     * The stopped task.
+     */
+    taskArn: string;
+    /**
+     * ECS's stoppedReason.
+     */
+    stoppedReason?: string;
+    /**
+     * The essential container's exit code.
+     */
+    exitCode?: number | null;
+  }[];
+}
+export interface RolloutProgress {
+  /**
+   * The revision being rolled out.
+   */
+  revision: string;
+  /**
+   * The revision it replaces.
+   */
+  fromRevision?: string | null;
+  /**
+   * The colour receiving the new revision.
+   */
+  colour?: "blue" | "green" | null;
+  /**
+   * The spec generation the rollout serves.
+   */
+  generation: number;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  startedAt: string;
+  /**
+   * The step in progress.
+   */
+  stepIndex: number;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  stepStartedAt: string;
+  /**
+   * When the step's weights were written and read back.
+   */
+  stepReachedAt?: Timestamp | null;
+  /**
+   * When the rollout reached 100%.
+   */
+  completedAt?: Timestamp | null;
+  /**
+   * The old colour may be scaled down after this time.
+   */
+  scaleDownAt?: Timestamp | null;
+  /**
+   * A person asked to skip the remaining steps.
+   */
+  promoteFull?: boolean;
+  /**
+   * Set while the rollout is wound back: Reverted, Aborted, or Superseded by a newer revision.
+   */
+  result?: ("Promoted" | "Reverted" | "Aborted" | "Superseded") | null;
+  /**
+   * Route53: the change that carries the last weights written.
+   */
+  trafficChangeId?: string | null;
+  /**
+   * Route53: when that change was first seen INSYNC; resolvers follow one record TTL later.
+   */
+  trafficInSyncAt?: Timestamp | null;
+  /**
+   * Switched straight back to a warm colour, without the steps.
+   */
+  fast?: boolean;
+}
