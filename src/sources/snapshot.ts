@@ -1,5 +1,6 @@
 // From manifest text to the Releases of a snapshot: each document becomes a candidate with its
 // spec or its problems; names are checked for duplicates; generations are assigned.
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { parseReleases } from '../api/load.js';
 import type { ManifestProblem } from '../api/problem.js';
 import type { Release } from '../api/types.js';
@@ -28,13 +29,16 @@ export interface ReleaseCandidate {
 
 export function candidatesFromText(manifest: ManifestText): ReleaseCandidate[] {
   const parsed = parseReleases(manifest.text, manifest.file);
+  const needsName = parsed.releases.some((doc) => doc.name === undefined && doc.problems.length > 0);
+  const namesByLine = needsName ? readableNames(manifest.text) : new Map<number, string>();
   return parsed.releases.map((doc) => {
     const problems = [...doc.problems];
-    if (doc.name === undefined && problems.length === 0) {
+    const name = doc.name ?? namesByLine.get(doc.line);
+    if (name === undefined && problems.length === 0) {
       problems.push({ file: manifest.file, line: doc.line, column: 1, path: 'metadata.name', message: 'is required', code: 'schema' });
     }
     return {
-      ...(doc.name !== undefined ? { name: doc.name } : {}),
+      ...(name !== undefined ? { name } : {}),
       file: manifest.file,
       line: doc.line,
       ...(doc.release ? { release: doc.release } : {}),
@@ -42,6 +46,20 @@ export function candidatesFromText(manifest: ManifestText): ReleaseCandidate[] {
       sourceRevision: manifest.sourceRevision,
     };
   });
+}
+
+/**
+ * metadata.name of each document (by start line), read even from a document with syntax
+ * errors, so a typo marks that Release invalid instead of making it vanish under a file name.
+ */
+function readableNames(text: string): Map<number, string> {
+  const lineCounter = new LineCounter();
+  const names = new Map<number, string>();
+  for (const doc of parseAllDocuments(text, { lineCounter })) {
+    const name = doc.getIn(['metadata', 'name']);
+    if (typeof name === 'string' && name !== '') names.set(lineCounter.linePos(doc.range?.[0] ?? 0).line, name);
+  }
+  return names;
 }
 
 /** What decides the generation: the spec when valid; the spec and its problems when not. */

@@ -37,9 +37,16 @@ describe('turning manifest files into a snapshot', () => {
     expect(invalid[0]!.problems![0]!.line).toBeGreaterThan(0);
   });
 
-  it('names a broken document whose name cannot be read after its file', async () => {
+  it('keeps the name of a document with a syntax error when the name itself is readable', async () => {
     const releases = assemble([file('apps/broken.yaml', fixture('broken-yaml.yaml'))], await GenerationLedger.open());
-    expect(releases.map((r) => r.name)).toEqual(['apps/broken.yaml']);
+    expect(releases.map((r) => r.name)).toEqual(['broken']);
+    expect(releases[0]!.problems![0]!.code).toBe('yaml');
+  });
+
+  it('names a broken document whose name cannot be read after its file', async () => {
+    const text = 'apiVersion: keelson.dev/v1alpha1\nkind: Release\nmetadata: {name: [web\n';
+    const releases = assemble([file('apps/broken.yaml', text), file('web.yaml', releaseYaml('web'))], await GenerationLedger.open());
+    expect(releases.map((r) => r.name)).toEqual(['apps/broken.yaml', 'web']);
     expect(releases[0]!.problems![0]!.code).toBe('yaml');
   });
 
