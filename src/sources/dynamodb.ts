@@ -69,8 +69,8 @@ export class DynamoDbSource implements Source {
     return this.poller.refresh();
   }
 
-  async close(): Promise<void> {
-    this.poller.close();
+  close(): Promise<void> {
+    return this.poller.close();
   }
 
   private async scan(): Promise<SourceSnapshot> {

@@ -86,8 +86,8 @@ export class GitSource implements Source {
     return this.poller.refresh();
   }
 
-  async close(): Promise<void> {
-    this.poller.close();
+  close(): Promise<void> {
+    return this.poller.close();
   }
 
   private async fetchAndRead(): Promise<SourceSnapshot> {

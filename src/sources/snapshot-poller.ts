@@ -50,6 +50,7 @@ export class SnapshotPoller {
    * call, so one more read is queued after it (several callers share that one).
    */
   refresh(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (!this.running) {
       this.running = this.readOnce().finally(() => {
         this.running = undefined;
@@ -63,10 +64,13 @@ export class SnapshotPoller {
     return this.queued;
   }
 
-  close(): void {
+  /** Stops polling; resolves once a read under way has finished (no git process left behind). */
+  async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
     this.stop();
+    await this.queued?.catch(() => undefined);
+    await this.running?.catch(() => undefined);
   }
 
   private stop(): void {

@@ -26,12 +26,14 @@ export async function untilIo(done: () => boolean, maxTurns = 100_000): Promise<
 
 /**
  * Runs the clock's timers one at a time, each only once the work started by the previous one
- * has re-armed a timer (so virtual time never outruns real I/O), until done() holds.
+ * has re-armed a timer and idle() holds (so virtual time never outruns real I/O), until done().
  */
-export async function runTimersUntil(clock: VirtualClock, done: () => boolean, maxTimers = 1_000): Promise<void> {
+export async function runTimersUntil(clock: VirtualClock, done: () => boolean, options: { idle?: () => boolean; maxTimers?: number } = {}): Promise<void> {
+  const maxTimers = options.maxTimers ?? 1_000;
+  const idle = options.idle ?? (() => true);
   for (let i = 0; i < maxTimers; i++) {
     if (done()) return;
-    await untilIo(() => clock.pendingTimers() > 0 || done());
+    await untilIo(() => (clock.pendingTimers() > 0 && idle()) || done());
     if (done()) return;
     await clock.advanceTo(clock.nextTimerAt()!);
   }
