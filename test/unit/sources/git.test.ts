@@ -7,6 +7,7 @@ import { GitSource, type GitSourceOptions } from '../../../src/sources/git.js';
 import { SourceUnavailableError, type SourceSnapshot } from '../../../src/sources/source.js';
 import { runTimersUntil } from '../../helpers/clock.js';
 import { TestRepo } from '../../helpers/git-repo.js';
+import { serveGitOverHttp } from '../../helpers/git-http-server.js';
 import { releaseYaml } from '../../helpers/releases.js';
 
 let root: string;
@@ -173,5 +174,28 @@ describe('GitSource', () => {
     const err = (await s.snapshot().catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(SourceUnavailableError);
     expect(err.message).not.toContain('s3cr3t-token');
+  });
+});
+
+describe('GitSource over HTTP with a token', () => {
+  it('authenticates through GIT_ASKPASS, with the token in no URL, and fails cleanly with a wrong one', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'first');
+    await repo.push();
+    const server = await serveGitOverHttp(repo.root, 'deploy-bot', 'ghp_right-token', repo.env);
+    try {
+      const url = `${server.url}/remote.git`;
+      const good = source({ url, cacheDir: join(root, 'c-good'), auth: { kind: 'token', token: 'ghp_right-token', username: 'deploy-bot' } });
+      expect((await good.snapshot()).releases.map((r) => r.name)).toEqual(['web']);
+      expect(server.requests.some((r) => r.authorized)).toBe(true);
+      expect(server.requests.every((r) => !r.url.includes('ghp_'))).toBe(true);
+
+      const bad = source({ url, cacheDir: join(root, 'c-bad'), auth: { kind: 'token', token: 'ghp_wrong-token', username: 'deploy-bot' } });
+      const err = (await bad.snapshot().catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(SourceUnavailableError);
+      expect(err.message).toMatch(/Authentication failed|401/);
+      expect(err.message).not.toContain('ghp_wrong-token');
+    } finally {
+      await server.close();
+    }
   });
 });
