@@ -65,6 +65,8 @@ export async function openSource(source: SourceConfig, config: Pick<KeelsonConfi
         table: source.table,
         clock: deps.clock,
         pollIntervalMs: source.pollIntervalMs,
+        // Only for items written without a generation.
+        ...(config.state.kind === 'dir' ? { ledgerFile: join(workFolder(config.state, 'dynamodb', source.table), 'generations.json') } : {}),
       });
   }
 }

@@ -15,13 +15,21 @@ export async function advanceUntil(clock: VirtualClock, stepMs: number, done: ()
   if (!done()) throw new Error(`condition not reached after ${maxSteps} steps of ${stepMs}ms`);
 }
 
-/** Lets real I/O land without moving virtual time, until done() holds. */
-export async function untilIo(done: () => boolean, maxTurns = 100_000): Promise<void> {
+/**
+ * Lets real I/O land without moving virtual time, until done() holds: event-loop turns first,
+ * then short naps so a slow child process (git under load) is waited for without spinning.
+ * The bound only turns a hang into a failure; nothing here measures speed.
+ */
+export async function untilIo(done: () => boolean, maxTurns = 1_000, maxNaps = 4_000): Promise<void> {
   for (let i = 0; i < maxTurns; i++) {
     if (done()) return;
     await turn();
   }
-  if (!done()) throw new Error(`condition not reached after ${maxTurns} turns`);
+  for (let i = 0; i < maxNaps; i++) {
+    if (done()) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+  if (!done()) throw new Error('condition not reached while waiting for I/O');
 }
 
 /**
