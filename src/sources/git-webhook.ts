@@ -72,3 +72,18 @@ function constantTimeEqual(a: string, b: string): boolean {
 function answer(status: number, message: string): WebhookAnswer {
   return { status, message, trigger: false };
 }
+
+/**
+ * The handler the HTTP server mounts at POST /webhooks/git for one Git source: answers at once
+ * and lets the fetch run on (its outcome reaches the controller through the source's watch).
+ */
+export function webhookForGitSource(
+  source: { readonly branch: string; triggerFetch(): Promise<void> },
+  secret: string,
+): (request: WebhookRequest) => Promise<WebhookAnswer> {
+  return async (request) => {
+    const answer = handleGitWebhook(request, { secret, branch: source.branch });
+    if (answer.trigger) void source.triggerFetch();
+    return answer;
+  };
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { GitSource } from '../../../src/sources/git.js';
-import { handleGitWebhook } from '../../../src/sources/git-webhook.js';
+import { handleGitWebhook, webhookForGitSource } from '../../../src/sources/git-webhook.js';
 import { TestRepo } from '../../helpers/git-repo.js';
 import { releaseYaml } from '../../helpers/releases.js';
 
@@ -74,6 +74,17 @@ describe('handleGitWebhook', () => {
       expect(changes).toBe(1);
       expect(clock.now()).toBe(0);
       expect((await source.snapshot()).revision).toBe(`main@sha1:${sha}`);
+
+      // The same through the handler the HTTP server mounts.
+      const third = await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:3' }) }, 'three');
+      await repo.push();
+      const body = pushBody('refs/heads/main');
+      const handler = webhookForGitSource(source, secret);
+      expect(await handler({ headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign(body) }, body })).toMatchObject({ status: 202 });
+      await source.triggerFetch(); // waits for the fetch the webhook started
+      expect(changes).toBe(2);
+      expect(clock.now()).toBe(0);
+      expect((await source.snapshot()).revision).toBe(`main@sha1:${third}`);
       await source.close();
     } finally {
       await rm(root, { recursive: true, force: true });
