@@ -1,0 +1,124 @@
+// The controller's configuration, resolved: defaults applied, durations in milliseconds, one
+// shape whether it came from keelson.yaml, from flags, or both. schemas/config.schema.json
+// describes the file.
+
+/** A secret: the value itself, an environment variable's name, or a file (a mounted secret). */
+export type SecretRef = { value: string } | { env: string } | { file: string };
+
+export interface DirSourceConfig {
+  kind: 'dir';
+  path: string;
+  pollIntervalMs: number;
+}
+
+export interface GitSourceConfig {
+  kind: 'git';
+  url: string;
+  branch: string;
+  /** Folder or glob; empty for the whole repository. */
+  path: string;
+  pollIntervalMs: number;
+  token?: SecretRef;
+  username?: string;
+  sshKeyFile?: string;
+  knownHostsFile?: string;
+  webhookSecret?: SecretRef;
+  cacheDir?: string;
+}
+
+export interface DynamoDbSourceConfig {
+  kind: 'dynamodb';
+  table: string;
+  pollIntervalMs: number;
+}
+
+export type SourceConfig = DirSourceConfig | GitSourceConfig | DynamoDbSourceConfig;
+
+export type StateConfig = { kind: 'dir'; path: string } | { kind: 'dynamodb'; table: string };
+
+export interface CloudConfig {
+  provider: 'aws' | 'sim';
+  region?: string;
+  endpoint?: string;
+  /** The simulator's world file (provider sim). */
+  world?: string;
+}
+
+export interface HttpConfig {
+  port: number;
+  apiToken?: SecretRef;
+  readsRequireToken: boolean;
+}
+
+export interface LeaderElectionConfig {
+  lease: string;
+  durationMs: number;
+  renewEveryMs: number;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** The `notifications` section as written; src/notify/config.ts checks it in detail. */
+export interface NotificationsConfig {
+  targets?: {
+    name: string;
+    format: 'slack' | 'json';
+    url?: string | null;
+    events?: string[];
+    releases?: string[];
+    labels?: Record<string, string>;
+    headers?: Record<string, string>;
+  }[];
+  queueLimit?: number;
+  retry?: { maxAttempts?: number; initialDelay?: string; maxDelay?: string };
+}
+
+export interface KeelsonConfig {
+  sources: SourceConfig[];
+  state: StateConfig;
+  cloud: CloudConfig;
+  http: HttpConfig;
+  resyncMs: number;
+  concurrency: number;
+  leaderElection: LeaderElectionConfig;
+  log: { level: LogLevel };
+  notifications: NotificationsConfig;
+  /** The file it was read from, if any. */
+  file?: string;
+}
+
+export const CONFIG_DEFAULTS = {
+  sourceDir: 'releases',
+  stateDir: '.keelson',
+  cloudProvider: 'sim',
+  dirPollIntervalMs: 5_000,
+  gitBranch: 'main',
+  gitPollIntervalMs: 30_000,
+  dynamodbPollIntervalMs: 2_000,
+  httpPort: 8080,
+  readsRequireToken: false,
+  resyncMs: 5 * 60_000,
+  concurrency: 8,
+  lease: 'keelson-controller',
+  leaseDurationMs: 15_000,
+  logLevel: 'info',
+} as const;
+
+/** The configuration with nothing given: the embedded defaults (folder source, folder state, simulator). */
+export function defaultConfig(): KeelsonConfig {
+  return {
+    sources: [{ kind: 'dir', path: CONFIG_DEFAULTS.sourceDir, pollIntervalMs: CONFIG_DEFAULTS.dirPollIntervalMs }],
+    state: { kind: 'dir', path: CONFIG_DEFAULTS.stateDir },
+    cloud: { provider: CONFIG_DEFAULTS.cloudProvider },
+    http: { port: CONFIG_DEFAULTS.httpPort, readsRequireToken: CONFIG_DEFAULTS.readsRequireToken },
+    resyncMs: CONFIG_DEFAULTS.resyncMs,
+    concurrency: CONFIG_DEFAULTS.concurrency,
+    leaderElection: {
+      lease: CONFIG_DEFAULTS.lease,
+      durationMs: CONFIG_DEFAULTS.leaseDurationMs,
+      renewEveryMs: Math.floor(CONFIG_DEFAULTS.leaseDurationMs / 3),
+    },
+    log: { level: CONFIG_DEFAULTS.logLevel },
+    notifications: {},
+  };
+}

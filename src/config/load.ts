@@ -1,0 +1,168 @@
+// Reading keelson.yaml: YAML with ${ENV} references, checked against the schema, every problem
+// reported as `file:line:column field: message` like the manifests' problems.
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { parseDuration } from '../api/duration.js';
+import { formatProblem, type ManifestProblem } from '../api/problem.js';
+import { CONFIG_DEFAULTS, defaultConfig, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { expandEnvironment } from './expand.js';
+import { describeErrors, fieldPath, validateConfigShape } from './schema.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'InvalidConfig';
+  constructor(readonly problems: ManifestProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+export async function loadConfigFile(file: string, env: Record<string, string | undefined>): Promise<KeelsonConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, line: 0, column: 0, path: '', message: `cannot read: ${(err as Error).message}`, code: 'io' }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+/** Parses and checks keelson.yaml text; throws ConfigError listing every problem found. */
+export function parseConfig(text: string, file: string, env: Record<string, string | undefined>): KeelsonConfig {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const at = (offset: number): { line: number; column: number } => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  const yamlProblems: ManifestProblem[] = list.flatMap((d) =>
+    d.errors.map((e) => ({ file, ...at(e.pos[0]), path: '', message: e.message, code: 'yaml' as const })),
+  );
+  if (list.length > 1) yamlProblems.push({ file, ...at(list[1]!.range[0]), path: '', message: 'keelson.yaml holds one document', code: 'yaml' });
+  if (yamlProblems.length > 0) throw new ConfigError(yamlProblems);
+  const doc = list[0];
+  if (!doc) return { ...defaultConfig(), file };
+
+  expandEnvironment(doc, env);
+  const raw: unknown = doc.toJS() ?? {};
+  const shape = describeErrors(validateConfigShape(raw));
+  if (shape.length > 0) {
+    throw new ConfigError(
+      shape.map((p) => ({ file, ...at(locate(doc, p.segments, p.atKey)), path: fieldPath(p.segments), message: p.message, code: 'schema' })),
+    );
+  }
+  const semantic: ManifestProblem[] = [];
+  const config = resolveConfig(raw as RawConfig, (segments, message) =>
+    semantic.push({ file, ...at(locate(doc, segments)), path: fieldPath(segments), message, code: 'semantic' }),
+  );
+  if (semantic.length > 0) throw new ConfigError(semantic);
+  return { ...config, file };
+}
+
+/** Offset of the field in the text: its value, else its key, else the nearest enclosing field. */
+function locate(doc: Document, segments: (string | number)[], atKey = false): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (const [i, segment] of segments.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === segment);
+      if (!pair) break;
+      const key = (pair.key as Node).range?.[0];
+      const value = (pair.value as Node | null)?.range?.[0];
+      offset = (atKey && i === segments.length - 1 ? key : (value ?? key)) ?? offset;
+      node = pair.value;
+    } else if (node && typeof segment === 'number' && 'items' in (node as object)) {
+      const item = (node as { items: unknown[] }).items[segment] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}
+
+// ------------------------------------------------------------------ resolving
+
+type Fields = Record<string, unknown>;
+interface RawConfig {
+  sources?: Fields[];
+  source?: Fields & { kind: 'dir' | 'git' | 'dynamodb' };
+  state?: Fields;
+  cloud?: Fields;
+  http?: Fields;
+  resync?: string;
+  concurrency?: number;
+  leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
+  log?: { level?: LogLevel };
+  notifications?: KeelsonConfig['notifications'];
+}
+type Report = (segments: (string | number)[], message: string) => void;
+
+function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
+  const base = defaultConfig();
+  const sources = raw.sources
+    ? raw.sources.map((entry) => {
+        const [kind, block] = Object.entries(entry)[0] as [SourceConfig['kind'], Fields];
+        return resolveSource(kind, block);
+      })
+    : raw.source
+      ? [resolveSource(raw.source.kind, raw.source[raw.source.kind] as Fields)]
+      : base.sources;
+  const durationMs = raw.leaderElection?.duration ? parseDuration(raw.leaderElection.duration) : base.leaderElection.durationMs;
+  const renewEveryMs = raw.leaderElection?.renewEvery ? parseDuration(raw.leaderElection.renewEvery) : Math.floor(durationMs / 3);
+  if (renewEveryMs >= durationMs) report(['leaderElection', 'renewEvery'], 'must be shorter than leaderElection.duration');
+  const resyncMs = raw.resync ? parseDuration(raw.resync) : base.resyncMs;
+  if (resyncMs <= 0) report(['resync'], 'must be longer than 0s');
+  // An optional value left empty (an unset ${VARIABLE}) is simply not set.
+  const givenCloud = Object.fromEntries(Object.entries(raw.cloud ?? {}).filter(([, v]) => v !== null && v !== ''));
+  const cloud = { ...base.cloud, ...(givenCloud as Partial<KeelsonConfig['cloud']>) };
+  if (cloud.provider === 'aws' && cloud.world) report(['cloud', 'world'], 'is only for provider sim');
+  const http = raw.http ?? {};
+  return {
+    sources,
+    state: raw.state ? resolveState(raw.state) : base.state,
+    cloud,
+    http: {
+      port: (http.port as number | undefined) ?? base.http.port,
+      ...(http.apiToken !== undefined ? { apiToken: secretRef(http.apiToken) } : {}),
+      readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? base.http.readsRequireToken,
+    },
+    resyncMs,
+    concurrency: raw.concurrency ?? base.concurrency,
+    leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },
+    log: { level: raw.log?.level ?? base.log.level },
+    notifications: raw.notifications ?? {},
+  };
+}
+
+export function resolveSource(kind: SourceConfig['kind'], block: Fields): SourceConfig {
+  const poll = (fallback: number): number => (typeof block.pollInterval === 'string' ? parseDuration(block.pollInterval) : fallback);
+  if (kind === 'dir') return { kind, path: block.path as string, pollIntervalMs: poll(CONFIG_DEFAULTS.dirPollIntervalMs) };
+  if (kind === 'dynamodb') return { kind, table: block.table as string, pollIntervalMs: poll(CONFIG_DEFAULTS.dynamodbPollIntervalMs) };
+  const optional = (key: string): Fields => (typeof block[key] === 'string' ? { [key]: block[key] } : {});
+  const token = block.token === null || block.token === '' || block.token === undefined ? undefined : secretRef(block.token);
+  return {
+    kind,
+    url: block.url as string,
+    branch: (block.branch as string | undefined) ?? CONFIG_DEFAULTS.gitBranch,
+    path: (block.path as string | null | undefined) ?? '',
+    pollIntervalMs: poll(CONFIG_DEFAULTS.gitPollIntervalMs),
+    ...(token ? { token } : {}),
+    ...(block.webhookSecret !== undefined ? { webhookSecret: secretRef(block.webhookSecret) } : {}),
+    ...optional('username'),
+    ...optional('sshKeyFile'),
+    ...optional('knownHostsFile'),
+    ...optional('cacheDir'),
+  };
+}
+
+function resolveState(raw: Fields): StateConfig {
+  if (raw.dynamodb) return { kind: 'dynamodb', table: (raw.dynamodb as Fields).table as string };
+  return { kind: 'dir', path: (raw.dir as Fields).path as string };
+}
+
+function secretRef(raw: unknown): SecretRef {
+  if (typeof raw === 'string') return { value: raw };
+  const fields = raw as Fields;
+  return typeof fields.env === 'string' ? { env: fields.env } : { file: fields.file as string };
+}

@@ -1,0 +1,77 @@
+// From configuration to running parts: the sources and the state store it names.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../runtime/clock.js';
+import { DirSource } from '../sources/dir.js';
+import { DynamoDbSource } from '../sources/dynamodb.js';
+import { GitSource } from '../sources/git.js';
+import type { Source } from '../sources/source.js';
+import { sha256Hex } from '../sources/spec-hash.js';
+import { DirStateStore } from '../store/dir-store.js';
+import { DynamoStateStore } from '../store/dynamodb-store.js';
+import type { StateStore } from '../store/store.js';
+import type { CloudConfig, KeelsonConfig, SourceConfig, StateConfig } from './config.js';
+import { gitAuthFromConfig } from './secrets.js';
+
+export interface OpenDeps {
+  clock: Clock;
+  /** The process environment (secrets named by {env}, git's PATH and HOME). */
+  env: Record<string, string | undefined>;
+  /** One DynamoDB client for sources and state; built from config.cloud when absent. */
+  dynamo?: DynamoDBClient;
+}
+
+export function dynamoClientFor(cloud: CloudConfig): DynamoDBClient {
+  return new DynamoDBClient({
+    ...(cloud.region ? { region: cloud.region } : {}),
+    ...(cloud.endpoint ? { endpoint: cloud.endpoint } : {}),
+    maxAttempts: 5,
+    retryMode: 'adaptive',
+  });
+}
+
+/** Per-source files (ledgers, Git caches) live in the state folder, or a temp folder with DynamoDB state. */
+function workFolder(state: StateConfig, kind: string, key: string): string {
+  const base = state.kind === 'dir' ? state.path : join(tmpdir(), 'keelson');
+  return join(base, kind, sha256Hex(key).slice(0, 12));
+}
+
+export async function openSource(source: SourceConfig, config: Pick<KeelsonConfig, 'state' | 'cloud'>, deps: OpenDeps): Promise<Source> {
+  switch (source.kind) {
+    case 'dir':
+      return new DirSource({
+        folder: source.path,
+        clock: deps.clock,
+        pollIntervalMs: source.pollIntervalMs,
+        ...(config.state.kind === 'dir' ? { ledgerFile: join(workFolder(config.state, 'dir', source.path), 'generations.json') } : {}),
+      });
+    case 'git': {
+      const auth = await gitAuthFromConfig(source, deps.env);
+      return new GitSource({
+        url: source.url,
+        branch: source.branch,
+        path: source.path,
+        cacheDir: source.cacheDir ?? workFolder(config.state, 'git', `${source.url}#${source.branch}`),
+        clock: deps.clock,
+        env: deps.env,
+        pollIntervalMs: source.pollIntervalMs,
+        ...(auth ? { auth } : {}),
+      });
+    }
+    case 'dynamodb':
+      return new DynamoDbSource({
+        client: deps.dynamo ?? dynamoClientFor(config.cloud),
+        table: source.table,
+        clock: deps.clock,
+        pollIntervalMs: source.pollIntervalMs,
+        // Only for items written without a generation.
+        ...(config.state.kind === 'dir' ? { ledgerFile: join(workFolder(config.state, 'dynamodb', source.table), 'generations.json') } : {}),
+      });
+  }
+}
+
+export function openStateStore(config: Pick<KeelsonConfig, 'state' | 'cloud'>, deps: OpenDeps): StateStore {
+  if (config.state.kind === 'dir') return new DirStateStore({ folder: config.state.path });
+  return new DynamoStateStore({ client: deps.dynamo ?? dynamoClientFor(config.cloud), table: config.state.table, clock: deps.clock });
+}

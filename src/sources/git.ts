@@ -1,0 +1,175 @@
+// A branch of a Git repository as a source. A shallow fetch (`--depth 1`) of the branch into a
+// bare cache repository, forced, so a force-push that rewrote history is simply the new state;
+// files are read from the commit's tree. Polls on the Clock; a webhook calls triggerFetch().
+import { access, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Clock } from '../runtime/clock.js';
+import { createGitRunner, GitCommandError, redact, type GitAuth, type GitRunner } from './git-command.js';
+import { listTree, readBlobs, readCommit, type CommitInfo } from './git-tree.js';
+import { GenerationLedger } from './generation-ledger.js';
+import { selectManifestPaths } from './path-selection.js';
+import { assembleReleases, candidatesFromText, ledgerGenerations } from './snapshot.js';
+import { SnapshotPoller } from './snapshot-poller.js';
+import { SourceUnavailableError, type Source, type SourceSnapshot } from './source.js';
+
+export type { GitAuth } from './git-command.js';
+
+export const GIT_SOURCE_DEFAULTS = {
+  branch: 'main',
+  pollIntervalMs: 30_000,
+  backoffInitialMs: 1_000,
+  backoffMaxMs: 300_000,
+} as const;
+
+export interface GitSourceOptions {
+  /** HTTPS or SSH URL, or a local path / file:// URL. */
+  url: string;
+  branch?: string;
+  /** A folder or a glob inside the repository; the whole repository when empty. */
+  path?: string;
+  /** Where the cache repository, the askpass helper and the generation ledger live. */
+  cacheDir: string;
+  clock: Clock;
+  /** The environment git runs with (PATH, HOME, proxies). */
+  env: Record<string, string | undefined>;
+  auth?: GitAuth;
+  pollIntervalMs?: number;
+  /** Retries after a failed fetch start here and double up to backoffMaxMs. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Defaults to `<cacheDir>/generations.json`. */
+  ledgerFile?: string;
+  gitBinary?: string;
+}
+
+interface ParsedCommit {
+  commit: CommitInfo;
+  snapshot: SourceSnapshot;
+}
+
+export class GitSource implements Source {
+  readonly kind = 'git';
+  readonly description: string;
+  readonly branch: string;
+  private readonly poller: SnapshotPoller;
+  private readonly repoDir: string;
+  private git: Promise<GitRunner> | undefined;
+  private ledger: Promise<GenerationLedger> | undefined;
+  private lastParsed: ParsedCommit | undefined;
+
+  constructor(private readonly options: GitSourceOptions) {
+    this.branch = options.branch ?? GIT_SOURCE_DEFAULTS.branch;
+    this.description = `git:${redact(options.url)}#${this.branch}${options.path ? `:${options.path}` : ''}`;
+    this.repoDir = join(resolve(options.cacheDir), 'repo.git');
+    this.poller = new SnapshotPoller({
+      clock: options.clock,
+      intervalMs: options.pollIntervalMs ?? GIT_SOURCE_DEFAULTS.pollIntervalMs,
+      backoff: {
+        initialMs: options.backoffInitialMs ?? GIT_SOURCE_DEFAULTS.backoffInitialMs,
+        maxMs: options.backoffMaxMs ?? GIT_SOURCE_DEFAULTS.backoffMaxMs,
+      },
+      read: () => this.fetchAndRead(),
+    });
+  }
+
+  /** While watched, the latest fetched commit; otherwise fetches first. */
+  snapshot(): Promise<SourceSnapshot> {
+    return this.poller.current();
+  }
+
+  watch(onChange: () => void): () => void {
+    return this.poller.watch(onChange);
+  }
+
+  /** Fetches at once (a webhook said the branch moved); resolves when the fetch is done. */
+  triggerFetch(): Promise<void> {
+    return this.poller.refresh();
+  }
+
+  close(): Promise<void> {
+    return this.poller.close();
+  }
+
+  private async fetchAndRead(): Promise<SourceSnapshot> {
+    try {
+      return await this.readBranch();
+    } catch (err) {
+      if (err instanceof SourceUnavailableError) throw err;
+      throw new SourceUnavailableError(`cannot read ${this.description}: ${(err as Error).message}`, err);
+    }
+  }
+
+  private async readBranch(): Promise<SourceSnapshot> {
+    const git = await this.runner();
+    const sha = await this.fetch(git);
+    if (this.lastParsed?.commit.sha === sha) return this.lastParsed.snapshot;
+    const commit = await readCommit(git, sha);
+    const files = await listTree(git, sha, selectManifestPaths(this.options.path));
+    const blobs = await readBlobs(git, files.map((f) => f.blob));
+    const revision = `${this.branch}@sha1:${sha}`;
+    const candidates = files.flatMap((f) =>
+      candidatesFromText({ file: f.path, text: (blobs.get(f.blob) ?? Buffer.alloc(0)).toString('utf8'), sourceRevision: revision }),
+    );
+    const ledger = await this.openLedger();
+    const releases = assembleReleases(candidates, ledgerGenerations(ledger));
+    await ledger.save();
+    const snapshot: SourceSnapshot = {
+      revision,
+      releases,
+      problems: [],
+      details: {
+        commit: sha,
+        author: commit.author,
+        authorEmail: commit.authorEmail,
+        authoredAt: commit.authoredAt,
+        subject: commit.subject,
+      },
+    };
+    this.lastParsed = { commit, snapshot };
+    return snapshot;
+  }
+
+  /** Fetches the branch and returns its commit; every failure is the source being unavailable. */
+  private async fetch(git: GitRunner): Promise<string> {
+    const ref = `refs/keelson/${this.branch}`;
+    try {
+      await git.run(['fetch', '--quiet', '--no-tags', '--depth', '1', '--force', this.options.url, `+refs/heads/${this.branch}:${ref}`]);
+      return (await git.run(['rev-parse', '--verify', `${ref}^{commit}`])).toString('utf8').trim();
+    } catch (err) {
+      const detail = err instanceof GitCommandError ? err.stderr || err.message : (err as Error).message;
+      if (/couldn't find remote ref/i.test(detail)) {
+        throw new SourceUnavailableError(`branch ${this.branch} not found in ${redact(this.options.url)}`, err);
+      }
+      throw new SourceUnavailableError(`cannot fetch ${this.description}: ${detail}`, err);
+    }
+  }
+
+  private runner(): Promise<GitRunner> {
+    this.git ??= this.prepare().catch((err: unknown) => {
+      this.git = undefined;
+      throw new SourceUnavailableError(`cannot prepare the git cache in ${this.options.cacheDir}: ${(err as Error).message}`, err);
+    });
+    return this.git;
+  }
+
+  private async prepare(): Promise<GitRunner> {
+    await mkdir(this.options.cacheDir, { recursive: true });
+    const git = await createGitRunner({
+      env: this.options.env,
+      helperDir: this.options.cacheDir,
+      ...(this.options.auth ? { auth: this.options.auth } : {}),
+      ...(this.options.gitBinary ? { binary: this.options.gitBinary } : {}),
+    });
+    const exists = await access(join(this.repoDir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await git.run(['init', '--quiet', '--bare', this.repoDir]);
+    return { run: (args, input) => git.run(['-C', this.repoDir, ...args], input) };
+  }
+
+  private openLedger(): Promise<GenerationLedger> {
+    this.ledger ??= GenerationLedger.open(this.options.ledgerFile ?? join(this.options.cacheDir, 'generations.json'));
+    return this.ledger;
+  }
+}

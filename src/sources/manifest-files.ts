@@ -1,0 +1,68 @@
+// Finding manifest files: every *.yaml / *.yml under a folder, hidden names skipped (.git,
+// temp files), in a stable order so a snapshot's revision depends on content alone.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { SourceUnavailableError } from './source.js';
+import { shortContentRevision } from './spec-hash.js';
+import type { ManifestText } from './snapshot.js';
+
+export function isManifestName(name: string): boolean {
+  return !name.startsWith('.') && (name.endsWith('.yaml') || name.endsWith('.yml'));
+}
+
+/** Relative paths (with `/`) of the manifest files under folder, sorted. */
+export async function listManifestFiles(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && isManifestName(entry.name)) found.push(relative(folder, full).split(sep).join('/'));
+    }
+  };
+  await walk(folder);
+  return found.sort();
+}
+
+/**
+ * Reads every manifest file. A missing or unreadable folder or file makes the whole source
+ * unavailable: dropping one file's Releases would look like their deletion.
+ */
+export async function readManifestFolder(folder: string): Promise<ManifestText[]> {
+  let files: string[];
+  try {
+    files = await listManifestFiles(folder);
+  } catch (err) {
+    throw new SourceUnavailableError(`cannot read folder ${folder}: ${(err as Error).message}`, err);
+  }
+  const manifests: ManifestText[] = [];
+  for (const file of files) {
+    let content: Buffer;
+    try {
+      content = await readFile(join(folder, file));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed while listing
+      throw new SourceUnavailableError(`cannot read ${join(folder, file)}: ${(err as Error).message}`, err);
+    }
+    manifests.push({ file, text: content.toString('utf8'), sourceRevision: shortContentRevision(content) });
+  }
+  return manifests;
+}
+
+/** A cheap fingerprint of the folder (names, sizes, modification times) for the poll fallback. */
+export async function folderFingerprint(folder: string): Promise<string> {
+  try {
+    const files = await listManifestFiles(folder);
+    const parts = await Promise.all(
+      files.map(async (f) => {
+        const s = await stat(join(folder, f)).catch(() => undefined);
+        return s ? `${f}:${s.size}:${s.mtimeMs}` : `${f}:gone`;
+      }),
+    );
+    return parts.join('\n');
+  } catch (err) {
+    return `unreadable:${(err as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
+}

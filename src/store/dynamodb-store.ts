@@ -1,0 +1,215 @@
+// State in one DynamoDB table (created by createTables), keys pk (S) + sk (S):
+//   pk release#<name>  sk status              status (M), fence (N), fenceLease (S), updatedAt (S)
+//   pk release#<name>  sk opcounter           seq (N): the last operation number, an atomic counter
+//   pk release#<name>  sk op#<seq, 10 digits> one operation: kind, requestedAt, requestedBy, seq
+//   pk lease#<name>    sk lease               holder (S), token (N), expiresAt (N)
+// Status writes are refused when the lease has a newer token, and conditioned on the item's own
+// fence (`attribute_not_exists(fence) OR fence <= :token`), so an old holder can never overwrite
+// a newer holder's status.
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReleaseStatus } from '../api/types.js';
+import { RealClock, type Clock } from '../runtime/clock.js';
+import { StaleFenceError, type Lease, type OperationRequest, type StateStore } from './store.js';
+
+export interface DynamoStateStoreOptions {
+  client: DynamoDBClient;
+  table: string;
+  /** For updatedAt stamps; the real clock by default. */
+  clock?: Clock;
+}
+
+type Fence = { lease: string; token: number };
+
+const STATUS = 'status';
+const OP_COUNTER = 'opcounter';
+const LEASE = 'lease';
+const opKey = (seq: number): string => `op#${String(seq).padStart(10, '0')}`;
+const releaseKey = (name: string): string => `release#${name}`;
+const leaseKey = (name: string): string => `lease#${name}`;
+
+export class DynamoStateStore implements StateStore {
+  readonly description: string;
+  private readonly docs: DynamoDBDocumentClient;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: DynamoStateStoreOptions) {
+    this.description = `dynamodb:${options.table}`;
+    this.docs = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.clock = options.clock ?? new RealClock();
+  }
+
+  async getStatus(release: string): Promise<ReleaseStatus | undefined> {
+    const out = await this.docs.send(new GetCommand({ TableName: this.options.table, Key: { pk: releaseKey(release), sk: STATUS }, ConsistentRead: true }));
+    return out.Item?.status as ReleaseStatus | undefined;
+  }
+
+  async listStatuses(): Promise<Map<string, ReleaseStatus>> {
+    const statuses = new Map<string, ReleaseStatus>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.docs.send(
+        new ScanCommand({
+          TableName: this.options.table,
+          ConsistentRead: true,
+          FilterExpression: '#sk = :status',
+          ProjectionExpression: '#pk, #status',
+          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', '#status': 'status' },
+          ExpressionAttributeValues: { ':status': STATUS },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) statuses.set(String(item.pk).slice('release#'.length), item.status as ReleaseStatus);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return statuses;
+  }
+
+  async putStatus(release: string, status: ReleaseStatus, fence: Fence): Promise<void> {
+    await this.checkLease(fence);
+    await this.fencedWrite(
+      fence,
+      new PutCommand({
+        TableName: this.options.table,
+        Item: {
+          pk: releaseKey(release),
+          sk: STATUS,
+          status,
+          fence: fence.token,
+          fenceLease: fence.lease,
+          updatedAt: new Date(this.clock.now()).toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
+        ExpressionAttributeNames: { '#fence': 'fence' },
+        ExpressionAttributeValues: { ':token': fence.token },
+      }),
+    );
+  }
+
+  async deleteStatus(release: string, fence: Fence): Promise<void> {
+    await this.checkLease(fence);
+    await this.fencedWrite(
+      fence,
+      new DeleteCommand({
+        TableName: this.options.table,
+        Key: { pk: releaseKey(release), sk: STATUS },
+        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
+        ExpressionAttributeNames: { '#fence': 'fence' },
+        ExpressionAttributeValues: { ':token': fence.token },
+      }),
+    );
+  }
+
+  async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
+    const counter = await this.docs.send(
+      new UpdateCommand({
+        TableName: this.options.table,
+        Key: { pk: releaseKey(op.release), sk: OP_COUNTER },
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const request: OperationRequest = { ...op, seq: Number(counter.Attributes?.seq) };
+    await this.docs.send(new PutCommand({ TableName: this.options.table, Item: { pk: releaseKey(op.release), sk: opKey(request.seq), ...request } }));
+    return request;
+  }
+
+  async listOperations(release: string, afterSeq: number): Promise<OperationRequest[]> {
+    const ops: OperationRequest[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.docs.send(
+        new QueryCommand({
+          TableName: this.options.table,
+          ConsistentRead: true,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: { ':pk': releaseKey(release), ':from': opKey(afterSeq + 1), ':to': opKey(9_999_999_999) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...op } = item;
+        ops.push(op as OperationRequest);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return ops;
+  }
+
+  async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease | undefined> {
+    const current = await this.read(name);
+    const expiresAt = now + ttlMs;
+    const free = !current || current.holder === '' || current.expiresAt <= now;
+    if (current && current.holder !== holder && !free) return undefined;
+    const token = current && current.holder === holder ? current.token : (current?.token ?? 0) + 1;
+    const lease: Lease = { name, holder, token, expiresAt };
+    try {
+      // Conditioned on the lease being exactly as read: of two racing standbys, one wins.
+      await this.docs.send(
+        new PutCommand({
+          TableName: this.options.table,
+          Item: { pk: leaseKey(name), sk: LEASE, ...lease },
+          ...(current
+            ? {
+                ConditionExpression: '#holder = :holder AND #token = :token',
+                ExpressionAttributeNames: { '#holder': 'holder', '#token': 'token' },
+                ExpressionAttributeValues: { ':holder': current.holder, ':token': current.token },
+              }
+            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }),
+        }),
+      );
+      return lease;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  async release(lease: Lease): Promise<void> {
+    try {
+      await this.docs.send(
+        new UpdateCommand({
+          TableName: this.options.table,
+          Key: { pk: leaseKey(lease.name), sk: LEASE },
+          UpdateExpression: 'SET #holder = :nobody, #expiresAt = :zero',
+          ConditionExpression: '#holder = :holder AND #token = :token',
+          ExpressionAttributeNames: { '#holder': 'holder', '#token': 'token', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: { ':nobody': '', ':zero': 0, ':holder': lease.holder, ':token': lease.token },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // no longer ours: nothing to give up
+    }
+  }
+
+  async read(name: string): Promise<Lease | undefined> {
+    const out = await this.docs.send(new GetCommand({ TableName: this.options.table, Key: { pk: leaseKey(name), sk: LEASE }, ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { holder, token, expiresAt } = out.Item as { holder: string; token: number; expiresAt: number };
+    return { name, holder, token: Number(token), expiresAt: Number(expiresAt) };
+  }
+
+  async close(): Promise<void> {}
+
+  /** A newer holder exists: refuse before writing (the item condition covers the write race). */
+  private async checkLease(fence: Fence): Promise<void> {
+    const lease = await this.read(fence.lease);
+    if (lease && lease.token > fence.token) {
+      throw new StaleFenceError(`fencing token ${fence.token} is older than ${lease.token} of lease ${fence.lease} (held by ${lease.holder || 'nobody'})`);
+    }
+  }
+
+  private async fencedWrite(fence: Fence, command: PutCommand | DeleteCommand): Promise<void> {
+    try {
+      await this.docs.send(command as PutCommand);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new StaleFenceError(`a newer holder of lease ${fence.lease} than token ${fence.token} already wrote this status`);
+      }
+      throw err;
+    }
+  }
+}

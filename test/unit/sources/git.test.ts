@@ -1,0 +1,201 @@
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../src/runtime/clock.js';
+import { GitSource, type GitSourceOptions } from '../../../src/sources/git.js';
+import { SourceUnavailableError, type SourceSnapshot } from '../../../src/sources/source.js';
+import { runTimersUntil } from '../../helpers/clock.js';
+import { TestRepo } from '../../helpers/git-repo.js';
+import { serveGitOverHttp } from '../../helpers/git-http-server.js';
+import { releaseYaml } from '../../helpers/releases.js';
+
+let root: string;
+let repo: TestRepo;
+let clock: VirtualClock;
+const sources: GitSource[] = [];
+
+function source(options: Partial<GitSourceOptions> = {}): GitSource {
+  const s = new GitSource({ url: repo.remote, cacheDir: join(root, 'cache'), clock, env: repo.env, ...options });
+  sources.push(s);
+  return s;
+}
+
+const summary = (snap: SourceSnapshot): string[] =>
+  snap.releases.map((r) => `${r.name}:${r.generation}:${r.release?.spec.revision.taskDefinition ?? 'invalid'}`);
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'keelson-git-'));
+  repo = await TestRepo.create(join(root, 'repos'));
+  clock = new VirtualClock(0);
+});
+
+afterEach(async () => {
+  await Promise.all(sources.splice(0).map((s) => s.close()));
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('GitSource', () => {
+  it('reads the branch at its commit, with the Flux revision and the commit author and subject', async () => {
+    const sha = await repo.commit({ 'releases/web.yaml': releaseYaml('web'), 'README.md': '# deploy' }, 'Add web', 'Grace Hopper <grace@example.com>');
+    await repo.push();
+    const snap = await source({ path: 'releases' }).snapshot();
+    expect(snap.revision).toBe(`main@sha1:${sha}`);
+    expect(summary(snap)).toEqual(['web:1:web:1']);
+    expect(snap.releases[0]!.sourceRevision).toBe(`main@sha1:${sha}`);
+    expect(snap.releases[0]!.location).toEqual({ file: 'releases/web.yaml', line: 1 });
+    expect(snap.details).toMatchObject({ commit: sha, author: 'Grace Hopper', authorEmail: 'grace@example.com', subject: 'Add web' });
+    // Fetched shallow: the cache holds the tip only.
+    expect(await repo.git(join(root, 'cache/repo.git'), 'rev-parse', '--is-shallow-repository')).toBe('true');
+  });
+
+  it('picks up a new commit at the next poll on the clock and tells the watcher', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web'), 'api.yaml': releaseYaml('api') }, 'first');
+    await repo.push();
+    const s = source({ pollIntervalMs: 30_000 });
+    let changes = 0;
+    s.watch(() => changes++);
+    expect(summary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
+
+    const sha = await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:2' }) }, 'Bump web to 2', 'Linus <l@example.com>');
+    await repo.push();
+    expect(summary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']); // not before the poll
+    await runTimersUntil(clock, () => changes > 0);
+    expect(clock.now()).toBe(30_000);
+    const snap = await s.snapshot();
+    expect(summary(snap)).toEqual(['api:1:api:1', 'web:2:web:2']);
+    expect(snap.details).toMatchObject({ commit: sha, author: 'Linus', subject: 'Bump web to 2' });
+
+    // A poll that finds the same commit says nothing.
+    await runTimersUntil(clock, () => clock.now() >= 90_000);
+    expect(changes).toBe(1);
+  });
+
+  it('follows the configured branch only', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'on main');
+    await repo.push('main');
+    await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:9' }) }, 'on staging');
+    await repo.push('staging');
+    expect(summary(await source({ branch: 'staging', cacheDir: join(root, 'c1') }).snapshot())).toEqual(['web:1:web:9']);
+    expect(summary(await source({ branch: 'main', cacheDir: join(root, 'c2') }).snapshot())).toEqual(['web:1:web:1']);
+  });
+
+  it('selects files by glob', async () => {
+    await repo.commit(
+      { 'apps/web/release.yaml': releaseYaml('web'), 'apps/web/values.yaml': 'x: 1\n', 'apps/api/release.yaml': releaseYaml('api') },
+      'apps',
+    );
+    await repo.push();
+    expect(summary(await source({ path: 'apps/*/release.yaml' }).snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
+  });
+
+  it('takes a force-push that rewrote history as the new state', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'one');
+    await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:2' }) }, 'two');
+    await repo.push();
+    const s = source();
+    expect(summary(await s.snapshot())).toEqual(['web:1:web:2']);
+    await repo.git(repo.work, 'reset', '--quiet', '--hard', 'HEAD~1');
+    const rewritten = await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:3' }) }, 'rewritten');
+    await repo.push('main', true);
+    const snap = await s.snapshot();
+    expect(snap.revision).toBe(`main@sha1:${rewritten}`);
+    expect(summary(snap)).toEqual(['web:2:web:3']);
+  });
+
+  it('drops the Release of a file deleted from the branch', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web'), 'api.yaml': releaseYaml('api') }, 'both');
+    await repo.push();
+    const s = source();
+    expect(summary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
+    await repo.commit({ 'api.yaml': null }, 'remove api');
+    await repo.push();
+    expect(summary(await s.snapshot())).toEqual(['web:1:web:1']);
+  });
+
+  it('marks only the Release with a corrupt manifest invalid', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web'), 'api.yaml': `${releaseYaml('api')}  replicas: [2\n` }, 'broken api');
+    await repo.push();
+    const snap = await source().snapshot();
+    expect(summary(snap)).toEqual(['api:1:invalid', 'web:1:web:1']);
+    expect(snap.releases[0]!.problems![0]).toMatchObject({ file: 'api.yaml', code: 'yaml' });
+  });
+
+  it('is unavailable while the remote cannot be reached, retries with backoff, and recovers', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'first');
+    await repo.push();
+    const s = source({ pollIntervalMs: 30_000, backoffInitialMs: 1_000 });
+    let changes = 0;
+    s.watch(() => changes++);
+    const last = await s.snapshot();
+
+    await rename(repo.remote, `${repo.remote}.away`);
+    await runTimersUntil(clock, () => changes > 0);
+    await expect(s.snapshot()).rejects.toBeInstanceOf(SourceUnavailableError);
+    expect(summary(last)).toEqual(['web:1:web:1']); // what the caller keeps serving
+    // Retries at 1s, 2s, 4s after the failure, not at the poll interval.
+    const failedAt = clock.now();
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const from = clock.now();
+      await runTimersUntil(clock, () => clock.now() > from);
+      times.push(clock.now() - failedAt);
+    }
+    expect(times).toEqual([1_000, 3_000, 7_000]);
+
+    await rename(`${repo.remote}.away`, repo.remote);
+    await runTimersUntil(clock, () => changes > 1);
+    expect(summary(await s.snapshot())).toEqual(['web:1:web:1']);
+  });
+
+  it('is unavailable when the branch is gone', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'first');
+    await repo.push('feature');
+    await repo.push('main');
+    const s = source({ branch: 'feature' });
+    expect(summary(await s.snapshot())).toEqual(['web:1:web:1']);
+    await repo.git(repo.work, 'push', '--quiet', 'origin', ':refs/heads/feature');
+    await expect(s.snapshot()).rejects.toThrow(/branch feature not found/);
+  });
+
+  it('keeps generations across a restart in its cache folder', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'one');
+    await repo.push();
+    expect(summary(await source().snapshot())).toEqual(['web:1:web:1']);
+    await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:2' }) }, 'two');
+    await repo.push();
+    expect(summary(await source().snapshot())).toEqual(['web:2:web:2']);
+    expect(summary(await source().snapshot())).toEqual(['web:2:web:2']);
+  });
+
+  it('never shows credentials in its description or errors', async () => {
+    const s = source({ url: 'https://deploy:s3cr3t-token@127.0.0.1:1/acme/deploy.git', auth: { kind: 'token', token: 's3cr3t-token' } });
+    expect(s.description).toBe('git:https://***@127.0.0.1:1/acme/deploy.git#main');
+    const err = (await s.snapshot().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(SourceUnavailableError);
+    expect(err.message).not.toContain('s3cr3t-token');
+  });
+});
+
+describe('GitSource over HTTP with a token', () => {
+  it('authenticates through GIT_ASKPASS, with the token in no URL, and fails cleanly with a wrong one', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'first');
+    await repo.push();
+    const server = await serveGitOverHttp(repo.root, 'deploy-bot', 'ghp_right-token', repo.env);
+    try {
+      const url = `${server.url}/remote.git`;
+      const good = source({ url, cacheDir: join(root, 'c-good'), auth: { kind: 'token', token: 'ghp_right-token', username: 'deploy-bot' } });
+      expect((await good.snapshot()).releases.map((r) => r.name)).toEqual(['web']);
+      expect(server.requests.some((r) => r.authorized)).toBe(true);
+      expect(server.requests.every((r) => !r.url.includes('ghp_'))).toBe(true);
+
+      const bad = source({ url, cacheDir: join(root, 'c-bad'), auth: { kind: 'token', token: 'ghp_wrong-token', username: 'deploy-bot' } });
+      const err = (await bad.snapshot().catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(SourceUnavailableError);
+      expect(err.message).toMatch(/Authentication failed|401/);
+      expect(err.message).not.toContain('ghp_wrong-token');
+    } finally {
+      await server.close();
+    }
+  });
+});

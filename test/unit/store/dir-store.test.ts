@@ -1,0 +1,56 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DirStateStore } from '../../../src/store/dir-store.js';
+import { status } from '../../helpers/statuses.js';
+import { stateStoreContract } from './state-store-contract.js';
+
+const roots: string[] = [];
+async function newFolder(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'keelson-state-'));
+  roots.push(root);
+  return root;
+}
+afterEach(async () => {
+  await Promise.all(roots.splice(0).map((r) => rm(r, { recursive: true, force: true })));
+});
+
+stateStoreContract('DirStateStore', async () => new DirStateStore({ folder: await newFolder() }));
+
+async function allFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+}
+
+describe('DirStateStore files', () => {
+  it('lays out status, operations and leases as documented and leaves no temp or lock files', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    const lease = (await store.acquire('controller', 'a', 15_000, 0))!;
+    await store.putStatus('web', status('Healthy'), { lease: 'controller', token: lease.token });
+    await store.putStatus('web', status('Progressing'), { lease: 'controller', token: lease.token });
+    await store.requestOperation({ release: 'web', kind: 'promote', requestedAt: 0 });
+    expect(await allFiles(folder)).toEqual(['leases/controller.json', 'operations/web.jsonl', 'status/web.json']);
+  });
+
+  it('still reads the old status when a write died between the temp file and the rename', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    const lease = (await store.acquire('controller', 'a', 15_000, 0))!;
+    await store.putStatus('web', status('Healthy'), { lease: 'controller', token: lease.token });
+    // What a crash leaves: a half-written temp file beside the real one.
+    await writeFile(join(folder, 'status', '.web.json.4242.0a1b2c3d.tmp'), '{"phase": "Degr');
+    const restarted = new DirStateStore({ folder });
+    expect((await restarted.getStatus('web'))?.phase).toBe('Healthy');
+    expect([...(await restarted.listStatuses()).keys()]).toEqual(['web']);
+  });
+
+  it('takes over a lock file left by a process that no longer runs', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    await store.acquire('controller', 'a', 15_000, 0);
+    await writeFile(join(folder, 'leases', 'controller.lock'), '999999999');
+    expect(await store.acquire('controller', 'a', 15_000, 1_000)).toMatchObject({ holder: 'a', expiresAt: 16_000 });
+  });
+});

@@ -1,0 +1,80 @@
+// The behaviour every StateStore must have; run against each implementation.
+import { describe, expect, it } from 'vitest';
+import { StaleFenceError, type StateStore } from '../../../src/store/store.js';
+import { status } from '../../helpers/statuses.js';
+
+export function stateStoreContract(name: string, open: () => Promise<StateStore>): void {
+  describe(`${name} (StateStore contract)`, () => {
+    it('stores, lists and deletes statuses, fenced by the lease holder\'s token', async () => {
+      const store = await open();
+      const lease = (await store.acquire('controller', 'a', 15_000, 1_000))!;
+      const fence = { lease: 'controller', token: lease.token };
+      expect(await store.getStatus('web')).toBeUndefined();
+      await store.putStatus('web', status('Progressing', { weights: { blue: 90, green: 10 }, blockedRevision: null }), fence);
+      await store.putStatus('api', status('Healthy'), fence);
+      await store.putStatus('apps/broken.yaml', status('Invalid'), fence);
+      expect(await store.getStatus('web')).toEqual(status('Progressing', { weights: { blue: 90, green: 10 }, blockedRevision: null }));
+      expect([...(await store.listStatuses()).keys()].sort()).toEqual(['api', 'apps/broken.yaml', 'web']);
+      await store.deleteStatus('api', fence);
+      expect(await store.getStatus('api')).toBeUndefined();
+      expect([...(await store.listStatuses()).keys()].sort()).toEqual(['apps/broken.yaml', 'web']);
+    });
+
+    it('gives a lease to one holder at a time, a new token to each new holder, and renews for the same holder', async () => {
+      const store = await open();
+      const a = await store.acquire('l', 'a', 10_000, 0);
+      expect(a).toMatchObject({ holder: 'a', expiresAt: 10_000 });
+      expect(await store.acquire('l', 'b', 10_000, 5_000)).toBeUndefined();
+      const renewed = await store.acquire('l', 'a', 10_000, 5_000);
+      expect(renewed).toMatchObject({ holder: 'a', token: a!.token, expiresAt: 15_000 });
+      expect(await store.acquire('l', 'b', 10_000, 14_999)).toBeUndefined();
+      const b = await store.acquire('l', 'b', 10_000, 15_000);
+      expect(b).toMatchObject({ holder: 'b', token: a!.token + 1 });
+      expect(await store.read('l')).toEqual(b);
+    });
+
+    it('lets a standby take a released lease at once', async () => {
+      const store = await open();
+      const a = (await store.acquire('l', 'a', 60_000, 0))!;
+      await store.release(a);
+      const b = await store.acquire('l', 'b', 60_000, 1);
+      expect(b).toMatchObject({ holder: 'b', token: a.token + 1 });
+      // Releasing a lease one no longer holds changes nothing.
+      await store.release(a);
+      expect(await store.read('l')).toEqual(b);
+    });
+
+    it('refuses status writes from a holder whose lease was taken over', async () => {
+      const store = await open();
+      const old = (await store.acquire('l', 'old', 10_000, 0))!;
+      await store.putStatus('web', status('Progressing'), { lease: 'l', token: old.token });
+      const next = (await store.acquire('l', 'new', 10_000, 20_000))!;
+      await expect(store.putStatus('web', status('Degraded'), { lease: 'l', token: old.token })).rejects.toBeInstanceOf(StaleFenceError);
+      await expect(store.deleteStatus('web', { lease: 'l', token: old.token })).rejects.toMatchObject({ code: 'StaleFence' });
+      expect((await store.getStatus('web'))?.phase).toBe('Progressing');
+      await store.putStatus('web', status('Healthy'), { lease: 'l', token: next.token });
+      expect((await store.getStatus('web'))?.phase).toBe('Healthy');
+    });
+
+    it('numbers operations per Release in order and lists those after a sequence number', async () => {
+      const store = await open();
+      const first = await store.requestOperation({ release: 'web', kind: 'promote', requestedAt: 1, requestedBy: 'ada' });
+      await store.requestOperation({ release: 'api', kind: 'abort', requestedAt: 2 });
+      const second = await store.requestOperation({ release: 'web', kind: 'retry', requestedAt: 3 });
+      expect([first.seq, second.seq]).toEqual([1, 2]);
+      expect(await store.listOperations('web', 0)).toEqual([
+        { release: 'web', kind: 'promote', requestedAt: 1, requestedBy: 'ada', seq: 1 },
+        { release: 'web', kind: 'retry', requestedAt: 3, seq: 2 },
+      ]);
+      expect((await store.listOperations('web', 1)).map((o) => o.kind)).toEqual(['retry']);
+      expect(await store.listOperations('nobody', 0)).toEqual([]);
+    });
+
+    it('hands out distinct sequence numbers to concurrent requests', async () => {
+      const store = await open();
+      const ops = await Promise.all(Array.from({ length: 10 }, (_, i) => store.requestOperation({ release: 'web', kind: 'promote', requestedAt: i })));
+      expect(ops.map((o) => o.seq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(await store.listOperations('web', 0)).toHaveLength(10);
+    });
+  });
+}
