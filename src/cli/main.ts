@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
+import { registerApply } from './commands/apply.js';
 import { registerDemo } from './commands/demo.js';
+import { registerOperations } from './commands/operations.js';
+import { registerReleases } from './commands/releases.js';
+import { registerRun } from './commands/run.js';
+import { registerWait } from './commands/wait.js';
 import { registerRehearse } from './commands/rehearse.js';
 import { registerValidate } from './commands/validate.js';
 import { UsageError } from './usage-error.js';
@@ -11,9 +16,14 @@ export function buildProgram(): Command {
     .description('A reconciling release controller for Amazon ECS: progressive rollouts that revert on their own.')
     .showHelpAfterError()
     .exitOverride();
+  registerRun(program);
+  registerValidate(program);
+  registerApply(program);
+  registerReleases(program);
+  registerOperations(program);
+  registerWait(program);
   registerRehearse(program);
   registerDemo(program);
-  registerValidate(program);
   return program;
 }
 
@@ -28,8 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    if (err instanceof UsageError) {
-      console.error(`keelson: ${err.message}`);
+    if (err instanceof UsageError || (err as { code?: string }).code === 'InvalidFlag') {
+      console.error(`keelson: ${(err as Error).message}`);
       return 2;
     }
     const problems = (err as { problems?: ManifestProblem[] }).problems;

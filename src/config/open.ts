@@ -44,7 +44,7 @@ export async function openSource(source: SourceConfig, config: Pick<KeelsonConfi
         folder: source.path,
         clock: deps.clock,
         pollIntervalMs: source.pollIntervalMs,
-        ...(config.state.kind === 'dir' ? { ledgerFile: join(workFolder(config.state, 'dir', source.path), 'generations.json') } : {}),
+        ...(dirLedgerFile(source.path, config) ? { ledgerFile: dirLedgerFile(source.path, config) as string } : {}),
       });
     case 'git': {
       const auth = await gitAuthFromConfig(source, deps.env);
@@ -69,6 +69,11 @@ export async function openSource(source: SourceConfig, config: Pick<KeelsonConfi
         ...(config.state.kind === 'dir' ? { ledgerFile: join(workFolder(config.state, 'dynamodb', source.table), 'generations.json') } : {}),
       });
   }
+}
+
+/** Where a folder source keeps its generations; `keelson apply` writes through the same ledger. */
+export function dirLedgerFile(folder: string, config: Pick<KeelsonConfig, 'state'>): string | undefined {
+  return config.state.kind === 'dir' ? join(workFolder(config.state, 'dir', folder), 'generations.json') : undefined;
 }
 
 export function openStateStore(config: Pick<KeelsonConfig, 'state' | 'cloud'>, deps: OpenDeps): StateStore {

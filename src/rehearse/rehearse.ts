@@ -76,7 +76,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       seenEvents = stage.events.length;
       for (const name of [...names].sort()) {
         const status = await stage.status(name);
-        const key = `${status?.phase}|${status?.message}`;
+        // A new line when the phase, the step or the weights change, not for every tick of a pause.
+        const key = `${status?.phase}|${status?.currentStepIndex}|${JSON.stringify(status?.weights)}|${status?.rollout?.result ?? ''}`;
         if (status && phases.get(name) !== key) {
           phases.set(name, key);
           emit({ release: name, kind: 'phase', type: status.phase, message: status.message ?? '' });

@@ -58,9 +58,8 @@ export function registerDemo(program: Command): void {
       console.log('');
       console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
       const aep = result.releases.find((r) => r.name === 'aep-backend-prod')?.status;
-      if (aep?.lastRevert) {
-        console.log(`\naep-backend-prod:13 was reverted: ${aep.lastRevert.condition} = ${aep.lastRevert.value ?? '?'} (threshold ${aep.lastRevert.threshold ?? '?'}); 100% back on ${aep.stableRevision}.`);
-      }
+      const revert = aep?.history?.find((h) => h.result === 'Reverted');
+      if (revert) console.log(`\n${revert.revision} was reverted on its own (${revert.reason}); 100% back on ${aep?.stableRevision}.`);
       console.log('\nWhere to look next:');
       console.log('  keelson rehearse --world manifests/sim/world.yaml --releases manifests/examples   the same run, in a second');
       console.log('  keelson validate manifests/examples                                               check manifests');

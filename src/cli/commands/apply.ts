@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { parseReleases } from '../../api/load.js';
+import { formatProblem } from '../../api/problem.js';
+import type { Release } from '../../api/types.js';
+import { dirLedgerFile, dynamoClientFor, openSource } from '../../config/open.js';
+import { RealClock } from '../../runtime/clock.js';
+import { applyToDirectory } from '../../sources/dir.js';
+import { applyRelease } from '../../sources/dynamodb-apply.js';
+import type { KeelsonConfig } from '../../config/config.js';
+import { lineDiff } from '../line-diff.js';
+import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
+
+/** Reads and validates a manifest file; invalid input is reported and nothing is written. */
+async function readReleases(file: string): Promise<Release[] | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`${file}: cannot read the file`);
+  });
+  const parsed = parseReleases(text, file);
+  const problems = parsed.releases.flatMap((r) => r.problems);
+  if (problems.length > 0) {
+    for (const p of problems) console.error(formatProblem(p));
+    process.exitCode = 1;
+    return undefined;
+  }
+  return parsed.releases.map((r) => r.release).filter((r): r is Release => r !== undefined);
+}
+
+function writableSource(config: KeelsonConfig) {
+  const source = config.sources[0];
+  if (!source) throw new UsageError('no source configured (use --source dir:PATH or --source dynamodb:TABLE)');
+  if (source.kind === 'git') throw new UsageError('a Git source is changed by a commit: edit the manifest in the repository and push');
+  return source;
+}
+
+export function registerApply(program: Command): void {
+  withConfigOptions(program.command('apply'))
+    .description('Write Releases to the configured source (a folder or a DynamoDB table); only a changed spec makes a new generation.')
+    .requiredOption('-f, --filename <file>', 'manifest file (one or more Releases)')
+    .option('--expected-generation <n>', 'refuse to write unless the stored generation is this one (optimistic concurrency)')
+    .addHelpText('after', '\nExamples:\n  keelson apply -f manifests/examples/aep-backend-canary.yaml --source dir:releases\n  keelson apply -f release.yaml --source dynamodb:keelson-releases --expected-generation 7')
+    .action(async (options: CommonOptions & { filename: string; expectedGeneration?: string }) => {
+      const releases = await readReleases(options.filename);
+      if (!releases) return;
+      const config = await resolveConfig(options, process.env);
+      const source = writableSource(config);
+      const expected = options.expectedGeneration === undefined ? {} : { expectedGeneration: Number(options.expectedGeneration) };
+      for (const release of releases) {
+        const answer =
+          source.kind === 'dir'
+            ? await applyToDirectory(source.path, release, { ...expected, ...(dirLedgerFile(source.path, config) ? { ledgerFile: dirLedgerFile(source.path, config) as string } : {}) })
+            : await applyRelease(dynamoClientFor(config.cloud), source.table, release, { ...expected, by: process.env.USER ?? 'keelson' });
+        console.log(`release/${release.metadata.name} ${answer.result} (generation ${answer.generation})`);
+      }
+    });
+
+  withConfigOptions(program.command('diff'))
+    .description('Show what `apply -f` would change in the configured source; exit 1 when something would change.')
+    .requiredOption('-f, --filename <file>', 'manifest file')
+    .action(async (options: CommonOptions & { filename: string }) => {
+      const releases = await readReleases(options.filename);
+      if (!releases) return;
+      const config = await resolveConfig(options, process.env);
+      const source = await openSource(config.sources[0] ?? writableSource(config), config, { clock: new RealClock(), env: process.env });
+      try {
+        const snapshot = await source.snapshot();
+        let changed = false;
+        for (const release of releases) {
+          const current = snapshot.releases.find((r) => r.name === release.metadata.name)?.release;
+          const before = current ? stringify({ metadata: current.metadata, spec: current.spec }) : '';
+          const after = stringify({ metadata: release.metadata, spec: release.spec });
+          if (before === after) continue;
+          changed = true;
+          console.log(`--- release/${release.metadata.name} (${current ? 'in the source' : 'new'})`);
+          console.log(`+++ release/${release.metadata.name} (${options.filename})`);
+          for (const line of lineDiff(before, after)) if (!line.startsWith('  ')) console.log(line);
+        }
+        process.exitCode = changed ? 1 : 0;
+      } finally {
+        await source.close();
+      }
+    });
+}

@@ -1,0 +1,36 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { OperationKind } from '../client.js';
+import { withServerOptions, type CommonOptions } from '../options.js';
+import { openClient } from './releases.js';
+
+const WHAT: Record<string, string> = {
+  promote: 'Skip the current pause or step of a rollout (--full: skip all remaining steps and the bake).',
+  abort: 'Send all traffic back to the stable revision now; the revision stays blocked until retry.',
+  retry: 'Allow a blocked (reverted or aborted) revision to roll out again.',
+};
+
+export function registerOperations(program: Command): void {
+  for (const verb of ['promote', 'abort', 'retry'] as const) {
+    const command = withServerOptions(program.command(verb)).description(WHAT[verb] as string).argument('<name>', 'the Release');
+    if (verb === 'promote') command.option('--full', 'skip every remaining step and the bake time');
+    command
+      .option('--by <who>', 'recorded with the operation (default: your user name)')
+      .addHelpText('after', `\nExample:\n  keelson ${verb} aep-backend-prod${verb === 'promote' ? ' --full' : ''}`)
+      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string }) => {
+        const client = await openClient(options);
+        try {
+          if (!(await client.get(name))) {
+            console.error(`keelson: release ${name} not found`);
+            process.exitCode = 1;
+            return;
+          }
+          const kind: OperationKind = verb === 'promote' && options.full ? 'promoteFull' : verb;
+          const op = await client.request(name, kind, options.by ?? userInfo().username);
+          console.log(`${kind} requested for ${name} (operation #${op.seq}); the controller applies it at its next pass`);
+        } finally {
+          await client.close();
+        }
+      });
+  }
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { formatDuration, parseDuration } from '../../api/duration.js';
+import { RealClock } from '../../runtime/clock.js';
+import { withServerOptions, type CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
+import { evidenceLines, WAIT_EXIT, waitVerdict } from '../wait-verdict.js';
+import { openClient } from './releases.js';
+
+export function registerWait(program: Command): void {
+  withServerOptions(program.command('wait'))
+    .description('Wait until a Release\'s desired revision is stable and healthy (exit 0), or was reverted, aborted or blocked (exit 1), or --timeout passed (exit 3).')
+    .argument('<name>', 'the Release')
+    .option('--revision <rev>', 'the revision to wait for (family:revision); default: the desired revision in status')
+    .option('--timeout <duration>', 'give up after this long', '30m')
+    .option('--interval <duration>', 'how often to look', '5s')
+    .addHelpText('after', '\nIn a pipeline, after committing or applying a new revision:\n  keelson wait aep-backend-prod --revision aep-backend-prod:12 --timeout 45m')
+    .action(async (name: string, options: CommonOptions & { revision?: string; timeout: string; interval: string }) => {
+      let timeoutMs: number;
+      let intervalMs: number;
+      try {
+        timeoutMs = parseDuration(options.timeout);
+        intervalMs = parseDuration(options.interval);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const clock = new RealClock();
+      const client = await openClient(options);
+      const deadline = clock.now() + timeoutMs;
+      let said = '';
+      try {
+        for (;;) {
+          const status = await client.get(name);
+          const verdict = waitVerdict(status, options.revision);
+          if (verdict.done) {
+            (verdict.exitCode === 0 ? console.log : console.error)(`${name}: ${verdict.message}`);
+            if (verdict.exitCode !== 0) for (const line of evidenceLines(status)) console.error(line);
+            process.exitCode = verdict.exitCode;
+            return;
+          }
+          if (verdict.message !== said) {
+            console.log(`${name}: ${verdict.message}`);
+            said = verdict.message;
+          }
+          if (clock.now() >= deadline) {
+            console.error(`${name}: not stable after ${formatDuration(timeoutMs)} (${verdict.message})`);
+            process.exitCode = WAIT_EXIT.timeout;
+            return;
+          }
+          await clock.sleep(Math.min(intervalMs, Math.max(0, deadline - clock.now())));
+        }
+      } finally {
+        await client.close();
+      }
+    });
+}
