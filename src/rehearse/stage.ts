@@ -13,6 +13,7 @@ import { Simulator } from '../sim/simulator.js';
 import type { SimWorld } from '../sim/world.js';
 import { MemorySource } from '../sources/memory.js';
 import { MemoryStateStore } from '../store/memory.js';
+import type { StateStore } from '../store/store.js';
 
 export interface StageOptions {
   world: SimWorld;
@@ -27,12 +28,18 @@ export interface StageOptions {
   wrapCloud?: (cloud: CloudProvider, sim: Simulator) => CloudProvider;
   /** Also told about every rollout event. */
   events?: EventSink;
+  /** Share a simulator, a state store and a source with an earlier stage: a controller restart. */
+  sim?: Simulator;
+  store?: StateStore;
+  source?: MemorySource;
+  /** Who holds the lease (default `stage`). */
+  holder?: string;
 }
 
 export interface Stage {
   clock: VirtualClock;
   sim: Simulator;
-  store: MemoryStateStore;
+  store: StateStore;
   source: MemorySource;
   controller: Controller;
   /** Every rollout event so far, in order. */
@@ -59,12 +66,13 @@ function seededRandom(seed: number): () => number {
 export async function createStage(options: StageOptions): Promise<Stage> {
   const clock = options.clock ?? new VirtualClock(options.world.start ?? '2026-01-01T00:00:00Z');
   const seed = options.seed ?? options.world.seed ?? 1;
-  const sim = new Simulator({ world: options.world, clock, seed });
-  if (options.http) await sim.startHttp();
-  const store = new MemoryStateStore();
-  const source = new MemorySource('rehearsal');
+  const ownSim = !options.sim;
+  const sim = options.sim ?? new Simulator({ world: options.world, clock, seed });
+  if (options.http && ownSim) await sim.startHttp();
+  const store = options.store ?? new MemoryStateStore();
+  const source = options.source ?? new MemorySource('rehearsal');
   const logger = options.logger ?? pino({ level: 'silent' });
-  const lease = await store.acquire(STAGE_LEASE, 'stage', 365 * 24 * 3_600_000, clock.now());
+  const lease = await store.acquire(STAGE_LEASE, options.holder ?? 'stage', 365 * 24 * 3_600_000, clock.now());
   if (!lease) throw new Error('could not take the stage lease');
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
@@ -120,7 +128,8 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     status: (name) => store.getStatus(name),
     async close() {
       await controller.stop();
-      await sim.close();
+      await store.release(lease);
+      if (ownSim) await sim.close();
     },
   };
 }
