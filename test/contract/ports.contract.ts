@@ -3,7 +3,7 @@
 // ports over a world matching the fixture description.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloudError, isCloudError } from '../../src/cloud/errors.js';
+import { isCloudError, type CloudError } from '../../src/cloud/errors.js';
 import type { CloudPorts, ForwardRef, RecordKey } from '../../src/cloud/ports.js';
 
 /** The names the world behind the ports must have. */
