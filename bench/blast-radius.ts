@@ -3,11 +3,14 @@
 // simulator run with the same seed, and what the users of the service felt.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { HEALTH_LIMITS } from '../src/health/limits.js';
 import { BAD, GOOD, runBadDeploy, STRATEGY_LABELS, type BadRevision, type DeployRun, type Strategy } from './support/bad-deploy.js';
 import { count, isMain, minutes, ratio, table } from './support/markdown.js';
 import { groupedLogBars, stepLines, svgDocument } from './support/svg.js';
 
 const SEED = 42;
+/** Other seeds the canary-against-native ratio is checked on. */
+const MORE_SEEDS = [1, 2, 3, 4, 5];
 const WINDOW_MS = 60 * 60_000;
 const STEP_MS = 5_000;
 const HEALTH_INTERVAL_MS = 15_000;
@@ -72,12 +75,46 @@ function revertTable(runs: DeployRun[]): string {
       const label = BAD_REVISIONS.find((b) => b.id === r.bad)?.label ?? r.bad;
       const restored = v.restoredAt ?? (r.trafficBackMs === null ? v.revertedAt : null);
       const closing = v.windowClosedAt !== null && restored !== null ? restored - v.windowClosedAt : null;
-      const fromFailure = v.firstFailedAt !== null && restored !== null ? restored - v.firstFailedAt : null;
+      const since = (at: number | null): number | null => (at !== null && restored !== null ? restored - at : null);
       const met = closing !== null && closing <= HEALTH_INTERVAL_MS ? 'yes' : 'no';
       const how = v.restoredAt ? 'weights written' : 'traffic never left blue';
-      return [label, v.condition, seconds(fromFailure), seconds(closing), how, met];
+      return [label, v.condition, seconds(since(v.firstServedAt)), seconds(since(v.firstFailedAt)), seconds(closing), how, met];
     });
-  return table(['bad revision', 'failing condition', 'first failed request → 100% on stable', 'window closed → 100% on stable', '100% on stable by', '≤ one health interval (15 s)?'], rows);
+  return table(['bad revision', 'failing condition', 'first request to the bad revision → 100% on stable', 'first failed request → 100% on stable', 'window closed → 100% on stable', '100% on stable by', '≤ one health interval (15 s)?'], rows);
+}
+
+/** What the figures say, drawn from the runs themselves so it cannot go stale. */
+function observations(runs: DeployRun[]): string {
+  const of = (bad: string, s: Strategy): DeployRun | undefined => runs.find((r) => r.bad === bad && r.strategy === s);
+  const notes: string[] = [];
+  const never = runs.filter((r) => r.strategy === 'ecs' && r.stillServing).map((r) => BAD_REVISIONS.find((b) => b.id === r.bad)?.label ?? r.bad);
+  if (never.length > 0) {
+    notes.push(
+      `ECS native never put the good revision back for: ${never.join(', ')}. The circuit breaker counts tasks that fail to start ` +
+        'during a deployment; a revision that passes its health checks completes the deployment, and later crashes, 5xx or ' +
+        'latency never trip it.',
+    );
+  }
+  const late = of('crash-after-warm-up', 'canary');
+  const peak = Math.max(0, ...(late?.badSharePerMinute ?? []));
+  if (late && peak >= 0.5) {
+    notes.push(
+      `keelson canary, crash loop after warm-up: both green tasks crashed together at 10%, which is 2 stopped tasks, under ` +
+        `the \`ecs-tasks\` threshold of ${HEALTH_LIMITS.ecsStoppedTasksToFail}; load-balancer 503s for a colour with no healthy target are not in \`errorRate\` ` +
+        '(target 5xx only), and `targets` waits 3 minutes. ECS replaced the tasks, the pause ended and keelson moved green to ' +
+        `50% (peak share ${Math.round(peak * 100)}% in a minute) until the second pair crashed. ${count(late.loadBalancer503)} of its ` +
+        `${count(late.failed)} failed requests are those 503s.`,
+    );
+  }
+  const rolling = of('5xx', 'rolling');
+  if (rolling && rolling.trafficBackMs !== null) {
+    notes.push(
+      `keelson rolling has no small first step: ECS moves all traffic to the new tasks as they pass health checks, so the bad ` +
+        `revision answered ${count(rolling.badServed)} requests before the \`errors\` window closed and ECS replaced them again ` +
+        `(${minutes(rolling.trafficBackMs)} min).`,
+    );
+  }
+  return notes.map((n) => `- ${n}`).join('\n');
 }
 
 function plot(runs: DeployRun[]): string {
@@ -111,6 +148,23 @@ function plot(runs: DeployRun[]): string {
   return svgDocument([bars, share], `keelson bench: the same bad revision of ${GOOD.split(':')[0]} deployed three ways, simulated AWS, seed ${SEED}`);
 }
 
+/** The ratio on other seeds: is the headline figure luck? */
+async function seedTable(): Promise<string> {
+  const rows: (string | number)[][] = [];
+  for (const bad of BAD_REVISIONS.filter((b) => b.id !== 'crash-on-start')) {
+    const canary: number[] = [];
+    const ecs: number[] = [];
+    for (const seed of MORE_SEEDS) {
+      canary.push(harm(await runBadDeploy({ strategy: 'canary', bad, seed, windowMs: WINDOW_MS, stepMs: STEP_MS })));
+      ecs.push(harm(await runBadDeploy({ strategy: 'ecs', bad, seed, windowMs: WINDOW_MS, stepMs: STEP_MS })));
+    }
+    const ratios = canary.map((c, i) => (c === 0 ? Infinity : (ecs[i] as number) / c));
+    const span = (xs: number[]): string => `${count(Math.min(...xs))}–${count(Math.max(...xs))}`;
+    rows.push([bad.label, span(canary), span(ecs), `${ratio(Math.min(...ratios), 1)}–${ratio(Math.max(...ratios), 1)}`]);
+  }
+  return table([`bad revision (seeds ${MORE_SEEDS.join(', ')})`, 'keelson canary', 'ECS native', 'ECS native ÷ canary'], rows);
+}
+
 export async function runAll(): Promise<DeployRun[]> {
   const runs: DeployRun[] = [];
   for (const bad of BAD_REVISIONS) {
@@ -122,6 +176,7 @@ export async function runAll(): Promise<DeployRun[]> {
 export async function bench(): Promise<{ title: string; markdown: string }> {
   const started = performance.now();
   const runs = await runAll();
+  const seeds = await seedTable();
   await writeFile(PLOT_FILE, plot(runs));
   const wall = ((performance.now() - started) / 1000).toFixed(1);
   const markdown = [
@@ -145,6 +200,10 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     '',
     ratioTable(runs),
     '',
+    'The same comparison on other seeds (harm as above, smallest–largest):',
+    '',
+    seeds,
+    '',
     '**Time to 100% on stable** in the canary runs (DESIGN §6 target: ≤ one health interval from the failing window closing). ',
     'The window closes at `status.lastRevert.failingSince` + the condition\'s `failFor`; 100% on stable is the weight write that ',
     'puts blue back to 100 (or the revert itself when green never had traffic). Times are virtual: the wall time of the pass ',
@@ -152,9 +211,13 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     '',
     revertTable(runs),
     '',
+    '**What the runs show:**',
+    '',
+    observations(runs),
+    '',
     `![failed requests per strategy and bad revision; share of requests on the bad revision over time](results.svg)`,
     '',
-    `${runs.length} runs, ${wall} s wall.`,
+    `${runs.length + (BAD_REVISIONS.length - 1) * MORE_SEEDS.length * 2} runs, ${wall} s wall.`,
   ].join('\n');
   return { title: 'Blast radius of a bad revision', markdown };
 }

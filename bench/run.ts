@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     '',
     `Sections: ${sections.map((s) => `${s.title} (bench/${s.name}.ts)`).join(', ')}. Total ${total.toFixed(0)} s.`,
     '',
-    ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '', s.seconds > 0 ? `_bench/${s.name}.ts, ${s.seconds.toFixed(1)} s._` : '', '']),
+    ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '', ...(s.seconds > 0 ? [`_bench/${s.name}.ts, ${s.seconds.toFixed(1)} s._`, ''] : [])]),
   ].join('\n');
   await writeFile(RESULTS, doc);
   console.log(`results written to ${RESULTS}`);

@@ -48,6 +48,8 @@ export interface DeployRun {
   badServed: number;
   /** Target 5xx of the bad revision + load-balancer 503s + requests with nowhere to go. */
   failed: number;
+  /** Of those, load-balancer 503s and requests with nowhere to go. */
+  loadBalancer503: number;
   /** All requests on the entry point during the window, for scale. */
   requests: number;
   /** From the deploy to the last moment the bad revision answered a request; null: never did. */
@@ -72,6 +74,8 @@ export interface DeployRun {
     deployAt: number;
     /** The first step in which the deploy caused a failed request. */
     firstFailedAt: number | null;
+    /** The first step in which the bad revision answered a request. */
+    firstServedAt: number | null;
   };
 }
 
@@ -154,12 +158,16 @@ export async function runBadDeploy(options: DeployRunOptions): Promise<DeployRun
     let lastBadTaskAt: number | null = liveBadTasks(s) > 0 ? deployAt : null;
     const failuresBefore = attributableFailures(before);
     let firstFailedAt: number | null = null;
+    let firstServedAt: number | null = null;
     await s.advance(options.windowMs, {
       stepMs: options.stepMs,
       onStep: (now) => {
         const stats = s.sim.stats;
         const served = stats.byRevision[BAD]?.requests ?? 0;
-        if (served > lastBadServed) lastServedAt = now;
+        if (served > lastBadServed) {
+          lastServedAt = now;
+          firstServedAt ??= now;
+        }
         lastBadServed = served;
         if (firstFailedAt === null && attributableFailures(stats) > failuresBefore) firstFailedAt = now;
         if (liveBadTasks(s) > 0) lastBadTaskAt = now;
@@ -180,6 +188,7 @@ export async function runBadDeploy(options: DeployRunOptions): Promise<DeployRun
       bad: options.bad.id,
       badServed: delta((x) => x.byRevision[BAD]?.requests),
       failed: entryFailed - goodErrors,
+      loadBalancer503: delta((x) => x.byEntryPoint[ENTRY]?.failed) - delta((x) => x.byEntryPoint[ENTRY]?.target5xx),
       requests: delta((x) => x.byEntryPoint[ENTRY]?.requests),
       trafficBackMs: last === null ? null : last - deployAt,
       stillServing: last !== null && last >= endAt - options.stepMs,
@@ -187,7 +196,7 @@ export async function runBadDeploy(options: DeployRunOptions): Promise<DeployRun
       badSharePerMinute: sharePerMinute(after, deployAt, endAt),
       revertedBy,
       ...(status ? { status } : {}),
-      ...(status && options.strategy === 'canary' ? { revert: revertTiming(status, writes, deployAt, firstFailedAt) } : {}),
+      ...(status && options.strategy === 'canary' ? { revert: revertTiming(status, writes, deployAt, { firstFailedAt, firstServedAt }) } : {}),
     };
   } finally {
     await s.close();
@@ -215,12 +224,12 @@ function revertTiming(
   status: ReleaseStatus,
   writes: { at: number; weights: TargetGroupWeight[] }[],
   deployAt: number,
-  firstFailedAt: number | null,
+  first: { firstFailedAt: number | null; firstServedAt: number | null },
 ): DeployRun['revert'] {
   const revert = status.lastRevert;
   if (!revert) return undefined;
   const failFor = revert.window ? parseDuration(revert.window) : 0;
   const windowClosedAt = revert.failingSince ? Date.parse(revert.failingSince) + failFor : null;
   const blueBack = writes.find((w) => w.at >= deployAt && w.weights.some((x) => x.targetGroupArn === AEP.blueTg && x.weight === 100));
-  return { condition: revert.condition, windowClosedAt, restoredAt: blueBack?.at ?? null, revertedAt: Date.parse(revert.revertedAt), deployAt, firstFailedAt };
+  return { condition: revert.condition, windowClosedAt, restoredAt: blueBack?.at ?? null, revertedAt: Date.parse(revert.revertedAt), deployAt, ...first };
 }
