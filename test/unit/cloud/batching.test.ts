@@ -28,7 +28,7 @@ function service(cluster: string, name: string): EcsService {
 
 /**
  * A cloud whose DescribeServices answers every name starting with `missing` as a failure,
- * and fails the whole call for any cluster in `failingClusters`.
+ * and fails the whole call for any cluster in `failingClusters` or any name starting with `broken`.
  */
 function recordingCloud(failingClusters: string[] = []): { provider: CloudProvider; recorded: Recorded } {
   const recorded: Recorded = { describeCalls: [], updates: [] };
@@ -39,6 +39,7 @@ function recordingCloud(failingClusters: string[] = []): { provider: CloudProvid
         recorded.describeCalls.push({ cluster, names: [...names] });
         if (names.length > 10) throw new CloudError('Invalid', 'at most 10 services per call');
         if (failingClusters.includes(cluster)) throw new CloudError('Throttled', 'Rate exceeded');
+        if (names.some((n) => n.startsWith('broken'))) throw new CloudError('Invalid', 'broken service name');
         return {
           services: names.filter((n) => !n.startsWith('missing')).map((n) => service(cluster, n)),
           failures: names.filter((n) => n.startsWith('missing')).map((n) => ({ arn: `${ARN_PREFIX}/${cluster}/${n}`, reason: 'MISSING' })),
@@ -99,6 +100,16 @@ describe('batchDescribeServices', () => {
     await expect(shop).resolves.toMatchObject({ services: [{ name: 'api-blue' }, { name: 'api-green' }] });
     for (const call of billing) await expect(call).rejects.toMatchObject({ code: 'Throttled' });
     expect(recorded.describeCalls).toHaveLength(2);
+  });
+
+  it('rejects only the callers of the failed batch when one cluster needs two batches', async () => {
+    const { provider, recorded } = recordingCloud();
+    const ecs = batchDescribeServices(provider)(undefined).ecs;
+    const asked = [...names(10), 'broken-10', 'svc-11'];
+    const outcomes = await Promise.allSettled(asked.map((name) => ecs.describeServices('shop', [name])));
+
+    expect(recorded.describeCalls.map((c) => c.names)).toEqual([names(10), ['broken-10', 'svc-11']]);
+    expect(outcomes.map((o) => o.status)).toEqual([...Array(10).fill('fulfilled'), 'rejected', 'rejected']);
   });
 
   it('hands each caller its own failures, and answers a caller spread over two batches in its order', async () => {
