@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import type { ReleaseStatus } from '../api/types.js';
+import { batchDescribeServices } from '../cloud/batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { settleMicrotasks, VirtualClock } from '../runtime/clock.js';
@@ -34,6 +35,8 @@ export interface StageOptions {
   source?: MemorySource;
   /** Who holds the lease (default `stage`). */
   holder?: string;
+  /** Join the describeServices of passes running at once into calls of 10 (default true). */
+  batchDescribeServices?: boolean;
 }
 
 export interface Stage {
@@ -76,7 +79,8 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   if (!lease) throw new Error('could not take the stage lease');
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
-  const cloud = options.wrapCloud ? options.wrapCloud(sim.provider, sim) : sim.provider;
+  const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
+  const cloud = options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
   const reconciler = new Reconciler({
     cloud,
     store,
