@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
+import { batchDescribeServices } from '../cloud/batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { KeelsonConfig } from '../config/config.js';
 import { openSource, openStateStore } from '../config/open.js';
@@ -139,11 +140,11 @@ async function openCloud(config: KeelsonConfig, clock: Clock, metrics: Controlle
       ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
       onCall: (call) => metrics.recordAwsCall(call),
     });
-    return { cloud, close: async () => {} };
+    return { cloud: batchDescribeServices(cloud), close: async () => {} };
   }
   const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
   const sim = new Simulator({ world: await loadWorld(worldFile), clock });
   await sim.startHttp();
   logger.info({ world: worldFile }, 'cloud: the simulated AWS');
-  return { cloud: sim.provider, close: () => sim.close() };
+  return { cloud: batchDescribeServices(sim.provider), close: () => sim.close() };
 }
