@@ -1,7 +1,7 @@
 // Health for a pass: measure the rollout's colour (against the stable one for relative checks),
 // then assess each condition against its previous state. Nothing is measured outside a rollout.
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
-import { assess, ECS_TASKS_CONDITION, healthIntervalMs, measure, measureEcsTasks, type ColourTarget, type MeasureTarget } from '../../src/health/index.js';
+import { assess, ECS_TASKS_CONDITION, HEALTH_LIMITS, healthIntervalMs, measure, measureEcsTasks, type ColourTarget, type MeasureTarget } from '../../src/health/index.js';
 import type { Observation } from './observation.js';
 import { rolloutServiceOf, targetGroupsOf } from './observe.js';
 import type { HealthEvaluator } from './reconciler.js';
@@ -22,7 +22,9 @@ export const evaluateHealth: HealthEvaluator = async ({ release, status, observe
   );
   const service = observed.services[target.canary.service];
   if (service) {
-    const ecs = measureEcsTasks({ service, stoppedTasks: observed.stoppedTasks, revision: rollout.revision, rolloutStartedAt: ms(rollout.startedAt) }, now);
+    // A colour of two tasks that both crashed has fully failed: don't wait for a third.
+    const enough = Math.max(1, Math.min(HEALTH_LIMITS.ecsStoppedTasksToFail, service.desiredCount));
+    const ecs = measureEcsTasks({ service, stoppedTasks: observed.stoppedTasks, revision: rollout.revision, rolloutStartedAt: ms(rollout.startedAt) }, now, enough);
     assessed.push(assess(ECS_TASKS_CONDITION, previous.get(ECS_TASKS_CONDITION.name), ecs, { now, intervalMs }));
   }
   return assessed;
