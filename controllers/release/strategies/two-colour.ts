@@ -10,6 +10,7 @@ import {
   describeStep,
   healthIntervalMs,
   otherColour,
+  progressDeadlineMs,
   scaleDownDelayMs,
   stepsOf,
   twoColour,
@@ -132,6 +133,10 @@ function runStep(d: Draft, r: RolloutProgress, step: Step): StageResult {
     return holdFor(`analysis ${formatDuration(elapsed)} of ${step.analysis.duration}`, length - elapsed);
   }
   const verdict = analysisVerdict(d, step.analysis.conditions);
+  // Metrics arrive late: wait for data a while before asking a person to decide.
+  if (verdict.verdict === 'inconclusive' && elapsed < length + progressDeadlineMs(d.spec)) {
+    return holdFor(`analysis over, waiting for data (${verdict.message})`, healthIntervalMs(d.spec));
+  }
   if (verdict.verdict === 'inconclusive') {
     if (d.status.phase !== 'Paused') {
       d.emit({ type: 'Paused', toRevision: r.revision, message: `analysis inconclusive: ${verdict.message}` });

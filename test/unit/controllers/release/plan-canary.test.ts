@@ -205,7 +205,11 @@ describe('plan: canary', () => {
   it('pauses when an analysis ends with no data instead of passing it', () => {
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 50, green: 50 } };
     const status: ReleaseStatus = { ...atPause(), health: [{ name: 'errors', state: 'Unknown', since: '' }], rollout: { ...atPause().rollout!, stepIndex: 3, stepStartedAt: new Date(T0).toISOString() } };
-    const result = pass({ status, world, now: T0 + 11 * MIN });
+    const waiting = pass({ status, world, now: T0 + 11 * MIN });
+    expect(waiting.status.phase).toBe('Progressing');
+    expect(waiting.status.message).toContain('waiting for data');
+    expect(waiting.actions).toEqual([]);
+    const result = pass({ status, world, now: T0 + 21 * MIN });
     expect(result.status.phase).toBe('Paused');
     expect(result.status.message).toContain('inconclusive');
     const withData = pass({ status, world, health: [passing()], now: T0 + 11 * MIN });
