@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { readManifests } from './rehearse.js';
 import { rehearse } from '../../rehearse/rehearse.js';
@@ -23,7 +24,7 @@ export function registerDemo(program: Command): void {
     .option('--port <n>', 'port of the HTTP API while the demo runs (0: any free port)', '0')
     .action(async (options: { seconds: string; port: string }) => {
       const world = await loadWorld(packagePath('manifests', 'sim', 'world.yaml'));
-      const releases = await readManifests([packagePath('manifests', 'examples')]);
+      const releases = (await readManifests([packagePath('manifests', 'examples')])).map((m) => ({ ...m, file: relative(process.cwd(), m.file) }));
       const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
       const realClock = new RealClock();
       let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
