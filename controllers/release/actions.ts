@@ -13,6 +13,12 @@ export type Action =
       kind: 'setWeights';
       weights: Record<Colour, number>;
       reason: string;
+    }
+  | {
+      /** blueGreen's preview listener or rule: all of it to the colour being rolled out. */
+      kind: 'setPreviewWeights';
+      targetGroups: { targetGroupArn: string; weight: number }[];
+      reason: string;
     };
 
 export function describeAction(action: Action): string {
@@ -26,5 +32,7 @@ export function describeAction(action: Action): string {
     }
     case 'setWeights':
       return `set weights blue ${action.weights.blue} / green ${action.weights.green} (${action.reason})`;
+    case 'setPreviewWeights':
+      return `point the preview at ${action.targetGroups.filter((t) => t.weight > 0).map((t) => t.targetGroupArn).join(', ')} (${action.reason})`;
   }
 }

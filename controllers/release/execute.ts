@@ -2,6 +2,7 @@
 import type { Release } from '../../src/api/types.js';
 import type { CloudPorts, WriteResult } from '../../src/cloud/ports.js';
 import type { Action } from './actions.js';
+import { previewOf } from './observe.js';
 import { trafficOf } from './spec.js';
 import { routerFor } from './traffic/router.js';
 
@@ -46,6 +47,11 @@ async function perform(release: Release, action: Action, ports: CloudPorts): Pro
         ...(action.desiredCount !== undefined ? { desiredCount: action.desiredCount } : {}),
       });
       return { action, result: 'updated' };
+    }
+    case 'setPreviewWeights': {
+      const ref = previewOf(release);
+      if (!ref) throw new Error('setPreviewWeights on a Release without a preview');
+      return { action, result: await ports.lb.setWeights(ref, action.targetGroups) };
     }
     case 'setWeights': {
       const traffic = trafficOf(release.spec);

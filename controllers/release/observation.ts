@@ -28,6 +28,8 @@ export interface Observation {
   services: Record<string, EcsService | undefined>;
   /** Canary/blueGreen only. */
   traffic?: ObservedTraffic;
+  /** blueGreen with a preview listener or rule: its forward weights by target group ARN. */
+  preview?: Record<string, number>;
   /** Target health per colour (canary/blueGreen) or for `service` (rolling). */
   targets: Partial<Record<Colour | 'service', TargetCounts>>;
   /** Application Auto Scaling owns desiredCount of these services. */

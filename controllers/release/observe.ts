@@ -1,6 +1,6 @@
 // observe(): one batched read per port, returned frozen. The only reads of a pass.
 import type { Colour, Release, ReleaseStatus } from '../../src/api/types.js';
-import type { CloudPorts, EcsService, TargetHealth } from '../../src/cloud/ports.js';
+import type { CloudPorts, EcsService, ForwardRef, TargetHealth } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import type { Observation, ObservedTraffic, TargetCounts } from './observation.js';
 import type { TaskDefinitionCache } from './revision.js';
@@ -26,6 +26,11 @@ export async function observe(
   const traffic = trafficOf(spec);
   const observedTraffic: ObservedTraffic | undefined = traffic
     ? await routerFor(traffic).readWeights(ports, status.rollout)
+    : undefined;
+
+  const previewRef = previewOf(release);
+  const preview = previewRef && status.rollout && !status.rollout.completedAt
+    ? Object.fromEntries((await ports.lb.readWeights(previewRef)).map((w) => [w.targetGroupArn, w.weight]))
     : undefined;
 
   const inRollout = !!status.rollout;
@@ -61,10 +66,19 @@ export async function observe(
     images,
     services,
     ...(observedTraffic ? { traffic: observedTraffic } : {}),
+    ...(preview ? { preview } : {}),
     targets,
     autoscaled,
     stoppedTasks,
   });
+}
+
+/** blueGreen's preview listener or rule, if the spec names one. */
+export function previewOf(release: Release): ForwardRef | undefined {
+  const preview = release.spec.strategy.blueGreen?.preview;
+  if (preview?.ruleArn) return { ruleArn: preview.ruleArn };
+  if (preview?.listenerArn) return { listenerArn: preview.listenerArn };
+  return undefined;
 }
 
 /** The service being rolled out: the canary colour's, or the one rolling service. */

@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../../../src/api/duration.js';
 import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
+import { targetGroupsOf } from '../observe.js';
 import { analysisVerdict, describeFailure, failingConditions, revertEvidence } from '../health-status.js';
 import {
   autoRollback,
@@ -83,6 +84,7 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   const stableService = serviceOf(d, otherColour(canary));
   const up = ensureServiceUp(d, serviceOf(d, canary), r.revision, replicasFor(d, stableService), canary);
   if (!up.done) return wait(d, r, steps, up);
+  pointPreview(d, canary);
 
   applyPromote(d, r, steps);
   while (r.stepIndex < steps.length) {
@@ -94,6 +96,19 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   const baked = bake(d, r);
   if (!baked.done) return wait(d, r, steps, baked);
   promote(d, r);
+}
+
+/** blueGreen's preview listener or rule sends everything to the colour being rolled out, once it is up. */
+function pointPreview(d: Draft, canary: Colour): void {
+  const preview = d.observed.preview;
+  if (!preview) return;
+  const groups = targetGroupsOf(d.input.release, d.observed.services);
+  const want = (['blue', 'green'] as const)
+    .map((c) => ({ targetGroupArn: groups[c] as string, weight: c === canary ? 100 : 0 }))
+    .filter((t) => t.targetGroupArn);
+  const current = (arn: string): number => preview[arn] ?? 0;
+  if (want.every((t) => (t.weight > 0) === current(t.targetGroupArn) > 0)) return;
+  d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
 }
 
 /** A person's promote skips the current step; promote --full skips them all, and the bake. */

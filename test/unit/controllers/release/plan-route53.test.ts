@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Release, ReleaseStatus } from '../../../../src/api/types.js';
-import { MIN, pass, service, T0 } from './plan-fixtures.js';
+import { plan } from '../../../../controllers/release/plan.js';
+import { MIN, observation, pass, service, T0, TG } from './plan-fixtures.js';
 
 function blueGreen(revision: string): Release {
   return {
@@ -47,6 +48,29 @@ describe('plan: blueGreen on Route53', () => {
 
     const settled = pass({ release: blueGreen('app:2'), status: insync.status, world: { ...world, traffic: { changeStatus: 'INSYNC', ttlSeconds: 60, settled: true } }, now: T0 + 30_000 + MIN });
     expect(settled.status).toMatchObject({ phase: 'Healthy', stableRevision: 'app:2', stableColour: 'green' });
+  });
+
+  it('points the preview listener at the new colour once it is up, before any real traffic moves', () => {
+    const release = blueGreen('app:2');
+    release.spec.strategy.blueGreen!.preview = { listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/1/9' };
+    release.spec.strategy.blueGreen!.prePromotionAnalysis = { duration: '5m' };
+    const s0 = pass({ release, world: { ...up, green: service('app-green', 'app:1', { desiredCount: 0, runningCount: 0 }) } }).status;
+    const observed = observation({ ...up });
+    const result = plan({
+      release,
+      generation: 1,
+      status: s0,
+      observed: { ...observed, preview: { [TG.blue]: 100, [TG.green]: 0 } },
+      health: [],
+      operations: [],
+      now: T0 + MIN,
+    });
+    expect(result.actions).toEqual([
+      expect.objectContaining({ kind: 'setPreviewWeights', targetGroups: [{ targetGroupArn: TG.blue, weight: 0 }, { targetGroupArn: TG.green, weight: 100 }] }),
+    ]);
+    const pointed = plan({ release, generation: 1, status: result.status, observed: { ...observed, preview: { [TG.blue]: 0, [TG.green]: 100 } }, health: [], operations: [], now: T0 + 2 * MIN });
+    expect(pointed.actions).toEqual([]);
+    expect(pointed.status.message).toContain('analysis');
   });
 
   it('waits for a human before switching when autoPromote is false', () => {
