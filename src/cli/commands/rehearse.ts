@@ -1,12 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parseDuration } from '../../api/duration.js';
 import { rehearse, type ManifestText } from '../../rehearse/rehearse.js';
 import { loadWorld } from '../../sim/world-loader.js';
 import { formatTable } from '../format.js';
 import { formatTimelineLine } from '../timeline-format.js';
-import { UsageError } from '../usage-error.js';
+import { durationFlag, UsageError } from '../usage-error.js';
 
 export function registerRehearse(program: Command): void {
   program
@@ -19,12 +18,7 @@ export function registerRehearse(program: Command): void {
     .addHelpText('after', '\nExample:\n  keelson rehearse --world manifests/sim/world.yaml --releases manifests/examples --until 2h\n')
     .action(async (options: { world: string; releases: string[]; until: string; output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`-o must be text or json (got ${options.output})`);
-      let untilMs: number;
-      try {
-        untilMs = parseDuration(options.until);
-      } catch (err) {
-        throw new UsageError(`--until: ${(err as Error).message}`);
-      }
+      const untilMs = durationFlag('--until', options.until);
       const world = await loadWorld(options.world);
       const releases = await readManifests(options.releases);
       const json = options.output === 'json';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { formatDuration, parseDuration } from '../../api/duration.js';
+import { formatDuration } from '../../api/duration.js';
 import { RealClock } from '../../runtime/clock.js';
 import { withServerOptions, type CommonOptions } from '../options.js';
-import { UsageError } from '../usage-error.js';
+import { durationFlag } from '../usage-error.js';
 import { evidenceLines, WAIT_EXIT, waitVerdict } from '../wait-verdict.js';
 import { openClient } from './releases.js';
 
@@ -15,14 +15,8 @@ export function registerWait(program: Command): void {
     .option('--interval <duration>', 'how often to look', '5s')
     .addHelpText('after', '\nIn a pipeline, after committing or applying a new revision:\n  keelson wait aep-backend-prod --revision aep-backend-prod:12 --timeout 45m')
     .action(async (name: string, options: CommonOptions & { revision?: string; timeout: string; interval: string }) => {
-      let timeoutMs: number;
-      let intervalMs: number;
-      try {
-        timeoutMs = parseDuration(options.timeout);
-        intervalMs = parseDuration(options.interval);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
+      const timeoutMs = durationFlag('--timeout', options.timeout);
+      const intervalMs = durationFlag('--interval', options.interval);
       const clock = new RealClock();
       const client = await openClient(options);
       const deadline = clock.now() + timeoutMs;
