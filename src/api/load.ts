@@ -4,7 +4,7 @@ import type { Document } from 'yaml';
 import { locate } from './locate.js';
 import type { Position } from './locate.js';
 import type { ManifestProblem } from './problem.js';
-import { quickParse } from './quick-yaml.js';
+import { fastNameAt, fastRead } from './fast-yaml.js';
 import type { Release } from './types.js';
 import { findProblems, markDuplicateNames, placeFindings } from './validate.js';
 
@@ -30,23 +30,26 @@ export interface ParsedFile {
  * documents are skipped; Releases sharing a name within the file are reported on each.
  */
 export function parseReleases(text: string, file: string): ParsedFile {
-  const releases = quickReleases(text) ?? fullReleases(text, file);
+  const releases = fastReleases(text) ?? fullReleases(text, file);
   markDuplicateNames(releases.map((doc) => ({ file, doc })));
   return { file, releases };
 }
 
 /**
- * The fast way for the usual case: plain YAML and every document valid. Anything else (YAML
- * beyond the plain subset, or any problem to report with its line) takes the full way.
+ * The fast way for the usual case: YAML that js-yaml reads exactly as `yaml` does, every
+ * document valid and its name written in the usual way. Anything else (any problem to report
+ * with its line) takes the full way.
  */
-function quickReleases(text: string): ParsedRelease[] | undefined {
-  const docs = quickParse(text);
-  if (!docs) return undefined;
+function fastReleases(text: string): ParsedRelease[] | undefined {
+  const read = fastRead(text);
+  if (!read) return undefined;
   const releases: ParsedRelease[] = [];
-  for (const doc of docs) {
+  for (const doc of read.docs) {
     if (findProblems(doc.value).length > 0) return undefined;
-    const release = doc.value as unknown as Release;
-    releases.push({ name: release.metadata.name, ...(doc.nameAt ? { nameAt: doc.nameAt } : {}), release, problems: [], line: doc.line });
+    const release = doc.value as Release;
+    const nameAt = fastNameAt(read, doc, release.metadata.name);
+    if (!nameAt) return undefined;
+    releases.push({ name: release.metadata.name, nameAt, release, problems: [], line: doc.line });
   }
   return releases;
 }
