@@ -9,6 +9,8 @@ import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { settleMicrotasks, VirtualClock } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { instrumentReconciler } from '../server/instrument.js';
+import type { ControllerMetrics } from '../server/metrics.js';
 import { Simulator } from '../sim/simulator.js';
 import type { SimWorld } from '../sim/world.js';
 import { MemorySource } from '../sources/memory.js';
@@ -27,6 +29,8 @@ export interface StageOptions {
   wrapCloud?: (cloud: CloudProvider, sim: Simulator) => CloudProvider;
   /** Also told about every rollout event. */
   events?: EventSink;
+  /** Records every pass and rollout event, as `keelson run` does, e.g. to serve /metrics from the stage. */
+  metrics?: ControllerMetrics;
 }
 
 export interface Stage {
@@ -69,7 +73,8 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
   const cloud = options.wrapCloud ? options.wrapCloud(sim.provider, sim) : sim.provider;
-  const reconciler = new Reconciler({
+  const metricsSink = options.metrics?.eventSink();
+  const plain = new Reconciler({
     cloud,
     store,
     clock,
@@ -78,11 +83,13 @@ export async function createStage(options: StageOptions): Promise<Stage> {
       emit: (event) => {
         events.push(event);
         options.events?.emit(event);
+        metricsSink?.emit(event);
       },
     },
     logger,
     fence,
   });
+  const reconciler = options.metrics ? instrumentReconciler(plain, options.metrics, clock) : plain;
   const random = seededRandom(seed);
   const controller = new Controller({
     sources: [source],
