@@ -15,7 +15,22 @@ export function buildProgram(): Command {
   const program = new Command('keelson')
     .description('A reconciling release controller for Amazon ECS: progressive rollouts that revert on their own.')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  keelson validate manifests/examples                      check manifests: file, line and field of each problem
+  keelson rehearse --world manifests/sim/world.yaml --releases manifests/examples
+                                                           what keelson would do, in virtual time
+  keelson apply -f release.yaml --source dir:releases      write a Release to the folder source
+  keelson run --source dir:releases --cloud sim            the controller, on the simulated AWS
+  keelson get releases                                     phase, step, weights, stable → desired
+  keelson wait aep-backend-prod --timeout 45m              in a pipeline: exit 0 only when promoted
+  keelson demo                                             a minute-long tour on the simulated AWS
+
+Run keelson COMMAND --help for a command's options and examples.`,
+    );
   registerRun(program);
   registerValidate(program);
   registerApply(program);

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { formatDuration, parseDuration } from '../api/duration.js';
 import type { HistoryEntry, ReleaseStatus } from '../api/types.js';
 import type { RolloutEvent } from '../notify/events.js';
+import type { ControllerMetrics } from '../server/metrics.js';
 import type { SimWorld } from '../sim/world.js';
 import { createStage, type Stage } from './stage.js';
 
@@ -27,6 +28,8 @@ export interface RehearsalOptions {
   onStep?: (stage: Stage) => Promise<void> | void;
   /** Called once the stage is up (the demo starts its HTTP API here). */
   onStart?: (stage: Stage) => Promise<void> | void;
+  /** Fed by the stage's controller (the demo serves them on /metrics). */
+  metrics?: ControllerMetrics;
 }
 
 export interface TimelineLine {
@@ -48,7 +51,7 @@ export interface RehearsalResult {
 }
 
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  const stage = await createStage({ world: options.world, http: options.http ?? true });
+  const stage = await createStage({ world: options.world, http: options.http ?? true, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const start = stage.clock.now();
   const lines: TimelineLine[] = [];
   const emit = (line: Omit<TimelineLine, 'at' | 'offset'>): void => {

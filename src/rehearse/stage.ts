@@ -10,6 +10,8 @@ import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { settleMicrotasks, VirtualClock } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/work-queue.js';
+import { instrumentReconciler } from '../server/instrument.js';
+import type { ControllerMetrics } from '../server/metrics.js';
 import { Simulator } from '../sim/simulator.js';
 import type { SimWorld } from '../sim/world.js';
 import { MemorySource } from '../sources/memory.js';
@@ -37,6 +39,8 @@ export interface StageOptions {
   holder?: string;
   /** Join the describeServices of passes running at once into calls of 10 (default true). */
   batchDescribeServices?: boolean;
+  /** Records every pass and rollout event, as `keelson run` does, e.g. to serve /metrics from the stage. */
+  metrics?: ControllerMetrics;
 }
 
 export interface Stage {
@@ -81,7 +85,8 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   const events: RolloutEvent[] = [];
   const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
   const cloud = options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
-  const reconciler = new Reconciler({
+  const metricsSink = options.metrics?.eventSink();
+  const plain = new Reconciler({
     cloud,
     store,
     clock,
@@ -90,11 +95,13 @@ export async function createStage(options: StageOptions): Promise<Stage> {
       emit: (event) => {
         events.push(event);
         options.events?.emit(event);
+        metricsSink?.emit(event);
       },
     },
     logger,
     fence,
   });
+  const reconciler = options.metrics ? instrumentReconciler(plain, options.metrics, clock) : plain;
   const random = seededRandom(seed);
   const controller = new Controller({
     sources: [source],

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { parseReleases } from '../../api/load.js';
@@ -47,6 +47,8 @@ export function registerApply(program: Command): void {
       const config = await resolveConfig(options, process.env);
       const source = writableSource(config);
       const expected = options.expectedGeneration === undefined ? {} : { expectedGeneration: Number(options.expectedGeneration) };
+      // The first apply into a new checkout makes the folder (the default source is ./releases).
+      if (source.kind === 'dir') await mkdir(source.path, { recursive: true });
       for (const release of releases) {
         const answer =
           source.kind === 'dir'

@@ -28,6 +28,7 @@ export function registerDemo(program: Command): void {
       const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
       const realClock = new RealClock();
       let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+      const metrics = new ControllerMetrics();
       console.log('keelson demo: the real controller against a simulated AWS (manifests/sim/world.yaml),');
       console.log(`running the example Releases (manifests/examples/) through ${DEMO_LENGTH_MS / 60_000} minutes of virtual time.`);
       console.log('At 40m someone ships aep-backend-prod:13, a bad revision: watch keelson revert it on its own.\n');
@@ -36,8 +37,8 @@ export function registerDemo(program: Command): void {
         releases,
         untilMs: DEMO_LENGTH_MS,
         stepMs: STEP_MS,
+        metrics,
         onStart: async (stage: Stage) => {
-          const metrics = new ControllerMetrics();
           server = await startHttpServer({
             port: Number(options.port),
             host: '127.0.0.1',

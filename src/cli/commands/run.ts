@@ -1,11 +1,19 @@
 import type { Command } from 'commander';
-import { assemble } from '../assemble.js';
 import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
+import { UsageError } from '../usage-error.js';
+
+/** A TCP port: 0 asks for any free one (the log line 'keelson running' says which). */
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535 (got ${value})`);
+  return port;
+}
 
 export function registerRun(program: Command): void {
   withConfigOptions(program.command('run'))
     .description('Run the controller: watch the sources, reconcile every Release, serve /healthz, /readyz, /metrics and /api/v1.')
-    .option('--port <n>', 'HTTP port (default 8080)')
+    .option('--port <n>', 'HTTP port (default 8080; 0: any free port)')
+    .option('--host <address>', 'address the HTTP server listens on (default 0.0.0.0)')
     .addHelpText(
       'after',
       `
@@ -15,11 +23,13 @@ Examples:
   keelson run --config /etc/keelson/keelson.yaml           # production: see docs/configuration.md
   keelson run --source git:https://github.com/acme/deploy.git#main:releases --state dynamodb:keelson-state --cloud aws`,
     )
-    .action(async (options: CommonOptions & { port?: string }) => {
+    .action(async (options: CommonOptions & { port?: string; host?: string }) => {
       const env = process.env;
       const config = await resolveConfig(options, env);
-      if (options.port !== undefined) config.http.port = Number(options.port);
-      const running = await assemble(config, { env });
+      if (options.port !== undefined) config.http.port = parsePort(options.port);
+      // Loaded here: the other commands need not load the controller and its AWS clients to start.
+      const { assemble } = await import('../assemble.js');
+      const running = await assemble(config, { env, ...(options.host ? { host: options.host } : {}) });
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           running.logger.info({ signal }, 'shutting down');
