@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node.js scripts (not type-checked).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
+  {
     // The reconciler speaks only to ports: never the AWS SDK or the simulator.
     files: ['controllers/**/*.ts'],
     rules: {
