@@ -3,9 +3,10 @@ import { formatDuration } from '../../src/api/duration.js';
 import { summarizeHealth } from '../../src/health/index.js';
 import type { ConditionHealth, RevertEvidence } from '../../src/api/types.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
+import type { RolloutEvent } from '../../src/notify/events.js';
 import type { Draft } from './draft.js';
 import { failForMs } from './spec.js';
-import { iso, ms } from './status.js';
+import { iso } from './status.js';
 
 /** Keeps the assessed health in status; values from earlier passes stay for conditions not measured now. */
 export function recordHealth(draft: Draft): void {
@@ -67,4 +68,7 @@ export function analysisVerdict(
   return { verdict: 'pass', message: `${passing.length} condition(s) passing` };
 }
 
-export const since = (isoTime: string | null | undefined, now: number): number => now - ms(isoTime);
+/** Health as a rollout event carries it: each condition's state, value and threshold. */
+export function eventHealth(health: readonly ConditionHealth[] | undefined): NonNullable<RolloutEvent['health']> {
+  return (health ?? []).map((h) => ({ name: h.name, state: h.state, value: h.value ?? null, ...(h.threshold ? { threshold: h.threshold } : {}) }));
+}

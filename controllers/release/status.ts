@@ -69,10 +69,6 @@ export function setCondition(
   return [...conditions.filter((c) => c.type !== type), next].sort((a, b) => a.type.localeCompare(b.type));
 }
 
-export function findCondition(status: ReleaseStatus, type: ConditionType): StatusCondition | undefined {
-  return status.conditions?.find((c) => c.type === type);
-}
-
 /** Drops a condition: `Paused`, `Drifted` and the like appear only while true. */
 export function removeCondition(conditions: readonly StatusCondition[], type: ConditionType): StatusCondition[] {
   return conditions.filter((c) => c.type !== type);

@@ -12,6 +12,7 @@ import { Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { instrumentReconciler } from '../server/instrument.js';
 import type { ControllerMetrics } from '../server/metrics.js';
+import { randomStream } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
 import type { SimWorld } from '../sim/world.js';
 import { MemorySource } from '../sources/memory.js';
@@ -58,18 +59,6 @@ export interface Stage {
 }
 
 export const STAGE_LEASE = 'controller';
-/** A seeded stand-in for Math.random, so backoff jitter repeats run for run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function createStage(options: StageOptions): Promise<Stage> {
   const clock = options.clock ?? new VirtualClock(options.world.start ?? '2026-01-01T00:00:00Z');
   const seed = options.seed ?? options.world.seed ?? 1;
@@ -102,7 +91,9 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     fence,
   });
   const reconciler = options.metrics ? instrumentReconciler(plain, options.metrics, clock) : plain;
-  const random = seededRandom(seed);
+  // Backoff jitter from a seeded stream, so a run repeats draw for draw.
+  const random = randomStream(seed, 'work-queue');
+  const nextRandom = () => random.next();
   const controller = new Controller({
     sources: [source],
     store,
@@ -111,7 +102,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     logger,
     fence,
     resyncMs: options.resyncMs ?? 30_000,
-    queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random }),
+    queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom }),
   });
   await controller.start();
 

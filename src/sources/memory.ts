@@ -1,8 +1,8 @@
 // Releases held in memory: the source of rehearsals and scenario tests, where manifest changes
 // arrive on a virtual timeline rather than from files or a table.
-import { createHash } from 'node:crypto';
 import { parseReleases } from '../api/load.js';
 import type { Release } from '../api/types.js';
+import { specHash } from './spec-hash.js';
 import { SourceUnavailableError, type Source, type SourcedRelease, type SourceSnapshot } from './source.js';
 
 export class MemorySource implements Source {
@@ -83,9 +83,4 @@ export class MemorySource implements Source {
     this.revision += 1;
     for (const l of this.listeners) l();
   }
-}
-
-function specHash(release: Release): string {
-  const { labels, annotations } = release.metadata;
-  return createHash('sha256').update(JSON.stringify({ labels, annotations, spec: release.spec })).digest('hex');
 }

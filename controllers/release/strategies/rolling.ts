@@ -3,10 +3,10 @@ import { formatDuration } from '../../../src/api/duration.js';
 import type { RevertEvidence, RolloutProgress, RolloutResult } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
-import { describeFailure, failingConditions, revertEvidence } from '../health-status.js';
+import { describeFailure, eventHealth, failingConditions, revertEvidence } from '../health-status.js';
 import { autoRollback, bakeTimeMs, healthIntervalMs } from '../spec.js';
-import { appendHistory, iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
-import { deadlinePassed, DONE, ensureServiceUp, holdFor, requeueFor, type StageResult } from './stages.js';
+import { appendHistory, iso, ms, REASONS } from '../status.js';
+import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, recordDrift, requeueFor, type StageResult } from './stages.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planRolling(d: Draft): void {
@@ -74,13 +74,7 @@ function bake(d: Draft, r: RolloutProgress): StageResult {
 
 function wait(d: Draft, service: string, r: RolloutProgress, result: StageResult): void {
   if (deadlinePassed(d, r, result) && !result.done) {
-    return beginWindBack(d, service, r, 'Reverted', `progress deadline exceeded: ${result.message}`, {
-      revision: r.revision,
-      condition: 'progressDeadline',
-      window: d.spec.progressDeadline ?? '10m',
-      revertedAt: iso(d.now),
-      failingSince: r.stepStartedAt,
-    });
+    return beginWindBack(d, service, r, 'Reverted', `progress deadline exceeded: ${result.message}`, deadlineEvidence(d, r));
   }
   if (!result.done) d.setPhase('Progressing', REASONS.RolloutInProgress, `rolling ${service} to ${r.revision}: ${result.message}`);
   requeueFor(d, result);
@@ -105,7 +99,7 @@ function promote(d: Draft, r: RolloutProgress): void {
     type: 'Promoted',
     fromRevision: from,
     toRevision: revision,
-    health: (d.status.health ?? []).map((h) => ({ name: h.name, state: h.state, value: h.value ?? null })),
+    health: eventHealth(d.status.health),
     ...(d.observed.targets.service ? { targets: { healthy: d.observed.targets.service.healthy, total: d.observed.targets.service.total } } : {}),
     ...(from ? { rollbackTarget: { revision: from, ...(image ? { image } : {}) } } : {}),
     message,
@@ -136,38 +130,17 @@ function windBack(d: Draft, service: string, r: RolloutProgress): void {
 }
 
 function steady(d: Draft, service: string): void {
-  const svc = d.observed.services[service];
   const stable = d.status.stableRevision as string;
-  const drift: string[] = [];
   const desired = d.status.desiredRevision as string;
   // A rollout about to start replaces the task definition anyway: putting it back first is wasted.
   const starting = !sameRevision(desired, stable) && !sameRevision(desired, d.status.blockedRevision);
-  if (svc && !starting && !sameRevision(svc.taskDefinition, stable)) {
-    drift.push(`${service} ran ${familyRevision(svc.taskDefinition) ?? svc.taskDefinition}, not ${stable}`);
-    d.act({ kind: 'updateService', service, taskDefinition: stable, reason: 'drift: task definition changed outside keelson' });
-  }
-  if (svc && d.spec.replicas !== undefined && !d.observed.autoscaled[service] && svc.desiredCount !== d.spec.replicas) {
-    drift.push(`${service} desired count was ${svc.desiredCount}, not ${d.spec.replicas}`);
-    d.act({ kind: 'updateService', service, desiredCount: d.spec.replicas, reason: 'drift: desired count changed outside keelson' });
-  }
-  if (drift.length > 0) {
-    const message = `put back: ${drift.join('; ')}`;
-    d.status.conditions = setCondition(d.status.conditions ?? [], 'Drifted', 'True', REASONS.DriftCorrected, message, d.now);
-    d.emit({ type: 'DriftCorrected', toRevision: stable, reason: message, message: `drift corrected: ${message}` });
-  } else {
-    d.status.conditions = removeCondition(d.status.conditions ?? [], 'Drifted');
-  }
+  recordDrift(d, correctServiceDrift(d, service, stable, starting));
 
   if (sameRevision(desired, stable)) {
     d.setPhase('Healthy', REASONS.Stable, `${stable} is stable on ${service}`);
     return;
   }
-  if (sameRevision(desired, d.status.blockedRevision)) {
-    const last = d.status.history?.find((h) => sameRevision(h.revision, desired));
-    const message = `${desired} is blocked (${last?.reason ?? 'it failed'}); ${service} on ${stable}. Change spec.revision or run keelson retry`;
-    d.setPhase(last?.result === 'Aborted' ? 'Aborted' : 'Degraded', REASONS.Blocked, message);
-    return;
-  }
+  if (holdIfBlocked(d, desired, `${service} on ${stable}`)) return;
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: stable,

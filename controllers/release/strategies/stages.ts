@@ -1,10 +1,11 @@
 // Stages shared by the strategies. Each returns done, or a reason to wait that becomes the message.
 import { formatDuration } from '../../../src/api/duration.js';
-import type { Colour, RolloutProgress } from '../../../src/api/types.js';
-import { sameRevision } from '../../../src/cloud/task-definition-ref.js';
+import { DEFAULTS } from '../../../src/api/defaults.js';
+import type { Colour, RevertEvidence, RolloutProgress } from '../../../src/api/types.js';
+import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { healthIntervalMs, progressDeadlineMs, trafficOf, twoColour } from '../spec.js';
-import { iso, ms } from '../status.js';
+import { iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
 
 export type StageResult = { done: true } | { done: false; message: string; requeueAfter?: number; stuck?: boolean };
 
@@ -118,4 +119,56 @@ export function deadlinePassed(draft: Draft, rollout: RolloutProgress, result: S
 export function requeueFor(draft: Draft, result: StageResult): void {
   if (result.done) return;
   draft.requeue(Math.min(result.requeueAfter ?? Infinity, healthIntervalMs(draft.spec)));
+}
+
+/**
+ * Outside a rollout, the stable service runs the stable revision and, unless Auto Scaling owns
+ * it, spec.replicas. Returns what was put back. `keepTaskDefinition`: a rollout is about to
+ * replace it anyway.
+ */
+export function correctServiceDrift(d: Draft, service: string, stableRevision: string, keepTaskDefinition = false): string[] {
+  const svc = d.observed.services[service];
+  const drift: string[] = [];
+  if (!svc) return drift;
+  if (!keepTaskDefinition && !sameRevision(svc.taskDefinition, stableRevision)) {
+    drift.push(`${service} ran ${familyRevision(svc.taskDefinition) ?? svc.taskDefinition}, not ${stableRevision}`);
+    d.act({ kind: 'updateService', service, taskDefinition: stableRevision, reason: 'drift: task definition changed outside keelson' });
+  }
+  if (d.spec.replicas !== undefined && !d.observed.autoscaled[service] && svc.desiredCount !== d.spec.replicas) {
+    drift.push(`${service} desired count was ${svc.desiredCount}, not ${d.spec.replicas}`);
+    d.act({ kind: 'updateService', service, desiredCount: d.spec.replicas, reason: 'drift: desired count changed outside keelson' });
+  }
+  return drift;
+}
+
+/** The Drifted condition appears while something was put back, with a DriftCorrected event. */
+export function recordDrift(d: Draft, drift: string[]): void {
+  const conditions = d.status.conditions ?? [];
+  if (drift.length === 0) {
+    d.status.conditions = removeCondition(conditions, 'Drifted');
+    return;
+  }
+  const message = `put back: ${drift.join('; ')}`;
+  d.status.conditions = setCondition(conditions, 'Drifted', 'True', REASONS.DriftCorrected, message, d.now);
+  d.emit({ type: 'DriftCorrected', toRevision: d.status.stableRevision ?? null, reason: message, message: `drift corrected: ${message}` });
+}
+
+/** A blocked desired revision holds the Release in Degraded (or Aborted) until the spec changes or a retry. */
+export function holdIfBlocked(d: Draft, desired: string, serving: string): boolean {
+  if (!sameRevision(desired, d.status.blockedRevision)) return false;
+  const last = d.status.history?.find((h) => sameRevision(h.revision, desired));
+  const message = `${desired} is blocked (${last?.reason ?? 'it failed'}); ${serving}. Change spec.revision or run keelson retry`;
+  d.setPhase(last?.result === 'Aborted' ? 'Aborted' : 'Degraded', REASONS.Blocked, message);
+  return true;
+}
+
+/** Evidence for a revert by progressDeadline: the stage that waited too long. */
+export function deadlineEvidence(d: Draft, rollout: RolloutProgress): RevertEvidence {
+  return {
+    revision: rollout.revision,
+    condition: 'progressDeadline',
+    window: d.spec.progressDeadline ?? DEFAULTS.progressDeadline,
+    revertedAt: iso(d.now),
+    failingSince: rollout.stepStartedAt,
+  };
 }

@@ -4,7 +4,7 @@ import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step } fro
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { targetGroupsOf } from '../observe.js';
-import { analysisVerdict, describeFailure, failingConditions, revertEvidence } from '../health-status.js';
+import { analysisVerdict, describeFailure, eventHealth, failingConditions, revertEvidence } from '../health-status.js';
 import {
   autoRollback,
   bakeTimeMs,
@@ -16,9 +16,13 @@ import {
   stepsOf,
   twoColour,
 } from '../spec.js';
-import { appendHistory, iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
+import { appendHistory, iso, ms, REASONS } from '../status.js';
 import {
+  correctServiceDrift,
+  deadlineEvidence,
   deadlinePassed,
+  holdIfBlocked,
+  recordDrift,
   DONE,
   ensureServiceUp,
   ensureWeights,
@@ -216,7 +220,7 @@ function promote(d: Draft, r: RolloutProgress): void {
     fromRevision: from,
     toRevision: d.status.stableRevision,
     ...(d.status.weights ? { weights: d.status.weights } : {}),
-    health: (d.status.health ?? []).map((h) => ({ name: h.name, state: h.state, value: h.value ?? null, ...(h.threshold ? { threshold: h.threshold } : {}) })),
+    health: eventHealth(d.status.health),
     ...(d.observed.targets[r.colour as Colour] ? { targets: targetSummary(d, r.colour as Colour) } : {}),
     ...(from ? { rollbackTarget: { revision: from, ...(d.observed.images?.[from] ? { image: d.observed.images[from] } : {}) } } : {}),
     message,
@@ -233,13 +237,7 @@ function wait(d: Draft, r: RolloutProgress, steps: Step[], result: StageResult):
   if (result.done) return;
   if (deadlinePassed(d, r, result)) {
     const reason = `progress deadline exceeded: ${result.message}`;
-    return beginWindBack(d, r, 'Reverted', reason, {
-      revision: r.revision,
-      condition: 'progressDeadline',
-      window: d.spec.progressDeadline ?? '10m',
-      revertedAt: iso(d.now),
-      failingSince: r.stepStartedAt,
-    });
+    return beginWindBack(d, r, 'Reverted', reason, deadlineEvidence(d, r));
   }
   d.status.currentStepIndex = r.stepIndex;
   const stepText = r.stepIndex < steps.length ? `step ${r.stepIndex + 1}/${steps.length}: ${describeStep(steps[r.stepIndex])}` : 'bake';
@@ -289,18 +287,8 @@ function planSteady(d: Draft): void {
   const idle = otherColour(stable);
   const stableService = serviceOf(d, stable);
   const idleService = serviceOf(d, idle);
-  const drift: string[] = [];
-  const stableSvc = d.observed.services[stableService];
   const stableRevision = d.status.stableRevision as string;
-
-  if (stableSvc && !sameRevision(stableSvc.taskDefinition, stableRevision)) {
-    drift.push(`${stableService} ran ${familyRevision(stableSvc.taskDefinition) ?? stableSvc.taskDefinition}, not ${stableRevision}`);
-    d.act({ kind: 'updateService', service: stableService, taskDefinition: stableRevision, reason: 'drift: task definition changed outside keelson' });
-  }
-  if (stableSvc && d.spec.replicas !== undefined && !d.observed.autoscaled[stableService] && stableSvc.desiredCount !== d.spec.replicas) {
-    drift.push(`${stableService} desired count was ${stableSvc.desiredCount}, not ${d.spec.replicas}`);
-    d.act({ kind: 'updateService', service: stableService, desiredCount: d.spec.replicas, reason: 'drift: desired count changed outside keelson' });
-  }
+  const drift = correctServiceDrift(d, stableService, stableRevision);
   const w = d.observed.traffic?.weights;
   if (w && !sameWeights(w, weightsFor(stable, 100))) {
     drift.push(`weights were blue ${w.blue} / green ${w.green}`);
@@ -322,25 +310,8 @@ function planSteady(d: Draft): void {
     d.setPhase('Healthy', REASONS.Stable, `${stableRevision} is stable on ${stable} (100%)`);
     return;
   }
-  if (sameRevision(desired, d.status.blockedRevision)) {
-    const last = d.status.history?.find((h) => sameRevision(h.revision, desired));
-    const aborted = last?.result === 'Aborted';
-    const message = `${desired} is blocked (${last?.reason ?? 'it failed'}); 100% on ${stableRevision}. Change spec.revision or run keelson retry`;
-    d.setPhase(aborted ? 'Aborted' : 'Degraded', REASONS.Blocked, message);
-    return;
-  }
+  if (holdIfBlocked(d, desired, `100% on ${stableRevision}`)) return;
   startRollout(d, desired, stable);
-}
-
-function recordDrift(d: Draft, drift: string[]): void {
-  const conditions = d.status.conditions ?? [];
-  if (drift.length === 0) {
-    d.status.conditions = removeCondition(conditions, 'Drifted');
-    return;
-  }
-  const message = `put back: ${drift.join('; ')}`;
-  d.status.conditions = setCondition(conditions, 'Drifted', 'True', REASONS.DriftCorrected, message, d.now);
-  d.emit({ type: 'DriftCorrected', toRevision: d.status.stableRevision ?? null, reason: message, message: `drift corrected: ${message}` });
 }
 
 /** The old colour goes only after its delay, with weights read back at 0 and the new colour healthy. */

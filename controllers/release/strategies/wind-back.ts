@@ -2,6 +2,7 @@
 import type { RevertEvidence, RolloutProgress, RolloutResult } from '../../../src/api/types.js';
 import { familyRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
+import { eventHealth } from '../health-status.js';
 import { appendHistory, iso, REASONS } from '../status.js';
 
 /** History, the blocked revision, the evidence and the event; the strategy then moves traffic back. */
@@ -32,12 +33,7 @@ export function recordWindBack(
     fromRevision: revision,
     toRevision: stable ?? null,
     reason,
-    health: d.input.health.map((h) => ({
-      name: h.name,
-      state: h.state,
-      value: h.value ?? null,
-      ...(h.threshold ? { threshold: h.threshold } : {}),
-    })),
+    health: eventHealth(d.input.health),
     ...(stable ? { rollbackTarget: { revision: stable, ...(image ? { image } : {}) } } : {}),
     message: `${result === 'Aborted' ? 'aborted' : 'reverted'} ${revision}: ${reason}`,
   });
