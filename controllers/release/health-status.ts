@@ -1,12 +1,12 @@
 // Health as the plan sees it: which conditions fail, and the evidence a revert records.
 import { formatDuration } from '../../src/api/duration.js';
-import { summarizeHealth } from '../../src/health/index.js';
+import { ECS_TASKS_CONDITION, failsAt, summarizeHealth } from '../../src/health/index.js';
 import type { ConditionHealth, RevertEvidence } from '../../src/api/types.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import type { RolloutEvent } from '../../src/notify/events.js';
 import type { Draft } from './draft.js';
-import { failForMs } from './spec.js';
-import { iso } from './status.js';
+import { conditionWindowMs, failForMs, healthIntervalMs } from './spec.js';
+import { iso, ms } from './status.js';
 
 /** Keeps the assessed health in status; values from earlier passes stay for conditions not measured now. */
 export function recordHealth(draft: Draft): void {
@@ -53,19 +53,57 @@ export function revertEvidence(draft: Draft, revision: string, failed: Condition
   };
 }
 
-/** Conditions to judge at the end of an analysis step: pass needs data, not just the absence of failure. */
-export function analysisVerdict(
-  draft: Draft,
-  names: readonly string[] | undefined,
-): { verdict: 'pass' | 'inconclusive'; message: string } {
-  const health = draft.status.health ?? [];
-  const judged = names ? health.filter((h) => names.includes(h.name)) : health;
-  const unknown = judged.filter((h) => h.state !== 'Passing').map((h) => h.name);
-  const passing = judged.filter((h) => h.state === 'Passing');
-  if (names ? unknown.length > 0 || judged.length < names.length : passing.length === 0) {
-    return { verdict: 'inconclusive', message: `no data for ${unknown.join(', ') || 'any condition'}` };
+/**
+ * A condition in a bad streak turns Failing the moment its failFor is over: be there, so a
+ * revert never waits for the next regular check.
+ */
+export function wakeWhenStreaksCount(draft: Draft): void {
+  if (!draft.status.rollout) return;
+  const intervalMs = healthIntervalMs(draft.spec);
+  for (const h of draft.input.health) {
+    if (h.state === 'Failing') continue;
+    const condition = draft.spec.health?.conditions?.find((c) => c.name === h.name);
+    const at = condition ? failsAt(condition, h, intervalMs) : undefined;
+    if (at !== undefined && at > draft.now) draft.requeue(at - draft.now);
   }
-  return { verdict: 'pass', message: `${passing.length} condition(s) passing` };
+}
+
+/** What a step's judgement found: pass, or the conditions that hold it and why. */
+export type StepJudgement =
+  | { pass: true; judged: string[] }
+  | { pass: false; noData: string[]; notPassing: string[]; message: string; coveredAt?: number };
+
+/**
+ * Judges a step (analysis, timed pause, the bake, a move to more traffic): every condition it
+ * covers must be Passing, with no bad streak, on a check taken after `since` whose data lies
+ * inside the step (a metric's window starts at or after `since`). Unknown never passes.
+ * `names`: an analysis step's own list; otherwise every configured condition plus the always-on
+ * ECS signal. Before the colour takes traffic, metric conditions are left to the steps that
+ * follow unless named: a colour without requests has no error rate to judge.
+ */
+export function judgeStep(draft: Draft, names: readonly string[] | undefined, since: number, takesTraffic: boolean): StepJudgement {
+  const conditions = draft.spec.health?.conditions ?? [];
+  const judged = names
+    ? [...names]
+    : [...conditions.filter((c) => takesTraffic || !c.metric).map((c) => c.name), ECS_TASKS_CONDITION.name];
+  const health = new Map((draft.status.health ?? []).map((h) => [h.name, h]));
+  const noData: string[] = [];
+  const notPassing: string[] = [];
+  let coveredAt: number | undefined;
+  for (const name of judged) {
+    const h = health.get(name);
+    const condition = conditions.find((c) => c.name === name);
+    const windowMs = condition ? conditionWindowMs(condition) : 0;
+    const checkedAt = ms(h?.checkedAt);
+    if (!h || h.state === 'Unknown' || !(checkedAt > since)) noData.push(name);
+    else if (h.state !== 'Passing' || h.badSince) notPassing.push(`${name} ${h.state === 'Passing' ? 'Breaching' : h.state}`);
+    else if (checkedAt - windowMs < since) noData.push(name);
+    // The earliest moment a check could cover the step: its window must start inside it.
+    if (condition) coveredAt = Math.max(coveredAt ?? 0, since + windowMs);
+  }
+  if (noData.length === 0 && notPassing.length === 0) return { pass: true, judged };
+  const parts = [...(noData.length > 0 ? [`no data covering the step for ${noData.join(', ')}`] : []), ...notPassing];
+  return { pass: false, noData, notPassing, message: parts.join('; '), ...(coveredAt !== undefined ? { coveredAt } : {}) };
 }
 
 /** Health as a rollout event carries it: each condition's state, value and threshold. */

@@ -1,7 +1,7 @@
 // Health for a pass: measure the rollout's colour (against the stable one for relative checks),
 // then assess each condition against its previous state. Nothing is measured outside a rollout.
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
-import { assess, ECS_TASKS_CONDITION, HEALTH_LIMITS, healthIntervalMs, measure, measureEcsTasks, type ColourTarget, type MeasureTarget } from '../../src/health/index.js';
+import { assess, ECS_TASKS_CONDITION, HEALTH_LIMITS, healthIntervalMs, measure, measureEcsTasks, type BaselineFigure, type ColourTarget, type MeasureTarget } from '../../src/health/index.js';
 import type { Observation } from './observation.js';
 import { rolloutServiceOf, targetGroupsOf } from './observe.js';
 import type { HealthEvaluator } from './reconciler.js';
@@ -44,7 +44,18 @@ function measureTargetOf(release: Release, status: ReleaseStatus, observed: Obse
     cluster: release.spec.cluster,
     canary: { ...colourTarget(service, groups[colour]), ...expectedTargets(status, observed, service) },
     baseline: colourTarget(tc.services[stable], groups[stable]),
+    capturedBaselines: capturedBaselines(status),
+    baselineIdle: observed.traffic?.weights?.[stable] === 0,
   };
+}
+
+/** The stable colour's figures kept in status from earlier passes of this rollout. */
+function capturedBaselines(status: ReleaseStatus): Map<string, BaselineFigure> {
+  const kept = new Map<string, BaselineFigure>();
+  for (const h of status.health ?? []) {
+    if (h.baseline) kept.set(h.name, { value: h.baseline.value, at: Date.parse(h.baseline.at) });
+  }
+  return kept;
 }
 
 /** Once the rollout's colour has reached a traffic step, all its tasks should stay healthy. */

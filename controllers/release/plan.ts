@@ -1,7 +1,7 @@
 // plan(): the decision of one pass, a pure function of spec, status, observation and time.
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import { Draft, type PlanInput, type PlanResult } from './draft.js';
-import { recordHealth } from './health-status.js';
+import { recordHealth, wakeWhenStreaksCount } from './health-status.js';
 import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
 import { strategyKind } from './spec.js';
@@ -21,6 +21,7 @@ export function plan(input: PlanInput): PlanResult {
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
   else planTwoColour(draft);
+  wakeWhenStreaksCount(draft);
 
   status.observedGeneration = input.generation;
   if (input.sourceRevision) status.sourceRevision = input.sourceRevision;

@@ -69,6 +69,10 @@ export const healthIntervalMs = (spec: ReleaseSpec): number => healthInterval(sp
 export const failForMs = (spec: ReleaseSpec, condition: HealthCondition): number =>
   conditionFailFor(condition, healthIntervalMs(spec));
 
+/** The span of data one check of a condition reads: a metric's window, else an instant. */
+export const conditionWindowMs = (condition: HealthCondition): number =>
+  condition.metric ? parseDuration(condition.metric.window ?? DEFAULTS.metricWindow) : 0;
+
 export const progressDeadlineMs = (spec: ReleaseSpec): number =>
   parseDuration(spec.progressDeadline ?? DEFAULTS.progressDeadline);
 

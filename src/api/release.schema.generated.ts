@@ -592,9 +592,9 @@ export interface ConditionHealth {
    */
   name: string;
   /**
-   * Passing, Failing or Unknown.
+   * Passing (measured, within its threshold), Breaching (outside it for less than failFor), Failing (outside it for at least failFor) or Unknown (no data).
    */
-  state: "Passing" | "Failing" | "Unknown";
+  state: "Passing" | "Breaching" | "Failing" | "Unknown";
   /**
    * The last measured value.
    */
@@ -619,6 +619,19 @@ export interface ConditionHealth {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   checkedAt?: string;
+  /**
+   * Relative metric conditions: the stable colour's figure compared against, as last measured while the stable colour took traffic (kept through 100% and the bake).
+   */
+  baseline?: {
+    /**
+     * The stable colour's value.
+     */
+    value: number;
+    /**
+     * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+     */
+    at: string;
+  } | null;
 }
 export interface HistoryEntry {
   /**

@@ -210,7 +210,11 @@ export interface StatusCondition {
   lastTransitionTime: string;
 }
 
-export type HealthState = 'Passing' | 'Failing' | 'Unknown';
+/**
+ * Passing: measured and within its threshold. Breaching: measured outside it, for less than its
+ * failFor. Failing: outside it for at least failFor (a rollout reverts). Unknown: no data.
+ */
+export type HealthState = 'Passing' | 'Breaching' | 'Failing' | 'Unknown';
 
 export interface ConditionHealth {
   name: string;
@@ -224,6 +228,11 @@ export interface ConditionHealth {
   badSince?: string | null;
   /** ISO 8601: when the condition was last measured. */
   checkedAt?: string;
+  /**
+   * Relative metric conditions: the stable colour's figure compared against, as last measured
+   * while the stable colour took traffic (kept through 100% and the bake).
+   */
+  baseline?: { value: number; at: string } | null;
 }
 
 export type RolloutResult = 'Promoted' | 'Reverted' | 'Aborted' | 'Superseded';

@@ -27,7 +27,8 @@ export function judgeAlarm(base: MeasurementBase, check: AlarmCheck, alarm: Alar
   const reason = alarm.reason ? `: ${alarm.reason}` : '';
   switch (alarm.state) {
     case 'ALARM':
-      return failed(base, null, `alarm ${check.name} is in ALARM${reason}`);
+      // The alarm's own evaluation already waited its periods: the streak starts at its change.
+      return { ...failed(base, null, `alarm ${check.name} is in ALARM${reason}`), badSince: alarm.updatedAt };
     case 'OK':
       return passed(base, null, `alarm ${check.name} is OK`);
     case 'INSUFFICIENT_DATA':

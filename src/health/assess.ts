@@ -3,10 +3,11 @@
 //
 // The rules, per check outcome:
 // - pass:   Passing; the bad streak is cleared.
-// - fail:   the streak starts (badSince) unless one is running. Failing once now − badSince ≥
-//           failFor; until then the state stays what it was (Passing stays Passing, like a
-//           readiness probe below its failure threshold; a first-ever bad check is Unknown).
-//           Callers that must not advance during a streak look at failingFor() > 0.
+// - fail:   the streak starts (badSince) unless one is running. It starts at the first bad
+//           datapoint the check saw (a metric's first bad period, an alarm's change to ALARM),
+//           never later than the check itself, so failFor counts from when things went bad,
+//           not from when keelson first looked. Failing once now − badSince ≥ failFor; until
+//           then Breaching: visibly bad, never Passing, and a step does not advance on it.
 // - nodata: Unknown (too little data is never Passing). The streak is kept, not broken: a
 //           gap in the data does not forgive a failing check. But nodata alone never turns
 //           the state to Failing; only a failed check does.
@@ -46,8 +47,8 @@ export function assess(
       badSince = previousBadSince;
       break;
     case 'fail':
-      badSince = previousBadSince ?? now;
-      state = now - badSince >= failForMs(condition, options.intervalMs) ? 'Failing' : (previous?.state ?? 'Unknown');
+      badSince = previousBadSince ?? Math.min(measurement.badSince ?? now, now);
+      state = now - badSince >= failForMs(condition, options.intervalMs) ? 'Failing' : 'Breaching';
       break;
   }
   return {
@@ -59,7 +60,24 @@ export function assess(
     since: previous && previous.state === state ? previous.since : new Date(now).toISOString(),
     badSince: badSince === undefined ? null : new Date(badSince).toISOString(),
     checkedAt: new Date(measurement.at).toISOString(),
+    ...baselineOf(measurement, previous),
   };
+}
+
+/** The baseline figure used this check, else the one kept from before. */
+function baselineOf(measurement: Measurement, previous: ConditionHealth | undefined): Pick<ConditionHealth, 'baseline'> {
+  if (measurement.baseline) return { baseline: { value: measurement.baseline.value, at: new Date(measurement.baseline.at).toISOString() } };
+  return previous?.baseline ? { baseline: previous.baseline } : {};
+}
+
+/** When a running bad streak reaches failFor and the condition turns Failing (undefined: no streak). */
+export function failsAt(
+  condition: Pick<HealthConditionBase, 'failFor'>,
+  health: Pick<ConditionHealth, 'badSince'> | undefined,
+  intervalMs: number,
+): number | undefined {
+  if (!health?.badSince) return undefined;
+  return Date.parse(health.badSince) + failForMs(condition, intervalMs);
 }
 
 /** How long the current streak of bad checks has lasted (0 when there is none). */
@@ -76,7 +94,7 @@ export function summarizeHealth(health: ConditionHealth, now: number): string {
   return streak > 0 ? `${text} for ${formatDuration(streak)}` : text;
 }
 
-const SEVERITY: Record<HealthState, number> = { Failing: 0, Unknown: 1, Passing: 2 };
+const SEVERITY: Record<HealthState, number> = { Failing: 0, Breaching: 1, Unknown: 2, Passing: 3 };
 
 /**
  * The conditions worth a person's attention, worst first: every Failing one, then those in a

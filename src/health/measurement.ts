@@ -18,6 +18,13 @@ export interface Measurement {
   message: string;
   /** Epoch ms of the check. */
   at: number;
+  /**
+   * For a failed check: epoch ms of the first bad datapoint in the trailing run of bad data it
+   * saw (a metric period, an alarm's change to ALARM). The bad streak starts there.
+   */
+  badSince?: number;
+  /** Relative metric checks: the stable colour's figure compared against, and when it was measured. */
+  baseline?: BaselineFigure;
   /** Stopped tasks that make the ECS signal fail, kept so a revert can name them. */
   stoppedTasks?: StoppedTaskEvidence[];
 }
@@ -35,11 +42,25 @@ export interface ColourTarget {
   expectedTargets?: number;
 }
 
+/** A stable colour's metric value, measured at `at` (epoch ms). */
+export interface BaselineFigure {
+  value: number;
+  at: number;
+}
+
 /** canary: the colour being rolled out; baseline: the stable colour, for relative checks (none when rolling). */
 export interface MeasureTarget {
   cluster: string;
   canary: ColourTarget;
   baseline?: ColourTarget;
+  /**
+   * Each relative condition's baseline as last measured while the stable colour had traffic.
+   * Used when the stable colour has no data now, and always once it takes no traffic (at 100%,
+   * during the bake): what it serves then says nothing about the old revision.
+   */
+  capturedBaselines?: ReadonlyMap<string, BaselineFigure>;
+  /** The stable colour takes no traffic (weights read back). */
+  baselineIdle?: boolean;
 }
 
 /** The ports health checks read from. */

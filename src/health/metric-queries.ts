@@ -9,7 +9,13 @@ import { HEALTH_LIMITS } from './limits.js';
 import type { ColourTarget } from './measurement.js';
 
 /** A value read from CloudWatch, or why there is none. */
-export type Reading = { value: number } | { nodata: string };
+export type Reading = { value: number; periods?: PeriodValue[]; capturedAt?: number } | { nodata: string };
+
+/** One period's own value (timestamp = the period's start), oldest first. */
+export interface PeriodValue {
+  at: number;
+  value: number;
+}
 
 export interface ColourQueries {
   queries: MetricDataQuery[];
@@ -81,7 +87,8 @@ function builtinQueries(
     queries,
     read: (results) => {
       const seconds = requestWeighted(results, `${p}m1`, `${p}m2`, windowText, undefined);
-      return 'value' in seconds ? { value: seconds.value * 1000 } : seconds;
+      if (!('value' in seconds)) return seconds;
+      return { value: seconds.value * 1000, periods: (seconds.periods ?? []).map((x) => ({ at: x.at, value: x.value * 1000 })) };
     },
   };
 }
@@ -103,19 +110,21 @@ function requestWeighted(
   let total = 0;
   let weighted = 0;
   let weight = 0;
+  const periods: PeriodValue[] = [];
   for (const [at, count] of requests) {
     total += count;
     const value = values.get(at) ?? missingValue;
     if (value === undefined || count <= 0) continue;
     weighted += value * count;
     weight += count;
+    periods.push({ at, value });
   }
   if (total === 0) return { nodata: `no requests in the last ${windowText}` };
   if (total < HEALTH_LIMITS.minRequests) {
     return { nodata: `only ${total} requests in the last ${windowText} (need ${HEALTH_LIMITS.minRequests})` };
   }
   if (weight === 0) return { nodata: `no datapoints in the last ${windowText}` };
-  return { value: weighted / weight };
+  return { value: weighted / weight, periods: periods.sort((a, b) => a.at - b.at) };
 }
 
 function byTimestamp(result: MetricDataResult | undefined): Map<number, number> {
@@ -159,9 +168,9 @@ function rawQueries(
 
 /** The raw form's value: the mean of the value query's datapoints in the window. */
 function mean(result: MetricDataResult | undefined): Reading {
-  const values = [...byTimestamp(result).values()];
-  if (values.length === 0) return { nodata: 'no datapoints in the window' };
-  return { value: values.reduce((a, b) => a + b, 0) / values.length };
+  const periods = [...byTimestamp(result)].map(([at, value]) => ({ at, value })).sort((a, b) => a.at - b.at);
+  if (periods.length === 0) return { nodata: 'no datapoints in the window' };
+  return { value: periods.reduce((a, b) => a + b.value, 0) / periods.length, periods };
 }
 
 const PLACEHOLDERS = { targetGroup: 'target group', loadBalancer: 'load balancer' } as const;

@@ -2,7 +2,7 @@
 // stable colour (maxIncrease in the metric's own unit, maxIncreasePercent). Pure.
 import type { MetricCheck } from '../api/types.js';
 import { failed, formatNumber, noData, passed, type Measurement, type MeasurementBase } from './measurement.js';
-import type { Reading } from './metric-queries.js';
+import type { PeriodValue, Reading } from './metric-queries.js';
 
 export type MetricUnit = '%' | 'ms' | '';
 
@@ -63,7 +63,10 @@ export function judgeMetric(base: MeasurementBase, check: MetricCheck, canary: R
   if (verdicts.length === 0) return noData(base, 'the metric has no threshold');
   const value3 = Math.round(value * 1000) / 1000;
   const failing = verdicts.filter((v) => v.failed === true);
-  if (failing.length > 0) return failed(base, value3, failing.map((v) => v.text).join('; '));
+  if (failing.length > 0) {
+    const since = firstBadPeriod(check, canary.periods, baseline && 'value' in baseline ? baseline.value : undefined);
+    return { ...failed(base, value3, failing.map((v) => v.text).join('; ')), ...(since !== undefined ? { badSince: since } : {}) };
+  }
   const message = verdicts.map((v) => v.text).join('; ');
   return verdicts.some((v) => v.failed === undefined) ? { ...noData(base, message), value: value3 } : passed(base, value3, message);
 }
@@ -73,7 +76,8 @@ function relativeVerdicts(check: MetricCheck, value: number, unit: MetricUnit, b
   if ('nodata' in baseline) return [{ failed: undefined, text: `baseline: ${baseline.nodata}` }];
   const verdicts: Verdict[] = [];
   const delta = value - baseline.value;
-  const against = `${show(value, unit)} is ${showDelta(delta, unit)} vs baseline ${show(baseline.value, unit)}`;
+  const which = baseline.capturedAt === undefined ? 'baseline' : 'baseline captured before the last shift';
+  const against = `${show(value, unit)} is ${showDelta(delta, unit)} vs ${which} ${show(baseline.value, unit)}`;
   if (check.maxIncrease !== undefined) {
     const bad = delta > check.maxIncrease;
     verdicts.push({ failed: bad, text: `${against} (max ${showDelta(check.maxIncrease, unit)})` });
@@ -89,9 +93,31 @@ function relativeVerdicts(check: MetricCheck, value: number, unit: MetricUnit, b
       const sign = percent >= 0 ? '+' : '-';
       verdicts.push({
         failed: bad,
-        text: `${show(value, unit)} is ${sign}${formatNumber(Math.abs(percent))}% vs baseline ${show(baseline.value, unit)} (${limit})`,
+        text: `${show(value, unit)} is ${sign}${formatNumber(Math.abs(percent))}% vs ${which} ${show(baseline.value, unit)} (${limit})`,
       });
     }
   }
   return verdicts;
+}
+
+/**
+ * The start of the trailing run of periods that each breach a threshold on their own: when the
+ * metric went bad, as far as its datapoints tell. Undefined when the newest period is fine.
+ */
+export function firstBadPeriod(check: MetricCheck, periods: readonly PeriodValue[] | undefined, baseline: number | undefined): number | undefined {
+  let since: number | undefined;
+  for (const period of [...(periods ?? [])].sort((a, b) => b.at - a.at)) {
+    if (!breaches(check, period.value, baseline)) break;
+    since = period.at;
+  }
+  return since;
+}
+
+function breaches(check: MetricCheck, value: number, baseline: number | undefined): boolean {
+  if (check.max !== undefined && value > check.max) return true;
+  if (check.min !== undefined && value < check.min) return true;
+  if (baseline === undefined) return false;
+  if (check.maxIncrease !== undefined && value - baseline > check.maxIncrease) return true;
+  if (check.maxIncreasePercent === undefined) return false;
+  return baseline === 0 ? value > 0 : ((value - baseline) / baseline) * 100 > check.maxIncreasePercent;
 }

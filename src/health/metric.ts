@@ -6,7 +6,7 @@ import { DEFAULTS } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
 import type { MetricCheck } from '../api/types.js';
 import type { MetricDataQuery, MetricDataResult, MetricsPort } from '../cloud/ports.js';
-import { errorText, noData, type IndexedCheck, type MeasureTarget, type Measurement, type MeasurementBase } from './measurement.js';
+import { errorText, noData, type BaselineFigure, type IndexedCheck, type MeasureTarget, type Measurement, type MeasurementBase } from './measurement.js';
 import { colourQueries, type ColourQueries, type Reading } from './metric-queries.js';
 import { hasRelativeThreshold, judgeMetric, metricThreshold } from './metric-thresholds.js';
 
@@ -40,12 +40,33 @@ export async function measureMetrics(
         return;
       }
       for (const plan of group) {
-        const baseline = plan.baseline === undefined ? undefined : read(plan.baseline, results);
-        judged.set(plan, judgeMetric(plan.base, plan.check, read(plan.canary, results), baseline));
+        const live = plan.baseline === undefined ? undefined : read(plan.baseline, results);
+        const baseline = chooseBaseline(plan.base.name, live, target, now);
+        const measured = judgeMetric(plan.base, plan.check, read(plan.canary, results), baseline?.reading);
+        judged.set(plan, baseline?.figure ? { ...measured, baseline: baseline.figure } : measured);
       }
     }),
   );
   return plans.map((plan) => judged.get(plan) as Measurement);
+}
+
+/**
+ * The live baseline while the stable colour serves traffic; the one captured before the last
+ * shift once it does not (or when the live one has no data), so a relative check stays
+ * meaningful through 100% and the bake.
+ */
+function chooseBaseline(
+  name: string,
+  live: Reading | undefined,
+  target: MeasureTarget,
+  now: number,
+): { reading: Reading; figure?: BaselineFigure } | undefined {
+  if (live === undefined) return undefined;
+  const captured = target.capturedBaselines?.get(name);
+  const liveUsable = 'value' in live && !target.baselineIdle;
+  if (liveUsable) return { reading: live, figure: { value: live.value, at: now } };
+  if (captured) return { reading: { value: captured.value, capturedAt: captured.at }, figure: captured };
+  return { reading: target.baselineIdle ? { nodata: 'the stable colour takes no traffic and no baseline was captured before' } : live };
 }
 
 function planMetric({ index, name, check }: IndexedCheck<MetricCheck>, target: MeasureTarget, now: number): MetricPlan {

@@ -1,6 +1,8 @@
 // What the reconciler tells the outside world about a rollout. One event per moment a person
 // would want to hear about; notifications, audit logs and the like are sinks of these events.
 
+import type { HealthState } from '../api/types.js';
+
 export const ROLLOUT_EVENT_TYPES = [
   'RolloutStarted',
   'StepReached',
@@ -15,7 +17,7 @@ export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];
 
 export interface RolloutEventHealth {
   name: string;
-  state: 'Passing' | 'Failing' | 'Unknown';
+  state: HealthState;
   value?: number | null;
   /** As status shows it, e.g. `max 5` or `+25% over stable`. */
   threshold?: string;

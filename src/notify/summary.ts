@@ -15,6 +15,7 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {
   Passing: '✅',
+  Breaching: '⚠️',
   Failing: '❌',
   Unknown: '❔',
 };

@@ -16,7 +16,7 @@ export interface AwsCall {
 }
 
 const PHASES: readonly Phase[] = ['Pending', 'Progressing', 'Paused', 'Healthy', 'Degraded', 'Aborted', 'Invalid', 'Orphaned'];
-const HEALTH_STATES: readonly HealthState[] = ['Passing', 'Failing', 'Unknown'];
+const HEALTH_STATES: readonly HealthState[] = ['Passing', 'Breaching', 'Failing', 'Unknown'];
 const COLOURS = ['blue', 'green'] as const;
 
 /** The rollout events that are counted, and their label; step and pause events are not. */

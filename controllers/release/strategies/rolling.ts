@@ -3,10 +3,11 @@ import { formatDuration } from '../../../src/api/duration.js';
 import type { RevertEvidence, RolloutProgress, RolloutResult } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
-import { describeFailure, eventHealth, failingConditions, revertEvidence } from '../health-status.js';
+import { describeFailure, eventHealth, failingConditions, judgeStep, revertEvidence } from '../health-status.js';
 import { autoRollback, bakeTimeMs, healthIntervalMs } from '../spec.js';
 import { appendHistory, iso, ms, REASONS } from '../status.js';
 import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, recordDrift, requeueFor, type StageResult } from './stages.js';
+import { judged, phaseOfWait } from './waits.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planRolling(d: Draft): void {
@@ -65,18 +66,26 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
   promote(d, r);
 }
 
+/** Once every task runs the revision, health is watched for bakeTime and must pass with data covering it. */
 function bake(d: Draft, r: RolloutProgress): StageResult {
-  const length = r.promoteFull ? 0 : bakeTimeMs(d.spec);
-  const elapsed = d.now - ms(r.stepReachedAt);
-  if (elapsed >= length) return DONE;
-  return holdFor(`all tasks on ${r.revision}, watching health ${formatDuration(elapsed)} of ${formatDuration(length)}`, length - elapsed);
+  if (r.promoteFull) return DONE;
+  const length = bakeTimeMs(d.spec);
+  const since = ms(r.stepReachedAt);
+  const elapsed = d.now - since;
+  if (elapsed < length) {
+    return holdFor(`all tasks on ${r.revision}, watching health ${formatDuration(elapsed)} of ${formatDuration(length)}`, length - elapsed);
+  }
+  return judged(d, judgeStep(d, undefined, since, true), since + length, 'bake over');
 }
 
 function wait(d: Draft, service: string, r: RolloutProgress, result: StageResult): void {
-  if (deadlinePassed(d, r, result) && !result.done) {
+  if (result.done) return;
+  if (deadlinePassed(d, r, result)) {
     return beginWindBack(d, service, r, 'Reverted', `progress deadline exceeded: ${result.message}`, deadlineEvidence(d, r));
   }
-  if (!result.done) d.setPhase('Progressing', REASONS.RolloutInProgress, `rolling ${service} to ${r.revision}: ${result.message}`);
+  const { phase, reason } = phaseOfWait(d, result);
+  if (phase === 'Paused' && d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  d.setPhase(phase, reason, `rolling ${service} to ${r.revision}: ${result.message}`);
   requeueFor(d, result);
 }
 

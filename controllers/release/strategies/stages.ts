@@ -6,25 +6,9 @@ import { familyRevision, sameRevision } from '../../../src/cloud/task-definition
 import type { Draft } from '../draft.js';
 import { healthIntervalMs, progressDeadlineMs, trafficOf, twoColour } from '../spec.js';
 import { iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
+import { DONE, waitFor, type StageResult } from './waits.js';
 
-export type StageResult = { done: true } | { done: false; message: string; requeueAfter?: number; stuck?: boolean };
-
-export const DONE: StageResult = { done: true };
-
-/** A wait on the cloud (tasks, targets, DNS): it counts against progressDeadline. */
-export const waitFor = (message: string, requeueAfter?: number): StageResult => ({
-  done: false,
-  message,
-  stuck: true,
-  ...(requeueAfter !== undefined ? { requeueAfter } : {}),
-});
-
-/** A wait by design (pause, analysis, bake): it never counts against progressDeadline. */
-export const holdFor = (message: string, requeueAfter?: number): StageResult => ({
-  done: false,
-  message,
-  ...(requeueAfter !== undefined ? { requeueAfter } : {}),
-});
+export { DONE, holdFor, waitFor, type StageResult } from './waits.js';
 
 export function serviceOf(draft: Draft, colour: Colour): string {
   const tc = twoColour(draft.spec);
@@ -112,7 +96,7 @@ export function ensureWeights(
 
 /** Applies a stage's wait to the draft; true when the wait has outlived progressDeadline. */
 export function deadlinePassed(draft: Draft, rollout: RolloutProgress, result: StageResult): boolean {
-  if (result.done || !result.stuck) return false;
+  if (result.done || result.waitingOn !== 'cloud') return false;
   return draft.now - ms(rollout.stepStartedAt) > progressDeadlineMs(draft.spec);
 }
 

@@ -4,14 +4,13 @@ import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step } fro
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { targetGroupsOf } from '../observe.js';
-import { analysisVerdict, describeFailure, eventHealth, failingConditions, revertEvidence } from '../health-status.js';
+import { describeFailure, eventHealth, failingConditions, judgeStep, revertEvidence } from '../health-status.js';
 import {
   autoRollback,
   bakeTimeMs,
   describeStep,
   healthIntervalMs,
   otherColour,
-  progressDeadlineMs,
   scaleDownDelayMs,
   stepsOf,
   twoColour,
@@ -34,6 +33,7 @@ import {
   type StageResult,
   weightsFor,
 } from './stages.js';
+import { awaitPerson, judged, phaseOfWait } from './waits.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planTwoColour(d: Draft): void {
@@ -93,7 +93,7 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   applyPromote(d, r, steps);
   while (r.stepIndex < steps.length) {
     const step = steps[r.stepIndex] as Step;
-    const result = runStep(d, r, step);
+    const result = runStep(d, r, step, steps);
     if (!result.done) return wait(d, r, steps, result);
     reachStep(d, r, steps);
   }
@@ -125,44 +125,41 @@ function applyPromote(d: Draft, r: RolloutProgress, steps: Step[]): void {
     r.stepIndex = Math.max(r.stepIndex, steps.length - 1);
   } else if (r.stepIndex < steps.length) {
     r.stepIndex += 1;
+  } else {
+    r.promoteFull = true; // at the bake, a promote skips what is left of it
   }
   r.stepStartedAt = iso(d.now);
   d.status.message = `promoted by ${by}`;
 }
 
-function runStep(d: Draft, r: RolloutProgress, step: Step): StageResult {
+function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): StageResult {
   const canary = r.colour as Colour;
+  const current = currentWeight(d, r);
+  const since = ms(r.stepStartedAt);
   if ('setWeight' in step) {
-    return ensureWeights(d, r, weightsFor(canary, step.setWeight), `step ${r.stepIndex + 1}: ${step.setWeight}% to ${canary}`);
+    const want = weightsFor(canary, step.setWeight);
+    // Only measured health moves more traffic: straight after another weight step nothing has
+    // judged the colour at its current weight yet (a pause or analysis in between already did).
+    const previous = steps[r.stepIndex - 1];
+    if (previous && 'setWeight' in previous && current > 0 && step.setWeight > current && !sameWeights(d.observed.traffic?.weights, want)) {
+      const gate = judged(d, judgeStep(d, undefined, since, true), since, `before ${step.setWeight}% to ${canary}`);
+      if (!gate.done) return gate;
+    }
+    return ensureWeights(d, r, want, `step ${r.stepIndex + 1}: ${step.setWeight}% to ${canary}`);
   }
   // Between weight steps, the weight last reached must still hold (someone may have edited it).
-  const held = ensureWeights(d, r, weightsFor(canary, currentWeight(d, r)), 'hold the current step weight');
+  const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
   if (!held.done) return held;
-  const elapsed = d.now - ms(r.stepStartedAt);
+  const elapsed = d.now - since;
   if ('pause' in step) {
-    if (!step.pause.duration) {
-      if (d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: 'paused until promoted' });
-      return { done: false, message: 'paused until promoted (keelson promote)' };
-    }
-    const left = parseDuration(step.pause.duration) - elapsed;
-    return left > 0 ? holdFor(`pause, ${formatDuration(left)} left`, left) : DONE;
+    if (!step.pause.duration) return awaitPerson('paused until promoted (keelson promote)');
+    const length = parseDuration(step.pause.duration);
+    if (elapsed < length) return holdFor(`pause, ${formatDuration(length - elapsed)} left`, length - elapsed);
+    return judged(d, judgeStep(d, undefined, since, current > 0), since + length, 'pause over');
   }
   const length = parseDuration(step.analysis.duration);
-  if (elapsed < length) {
-    return holdFor(`analysis ${formatDuration(elapsed)} of ${step.analysis.duration}`, length - elapsed);
-  }
-  const verdict = analysisVerdict(d, step.analysis.conditions);
-  // Metrics arrive late: wait for data a while before asking a person to decide.
-  if (verdict.verdict === 'inconclusive' && elapsed < length + progressDeadlineMs(d.spec)) {
-    return holdFor(`analysis over, waiting for data (${verdict.message})`, healthIntervalMs(d.spec));
-  }
-  if (verdict.verdict === 'inconclusive') {
-    if (d.status.phase !== 'Paused') {
-      d.emit({ type: 'Paused', toRevision: r.revision, message: `analysis inconclusive: ${verdict.message}` });
-    }
-    return { done: false, message: `analysis inconclusive (${verdict.message}): paused until promoted` };
-  }
-  return DONE;
+  if (elapsed < length) return holdFor(`analysis ${formatDuration(elapsed)} of ${step.analysis.duration}`, length - elapsed);
+  return judged(d, judgeStep(d, step.analysis.conditions, since, current > 0), since + length, 'analysis over');
 }
 
 function reachStep(d: Draft, r: RolloutProgress, steps: Step[]): void {
@@ -190,11 +187,16 @@ function currentWeight(d: Draft, r: RolloutProgress): number {
   return 0;
 }
 
+/** After 100%, health is watched for bakeTime and must pass with data covering it. */
 function bake(d: Draft, r: RolloutProgress): StageResult {
-  const length = r.fast || r.promoteFull ? 0 : bakeTimeMs(d.spec);
-  const elapsed = d.now - ms(r.stepStartedAt);
-  if (elapsed >= length) return DONE;
-  return holdFor(`baking: 100% on ${r.revision}, watching health ${formatDuration(elapsed)} of ${formatDuration(length)}`, length - elapsed);
+  if (r.fast || r.promoteFull) return DONE;
+  const length = bakeTimeMs(d.spec);
+  const since = ms(r.stepStartedAt);
+  const elapsed = d.now - since;
+  if (elapsed < length) {
+    return holdFor(`baking: 100% on ${r.revision}, watching health ${formatDuration(elapsed)} of ${formatDuration(length)}`, length - elapsed);
+  }
+  return judged(d, judgeStep(d, undefined, since, true), since + length, 'bake over');
 }
 
 function promote(d: Draft, r: RolloutProgress): void {
@@ -242,8 +244,9 @@ function wait(d: Draft, r: RolloutProgress, steps: Step[], result: StageResult):
   d.status.currentStepIndex = r.stepIndex;
   const stepText = r.stepIndex < steps.length ? `step ${r.stepIndex + 1}/${steps.length}: ${describeStep(steps[r.stepIndex])}` : 'bake';
   const message = `${stepText} to ${r.revision} (${r.colour}): ${result.message}`;
-  const paused = !result.done && result.message.includes('until promoted');
-  d.setPhase(paused ? 'Paused' : 'Progressing', paused ? REASONS.RolloutPaused : REASONS.RolloutInProgress, message);
+  const { phase, reason } = phaseOfWait(d, result);
+  if (phase === 'Paused' && d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  d.setPhase(phase, reason, message);
   requeueFor(d, result);
 }
 

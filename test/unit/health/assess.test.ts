@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionHealth, HealthConditionBase } from '../../../src/api/types.js';
-import { assess, failingFor, summarizeHealth, summarizeHealthList } from '../../../src/health/assess.js';
+import { assess, failingFor, failsAt, summarizeHealth, summarizeHealthList } from '../../../src/health/assess.js';
 import type { Measurement, Outcome } from '../../../src/health/measurement.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -36,34 +36,34 @@ describe('assess applies failFor to a series of checks', () => {
     ['Unknown → Passing on the first passing check', undefined, ['pass'], ['Passing']],
     ['no data at first is Unknown, never Passing', undefined, ['nodata', 'nodata', 'pass'], ['Unknown', 'Unknown', 'Passing']],
     [
-      'Passing → Failing exactly when the streak reaches failFor (1m at 15s interval: the fifth bad check)',
+      'Passing → Breaching → Failing exactly when the streak reaches failFor (1m at 15s interval: the fifth bad check)',
       '1m',
       ['pass', 'fail', 'fail', 'fail', 'fail', 'fail'],
-      ['Passing', 'Passing', 'Passing', 'Passing', 'Passing', 'Failing'],
+      ['Passing', 'Breaching', 'Breaching', 'Breaching', 'Breaching', 'Failing'],
     ],
-    ['default failFor is one interval: the second bad check fails', undefined, ['pass', 'fail', 'fail'], ['Passing', 'Passing', 'Failing']],
+    ['default failFor is one interval: the second bad check fails', undefined, ['pass', 'fail', 'fail'], ['Passing', 'Breaching', 'Failing']],
     ['failFor 0s fails on the first bad check', '0s', ['pass', 'fail'], ['Passing', 'Failing']],
-    ['a first-ever bad check is Unknown until failFor', '30s', ['fail', 'fail', 'fail'], ['Unknown', 'Unknown', 'Failing']],
-    ['Failing → Passing as soon as a check passes', undefined, ['fail', 'fail', 'pass'], ['Unknown', 'Failing', 'Passing']],
+    ['a first-ever bad check is Breaching until failFor, never Passing', '30s', ['fail', 'fail', 'fail'], ['Breaching', 'Breaching', 'Failing']],
+    ['Failing → Passing as soon as a check passes', undefined, ['fail', 'fail', 'pass'], ['Breaching', 'Failing', 'Passing']],
     [
       'a passing check breaks the streak, so failFor starts over',
       '30s',
       ['fail', 'fail', 'pass', 'fail', 'fail', 'fail'],
-      ['Unknown', 'Unknown', 'Passing', 'Passing', 'Passing', 'Failing'],
+      ['Breaching', 'Breaching', 'Passing', 'Breaching', 'Breaching', 'Failing'],
     ],
     [
       'no data during a streak is Unknown but keeps the streak: the next bad check fails at once',
       '45s',
       ['pass', 'fail', 'nodata', 'nodata', 'fail'],
-      ['Passing', 'Passing', 'Unknown', 'Unknown', 'Failing'],
+      ['Passing', 'Breaching', 'Unknown', 'Unknown', 'Failing'],
     ],
     [
       'no data alone never turns a streak past failFor into Failing',
       '15s',
       ['pass', 'fail', 'nodata', 'nodata'],
-      ['Passing', 'Passing', 'Unknown', 'Unknown'],
+      ['Passing', 'Breaching', 'Unknown', 'Unknown'],
     ],
-    ['no data after Failing is Unknown', undefined, ['fail', 'fail', 'nodata', 'fail'], ['Unknown', 'Failing', 'Unknown', 'Failing']],
+    ['no data after Failing is Unknown', undefined, ['fail', 'fail', 'nodata', 'fail'], ['Breaching', 'Failing', 'Unknown', 'Failing']],
   ])('%s', (_story, failFor, outcomes, expected) => {
     expect(states(run({ name: 'errors', failFor }, outcomes))).toEqual(expected);
   });
@@ -75,8 +75,8 @@ describe('assess applies failFor to a series of checks', () => {
 
   it('moves since only when the state changes', () => {
     const hs = run({ name: 'errors', failFor: '30s' }, ['pass', 'pass', 'fail', 'fail', 'fail', 'fail', 'pass']);
-    expect(states(hs)).toEqual(['Passing', 'Passing', 'Passing', 'Passing', 'Failing', 'Failing', 'Passing']);
-    expect(hs.map((h) => h.since)).toEqual([iso(0), iso(0), iso(0), iso(0), iso(60_000), iso(60_000), iso(90_000)]);
+    expect(states(hs)).toEqual(['Passing', 'Passing', 'Breaching', 'Breaching', 'Failing', 'Failing', 'Passing']);
+    expect(hs.map((h) => h.since)).toEqual([iso(0), iso(0), iso(30_000), iso(30_000), iso(60_000), iso(60_000), iso(90_000)]);
   });
 
   it('keeps the latest value, threshold, message and check time', () => {
@@ -94,6 +94,40 @@ describe('assess applies failFor to a series of checks', () => {
     const [, latest] = run({ name: 'errors' }, ['fail', 'nodata']);
     expect(latest?.value).toBeNull();
     expect(latest?.message).toBe('only 3 requests in 1m');
+  });
+});
+
+describe('the bad streak starts at the first bad datapoint', () => {
+  const condition = { name: 'errors', failFor: '1m' };
+  const bad = (at: number, badSince?: number): Measurement => ({ ...check('fail', at), ...(badSince !== undefined ? { badSince: T0 + badSince } : {}) });
+
+  it('counts failFor from the datapoint, not from the check that first saw it', () => {
+    const seen = assess(condition, undefined, bad(45_000, 0), { now: T0 + 45_000, intervalMs: INTERVAL });
+    expect(seen.badSince).toBe(iso(0));
+    expect(seen.state).toBe('Breaching');
+    const next = assess(condition, seen, bad(60_000, 15_000), { now: T0 + 60_000, intervalMs: INTERVAL });
+    expect(next.state).toBe('Failing');
+    expect(next.badSince).toBe(iso(0));
+  });
+
+  it('never starts a streak in the future of the check', () => {
+    const seen = assess(condition, undefined, bad(15_000, 90_000), { now: T0 + 15_000, intervalMs: INTERVAL });
+    expect(seen.badSince).toBe(iso(15_000));
+  });
+
+  it('says when a streak will count', () => {
+    const seen = assess(condition, undefined, bad(30_000, 10_000), { now: T0 + 30_000, intervalMs: INTERVAL });
+    expect(failsAt(condition, seen, INTERVAL)).toBe(T0 + 70_000);
+    expect(failsAt(condition, { badSince: null }, INTERVAL)).toBeUndefined();
+  });
+});
+
+describe('baselines', () => {
+  it('keeps the last baseline figure through checks that did not measure one', () => {
+    const withBaseline: Measurement = { ...check('pass', 0), baseline: { value: 120, at: T0 } };
+    const first = assess({ name: 'p95' }, undefined, withBaseline, { now: T0, intervalMs: INTERVAL });
+    const second = assess({ name: 'p95' }, first, check('pass', 15_000), { now: T0 + 15_000, intervalMs: INTERVAL });
+    expect(second.baseline).toEqual({ value: 120, at: iso(0) });
   });
 });
 

@@ -132,7 +132,7 @@ describe('measure', () => {
 });
 
 describe('measure and assess together', () => {
-  it('reports 5xx above 5% as Failing once it has lasted a minute, at a 15s interval', async () => {
+  it('reports 5xx above 5% as Failing once it has lasted a minute from its first bad datapoint, at a 15s interval', async () => {
     const world = new World();
     const interval = healthIntervalMs({ interval: '15s' });
     const errors = CONDITIONS[2] as HealthCondition;
@@ -145,7 +145,9 @@ describe('measure and assess together', () => {
       health = assess(errors, health, m!, { now, intervalMs: interval });
       timeline.push(health.state);
     }
-    expect(timeline).toEqual(['Passing', 'Passing', 'Passing', 'Passing', 'Passing', 'Failing', 'Failing']);
-    expect(summarizeHealth(health!, T0 + 6 * interval)).toBe('errors: 7.3% > 5% for 1m15s');
+    // The first bad check (15s) reads the minute that began at T0: the streak starts there.
+    expect(timeline).toEqual(['Passing', 'Breaching', 'Breaching', 'Breaching', 'Failing', 'Failing', 'Failing']);
+    expect(health?.badSince).toBe(new Date(T0).toISOString());
+    expect(summarizeHealth(health!, T0 + 6 * interval)).toBe('errors: 7.3% > 5% for 1m30s');
   });
 });

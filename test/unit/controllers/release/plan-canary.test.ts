@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../../../src/api/types.js';
-import { canaryRelease, failing, MIN, pass, passing, service, T0 } from './plan-fixtures.js';
+import { allPassing, canaryRelease, failing, MIN, pass, passing, service, T0 } from './plan-fixtures.js';
 
 const stableWorld = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:11', { desiredCount: 0, runningCount: 0 }), targets: { blue: 2, green: 0 } };
 
@@ -52,12 +52,43 @@ describe('plan: canary', () => {
     expect(readBack.requeueAfter).toBe(15_000);
   });
 
-  it('holds a timed pause, then moves to the next weight', () => {
+  it('holds a timed pause, then moves to the next weight once every condition passed with data', () => {
     const status = atPause();
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
     expect(pass({ status, world, now: T0 + 4 * MIN }).actions).toEqual([]);
-    const after = pass({ status, world, now: T0 + 5 * MIN + 1 });
+    const after = pass({ status, world, health: allPassing(T0 + 5 * MIN + 1), now: T0 + 5 * MIN + 1 });
     expect(after.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 50, green: 50 } })]);
+  });
+
+  it('never ends a timed pause on missing data: it waits, then pauses with NoData naming the conditions', () => {
+    const status = atPause();
+    const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
+    // Only the ECS signal has data: the error rate (no requests) does not.
+    const onlyEcs = [passing('ecs-tasks', 0, T0 + 5 * MIN + 1)];
+    const waiting = pass({ status, world, health: onlyEcs, now: T0 + 5 * MIN + 1 });
+    expect(waiting.actions).toEqual([]);
+    expect(waiting.status.phase).toBe('Progressing');
+    expect(waiting.status.message).toContain('no data covering the step for errors');
+    const overdue = pass({ status: waiting.status, world, health: [passing('ecs-tasks', 0, T0 + 16 * MIN)], now: T0 + 16 * MIN });
+    expect(overdue.actions).toEqual([]);
+    expect(overdue.status.phase).toBe('Paused');
+    expect(overdue.status.conditions?.find((c) => c.type === 'Paused')).toMatchObject({ status: 'True', reason: 'NoData' });
+    expect(overdue.events.map((e) => e.type)).toEqual(['Paused']);
+    // Data that passes moves it on by itself.
+    const resumed = pass({ status: overdue.status, world, health: allPassing(T0 + 17 * MIN), now: T0 + 17 * MIN });
+    expect(resumed.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 50, green: 50 } })]);
+  });
+
+  it('does not end a timed pause while a condition is breaching, even for less than its failFor', () => {
+    const status = atPause();
+    const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
+    const now = T0 + 5 * MIN + 1;
+    const breaching = { ...passing('errors', 6.1, now), state: 'Breaching' as const, badSince: new Date(now - 20_000).toISOString() };
+    const held = pass({ status, world, health: [breaching, passing('ecs-tasks', 0, now)], now });
+    expect(held.actions).toEqual([]);
+    expect(held.status.message).toContain('errors Breaching');
+    // It wakes exactly when the streak would reach failFor (1m), not a whole interval later.
+    expect(held.requeueAfter).toBeLessThanOrEqual(15_000);
   });
 
   it('puts an edited weight back during a pause', () => {
@@ -140,10 +171,14 @@ describe('plan: canary', () => {
   it('promotes after the last step and the bake time, keeping the old colour warm', () => {
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 0, green: 100 } };
     const status: ReleaseStatus = { ...atPause(), rollout: { ...atPause().rollout!, stepIndex: 4, stepStartedAt: new Date(T0).toISOString() } };
-    const reached = pass({ status, world, health: [passing()], now: T0 + MIN });
+    const reached = pass({ status, world, health: allPassing(T0 + MIN), now: T0 + MIN });
     expect(reached.status.phase).toBe('Progressing');
     expect(reached.status.message).toContain('baking');
-    const promoted = pass({ status: reached.status, world, health: [passing()], now: T0 + 7 * MIN });
+    // The bake is over but nothing was measured at its end: no promotion on no data.
+    const unmeasured = pass({ status: reached.status, world, now: T0 + 7 * MIN });
+    expect(unmeasured.status.phase).toBe('Progressing');
+    expect(unmeasured.status.message).toContain('bake over: no data covering the step for errors, ecs-tasks');
+    const promoted = pass({ status: reached.status, world, health: allPassing(T0 + 7 * MIN), now: T0 + 7 * MIN });
     expect(promoted.status).toMatchObject({ phase: 'Healthy', stableRevision: 'app:12', stableColour: 'green' });
     expect(promoted.status.history?.[0]).toMatchObject({ revision: 'app:12', fromRevision: 'app:11', result: 'Promoted' });
     expect(promoted.actions).toEqual([]);
@@ -207,12 +242,15 @@ describe('plan: canary', () => {
     const status: ReleaseStatus = { ...atPause(), health: [{ name: 'errors', state: 'Unknown', since: '' }], rollout: { ...atPause().rollout!, stepIndex: 3, stepStartedAt: new Date(T0).toISOString() } };
     const waiting = pass({ status, world, now: T0 + 11 * MIN });
     expect(waiting.status.phase).toBe('Progressing');
-    expect(waiting.status.message).toContain('waiting for data');
+    expect(waiting.status.message).toContain('analysis over: no data covering the step for errors');
     expect(waiting.actions).toEqual([]);
     const result = pass({ status, world, now: T0 + 21 * MIN });
     expect(result.status.phase).toBe('Paused');
-    expect(result.status.message).toContain('inconclusive');
-    const withData = pass({ status, world, health: [passing()], now: T0 + 11 * MIN });
+    expect(result.status.conditions?.find((c) => c.type === 'Paused')?.reason).toBe('NoData');
+    // One passing condition is not enough: every condition the step covers needs data.
+    const onePassing = pass({ status, world, health: [passing('ecs-tasks', 0, T0 + 11 * MIN)], now: T0 + 11 * MIN });
+    expect(onePassing.actions).toEqual([]);
+    const withData = pass({ status, world, health: allPassing(T0 + 11 * MIN), now: T0 + 11 * MIN });
     expect(withData.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 0, green: 100 } })]);
   });
 

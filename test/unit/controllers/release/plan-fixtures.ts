@@ -133,8 +133,13 @@ export function failing(name = 'errors', value = 7.5): ConditionHealth {
   return { name, state: 'Failing', value, threshold: '<= 5', since: new Date(T0).toISOString(), badSince: new Date(T0 - MIN).toISOString() };
 }
 
-export function passing(name = 'errors', value = 0.2): ConditionHealth {
-  return { name, state: 'Passing', value, threshold: '<= 5', since: new Date(T0).toISOString() };
+export function passing(name = 'errors', value = 0.2, checkedAt = T0): ConditionHealth {
+  return { name, state: 'Passing', value, threshold: '<= 5', since: new Date(T0 - 10 * MIN).toISOString(), checkedAt: new Date(checkedAt).toISOString() };
+}
+
+/** Every condition of the fixtures' Releases (and the always-on ECS signal) passing, checked at `at`. */
+export function allPassing(at: number, names: readonly string[] = ['errors']): ConditionHealth[] {
+  return [...names.map((n) => passing(n, 0.2, at)), passing('ecs-tasks', 0, at)];
 }
 
 export { initialStatus };

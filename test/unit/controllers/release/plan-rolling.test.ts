@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../../../src/api/types.js';
-import { failing, MIN, pass, rollingRelease, service, T0 } from './plan-fixtures.js';
+import { allPassing, failing, MIN, pass, rollingRelease, service, T0 } from './plan-fixtures.js';
 
 const svc = (revision: string, options = {}) => service('web-svc', revision, { desiredCount: 3, runningCount: 3, ...options });
 
@@ -23,7 +23,10 @@ describe('plan: rolling', () => {
     const done = rollingPass('web:8', deploying.status, { services: [svc('web:8')], targets: { service: 3 } }, { now: T0 + 2 * MIN });
     expect(done.status.phase).toBe('Progressing');
     expect(done.status.message).toContain('watching health');
-    const promoted = rollingPass('web:8', done.status, { services: [svc('web:8')], targets: { service: 3 } }, { now: T0 + 5 * MIN });
+    const unmeasured = rollingPass('web:8', done.status, { services: [svc('web:8')], targets: { service: 3 } }, { now: T0 + 5 * MIN });
+    expect(unmeasured.status.phase).toBe('Progressing');
+    expect(unmeasured.status.message).toContain('no data covering the step for ecs-tasks');
+    const promoted = rollingPass('web:8', done.status, { services: [svc('web:8')], targets: { service: 3 } }, { health: allPassing(T0 + 5 * MIN, []), now: T0 + 5 * MIN });
     expect(promoted.status).toMatchObject({ phase: 'Healthy', stableRevision: 'web:8', rollout: null });
     expect(promoted.status.history?.[0]).toMatchObject({ revision: 'web:8', fromRevision: 'web:7', result: 'Promoted' });
   });

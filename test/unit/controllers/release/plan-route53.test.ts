@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Release, ReleaseStatus } from '../../../../src/api/types.js';
 import { plan } from '../../../../controllers/release/plan.js';
-import { MIN, observation, pass, service, T0, TG } from './plan-fixtures.js';
+import { allPassing, MIN, observation, pass, service, T0, TG } from './plan-fixtures.js';
 
 function blueGreen(revision: string): Release {
   return {
@@ -46,8 +46,12 @@ describe('plan: blueGreen on Route53', () => {
     expect(insync.status.message).toContain('TTL');
     expect(insync.requeueAfter).toBe(15_000);
 
-    const settled = pass({ release: blueGreen('app:2'), status: insync.status, world: { ...world, traffic: { changeStatus: 'INSYNC', ttlSeconds: 60, settled: true } }, now: T0 + 30_000 + MIN });
-    expect(settled.status).toMatchObject({ phase: 'Healthy', stableRevision: 'app:2', stableColour: 'green' });
+    const settledWorld = { ...world, traffic: { changeStatus: 'INSYNC' as const, ttlSeconds: 60, settled: true } };
+    const settled = pass({ release: blueGreen('app:2'), status: insync.status, world: settledWorld, now: T0 + 30_000 + MIN });
+    // Even a zero bake needs one check taken after the switch counted before promotion.
+    expect(settled.status.phase).toBe('Progressing');
+    const measured = pass({ release: blueGreen('app:2'), status: settled.status, world: settledWorld, health: allPassing(T0 + 45_000 + MIN, []), now: T0 + 45_000 + MIN });
+    expect(measured.status).toMatchObject({ phase: 'Healthy', stableRevision: 'app:2', stableColour: 'green' });
   });
 
   it('points the preview listener at the new colour once it is up, before any real traffic moves', () => {
