@@ -36,13 +36,14 @@ function measureTargetOf(release: Release, status: ReleaseStatus, observed: Obse
   const groups = targetGroupsOf(release, observed.services);
   const tc = twoColour(release.spec);
   const colour = status.rollout?.colour;
+  const dataSince = status.rollout ? { dataSince: ms(status.rollout.startedAt) } : {};
   if (!tc || !colour) {
-    return { cluster: release.spec.cluster, canary: { ...colourTarget(service, groups.service), ...expectedTargets(status, observed, service) } };
+    return { cluster: release.spec.cluster, canary: { ...colourTarget(service, groups.service), ...expectedTargets(status, observed, service), ...dataSince } };
   }
   const stable = otherColour(colour);
   return {
     cluster: release.spec.cluster,
-    canary: { ...colourTarget(service, groups[colour]), ...expectedTargets(status, observed, service) },
+    canary: { ...colourTarget(service, groups[colour]), ...expectedTargets(status, observed, service), ...dataSince },
     baseline: colourTarget(tc.services[stable], groups[stable]),
     capturedBaselines: capturedBaselines(status),
     baselineIdle: observed.traffic?.weights?.[stable] === 0,

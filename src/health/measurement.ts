@@ -40,6 +40,8 @@ export interface ColourTarget {
    * count (replaced by ECS after failing health checks, say) count as unhealthy.
    */
   expectedTargets?: number;
+  /** Epoch ms: metric periods that began earlier were served by another revision and are ignored. */
+  dataSince?: number;
 }
 
 /** A stable colour's metric value, measured at `at` (epoch ms). */

@@ -46,6 +46,26 @@ export function colourQueries(
   windowMs: number,
   colourName: string,
 ): ColourQueries | string {
+  const built = queriesOf(check, colour, prefix, windowMs, colourName);
+  const since = colour.dataSince;
+  if (typeof built === 'string' || since === undefined) return built;
+  // CloudWatch widens the window to whole minutes: periods that began before the colour took
+  // this revision belong to another one, and must not judge it.
+  return { queries: built.queries, read: (results) => built.read(new Map([...results].map(([id, r]) => [id, from(r, since)]))) };
+}
+
+function from(result: MetricDataResult, since: number): MetricDataResult {
+  const keep = result.timestamps.map((t) => t >= since);
+  return { ...result, timestamps: result.timestamps.filter((_t, i) => keep[i]), values: result.values.filter((_v, i) => keep[i]) };
+}
+
+function queriesOf(
+  check: MetricCheck,
+  colour: ColourTarget,
+  prefix: string,
+  windowMs: number,
+  colourName: string,
+): ColourQueries | string {
   const dims = colourDimensions(colour);
   const period = periodSeconds(windowMs);
   const windowText = formatDuration(windowMs);

@@ -276,3 +276,36 @@ describe('metric conditions together', () => {
     expect(metrics.calls).toHaveLength(0);
   });
 });
+
+describe('metric condition: which data judges the new revision', () => {
+  it('starts a bad streak at the first of the trailing bad periods, not at the check', async () => {
+    const metrics = new MetricTable({ c0_m2: [[P1, 600], [P2, 400]], c0_e1: [[P1, 9], [P2, 12]] });
+    const [m] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0, 'errors')], TARGET, metrics, NOW);
+    expect(m).toMatchObject({ outcome: 'fail', badSince: P1 });
+    const recovering = new MetricTable({ c0_m2: [[P1, 600], [P2, 400]], c0_e1: [[P1, 20], [P2, 1]] });
+    const [r] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0, 'errors')], TARGET, recovering, NOW);
+    // 12.4% over the window, but the newest period is fine: no datapoint to date the streak from.
+    expect(r).toMatchObject({ outcome: 'fail' });
+    expect(r?.badSince).toBeUndefined();
+  });
+
+  it('ignores periods that began before the colour took this revision', async () => {
+    const metrics = new MetricTable({ c0_m2: [[P1, 600], [P2, 400]], c0_e1: [[P1, 40], [P2, 1]] });
+    const target: MeasureTarget = { ...TARGET, canary: { ...TARGET.canary, dataSince: P2 } };
+    const [m] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0, 'errors')], target, metrics, NOW);
+    expect(m).toMatchObject({ outcome: 'pass', value: 1 });
+  });
+
+  it('compares with the baseline captured before the last shift once the stable colour takes no traffic', async () => {
+    const metrics = new MetricTable({ c0_m2: [[P2, 400]], c0_m1: [[P2, 0.3]], b0_m2: [[P2, 400]], b0_m1: [[P2, 0.1]] });
+    const check: MetricCheck = { builtin: 'latencyP95', maxIncreasePercent: 25 };
+    const captured = new Map([['p95', { value: 140, at: P1 }]]);
+    const [idle] = await measureMetrics([condition(check, 0, 'p95')], { ...TARGET, capturedBaselines: captured, baselineIdle: true }, metrics, NOW);
+    expect(idle).toMatchObject({ outcome: 'fail', baseline: { value: 140, at: P1 } });
+    expect(idle?.message).toContain('baseline captured before the last shift 140ms');
+    const [live] = await measureMetrics([condition(check, 0, 'p95')], { ...TARGET, capturedBaselines: captured }, metrics, NOW);
+    expect(live).toMatchObject({ outcome: 'fail', baseline: { value: 100, at: NOW } });
+    const [none] = await measureMetrics([condition(check, 0, 'p95')], { ...TARGET, baselineIdle: true }, metrics, NOW);
+    expect(none?.outcome).toBe('nodata');
+  });
+});
