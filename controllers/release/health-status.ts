@@ -68,6 +68,13 @@ export function wakeWhenStreaksCount(draft: Draft): void {
   }
 }
 
+/** Conditions in a bad streak that has not yet lasted failFor: no traffic moves while they are. */
+export function breaching(draft: Draft): StepJudgement {
+  const names = (draft.status.health ?? []).filter((h) => h.state !== 'Failing' && h.badSince).map((h) => h.name);
+  if (names.length === 0) return { pass: true, judged: [] };
+  return { pass: false, noData: [], notPassing: names.map((n) => `${n} Breaching`), message: names.map((n) => `${n} Breaching`).join('; ') };
+}
+
 /** What a step's judgement found: pass, or the conditions that hold it and why. */
 export type StepJudgement =
   | { pass: true; judged: string[] }

@@ -4,7 +4,7 @@ import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step } fro
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { targetGroupsOf } from '../observe.js';
-import { describeFailure, eventHealth, failingConditions, judgeStep, revertEvidence } from '../health-status.js';
+import { breaching, describeFailure, eventHealth, failingConditions, judgeStep, revertEvidence } from '../health-status.js';
 import {
   autoRollback,
   bakeTimeMs,
@@ -141,8 +141,14 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     // Only measured health moves more traffic: straight after another weight step nothing has
     // judged the colour at its current weight yet (a pause or analysis in between already did).
     const previous = steps[r.stepIndex - 1];
-    if (previous && 'setWeight' in previous && current > 0 && step.setWeight > current && !sameWeights(d.observed.traffic?.weights, want)) {
+    const more = step.setWeight > current && !sameWeights(d.observed.traffic?.weights, want);
+    if (more && previous && 'setWeight' in previous && current > 0) {
       const gate = judged(d, judgeStep(d, undefined, since, true), since, `before ${step.setWeight}% to ${canary}`);
+      if (!gate.done) return gate;
+    }
+    // A condition failing for less than its failFor holds every move of traffic towards the new colour.
+    if (more) {
+      const gate = judged(d, breaching(d), since, `before ${step.setWeight}% to ${canary}`);
       if (!gate.done) return gate;
     }
     return ensureWeights(d, r, want, `step ${r.stepIndex + 1}: ${step.setWeight}% to ${canary}`);

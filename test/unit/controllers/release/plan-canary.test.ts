@@ -91,6 +91,14 @@ describe('plan: canary', () => {
     expect(held.requeueAfter).toBeLessThanOrEqual(15_000);
   });
 
+  it('moves no traffic, not even the first weight, while a condition is breaching', () => {
+    const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 } };
+    const breachingReady = { ...passing('ready', 503, T0), state: 'Breaching' as const, badSince: new Date(T0 - 10_000).toISOString() };
+    const held = pass({ status: { ...started(), health: [breachingReady] }, world, health: [breachingReady] });
+    expect(held.actions).toEqual([]);
+    expect(held.status.message).toContain('ready Breaching');
+  });
+
   it('puts an edited weight back during a pause', () => {
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 70, green: 30 } };
     const result = pass({ status: atPause(), world, now: T0 + MIN });
