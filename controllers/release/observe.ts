@@ -1,10 +1,11 @@
 // observe(): one batched read per port, returned frozen. The only reads of a pass.
 import type { Colour, Release, ReleaseStatus } from '../../src/api/types.js';
-import type { CloudPorts, EcsService, ForwardRef, TargetHealth } from '../../src/cloud/ports.js';
+import type { CloudPorts, EcsService, TargetHealth } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import type { Observation, ObservedTraffic, TargetCounts } from './observation.js';
 import type { TaskDefinitionCache } from './revision.js';
 import { servicesOf, trafficOf, twoColour } from './spec.js';
+import { previewOf, readPreview } from './traffic/preview.js';
 import { routerFor } from './traffic/router.js';
 
 /** How many stopped tasks to read as evidence. */
@@ -30,7 +31,7 @@ export async function observe(
 
   const previewRef = previewOf(release);
   const preview = previewRef && status.rollout && !status.rollout.completedAt
-    ? Object.fromEntries((await ports.lb.readWeights(previewRef)).map((w) => [w.targetGroupArn, w.weight]))
+    ? await readPreview(ports, previewRef)
     : undefined;
 
   const inRollout = !!status.rollout;
@@ -71,14 +72,6 @@ export async function observe(
     autoscaled,
     stoppedTasks,
   });
-}
-
-/** blueGreen's preview listener or rule, if the spec names one. */
-export function previewOf(release: Release): ForwardRef | undefined {
-  const preview = release.spec.strategy.blueGreen?.preview;
-  if (preview?.ruleArn) return { ruleArn: preview.ruleArn };
-  if (preview?.listenerArn) return { listenerArn: preview.listenerArn };
-  return undefined;
 }
 
 /** The service being rolled out: the canary colour's, or the one rolling service. */

@@ -34,6 +34,7 @@ import {
   type StageResult,
   weightsFor,
 } from './stages.js';
+import { previewTargets } from '../traffic/preview.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planTwoColour(d: Draft): void {
@@ -104,15 +105,9 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
 
 /** blueGreen's preview listener or rule sends everything to the colour being rolled out, once it is up. */
 function pointPreview(d: Draft, canary: Colour): void {
-  const preview = d.observed.preview;
-  if (!preview) return;
-  const groups = targetGroupsOf(d.input.release, d.observed.services);
-  const want = (['blue', 'green'] as const)
-    .map((c) => ({ targetGroupArn: groups[c] as string, weight: c === canary ? 100 : 0 }))
-    .filter((t) => t.targetGroupArn);
-  const current = (arn: string): number => preview[arn] ?? 0;
-  if (want.every((t) => (t.weight > 0) === current(t.targetGroupArn) > 0)) return;
-  d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
+  if (!d.observed.preview) return;
+  const want = previewTargets(d.observed.preview, targetGroupsOf(d.input.release, d.observed.services), canary);
+  if (want) d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
 }
 
 /** A person's promote skips the current step; promote --full skips them all, and the bake. */
