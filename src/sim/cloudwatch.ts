@@ -25,6 +25,7 @@ export interface SimAlarm {
 }
 
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
+const MINUTE_MS = 60_000;
 
 function invalid(message: string): CloudError {
   return new CloudError('Invalid', message, { service: 'cloudwatch', operation: 'GetMetricData', awsCode: 'ValidationError' });
@@ -38,7 +39,9 @@ export class CloudWatchModel {
     readonly store: MetricStore,
   ) {}
 
-  getMetricData(queries: readonly MetricDataQuery[], range: { start: number; end: number }): MetricDataResult[] {
+  getMetricData(queries: readonly MetricDataQuery[], asked: { start: number; end: number }): MetricDataResult[] {
+    // As CloudWatch does for a start under 15 days old: rounded down to the whole minute.
+    const range = { start: Math.floor(asked.start / MINUTE_MS) * MINUTE_MS, end: asked.end };
     const byId = new Map<string, MetricDataQuery>();
     for (const q of queries) {
       if (!QUERY_ID.test(q.id)) throw invalid(`Query id "${q.id}" must start with a lower-case letter and contain only letters, digits and _`);
