@@ -30,11 +30,12 @@ export async function observe(
     : undefined;
 
   const previewRef = previewOf(release);
-  const preview = previewRef && status.rollout && !status.rollout.completedAt
+  const preview = previewRef && status.rollout
     ? await readPreview(ports, previewRef)
     : undefined;
 
-  const inRollout = !!status.rollout;
+  // A warm colour is scaled down only once the stable colour's targets are seen healthy.
+  const inRollout = !!status.rollout || !!status.warmColour;
   const targets: Observation['targets'] = {};
   if (inRollout || !status.stableRevision) {
     const groups = targetGroupsOf(release, services);
@@ -48,7 +49,7 @@ export async function observe(
 
   const rolloutService = rolloutServiceOf(release, status);
   const stoppedTasks =
-    status.rollout && !status.rollout.completedAt && rolloutService
+    status.rollout && rolloutService
       ? await ports.ecs.listStoppedTasks(spec.cluster, rolloutService, {
           since: Date.parse(status.rollout.startedAt),
           limit: STOPPED_TASKS_READ,
