@@ -2,8 +2,8 @@
 import type { Release } from '../../src/api/types.js';
 import type { CloudPorts, WriteResult } from '../../src/cloud/ports.js';
 import type { Action } from './actions.js';
-import { previewOf } from './observe.js';
 import { trafficOf } from './spec.js';
+import { previewOf } from './traffic/preview.js';
 import { routerFor } from './traffic/router.js';
 
 export interface ActionOutcome {

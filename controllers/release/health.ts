@@ -10,7 +10,7 @@ import { ms } from './status.js';
 
 export const evaluateHealth: HealthEvaluator = async ({ release, status, observed, ports, now }) => {
   const rollout = status.rollout;
-  if (!rollout || rollout.completedAt || rollout.result) return [];
+  if (!rollout || rollout.result) return [];
   const target = measureTargetOf(release, status, observed);
   if (!target) return [];
   const conditions = release.spec.health?.conditions ?? [];

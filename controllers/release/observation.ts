@@ -11,8 +11,6 @@ export interface TargetCounts {
 export interface ObservedTraffic {
   /** Weights as read back from the ALB or Route53, in percent; undefined when unreadable. */
   weights?: { blue: number; green: number };
-  /** The last weight change has taken effect (ALB: at once; Route53: INSYNC, then one TTL). */
-  settled: boolean;
   /** Route53: status of the change keelson last made. */
   changeStatus?: 'PENDING' | 'INSYNC';
   ttlSeconds?: number;

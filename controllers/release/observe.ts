@@ -1,10 +1,11 @@
 // observe(): one batched read per port, returned frozen. The only reads of a pass.
 import type { Colour, Release, ReleaseStatus } from '../../src/api/types.js';
-import type { CloudPorts, EcsService, ForwardRef, TargetHealth } from '../../src/cloud/ports.js';
+import type { CloudPorts, EcsService, TargetHealth } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import type { Observation, ObservedTraffic, TargetCounts } from './observation.js';
 import type { TaskDefinitionCache } from './revision.js';
 import { servicesOf, trafficOf, twoColour } from './spec.js';
+import { previewOf, readPreview } from './traffic/preview.js';
 import { routerFor } from './traffic/router.js';
 
 /** How many stopped tasks to read as evidence. */
@@ -29,11 +30,12 @@ export async function observe(
     : undefined;
 
   const previewRef = previewOf(release);
-  const preview = previewRef && status.rollout && !status.rollout.completedAt
-    ? Object.fromEntries((await ports.lb.readWeights(previewRef)).map((w) => [w.targetGroupArn, w.weight]))
+  const preview = previewRef && status.rollout
+    ? await readPreview(ports, previewRef)
     : undefined;
 
-  const inRollout = !!status.rollout;
+  // A warm colour is scaled down only once the stable colour's targets are seen healthy.
+  const inRollout = !!status.rollout || !!status.warmColour;
   const targets: Observation['targets'] = {};
   if (inRollout || !status.stableRevision) {
     const groups = targetGroupsOf(release, services);
@@ -47,7 +49,7 @@ export async function observe(
 
   const rolloutService = rolloutServiceOf(release, status);
   const stoppedTasks =
-    status.rollout && !status.rollout.completedAt && rolloutService
+    status.rollout && rolloutService
       ? await ports.ecs.listStoppedTasks(spec.cluster, rolloutService, {
           since: Date.parse(status.rollout.startedAt),
           limit: STOPPED_TASKS_READ,
@@ -71,14 +73,6 @@ export async function observe(
     autoscaled,
     stoppedTasks,
   });
-}
-
-/** blueGreen's preview listener or rule, if the spec names one. */
-export function previewOf(release: Release): ForwardRef | undefined {
-  const preview = release.spec.strategy.blueGreen?.preview;
-  if (preview?.ruleArn) return { ruleArn: preview.ruleArn };
-  if (preview?.listenerArn) return { listenerArn: preview.listenerArn };
-  return undefined;
 }
 
 /** The service being rolled out: the canary colour's, or the one rolling service. */

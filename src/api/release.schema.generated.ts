@@ -540,7 +540,7 @@ export interface ReleaseStatus {
    */
   stableColour?: "blue" | "green" | null;
   /**
-   * Ready, Progressing, Healthy, Paused, SourceReady and Drifted, Kubernetes style.
+   * Ready, Progressing, Paused, SourceReady and Drifted, Kubernetes style.
    */
   conditions?: StatusCondition[];
   /**
@@ -556,9 +556,13 @@ export interface ReleaseStatus {
    */
   lastRevert?: RevertEvidence | null;
   /**
-   * The controller's durable progress through the current rollout.
+   * The controller's durable progress through the rollout in flight; null when none is.
    */
   rollout?: RolloutProgress | null;
+  /**
+   * After a promotion, the old colour kept running until scaleDownAt for an instant rollback.
+   */
+  warmColour?: WarmColour | null;
   /**
    * Highest operation (promote, abort, retry) sequence number already applied.
    */
@@ -568,7 +572,7 @@ export interface StatusCondition {
   /**
    * Which condition.
    */
-  type: "Ready" | "Progressing" | "Healthy" | "Paused" | "SourceReady" | "Drifted";
+  type: "Ready" | "Progressing" | "Paused" | "SourceReady" | "Drifted";
   /**
    * True, False or Unknown.
    */
@@ -740,14 +744,6 @@ export interface RolloutProgress {
    */
   stepReachedAt?: Timestamp | null;
   /**
-   * When the rollout reached 100%.
-   */
-  completedAt?: Timestamp | null;
-  /**
-   * The old colour may be scaled down after this time.
-   */
-  scaleDownAt?: Timestamp | null;
-  /**
    * A person asked to skip the remaining steps.
    */
   promoteFull?: boolean;
@@ -767,4 +763,18 @@ export interface RolloutProgress {
    * Switched straight back to a warm colour, without the steps.
    */
   fast?: boolean;
+}
+export interface WarmColour {
+  /**
+   * The colour that served before the last promotion.
+   */
+  colour: "blue" | "green";
+  /**
+   * The revision it still runs: the previous stable one, where a rollback can switch at once.
+   */
+  revision: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  scaleDownAt: string;
 }

@@ -198,7 +198,7 @@ export type Phase =
   | 'Invalid'
   | 'Orphaned';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Healthy' | 'Paused' | 'SourceReady' | 'Drifted';
+export type ConditionType = 'Ready' | 'Progressing' | 'Paused' | 'SourceReady' | 'Drifted';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface StatusCondition {
@@ -274,10 +274,21 @@ export interface ReleaseStatus {
   health?: ConditionHealth[];
   history?: HistoryEntry[];
   lastRevert?: RevertEvidence | null;
-  /** The controller's durable progress through the current rollout. */
+  /** The controller's durable progress through the rollout in flight; null when none is. */
   rollout?: RolloutProgress | null;
+  /** After a promotion, the old colour kept running until scaleDownAt for an instant rollback. */
+  warmColour?: WarmColour | null;
   /** Highest operation (promote/abort/retry) sequence number already applied. */
   lastOperationSeq?: number;
+}
+
+export interface WarmColour {
+  /** The colour that served before the last promotion. */
+  colour: Colour;
+  /** The revision it still runs: the previous stable one, where a rollback can switch at once. */
+  revision: string;
+  /** It is scaled down after this time. */
+  scaleDownAt: string;
 }
 
 export interface RolloutProgress {
@@ -290,9 +301,6 @@ export interface RolloutProgress {
   stepStartedAt: string;
   /** Set once weights for the current step were written and read back. */
   stepReachedAt?: string | null;
-  completedAt?: string | null;
-  /** Warm old colour may be scaled down after this time. */
-  scaleDownAt?: string | null;
   promoteFull?: boolean;
   /** Set when the rollout is being wound back (revert, abort, superseded by a newer revision). */
   result?: RolloutResult | null;

@@ -85,6 +85,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     logger,
     fence: () => lease.fence,
     resyncMs: config.resyncMs,
+    random: Math.random,
     queue: (handler) => new WorkQueue({ clock, handler, concurrency: config.concurrency }),
   });
   lease.onAcquired(() => {

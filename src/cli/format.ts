@@ -38,6 +38,7 @@ export function formatDescribe({ name, status }: NamedStatus, now: number): stri
     `Blocked revision:  ${status.blockedRevision ?? '-'}`,
     `Step:              ${status.currentStepIndex === null || status.currentStepIndex === undefined ? '-' : status.currentStepIndex + 1}`,
     `Weights:           ${status.weights ? `blue ${status.weights.blue}% / green ${status.weights.green}%` : '-'}`,
+    `Warm colour:       ${status.warmColour ? `${status.warmColour.colour} on ${status.warmColour.revision} until ${status.warmColour.scaleDownAt}` : '-'}`,
     `Source revision:   ${status.sourceRevision ?? '-'}`,
     `Generation:        ${status.observedGeneration ?? '-'}`,
     '',

@@ -21,7 +21,7 @@ export function waitVerdict(status: ReleaseStatus | undefined, revision: string 
     const last = status.history?.find((h) => sameRevision(h.revision, wanted));
     return { done: true, exitCode: WAIT_EXIT.failed, message: `${wanted} was ${(last?.result ?? 'blocked').toLowerCase()}: ${last?.reason ?? status.message ?? ''}` };
   }
-  const inFlight = status.rollout && !status.rollout.completedAt;
+  const inFlight = !!status.rollout;
   if (sameRevision(status.stableRevision, wanted) && !inFlight && status.phase === 'Healthy') {
     return { done: true, exitCode: WAIT_EXIT.promoted, message: `${wanted} is stable and healthy` };
   }

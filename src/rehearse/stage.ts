@@ -91,9 +91,10 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     fence,
   });
   const reconciler = options.metrics ? instrumentReconciler(plain, options.metrics, clock) : plain;
-  // Backoff jitter from a seeded stream, so a run repeats draw for draw.
+  // Backoff and resync jitter from seeded streams, so a run repeats draw for draw.
   const random = randomStream(seed, 'work-queue');
   const nextRandom = () => random.next();
+  const resyncRandom = randomStream(seed, 'resync');
   const controller = new Controller({
     sources: [source],
     store,
@@ -102,6 +103,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     logger,
     fence,
     resyncMs: options.resyncMs ?? 30_000,
+    random: () => resyncRandom.next(),
     queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom }),
   });
   await controller.start();

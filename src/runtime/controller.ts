@@ -9,6 +9,7 @@ import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../
 import type { Source, SourceSnapshot } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { startResync, type Resync } from './resync.js';
 
 export interface ControllerQueue {
   add(key: string): void;
@@ -29,8 +30,10 @@ export interface ControllerOptions {
   queue: QueueFactory;
   /** The lease token to write with; undefined while standing by. */
   fence: () => { lease: string; token: number } | undefined;
-  /** Every Release is looked at this often even when nothing changed. */
+  /** Every Release is looked at this often even when nothing changed, and every source read. */
   resyncMs: number;
+  /** Uniform in [0, 1): spreads the resync of each Release over the period. */
+  random: () => number;
 }
 
 interface Held {
@@ -52,7 +55,8 @@ export class Controller {
   private readonly sourceHealth = new Map<Source, SourceHealth>();
   private readonly queue: ControllerQueue;
   private readonly unwatch: (() => void)[] = [];
-  private cancelResync: (() => void) | undefined;
+  private cancelSourceSync: (() => void) | undefined;
+  private resync: Resync | undefined;
   private stopped = false;
 
   constructor(private readonly options: ControllerOptions) {
@@ -65,12 +69,21 @@ export class Controller {
       this.unwatch.push(source.watch(() => void this.sync(source)));
     }
     await Promise.all(this.options.sources.map((s) => this.sync(s)));
-    this.scheduleResync();
+    this.scheduleSourceSync();
+    // Each Release at its own moment of the period: 5,000 of them trickle rather than burst.
+    this.resync = startResync({
+      clock: this.options.clock,
+      periodMs: this.options.resyncMs,
+      keys: () => this.held.keys(),
+      enqueue: (name) => this.queue.add(name),
+      random: this.options.random,
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.cancelResync?.();
+    this.cancelSourceSync?.();
+    this.resync?.stop();
     for (const u of this.unwatch) u();
     await this.queue.shutdown({ drain: true });
   }
@@ -181,14 +194,10 @@ export class Controller {
     await this.options.store.putStatus(name, status, fence);
   }
 
-  private scheduleResync(): void {
+  private scheduleSourceSync(): void {
     if (this.stopped) return;
-    this.cancelResync = this.options.clock.setTimer(this.options.resyncMs, () => {
-      void (async () => {
-        await Promise.all(this.options.sources.map((s) => this.sync(s)));
-        for (const name of this.held.keys()) this.queue.add(name);
-        this.scheduleResync();
-      })();
+    this.cancelSourceSync = this.options.clock.setTimer(this.options.resyncMs, () => {
+      void Promise.all(this.options.sources.map((s) => this.sync(s))).then(() => this.scheduleSourceSync());
     });
   }
 }

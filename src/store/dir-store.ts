@@ -6,6 +6,7 @@
 // Status writes hold the lease's lock while they check the fencing token.
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { upgradeStatus } from '../api/status-upgrade.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { isTempFile, readJsonFile, writeFileAtomic, writeJsonFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
@@ -29,14 +30,15 @@ export class DirStateStore implements StateStore {
   }
 
   async getStatus(release: string): Promise<ReleaseStatus | undefined> {
-    return readJsonFile<ReleaseStatus>(this.statusFile(release));
+    const status = await readJsonFile<ReleaseStatus>(this.statusFile(release));
+    return status && upgradeStatus(status);
   }
 
   async listStatuses(): Promise<Map<string, ReleaseStatus>> {
     const statuses = new Map<string, ReleaseStatus>();
     for (const file of await this.list('status', '.json')) {
       const status = await readJsonFile<ReleaseStatus>(join(this.folder, 'status', file));
-      if (status) statuses.set(nameOf(file.slice(0, -'.json'.length)), status);
+      if (status) statuses.set(nameOf(file.slice(0, -'.json'.length)), upgradeStatus(status));
     }
     return statuses;
   }

@@ -8,6 +8,7 @@
 // a newer holder's status.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { upgradeStatus } from '../api/status-upgrade.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { RealClock, type Clock } from '../runtime/clock.js';
 import { StaleFenceError, type Lease, type OperationRequest, type StateStore } from './store.js';
@@ -41,7 +42,8 @@ export class DynamoStateStore implements StateStore {
 
   async getStatus(release: string): Promise<ReleaseStatus | undefined> {
     const out = await this.docs.send(new GetCommand({ TableName: this.options.table, Key: { pk: releaseKey(release), sk: STATUS }, ConsistentRead: true }));
-    return out.Item?.status as ReleaseStatus | undefined;
+    const status = out.Item?.status as ReleaseStatus | undefined;
+    return status && upgradeStatus(status);
   }
 
   async listStatuses(): Promise<Map<string, ReleaseStatus>> {
@@ -59,7 +61,7 @@ export class DynamoStateStore implements StateStore {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) statuses.set(String(item.pk).slice('release#'.length), item.status as ReleaseStatus);
+      for (const item of page.Items ?? []) statuses.set(String(item.pk).slice('release#'.length), upgradeStatus(item.status as ReleaseStatus));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return statuses;

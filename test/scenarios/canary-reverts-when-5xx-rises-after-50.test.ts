@@ -20,7 +20,6 @@ describe('5xx rising after the 50% step', () => {
     expect(status).toMatchObject({ stableRevision: 'aep-backend-prod:11', blockedRevision: 'aep-backend-prod:12', weights: { blue: 100, green: 0 } });
     expect(status.lastRevert).toMatchObject({ revision: 'aep-backend-prod:12', condition: 'errors', window: '1m' });
     expect(status.lastRevert?.value).toBeGreaterThan(5);
-    expect(status.message).toMatch(/aep-backend-prod:12 is blocked \(errors: .*% > 5%.* for 1m.*keelson retry/);
     expect(status.history?.[0]).toMatchObject({ result: 'Reverted', revision: 'aep-backend-prod:12' });
 
     // 50% had been reached before the failure.
@@ -33,7 +32,10 @@ describe('5xx rising after the 50% step', () => {
     // The failed colour is scaled down once traffic is read back on stable; the revision is not retried.
     await s.run(5 * 60_000);
     expect(s.sim.inspect.service(AEP.cluster, AEP.green).desiredCount).toBe(0);
-    expect((await s.current()).phase).toBe('Degraded');
+    const held = await s.current();
+    expect(held.phase).toBe('Degraded');
+    // The pass after the revert onwards says why the revision is held, and how to release it.
+    expect(held.message).toMatch(/aep-backend-prod:12 is blocked \(errors: .*% > 5%.* for 1m.*keelson retry/);
     expect(s.events.filter((e) => e.type === 'RolloutStarted')).toHaveLength(1);
     expect(s.violations).toEqual([]);
   });

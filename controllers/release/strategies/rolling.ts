@@ -20,7 +20,7 @@ export function planRolling(d: Draft): void {
   }
   d.status.stableRevision ??= familyRevision(svc.taskDefinition) ?? svc.taskDefinition;
   const r = d.status.rollout;
-  if (r && !r.completedAt) progress(d, service, r);
+  if (r) progress(d, service, r);
   else steady(d, service);
 }
 
@@ -159,7 +159,6 @@ function steady(d: Draft, service: string): void {
     stepIndex: 0,
     stepStartedAt: iso(d.now),
     stepReachedAt: null,
-    completedAt: null,
     result: null,
   };
   d.status.rollout = rollout;

@@ -1,10 +1,10 @@
 // Stages shared by the strategies. Each returns done, or a reason to wait that becomes the message.
-import { formatDuration } from '../../../src/api/duration.js';
 import { DEFAULTS } from '../../../src/api/defaults.js';
 import type { Colour, RevertEvidence, RolloutProgress } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { healthIntervalMs, progressDeadlineMs, trafficOf, twoColour } from '../spec.js';
+import { NO_TRAFFIC_CHANGE, routerFor } from '../traffic/router.js';
 import { iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
 import { DONE, waitFor, type StageResult } from './waits.js';
 
@@ -65,10 +65,7 @@ export function sameWeights(a: { blue: number; green: number } | undefined, b: {
   return a !== undefined && a.blue === b.blue && a.green === b.green;
 }
 
-/**
- * Weights are reached only when read back equal and in effect: a written weight is not moved
- * traffic. Route53 needs its change INSYNC and then one TTL for resolvers to follow.
- */
+/** Weights are reached only when read back equal and the router says they are in effect. */
 export function ensureWeights(
   draft: Draft,
   rollout: RolloutProgress | null,
@@ -76,22 +73,16 @@ export function ensureWeights(
   reason: string,
 ): StageResult {
   const traffic = draft.observed.traffic;
-  if (!sameWeights(traffic?.weights, want)) {
+  if (!traffic || !sameWeights(traffic.weights, want)) {
     draft.act({ kind: 'setWeights', weights: want, reason });
-    if (rollout) {
-      rollout.trafficChangeId = null;
-      rollout.trafficInSyncAt = null;
-    }
+    if (rollout) Object.assign(rollout, NO_TRAFFIC_CHANGE);
     return waitFor(`setting weights blue ${want.blue}% / green ${want.green}%`, 0);
   }
-  if (!trafficOf(draft.spec)?.route53 || !rollout?.trafficChangeId) return DONE;
-  if (traffic?.changeStatus !== 'INSYNC') return waitFor('waiting for the Route53 change to be INSYNC');
-  rollout.trafficInSyncAt ??= iso(draft.now);
-  const settleAt = ms(rollout.trafficInSyncAt) + (traffic.ttlSeconds ?? 0) * 1000;
-  if (draft.now < settleAt) {
-    return waitFor(`waiting one record TTL (${formatDuration(settleAt - draft.now)} left) for resolvers to follow`, settleAt - draft.now);
-  }
-  return DONE;
+  const spec = trafficOf(draft.spec);
+  if (!spec) return DONE;
+  const verdict = routerFor(spec).verify(traffic, rollout, draft.now);
+  if (verdict.record && rollout) Object.assign(rollout, verdict.record);
+  return verdict.settled ? DONE : waitFor(verdict.message, verdict.retryAfterMs);
 }
 
 /** Applies a stage's wait to the draft; true when the wait has outlived progressDeadline. */

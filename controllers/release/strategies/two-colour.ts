@@ -1,6 +1,6 @@
 // canary and blueGreen: two services, traffic moved between them by weights, step by step.
 import { formatDuration, parseDuration } from '../../../src/api/duration.js';
-import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step } from '../../../src/api/types.js';
+import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { targetGroupsOf } from '../observe.js';
@@ -34,13 +34,14 @@ import {
   weightsFor,
 } from './stages.js';
 import { awaitPerson, judged, phaseOfWait } from './waits.js';
+import { previewTargets } from '../traffic/preview.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planTwoColour(d: Draft): void {
   if (!adoptStable(d)) return;
   d.status.weights = d.observed.traffic?.weights ?? d.status.weights ?? null;
   const rollout = d.status.rollout;
-  if (rollout && !rollout.completedAt) progressRollout(d, rollout);
+  if (rollout) progressRollout(d, rollout);
   else planSteady(d);
 }
 
@@ -104,15 +105,9 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
 
 /** blueGreen's preview listener or rule sends everything to the colour being rolled out, once it is up. */
 function pointPreview(d: Draft, canary: Colour): void {
-  const preview = d.observed.preview;
-  if (!preview) return;
-  const groups = targetGroupsOf(d.input.release, d.observed.services);
-  const want = (['blue', 'green'] as const)
-    .map((c) => ({ targetGroupArn: groups[c] as string, weight: c === canary ? 100 : 0 }))
-    .filter((t) => t.targetGroupArn);
-  const current = (arn: string): number => preview[arn] ?? 0;
-  if (want.every((t) => (t.weight > 0) === current(t.targetGroupArn) > 0)) return;
-  d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
+  if (!d.observed.preview) return;
+  const want = previewTargets(d.observed.preview, targetGroupsOf(d.input.release, d.observed.services), canary);
+  if (want) d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
 }
 
 /** A person's promote skips the current step; promote --full skips them all, and the bake. */
@@ -219,8 +214,9 @@ function promote(d: Draft, r: RolloutProgress): void {
     startedAt: r.startedAt,
     finishedAt: iso(d.now),
   });
-  r.completedAt = iso(d.now);
-  r.scaleDownAt = iso(d.now + delay);
+  d.status.rollout = null;
+  const warm = otherColour(r.colour as Colour);
+  d.status.warmColour = from ? { colour: warm, revision: from, scaleDownAt: iso(d.now + delay) } : null;
   const message = `${d.status.stableRevision} is stable on ${r.colour}; ${from ?? 'the previous revision'} stays warm for ${formatDuration(delay)}`;
   d.setPhase('Healthy', REASONS.Promoted, message);
   d.emit({
@@ -308,8 +304,8 @@ function planSteady(d: Draft): void {
   const desired = d.status.desiredRevision as string;
   // A rollout about to start brings the idle colour up: scaling it down first would be wasted.
   const starting = !sameRevision(desired, stableRevision) && !sameRevision(desired, d.status.blockedRevision);
-  const retained = d.status.rollout;
-  if (retained?.completedAt && !starting) scaleDownWarmColour(d, retained, idleService);
+  const warm = d.status.warmColour;
+  if (warm && !starting) scaleDownWarmColour(d, warm, stable, idleService);
   else if (!starting && w && w[idle] === 0 && !d.observed.autoscaled[idleService] && (d.observed.services[idleService]?.desiredCount ?? 0) > 0) {
     d.act({ kind: 'updateService', service: idleService, desiredCount: 0, reason: 'the idle colour takes no traffic' });
   }
@@ -324,16 +320,15 @@ function planSteady(d: Draft): void {
 }
 
 /** The old colour goes only after its delay, with weights read back at 0 and the new colour healthy. */
-function scaleDownWarmColour(d: Draft, r: RolloutProgress, idleService: string): void {
-  const at = ms(r.scaleDownAt);
+function scaleDownWarmColour(d: Draft, warm: WarmColour, stable: Colour, idleService: string): void {
+  const at = ms(warm.scaleDownAt);
   if (d.now < at) {
     d.requeue(at - d.now);
     return;
   }
-  const idle = otherColour(r.colour as Colour);
-  const stableService = serviceOf(d, r.colour as Colour);
-  const weightsOff = d.observed.traffic?.weights?.[idle] === 0;
-  const up = ensureServiceUp(d, stableService, r.revision, replicasFor(d, stableService), r.colour as Colour);
+  const stableService = serviceOf(d, stable);
+  const weightsOff = d.observed.traffic?.weights?.[warm.colour] === 0;
+  const up = ensureServiceUp(d, stableService, d.status.stableRevision as string, replicasFor(d, stableService), stable);
   if (!weightsOff || !up.done) {
     d.requeue(healthIntervalMs(d.spec));
     return;
@@ -342,7 +337,7 @@ function scaleDownWarmColour(d: Draft, r: RolloutProgress, idleService: string):
   if (svc && svc.desiredCount > 0 && !d.observed.autoscaled[idleService]) {
     d.act({ kind: 'updateService', service: idleService, desiredCount: 0, reason: 'scale-down delay over' });
   }
-  d.status.rollout = null;
+  d.status.warmColour = null;
 }
 
 function startRollout(d: Draft, desired: string, stable: Colour): void {
@@ -358,14 +353,14 @@ function startRollout(d: Draft, desired: string, stable: Colour): void {
     stepIndex: warm ? steps.length - 1 : 0,
     stepStartedAt: iso(d.now),
     stepReachedAt: null,
-    completedAt: null,
-    scaleDownAt: null,
     result: null,
     trafficChangeId: null,
     trafficInSyncAt: null,
     fast: warm,
   };
   d.status.rollout = rollout;
+  // The warm colour is the one this rollout takes over: it is warm no longer.
+  d.status.warmColour = null;
   d.status.health = [];
   d.emit({
     type: 'RolloutStarted',
@@ -381,9 +376,9 @@ function startRollout(d: Draft, desired: string, stable: Colour): void {
 
 /** The desired revision was stable recently and its colour still runs it: no need for the steps. */
 function isWarm(d: Draft, desired: string, colour: Colour): boolean {
-  const retained = d.status.rollout;
-  if (!retained?.completedAt || !sameRevision(retained.fromRevision, desired)) return false;
-  if (d.now >= ms(retained.scaleDownAt)) return false;
+  const warm = d.status.warmColour;
+  if (!warm || warm.colour !== colour || !sameRevision(warm.revision, desired)) return false;
+  if (d.now >= ms(warm.scaleDownAt)) return false;
   const svc = d.observed.services[serviceOf(d, colour)];
   return !!svc && sameRevision(svc.taskDefinition, desired) && svc.runningCount > 0 && svc.runningCount >= svc.desiredCount;
 }

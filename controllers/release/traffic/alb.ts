@@ -10,8 +10,7 @@ export function albRouter(spec: AlbTraffic): TrafficRouter {
       const groups = await ports.lb.readWeights(ref);
       const weightOf = (arn: string): number => groups.find((g) => g.targetGroupArn === arn)?.weight ?? 0;
       const weights = toPercent(weightOf(blue), weightOf(green));
-      // An ALB applies a modified forward action at once: read back equal means in effect.
-      return { ...(weights ? { weights } : {}), settled: true };
+      return weights ? { weights } : {};
     },
     async setWeights(ports, weights) {
       const result = await ports.lb.setWeights(ref, [
@@ -19,6 +18,10 @@ export function albRouter(spec: AlbTraffic): TrafficRouter {
         { targetGroupArn: green, weight: weights.green },
       ]);
       return { result };
+    },
+    verify(observed) {
+      // An ALB applies a modified forward action at once: read back means in effect.
+      return observed.weights ? { settled: true } : { settled: false, message: 'waiting to read the listener weights back' };
     },
   };
 }

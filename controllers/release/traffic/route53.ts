@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../src/api/duration.js';
 import type { Route53Traffic } from '../../../src/api/types.js';
 import type { RecordKey } from '../../../src/cloud/ports.js';
 import { toPercent, type TrafficRouter } from './router.js';
@@ -14,18 +15,25 @@ export function route53Router(spec: Route53Traffic): TrafficRouter {
       const ttlSeconds = Math.max(blue?.ttl ?? 0, green?.ttl ?? 0);
       const changeId = rollout?.trafficChangeId;
       const changeStatus = changeId ? await ports.dns.getChangeStatus(changeId) : undefined;
-      return {
-        ...(weights ? { weights } : {}),
-        settled: !changeId || changeStatus === 'INSYNC',
-        ...(changeStatus ? { changeStatus } : {}),
-        ttlSeconds,
-      };
+      return { ...(weights ? { weights } : {}), ...(changeStatus ? { changeStatus } : {}), ttlSeconds };
     },
     async setWeights(ports, weights) {
       return ports.dns.setWeights(key, [
         { setIdentifier: ids.blue, weight: weights.blue },
         { setIdentifier: ids.green, weight: weights.green },
       ]);
+    },
+    // Resolvers follow a record only once the change is INSYNC and the TTL they cached runs out.
+    verify(observed, rollout, now) {
+      // No change of ours in flight (weights were already right, or set before a restart): nothing to wait for.
+      if (!rollout?.trafficChangeId) return { settled: true };
+      if (observed.changeStatus !== 'INSYNC') return { settled: false, message: 'waiting for the Route53 change to be INSYNC' };
+      const inSyncAt = rollout.trafficInSyncAt ?? new Date(now).toISOString();
+      const record = rollout.trafficInSyncAt ? {} : { record: { trafficInSyncAt: inSyncAt } };
+      const settleAt = Date.parse(inSyncAt) + (observed.ttlSeconds ?? 0) * 1000;
+      if (now >= settleAt) return { settled: true, ...record };
+      const left = settleAt - now;
+      return { settled: false, message: `waiting one record TTL (${formatDuration(left)} left) for resolvers to follow`, retryAfterMs: left, ...record };
     },
   };
 }

@@ -11,10 +11,26 @@ export interface ColourWeights {
   green: number;
 }
 
+/** What a router remembers about its last change, kept on the rollout between passes. */
+export type TrafficRecord = Pick<RolloutProgress, 'trafficChangeId' | 'trafficInSyncAt'>;
+
+/** A fresh write: whatever was known about the previous change no longer applies. */
+export const NO_TRAFFIC_CHANGE: Readonly<Required<TrafficRecord>> = Object.freeze({ trafficChangeId: null, trafficInSyncAt: null });
+
+/**
+ * Whether weights read back equal are also in effect: a written weight is not moved traffic.
+ * `record` holds what the rollout must remember for the next pass; it is returned, never written.
+ */
+export type TrafficVerdict =
+  | { settled: true; record?: TrafficRecord }
+  | { settled: false; message: string; retryAfterMs?: number; record?: TrafficRecord };
+
 export interface TrafficRouter {
-  /** Weights as the provider reports them, in percent, plus whether the last change took effect. */
+  /** Weights as the provider reports them, in percent, plus what verify() needs to judge them. */
   readWeights(ports: CloudPorts, rollout: RolloutProgress | null | undefined): Promise<ObservedTraffic>;
   setWeights(ports: CloudPorts, weights: ColourWeights): Promise<{ result: WriteResult; changeId?: string }>;
+  /** Pure: called once the weights read back as wanted. */
+  verify(observed: ObservedTraffic, rollout: RolloutProgress | null | undefined, now: number): TrafficVerdict;
 }
 
 export function routerFor(traffic: TrafficSpec): TrafficRouter {

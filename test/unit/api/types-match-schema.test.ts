@@ -38,6 +38,7 @@ export const typesAgree: Record<string, true> = {
   history: true satisfies Agree<Api.HistoryEntry, Generated.HistoryEntry>,
   revert: true satisfies Agree<Api.RevertEvidence, Generated.RevertEvidence>,
   rollout: true satisfies Agree<Api.RolloutProgress, Generated.RolloutProgress>,
+  warmColour: true satisfies Agree<Api.WarmColour, Generated.WarmColour>,
   // Objects the schema defines inline.
   image: true satisfies Agree<Api.ImageRevision, Generated.ImageRevision>,
   rolling: true satisfies Agree<Api.RollingStrategy, Generated.RollingStrategy>,

@@ -53,6 +53,14 @@ describe('traffic and metrics', () => {
     expect(healthy?.values).toEqual([2, 2, 2, 2, 2]);
   });
 
+  it('rounds a start time down to the whole minute, as CloudWatch does: the last minute is there mid-minute too', async () => {
+    const { sim, clock } = simulate(fixtureWorld('two-colours.yaml'));
+    await clock.advance(5 * 60_000 + 34_000);
+    const end = clock.now();
+    const [requests] = await sim.provider(undefined).metrics.getMetricData([metric('requests', 'RequestCount', SHOP.dims.blue, 'Sum')], { start: end - 60_000, end });
+    expect(requests?.timestamps).toEqual([Math.floor(end / 60_000) * 60_000 - 60_000]);
+  });
+
   it('computes latency percentiles over a mix of revisions weighted by requests', async () => {
     const { sim, clock } = simulate(withRevision(fixtureWorld('two-colours.yaml'), 'api-green', 'shop-api:3'));
     await clock.advance(3 * 60_000);

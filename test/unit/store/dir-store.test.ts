@@ -54,3 +54,18 @@ describe('DirStateStore files', () => {
     expect(await store.acquire('controller', 'a', 15_000, 1_000)).toMatchObject({ holder: 'a', expiresAt: 16_000 });
   });
 });
+
+describe('DirStateStore and an earlier status shape', () => {
+  it('reads a finished rollout written by an earlier keelson as today\'s warm colour', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    const lease = (await store.acquire('controller', 'a', 15_000, 0))!;
+    await store.putStatus('web', status('Healthy'), { lease: lease.name, token: lease.token });
+    const rollout = { revision: 'web:2', fromRevision: 'web:1', colour: 'green', generation: 1, startedAt: '2026-03-02T09:00:00.000Z', stepIndex: 1, stepStartedAt: '2026-03-02T09:00:00.000Z' };
+    const old = { phase: 'Healthy', stableRevision: 'web:2', rollout: { ...rollout, completedAt: '2026-03-02T09:10:00.000Z', scaleDownAt: '2026-03-02T10:10:00.000Z' } };
+    await writeFile(join(folder, 'status', 'web.json'), JSON.stringify(old));
+    const expected = { rollout: null, warmColour: { colour: 'blue', revision: 'web:1', scaleDownAt: '2026-03-02T10:10:00.000Z' } };
+    expect(await store.getStatus('web')).toMatchObject(expected);
+    expect((await store.listStatuses()).get('web')).toMatchObject(expected);
+  });
+});

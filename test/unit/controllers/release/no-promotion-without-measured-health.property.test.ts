@@ -162,7 +162,7 @@ function drive(trial: Trial): Outcome2 {
   let startedAt: number | undefined;
   const out: Outcome2 = { violations: [] };
   while (now < T0 + HORIZON_MS) {
-    const rollout = status.rollout && !status.rollout.completedAt && !status.rollout.result ? status.rollout : undefined;
+    const rollout = status.rollout && !status.rollout.result ? status.rollout : undefined;
     let health: ConditionHealth[] = [];
     if (rollout) {
       startedAt ??= Date.parse(rollout.startedAt);
@@ -222,7 +222,7 @@ function checkForwardMoves(
   out: Outcome2,
 ): void {
   const r = before.rollout;
-  if (!r || r.completedAt || r.result || startedAt === undefined) return;
+  if (!r || r.result || startedAt === undefined) return;
   const promoted = after.phase === 'Healthy' && after.stableRevision === 'app:12';
   const judgedSteps: { since: number; names?: string[]; what: string }[] = [];
   let index = r.stepIndex;

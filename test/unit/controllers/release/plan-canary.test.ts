@@ -191,6 +191,9 @@ describe('plan: canary', () => {
     expect(promoted.status.history?.[0]).toMatchObject({ revision: 'app:12', fromRevision: 'app:11', result: 'Promoted' });
     expect(promoted.actions).toEqual([]);
     expect(promoted.requeueAfter).toBe(60 * MIN);
+    // Finished: no rollout in flight any more, only the old colour kept warm.
+    expect(promoted.status.rollout).toBeNull();
+    expect(promoted.status.warmColour).toEqual({ colour: 'blue', revision: 'app:11', scaleDownAt: new Date(T0 + 67 * MIN).toISOString() });
 
     // Before the scale-down delay: nothing. After: the old colour goes, weights read back at 0.
     const warm = pass({ status: promoted.status, world, now: T0 + 30 * MIN });
@@ -198,6 +201,7 @@ describe('plan: canary', () => {
     const cold = pass({ status: promoted.status, world, now: T0 + 70 * MIN });
     expect(cold.actions).toEqual([expect.objectContaining({ kind: 'updateService', service: 'app-blue', desiredCount: 0 })]);
     expect(cold.status.rollout).toBeNull();
+    expect(cold.status.warmColour).toBeNull();
   });
 
   it('never scales the old colour down while it still takes traffic', () => {
@@ -207,7 +211,8 @@ describe('plan: canary', () => {
       phase: 'Healthy',
       stableRevision: 'app:12',
       stableColour: 'green',
-      rollout: { ...atPause().rollout!, completedAt: new Date(T0).toISOString(), scaleDownAt: new Date(T0 + MIN).toISOString() },
+      rollout: null,
+      warmColour: { colour: 'blue', revision: 'app:11', scaleDownAt: new Date(T0 + MIN).toISOString() },
     };
     const result = pass({ status: promoted, world, now: T0 + 2 * MIN, release: canaryRelease('app:12') });
     expect(result.actions.filter((a) => a.kind === 'updateService')).toEqual([]);
@@ -220,7 +225,8 @@ describe('plan: canary', () => {
       phase: 'Healthy',
       stableRevision: 'app:12',
       stableColour: 'green',
-      rollout: { ...atPause().rollout!, completedAt: new Date(T0).toISOString(), scaleDownAt: new Date(T0 + 60 * MIN).toISOString() },
+      rollout: null,
+      warmColour: { colour: 'blue', revision: 'app:11', scaleDownAt: new Date(T0 + 60 * MIN).toISOString() },
     };
     const result = pass({ status: promoted, world, release: canaryRelease('app:11'), now: T0 + 5 * MIN });
     expect(result.status.rollout).toMatchObject({ revision: 'app:11', colour: 'blue', fast: true });

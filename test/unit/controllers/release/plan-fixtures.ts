@@ -94,7 +94,7 @@ export function observation(world: World): Observation {
     desiredRevision: world.desired ?? 'app:12',
     images: world.images ?? {},
     services,
-    traffic: { weights: world.weights ?? { blue: 100, green: 0 }, settled: true, ...world.traffic },
+    traffic: { weights: world.weights ?? { blue: 100, green: 0 }, ...world.traffic },
     targets: {
       ...(counts(world.targets?.blue) ? { blue: counts(world.targets?.blue) } : {}),
       ...(counts(world.targets?.green) ? { green: counts(world.targets?.green) } : {}),

@@ -37,16 +37,16 @@ describe('plan: blueGreen on Route53', () => {
   it('switches all traffic at once and counts it only once the change is INSYNC and one TTL has passed', () => {
     const status = switched();
     const world = { ...up, weights: { blue: 0, green: 100 } };
-    const pending = pass({ release: blueGreen('app:2'), status, world: { ...world, traffic: { changeStatus: 'PENDING', ttlSeconds: 60, settled: false } } });
+    const pending = pass({ release: blueGreen('app:2'), status, world: { ...world, traffic: { changeStatus: 'PENDING', ttlSeconds: 60 } } });
     expect(pending.status.phase).toBe('Progressing');
     expect(pending.status.message).toContain('INSYNC');
 
-    const insync = pass({ release: blueGreen('app:2'), status: pending.status, world: { ...world, traffic: { changeStatus: 'INSYNC', ttlSeconds: 60, settled: true } }, now: T0 + 30_000 });
+    const insync = pass({ release: blueGreen('app:2'), status: pending.status, world: { ...world, traffic: { changeStatus: 'INSYNC', ttlSeconds: 60 } }, now: T0 + 30_000 });
     expect(insync.status.phase).toBe('Progressing');
     expect(insync.status.message).toContain('TTL');
     expect(insync.requeueAfter).toBe(15_000);
 
-    const settledWorld = { ...world, traffic: { changeStatus: 'INSYNC' as const, ttlSeconds: 60, settled: true } };
+    const settledWorld = { ...world, traffic: { changeStatus: 'INSYNC' as const, ttlSeconds: 60 } };
     const settled = pass({ release: blueGreen('app:2'), status: insync.status, world: settledWorld, now: T0 + 30_000 + MIN });
     // Even a zero bake needs one check taken after the switch counted before promotion.
     expect(settled.status.phase).toBe('Progressing');
