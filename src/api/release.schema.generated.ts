@@ -86,7 +86,7 @@ export type HealthCondition =
  */
 export type MetricCheck = {
   /**
-   * A metric keelson queries for the new colour's target group: errorRate (% of 5xx), latencyP95 or latencyP99 (seconds).
+   * A metric keelson queries for the new colour's target group: errorRate (percent of requests answered 5xx; thresholds such as 5%), latencyP95 or latencyP99 (thresholds with their unit, such as 400ms or 1.5s).
    */
   builtin?: "errorRate" | "latencyP95" | "latencyP99";
   /**
@@ -101,17 +101,17 @@ export type MetricCheck = {
     queries: MetricQuery[];
   };
   /**
-   * Failing when the value is above max.
+   * Failing when the value is above max. In the metric's unit: 400ms or 1.5s for a latency, 5% for errorRate, a bare number for cloudwatch.
    */
-  max?: number;
+  max?: number | string;
   /**
-   * Failing when the value is below min.
+   * Failing when the value is below min. In the metric's unit, as max.
    */
-  min?: number;
+  min?: number | string;
   /**
-   * Failing when the value exceeds the stable colour's by more than this (absolute, e.g. 0.5 points of error rate).
+   * Failing when the value exceeds the stable colour's by more than this, in the metric's unit: 50ms for a latency, 0.5% (points) for errorRate.
    */
-  maxIncrease?: number;
+  maxIncrease?: number | string;
   /**
    * Failing when the value exceeds the stable colour's by more than this percentage.
    */
