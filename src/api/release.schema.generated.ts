@@ -664,9 +664,13 @@ export interface RevertEvidence {
    */
   threshold?: string;
   /**
-   * The window the value was computed over.
+   * A metric condition's window: the period its value was computed over. Absent for other conditions.
    */
   window?: string;
+  /**
+   * How long the condition had to keep failing before the revert (for progressDeadline, the deadline).
+   */
+  failFor?: string;
   /**
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
@@ -691,6 +695,23 @@ export interface RevertEvidence {
      * The essential container's exit code.
      */
     exitCode?: number | null;
+    /**
+     * The task's containers that stopped with a reason or a non-zero exit code, e.g. OutOfMemoryError: Container killed due to memory usage.
+     */
+    containers?: {
+      /**
+       * The container name.
+       */
+      name: string;
+      /**
+       * ECS's reason the container stopped.
+       */
+      reason?: string;
+      /**
+       * Its exit code.
+       */
+      exitCode?: number | null;
+    }[];
   }[];
 }
 export interface RolloutProgress {

@@ -249,10 +249,22 @@ export interface RevertEvidence {
   condition: string;
   value?: number | null;
   threshold?: string;
+  /** A metric condition's window (the period its value is computed over); absent for other conditions. */
   window?: DurationString;
+  /** How long the condition kept failing before the revert (for progressDeadline, the deadline). */
+  failFor?: DurationString;
   failingSince?: string;
   revertedAt: string;
-  stoppedTasks?: { taskArn: string; stoppedReason?: string; exitCode?: number | null }[];
+  stoppedTasks?: StoppedTaskEvidence[];
+}
+
+/** A stopped task of the reverted revision, with ECS's reasons for the task and its containers. */
+export interface StoppedTaskEvidence {
+  taskArn: string;
+  stoppedReason?: string;
+  exitCode?: number | null;
+  /** Containers that stopped with a reason or a non-zero exit code (`OutOfMemoryError: …`). */
+  containers?: { name: string; reason?: string; exitCode?: number | null }[];
 }
 
 export interface ReleaseStatus {
