@@ -84,7 +84,7 @@ function conditions(strategy: Strategy): HealthCondition[] {
   const latency: HealthCondition =
     strategy === 'canary'
       ? { name: 'latency-vs-baseline', metric: { builtin: 'latencyP95', maxIncreasePercent: 25 }, failFor: '1m' }
-      : { name: 'latency', metric: { builtin: 'latencyP95', max: 175 }, failFor: '1m' };
+      : { name: 'latency', metric: { builtin: 'latencyP95', max: '175ms' }, failFor: '1m' };
   return [
     { name: 'targets', targetHealth: { maxUnhealthy: 0 }, failFor: '3m' },
     { name: 'errors', metric: { builtin: 'errorRate', max: 5 }, failFor: '1m' },

@@ -1,6 +1,9 @@
 // Health as the plan sees it: which conditions fail, and the evidence a revert records.
+import { DEFAULTS } from '../../src/api/defaults.js';
 import { formatDuration } from '../../src/api/duration.js';
+import { stoppedTaskEvidence } from '../../src/health/ecs-signals.js';
 import { ECS_TASKS_CONDITION, failsAt, summarizeHealth } from '../../src/health/index.js';
+import { HEALTH_LIMITS } from '../../src/health/limits.js';
 import type { ConditionHealth, RevertEvidence } from '../../src/api/types.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import type { RolloutEvent } from '../../src/notify/events.js';
@@ -30,23 +33,24 @@ export function describeFailure(h: ConditionHealth, now: number): string {
   return summarizeHealth(h, now);
 }
 
-/** Evidence for a revert: the condition, its value and threshold, the window, the stopped tasks. */
+/**
+ * Evidence for a revert: the condition, its value and threshold, the metric's window and the
+ * failFor it kept failing for, the stopped tasks with their containers' reasons.
+ */
 export function revertEvidence(draft: Draft, revision: string, failed: ConditionHealth): RevertEvidence {
   const condition = draft.spec.health?.conditions?.find((c) => c.name === failed.name);
   const stopped = draft.observed.stoppedTasks
     .filter((t) => sameRevision(t.taskDefinition, revision))
-    .slice(0, 10)
-    .map((t) => ({
-      taskArn: t.arn,
-      ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
-      exitCode: t.containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0)?.exitCode ?? null,
-    }));
+    .slice(0, HEALTH_LIMITS.stoppedTasksInEvidence)
+    .map(stoppedTaskEvidence);
+  const metric = condition && 'metric' in condition ? condition.metric : undefined;
   return {
     revision,
     condition: failed.name,
     value: failed.value ?? null,
     ...(failed.threshold ? { threshold: failed.threshold } : {}),
-    window: formatDuration(condition ? failForMs(draft.spec, condition) : 0),
+    ...(metric ? { window: metric.window ?? DEFAULTS.metricWindow } : {}),
+    failFor: formatDuration(condition ? failForMs(draft.spec, condition) : 0),
     ...(failed.badSince ? { failingSince: failed.badSince } : {}),
     revertedAt: iso(draft.now),
     ...(stopped.length > 0 ? { stoppedTasks: stopped } : {}),

@@ -25,6 +25,8 @@ export const PATTERN_HELP: Readonly<Record<string, Help>> = {
   '/$defs/route53Traffic/properties/hostedZoneId': (v) => `${show(v)} is not a hosted zone id such as Z0123456789ABCDEFGHIJ`,
   '/$defs/route53Traffic/properties/recordName': (v) => `${show(v)} is not a DNS name such as app.example.org`,
   '/$defs/httpCheck/properties/url': (v) => `${show(v)} is not an http:// or https:// URL`,
+  '/$defs/latencyThreshold': (v) => `${show(v)} is not a latency: write a number with ms or s, e.g. 400ms or 1.5s`,
+  '/$defs/percentThreshold': (v) => `${show(v)} is not a percent: write e.g. 5% (or a bare 5)`,
   '/$defs/metricQuery/properties/id': (v) =>
     `${show(v)} is not a CloudWatch query id: start with a lowercase letter, then letters, digits and '_'`,
   '/$defs/releaseMetadata/properties/labels/propertyNames': (v) =>

@@ -86,7 +86,7 @@ export type HealthCondition =
  */
 export type MetricCheck = {
   /**
-   * A metric keelson queries for the new colour's target group: errorRate (% of 5xx), latencyP95 or latencyP99 (seconds).
+   * A metric keelson queries for the new colour's target group: errorRate (percent of requests answered 5xx; thresholds such as 5%), latencyP95 or latencyP99 (thresholds with their unit, such as 400ms or 1.5s).
    */
   builtin?: "errorRate" | "latencyP95" | "latencyP99";
   /**
@@ -101,17 +101,17 @@ export type MetricCheck = {
     queries: MetricQuery[];
   };
   /**
-   * Failing when the value is above max.
+   * Failing when the value is above max. In the metric's unit: 400ms or 1.5s for a latency, 5% for errorRate, a bare number for cloudwatch.
    */
-  max?: number;
+  max?: number | string;
   /**
-   * Failing when the value is below min.
+   * Failing when the value is below min. In the metric's unit, as max.
    */
-  min?: number;
+  min?: number | string;
   /**
-   * Failing when the value exceeds the stable colour's by more than this (absolute, e.g. 0.5 points of error rate).
+   * Failing when the value exceeds the stable colour's by more than this, in the metric's unit: 50ms for a latency, 0.5% (points) for errorRate.
    */
-  maxIncrease?: number;
+  maxIncrease?: number | string;
   /**
    * Failing when the value exceeds the stable colour's by more than this percentage.
    */
@@ -681,9 +681,13 @@ export interface RevertEvidence {
    */
   threshold?: string;
   /**
-   * The window the value was computed over.
+   * A metric condition's window: the period its value was computed over. Absent for other conditions.
    */
   window?: string;
+  /**
+   * How long the condition had to keep failing before the revert (for progressDeadline, the deadline).
+   */
+  failFor?: string;
   /**
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
@@ -708,6 +712,23 @@ export interface RevertEvidence {
      * The essential container's exit code.
      */
     exitCode?: number | null;
+    /**
+     * The task's containers that stopped with a reason or a non-zero exit code, e.g. OutOfMemoryError: Container killed due to memory usage.
+     */
+    containers?: {
+      /**
+       * The container name.
+       */
+      name: string;
+      /**
+       * ECS's reason the container stopped.
+       */
+      reason?: string;
+      /**
+       * Its exit code.
+       */
+      exitCode?: number | null;
+    }[];
   }[];
 }
 export interface RolloutProgress {

@@ -10,6 +10,7 @@ import type { Anchor, FieldPath } from './locate.js';
 import { pointerToPath } from './locate.js';
 import { DURATION_PATTERN, explainPattern } from './pattern-help.js';
 import type { ManifestProblem } from './problem.js';
+import { LATENCY_PATTERN, latencyFix } from './quantity.js';
 import { listWords, show, unknownField } from './wording.js';
 
 /** A problem before it is placed in a file. */
@@ -98,6 +99,7 @@ function typeWords(type: unknown): string {
 }
 
 const isDurationSchema = (s: unknown): boolean => isSchema(s) && s.pattern === DURATION_PATTERN;
+const isLatencySchema = (s: unknown): boolean => isSchema(s) && s.pattern === LATENCY_PATTERN;
 const durationMessage = (value: unknown): string => `${show(value)} is not a duration (use e.g. 30s, 5m, 1h30m)`;
 
 /** The finding for one ajv error, or undefined when it is noise explained by another finding. */
@@ -139,6 +141,7 @@ function explain(e: ErrorObject, path: FieldPath, data: unknown, shape: Shape | 
     case 'type': {
       if (p.type === 'null' && shape?.nullable) return undefined;
       if (isDurationSchema(e.parentSchema)) return finding(durationMessage(data), 'value', 'duration');
+      if (isLatencySchema(e.parentSchema) && typeof data === 'number') return finding(latencyFix(String(path.at(-1)), data));
       const also = shape?.union ? ` with exactly one of ${shape.union.join(', ')}` : '';
       return finding(`must be ${typeWords(p.type)}${also} (got ${show(data)})`);
     }

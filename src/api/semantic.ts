@@ -4,6 +4,7 @@ import { DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
 import type { FieldPath } from './locate.js';
 import { formatPath } from './locate.js';
+import { metricThresholds } from './quantity.js';
 import type { Finding } from './schema-errors.js';
 import type {
   AlbTraffic,
@@ -108,8 +109,9 @@ function checkCondition(condition: HealthCondition, at: FieldPath, intervalText:
 
 function checkMetric(metric: MetricCheck, at: FieldPath, rolling: boolean): Finding[] {
   const out: Finding[] = [];
-  if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max) {
-    out.push(problem([...at, 'min'], `min ${metric.min} is above max ${metric.max}, so the condition could never pass`));
+  const t = metricThresholds(metric);
+  if (t.min !== undefined && t.max !== undefined && t.min > t.max) {
+    out.push(problem([...at, 'min'], `min ${String(metric.min)} is above max ${String(metric.max)}, so the condition could never pass`));
   }
   if (rolling) {
     for (const field of ['maxIncrease', 'maxIncreasePercent'] as const) {
@@ -118,8 +120,8 @@ function checkMetric(metric: MetricCheck, at: FieldPath, rolling: boolean): Find
       }
     }
   }
-  if (metric.builtin === 'errorRate' && metric.max !== undefined && metric.max > 100) {
-    out.push(problem([...at, 'max'], `errorRate is a percentage of requests, so max ${metric.max} could never be exceeded`));
+  if (metric.builtin === 'errorRate' && t.max !== undefined && t.max > 100) {
+    out.push(problem([...at, 'max'], `errorRate is a percentage of requests, so max ${String(metric.max)} could never be exceeded`));
   }
   const queries = metric.cloudwatch?.queries ?? [];
   const ids = new Set<string>();

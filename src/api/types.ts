@@ -145,17 +145,23 @@ export interface TargetHealthCheck {
 
 export type BuiltinMetric = 'errorRate' | 'latencyP95' | 'latencyP99';
 
+/** A threshold with its unit (`400ms`, `5%`), or a bare number where the unit is implied. */
+export type MetricThreshold = number | string;
+
 export interface MetricCheck {
   /** A metric keelson knows how to query for the new colour's target group. */
   builtin?: BuiltinMetric;
   /** A raw CloudWatch query (metric math allowed); the query with returnData true is the value. */
   cloudwatch?: { queries: MetricQuery[] };
-  /** Failing when the value is above max. */
-  max?: number;
-  /** Failing when the value is below min. */
-  min?: number;
-  /** Failing when the value exceeds the stable colour's by more than this (absolute). */
-  maxIncrease?: number;
+  /**
+   * Failing when the value is above max. In the metric's unit (src/api/quantity.ts): `400ms` or
+   * `1.5s` for a latency, `5%` (or a bare 5) for errorRate, a bare number for cloudwatch.
+   */
+  max?: MetricThreshold;
+  /** Failing when the value is below min, in the metric's unit as max. */
+  min?: MetricThreshold;
+  /** Failing when the value exceeds the stable colour's by more than this, in the metric's unit. */
+  maxIncrease?: MetricThreshold;
   /** Failing when the value exceeds the stable colour's by more than this percentage. */
   maxIncreasePercent?: number;
   /** Period the value is computed over. Default 1m. */
@@ -252,10 +258,22 @@ export interface RevertEvidence {
   condition: string;
   value?: number | null;
   threshold?: string;
+  /** A metric condition's window (the period its value is computed over); absent for other conditions. */
   window?: DurationString;
+  /** How long the condition kept failing before the revert (for progressDeadline, the deadline). */
+  failFor?: DurationString;
   failingSince?: string;
   revertedAt: string;
-  stoppedTasks?: { taskArn: string; stoppedReason?: string; exitCode?: number | null }[];
+  stoppedTasks?: StoppedTaskEvidence[];
+}
+
+/** A stopped task of the reverted revision, with ECS's reasons for the task and its containers. */
+export interface StoppedTaskEvidence {
+  taskArn: string;
+  stoppedReason?: string;
+  exitCode?: number | null;
+  /** Containers that stopped with a reason or a non-zero exit code (`OutOfMemoryError: …`). */
+  containers?: { name: string; reason?: string; exitCode?: number | null }[];
 }
 
 export interface ReleaseStatus {

@@ -7,6 +7,7 @@ const MARK: Record<string, string> = {
   Promoted: '✔',
   Reverted: '↩',
   Aborted: '■',
+  Superseded: '⇥',
   DriftCorrected: '⟲',
   Applied: '✎',
   Invalid: '✖',

@@ -34,9 +34,14 @@ export function evidenceLines(status: ReleaseStatus | undefined): string[] {
   if (!r) return [];
   const lines = [
     `reverted ${r.revision} at ${r.revertedAt}`,
-    `  condition: ${r.condition}${r.value !== undefined && r.value !== null ? ` value ${r.value}` : ''}${r.threshold ? ` threshold ${r.threshold}` : ''}${r.window ? ` for ${r.window}` : ''}`,
+    `  condition: ${r.condition}${r.value !== undefined && r.value !== null ? ` value ${r.value}` : ''}${r.threshold ? ` threshold ${r.threshold}` : ''}${r.window ? ` over a ${r.window} window` : ''}${r.failFor ? `, failing for ${r.failFor}` : ''}`,
   ];
   if (r.failingSince) lines.push(`  failing since: ${r.failingSince}`);
-  for (const t of r.stoppedTasks ?? []) lines.push(`  stopped task ${t.taskArn}: ${t.stoppedReason ?? 'no reason given'}${t.exitCode !== null && t.exitCode !== undefined ? ` (exit ${t.exitCode})` : ''}`);
+  for (const t of r.stoppedTasks ?? []) {
+    lines.push(`  stopped task ${t.taskArn}: ${t.stoppedReason ?? 'no reason given'}${exitText(t.exitCode)}`);
+    for (const c of t.containers ?? []) lines.push(`    container ${c.name}: ${c.reason ?? 'no reason given'}${exitText(c.exitCode)}`);
+  }
   return lines;
 }
+
+const exitText = (code: number | null | undefined): string => (code !== null && code !== undefined ? ` (exit ${code})` : '');

@@ -45,7 +45,7 @@ export function measureEcsTasks(
   const crashed = observed.stoppedTasks.filter(
     (t) => sameRevision(t.taskDefinition, revision) && (t.stoppedAt ?? t.startedAt ?? -Infinity) >= observed.rolloutStartedAt && stoppedWithError(t),
   );
-  const evidence = crashed.slice(0, HEALTH_LIMITS.stoppedTasksInEvidence).map(toEvidence);
+  const evidence = crashed.slice(0, HEALTH_LIMITS.stoppedTasksInEvidence).map(stoppedTaskEvidence);
   const deployment = observed.service.deployments.find((d) => sameRevision(d.taskDefinition, revision));
   const tasksText = `${crashed.length} ${crashed.length === 1 ? 'task' : 'tasks'} of ${revision} stopped with errors`;
   if (deployment?.rolloutState === 'FAILED') {
@@ -60,17 +60,37 @@ export function measureEcsTasks(
   return evidence.length > 0 ? { ...measurement, stoppedTasks: evidence } : measurement;
 }
 
-function toEvidence(task: EcsTask): StoppedTaskEvidence {
-  const exited = task.containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0);
-  return { taskArn: task.arn, stoppedReason: task.stoppedReason, exitCode: exited?.exitCode ?? null };
+const failedExit = (exitCode: number | null | undefined): exitCode is number => exitCode !== undefined && exitCode !== null && exitCode !== 0;
+
+/**
+ * A stopped task as revert evidence: the task's stoppedReason, the essential exit code, and
+ * each container that stopped with a reason or an error, since the container's reason
+ * (`OutOfMemoryError: Container killed due to memory usage`) is often the real answer.
+ */
+export function stoppedTaskEvidence(task: EcsTask): StoppedTaskEvidence {
+  const exited = task.containers.find((c) => failedExit(c.exitCode));
+  const containers = task.containers
+    .filter((c) => c.reason !== undefined || failedExit(c.exitCode))
+    .map((c) => ({ name: c.name, ...(c.reason !== undefined ? { reason: c.reason } : {}), exitCode: c.exitCode ?? null }));
+  return {
+    taskArn: task.arn,
+    ...(task.stoppedReason !== undefined ? { stoppedReason: task.stoppedReason } : {}),
+    exitCode: exited?.exitCode ?? null,
+    ...(containers.length > 0 ? { containers } : {}),
+  };
 }
 
-/** The distinct reasons, most frequent first: `Essential container in task exited (exit 1) ×3`. */
+/**
+ * The distinct reasons, most frequent first: `Essential container in task exited (exit 1) ×3`,
+ * with the failed container's own reason when ECS gives one (`exit 137: OutOfMemoryError: …`).
+ */
 function reasons(tasks: readonly EcsTask[]): string {
   const counts = new Map<string, number>();
   for (const task of tasks) {
-    const exit = toEvidence(task).exitCode;
-    const text = `${task.stoppedReason ?? task.stopCode ?? 'stopped'}${exit === null || exit === undefined ? '' : ` (exit ${exit})`}`;
+    const exited = task.containers.find((c) => failedExit(c.exitCode));
+    const why = exited?.reason ?? task.containers.find((c) => c.reason !== undefined)?.reason;
+    const detail = [exited ? `exit ${exited.exitCode}` : undefined, why].filter(Boolean).join(': ');
+    const text = `${task.stoppedReason ?? task.stopCode ?? 'stopped'}${detail ? ` (${detail})` : ''}`;
     counts.set(text, (counts.get(text) ?? 0) + 1);
   }
   return [...counts]

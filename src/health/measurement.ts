@@ -1,11 +1,11 @@
 // What one check of one condition found. measure() produces these (I/O); assess() turns a
 // series of them into Passing / Failing / Unknown (pure).
-import type { RevertEvidence } from '../api/types.js';
+import type { StoppedTaskEvidence } from '../api/types.js';
 import type { CloudPorts } from '../cloud/ports.js';
 
 export type Outcome = 'pass' | 'fail' | 'nodata';
 
-export type StoppedTaskEvidence = NonNullable<RevertEvidence['stoppedTasks']>[number];
+export type { StoppedTaskEvidence };
 
 export interface Measurement {
   name: string;

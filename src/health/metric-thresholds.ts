@@ -1,5 +1,7 @@
 // Judging a metric value against its thresholds: absolute (max, min) and relative to the
-// stable colour (maxIncrease in the metric's own unit, maxIncreasePercent). Pure.
+// stable colour (maxIncrease in the metric's own unit, maxIncreasePercent). Pure. Thresholds are
+// written with their unit (`400ms`, `5%`) and compared as numbers in ms or percent.
+import { metricKind, metricThresholds, type MetricThresholds } from '../api/quantity.js';
 import type { MetricCheck } from '../api/types.js';
 import { failed, formatNumber, noData, passed, type Measurement, type MeasurementBase } from './measurement.js';
 import type { PeriodValue, Reading } from './metric-queries.js';
@@ -7,9 +9,8 @@ import type { PeriodValue, Reading } from './metric-queries.js';
 export type MetricUnit = '%' | 'ms' | '';
 
 export function metricUnit(check: MetricCheck): MetricUnit {
-  if (check.builtin === 'errorRate') return '%';
-  if (check.builtin === 'latencyP95' || check.builtin === 'latencyP99') return 'ms';
-  return '';
+  const kind = metricKind(check);
+  return kind === 'percent' ? '%' : kind === 'latency' ? 'ms' : '';
 }
 
 export function hasRelativeThreshold(check: MetricCheck): boolean {
@@ -27,11 +28,12 @@ function showDelta(delta: number, unit: MetricUnit): string {
 
 export function metricThreshold(check: MetricCheck): string {
   const unit = metricUnit(check);
+  const t = metricThresholds(check);
   const parts: string[] = [];
-  if (check.max !== undefined) parts.push(`≤ ${show(check.max, unit)}`);
-  if (check.min !== undefined) parts.push(`≥ ${show(check.min, unit)}`);
-  if (check.maxIncrease !== undefined) parts.push(`≤ baseline ${showDelta(check.maxIncrease, unit)}`);
-  if (check.maxIncreasePercent !== undefined) parts.push(`≤ baseline +${formatNumber(check.maxIncreasePercent)}%`);
+  if (t.max !== undefined) parts.push(`≤ ${show(t.max, unit)}`);
+  if (t.min !== undefined) parts.push(`≥ ${show(t.min, unit)}`);
+  if (t.maxIncrease !== undefined) parts.push(`≤ baseline ${showDelta(t.maxIncrease, unit)}`);
+  if (t.maxIncreasePercent !== undefined) parts.push(`≤ baseline +${formatNumber(t.maxIncreasePercent)}%`);
   return parts.length > 0 ? parts.join(', ') : 'no threshold';
 }
 
@@ -49,29 +51,30 @@ interface Verdict {
 export function judgeMetric(base: MeasurementBase, check: MetricCheck, canary: Reading, baseline?: Reading): Measurement {
   if ('nodata' in canary) return noData(base, canary.nodata);
   const unit = metricUnit(check);
+  const t = metricThresholds(check);
   const value = canary.value;
   const verdicts: Verdict[] = [];
-  if (check.max !== undefined) {
-    const bad = value > check.max;
-    verdicts.push({ failed: bad, text: `${show(value, unit)} ${bad ? '>' : '≤'} ${show(check.max, unit)}` });
+  if (t.max !== undefined) {
+    const bad = value > t.max;
+    verdicts.push({ failed: bad, text: `${show(value, unit)} ${bad ? '>' : '≤'} ${show(t.max, unit)}` });
   }
-  if (check.min !== undefined) {
-    const bad = value < check.min;
-    verdicts.push({ failed: bad, text: `${show(value, unit)} ${bad ? '<' : '≥'} ${show(check.min, unit)}` });
+  if (t.min !== undefined) {
+    const bad = value < t.min;
+    verdicts.push({ failed: bad, text: `${show(value, unit)} ${bad ? '<' : '≥'} ${show(t.min, unit)}` });
   }
-  if (hasRelativeThreshold(check)) verdicts.push(...relativeVerdicts(check, value, unit, baseline));
+  if (hasRelativeThreshold(check)) verdicts.push(...relativeVerdicts(t, value, unit, baseline));
   if (verdicts.length === 0) return noData(base, 'the metric has no threshold');
   const value3 = Math.round(value * 1000) / 1000;
   const failing = verdicts.filter((v) => v.failed === true);
   if (failing.length > 0) {
-    const since = firstBadPeriod(check, canary.periods, baseline && 'value' in baseline ? baseline.value : undefined);
+    const since = firstBadPeriod(t, canary.periods, baseline && 'value' in baseline ? baseline.value : undefined);
     return { ...failed(base, value3, failing.map((v) => v.text).join('; ')), ...(since !== undefined ? { badSince: since } : {}) };
   }
   const message = verdicts.map((v) => v.text).join('; ');
   return verdicts.some((v) => v.failed === undefined) ? { ...noData(base, message), value: value3 } : passed(base, value3, message);
 }
 
-function relativeVerdicts(check: MetricCheck, value: number, unit: MetricUnit, baseline: Reading | undefined): Verdict[] {
+function relativeVerdicts(check: MetricThresholds, value: number, unit: MetricUnit, baseline: Reading | undefined): Verdict[] {
   if (baseline === undefined) return [{ failed: undefined, text: 'baseline: not measured' }];
   if ('nodata' in baseline) return [{ failed: undefined, text: `baseline: ${baseline.nodata}` }];
   const verdicts: Verdict[] = [];
@@ -104,7 +107,7 @@ function relativeVerdicts(check: MetricCheck, value: number, unit: MetricUnit, b
  * The start of the trailing run of periods that each breach a threshold on their own: when the
  * metric went bad, as far as its datapoints tell. Undefined when the newest period is fine.
  */
-export function firstBadPeriod(check: MetricCheck, periods: readonly PeriodValue[] | undefined, baseline: number | undefined): number | undefined {
+export function firstBadPeriod(check: MetricThresholds, periods: readonly PeriodValue[] | undefined, baseline: number | undefined): number | undefined {
   let since: number | undefined;
   for (const period of [...(periods ?? [])].sort((a, b) => b.at - a.at)) {
     if (!breaches(check, period.value, baseline)) break;
@@ -113,7 +116,7 @@ export function firstBadPeriod(check: MetricCheck, periods: readonly PeriodValue
   return since;
 }
 
-function breaches(check: MetricCheck, value: number, baseline: number | undefined): boolean {
+function breaches(check: MetricThresholds, value: number, baseline: number | undefined): boolean {
   if (check.max !== undefined && value > check.max) return true;
   if (check.min !== undefined && value < check.min) return true;
   if (baseline === undefined) return false;

@@ -10,6 +10,7 @@ export const ROLLOUT_EVENT_TYPES = [
   'Promoted',
   'Reverted',
   'Aborted',
+  'Superseded',
   'DriftCorrected',
 ] as const;
 
@@ -36,7 +37,7 @@ export interface RolloutEvent {
   labels?: Record<string, string>;
   /** The revision that was serving before this rollout (the stable one). */
   fromRevision?: string | null;
-  /** The revision being rolled out. On `Reverted` it is the revision that failed. */
+  /** The revision being rolled out. On `Reverted` it is the revision that failed; on `Superseded` the one given up. */
   toRevision?: string | null;
   step?: { index: number; total: number; description: string };
   weights?: { blue: number; green: number };

@@ -10,6 +10,7 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   Promoted: { icon: '✅', title: 'Promoted' },
   Reverted: { icon: '⏪', title: 'Reverted' },
   Aborted: { icon: '🛑', title: 'Aborted' },
+  Superseded: { icon: '⏭️', title: 'Superseded' },
   DriftCorrected: { icon: '🔧', title: 'Drift corrected' },
 };
 
@@ -92,6 +93,8 @@ export function oneLineSummary(event: RolloutEvent): string {
     const failed = failedConditions(event);
     if (failed.length > 0) parts.push(failed.map(failureLine).join('; '));
     else if (event.reason) parts.push(event.reason);
+  } else if (event.type === 'Superseded' && event.reason) {
+    parts.push(event.reason);
   }
   return parts.join(' — ');
 }

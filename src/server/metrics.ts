@@ -25,6 +25,7 @@ const ROLLOUT_EVENT_LABELS: Partial<Record<RolloutEventType, string>> = {
   Promoted: 'promoted',
   Reverted: 'reverted',
   Aborted: 'aborted',
+  Superseded: 'superseded',
   DriftCorrected: 'drift_corrected',
 };
 

@@ -67,7 +67,7 @@ describe('keelson get releases / describe release against a state folder', () =>
         'Generation:        2',
         'Last revert:',
         '  reverted aep-backend-prod:13 at 2026-03-02T09:43:15.000Z',
-        '    condition: alarm threshold OK for 15s',
+        '    condition: alarm threshold OK, failing for 15s',
         '    failing since: 2026-03-02T09:43:00.000Z',
         '  2026-03-02T09:37:00.000Z  Promoted   aep-backend-prod:11 → aep-backend-prod:12',
       ]),

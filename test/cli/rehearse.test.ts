@@ -9,11 +9,15 @@ interface Rehearsal {
 }
 
 describe('keelson rehearse (the binary)', () => {
-  it('prints the demo world run as JSON: every Release with status and history, the timeline, the bad revision blocked', async () => {
+  it('prints the demo world run as JSON: every Release with status and history, the timeline, the bad revision blocked; exits 1 naming it', async () => {
     const args = ['rehearse', '--world', 'manifests/sim/world.yaml', '--releases', 'manifests/examples', '--until', '50m', '-o', 'json'];
     const { code, stdout, stderr } = await keelson(args, ROOT);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    // The reverted Release fails the rehearsal, as `keelson wait` would fail a pipeline.
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      'keelson rehearse: 1 Release did not end stable and healthy:',
+      expect.stringMatching(/^ {2}aep-backend-prod: Degraded, aep-backend-prod:13 reverted: alarm: alarm aep-backend-5xx is in ALARM/),
+    ]);
     const result = JSON.parse(stdout) as Rehearsal;
 
     expect(result.releases.map((r) => r.name)).toEqual(['aep-backend-prod', 'aep-frontend-prod', 'rastup-api-prod', 'web-prod']);
@@ -35,6 +39,14 @@ describe('keelson rehearse (the binary)', () => {
     expect(aepEvents.indexOf('Promoted')).toBeLessThan(aepEvents.indexOf('Reverted'));
     const reverted = result.events.find((e) => e.type === 'Reverted');
     expect(reverted).toMatchObject({ release: 'aep-backend-prod', offset: expect.stringMatching(/^4\dm/) });
+  });
+
+  it('exits 0 when every Release ends stable and healthy', async () => {
+    const args = ['rehearse', '--world', 'manifests/sim/world.yaml', '--releases', 'manifests/examples/web-route53-blue-green.yaml', '--until', '30m'];
+    const { code, stdout, stderr } = await keelson(args, ROOT);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/web-prod +Healthy/);
+    expect(code).toBe(0);
   });
 
   it('exits 2 on an output format it does not know, before running anything', async () => {

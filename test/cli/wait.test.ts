@@ -36,7 +36,7 @@ describe('keelson wait NAME: the pipeline step that never reports a reverted rol
     expect(stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^aep-backend-prod: aep-backend-prod:13 was reverted: alarm: alarm aep-backend-5xx is in ALARM/),
       'reverted aep-backend-prod:13 at 2026-03-02T09:43:15.000Z',
-      '  condition: alarm threshold OK for 15s',
+      '  condition: alarm threshold OK, failing for 15s',
       '  failing since: 2026-03-02T09:43:00.000Z',
     ]);
   });

@@ -18,7 +18,7 @@ describe('5xx rising after the 50% step', () => {
 
     const status = await s.current();
     expect(status).toMatchObject({ stableRevision: 'aep-backend-prod:11', blockedRevision: 'aep-backend-prod:12', weights: { blue: 100, green: 0 } });
-    expect(status.lastRevert).toMatchObject({ revision: 'aep-backend-prod:12', condition: 'errors', window: '1m' });
+    expect(status.lastRevert).toMatchObject({ revision: 'aep-backend-prod:12', condition: 'errors', window: '1m', failFor: '1m' });
     expect(status.lastRevert?.value).toBeGreaterThan(5);
     expect(status.history?.[0]).toMatchObject({ result: 'Reverted', revision: 'aep-backend-prod:12' });
 

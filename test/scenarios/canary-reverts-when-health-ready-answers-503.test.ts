@@ -29,7 +29,7 @@ describe('/health/ready answering 503', () => {
     await s.runUntil((st) => st?.phase === 'Degraded' && st.rollout === null, 20 * 60_000);
 
     const status = await s.current();
-    expect(status.lastRevert).toMatchObject({ condition: 'ready', value: 503, window: '2m', revision: 'aep-backend-prod:14' });
+    expect(status.lastRevert).toMatchObject({ condition: 'ready', value: 503, failFor: '2m', revision: 'aep-backend-prod:14' });
     const failingFor = Date.parse(status.lastRevert?.revertedAt as string) - Date.parse(status.lastRevert?.failingSince as string);
     expect(failingFor).toBeGreaterThanOrEqual(2 * 60_000);
     expect(failingFor).toBeLessThanOrEqual(2 * 60_000 + 15_000);

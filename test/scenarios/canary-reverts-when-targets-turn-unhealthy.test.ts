@@ -15,7 +15,7 @@ describe('unhealthy targets in the new colour', () => {
     s.apply(aepCanary('aep-backend-prod:12'));
     await s.runUntil((st) => st?.phase === 'Degraded' && st.rollout === null, 20 * 60_000);
     const status = await s.current();
-    expect(status.lastRevert).toMatchObject({ condition: 'targets', window: '3m' });
+    expect(status.lastRevert).toMatchObject({ condition: 'targets', failFor: '3m' });
     expect(status.lastRevert?.value).toBeGreaterThan(0);
     expect(status).toMatchObject({ stableRevision: 'aep-backend-prod:11', blockedRevision: 'aep-backend-prod:12', weights: { blue: 100, green: 0 } });
     expect(s.violations).toEqual([]);

@@ -142,7 +142,7 @@ export function deadlineEvidence(d: Draft, rollout: RolloutProgress): RevertEvid
   return {
     revision: rollout.revision,
     condition: 'progressDeadline',
-    window: d.spec.progressDeadline ?? DEFAULTS.progressDeadline,
+    failFor: d.spec.progressDeadline ?? DEFAULTS.progressDeadline,
     revertedAt: iso(d.now),
     failingSince: rollout.stepStartedAt,
   };

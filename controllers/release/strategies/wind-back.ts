@@ -23,10 +23,22 @@ export function recordWindBack(
     startedAt: r.startedAt,
     finishedAt: iso(d.now),
   });
-  if (result === 'Superseded') return;
+  const stable = d.status.stableRevision;
+  if (result === 'Superseded') {
+    // Nothing failed and nothing is blocked, but traffic still goes back to stable first.
+    const next = d.status.desiredRevision ?? null;
+    d.emit({
+      type: 'Superseded',
+      fromRevision: revision,
+      toRevision: stable ?? null,
+      reason,
+      health: eventHealth(d.input.health),
+      message: `${revision} superseded by ${next ?? 'a newer revision'}; traffic goes back to ${stable ?? 'stable'} before it starts`,
+    });
+    return;
+  }
   d.status.blockedRevision = revision;
   if (evidence) d.status.lastRevert = evidence;
-  const stable = d.status.stableRevision;
   const image = stable ? d.observed.images?.[stable] : undefined;
   d.emit({
     type: result === 'Aborted' ? 'Aborted' : 'Reverted',

@@ -4,13 +4,14 @@ import type { Command } from 'commander';
 import { rehearse, type ManifestText } from '../../rehearse/rehearse.js';
 import { loadWorld } from '../../sim/world-loader.js';
 import { formatTable } from '../format.js';
+import { failureLines, REHEARSE_EXIT, rehearsalFailures } from '../rehearse-verdict.js';
 import { formatTimelineLine } from '../timeline-format.js';
 import { durationFlag, UsageError } from '../usage-error.js';
 
 export function registerRehearse(program: Command): void {
   program
     .command('rehearse')
-    .description('Run Releases against a simulated AWS world in virtual time and show what keelson would do.')
+    .description('Run Releases against a simulated AWS world in virtual time and show what keelson would do; exits 1 when a Release ends reverted, aborted, blocked, stalled or invalid.')
     .requiredOption('--world <file>', 'world file (see docs/sim-world.md), e.g. manifests/sim/world.yaml')
     .requiredOption('--releases <path...>', 'Release manifests: files or folders')
     .option('--until <duration>', 'virtual time to run', '90m')
@@ -34,8 +35,9 @@ export function registerRehearse(program: Command): void {
         console.log('');
         console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
       }
-      const invalid = result.releases.some((r) => r.status?.phase === 'Invalid');
-      process.exitCode = invalid ? 1 : 0;
+      const failures = rehearsalFailures(result.releases);
+      for (const line of failureLines(failures)) console.error(line);
+      process.exitCode = failures.length > 0 ? REHEARSE_EXIT.failed : REHEARSE_EXIT.clean;
     });
 }
 

@@ -356,10 +356,29 @@ function semanticMutations(ex: Example): InvalidManifest[] {
     conditions.forEach((c, i) => {
       if (!('metric' in c)) return;
       const at = ['spec', 'health', 'conditions', i, 'metric', 'maxIncrease'];
-      add('a rolling Release compares with a baseline', at, (doc) => setValue(doc, at, 1));
+      add('a rolling Release compares with a baseline', at, (doc) => setValue(doc, at, isLatency(c) ? '50ms' : 1));
     });
   }
   return out;
+}
+
+const isLatency = (condition: object): boolean =>
+  'metric' in condition && isObject(condition.metric) && ['latencyP95', 'latencyP99'].includes(String(condition.metric.builtin));
+
+/** A latency threshold written as a bare number: refused with the fix, at the field. */
+function unitMutations(ex: Example): InvalidManifest[] {
+  const conditions = ((ex.data as { spec?: { health?: { conditions?: object[] } } }).spec?.health?.conditions ?? []);
+  return conditions.flatMap((c, i) => {
+    if (!isLatency(c)) return [];
+    const metric = (c as { metric: Record<string, unknown> }).metric;
+    return (['max', 'min', 'maxIncrease'] as const)
+      .filter((field) => field in metric)
+      .map((field) => {
+        const at = ['spec', 'health', 'conditions', i, 'metric', field];
+        const expect = { path: pathText(at), code: 'schema' as const, message: new RegExp(`^0\\.4 has no unit; .* write ${field}: 400ms$`) };
+        return build(ex, `${pathText(at)} without its unit`, expect, (doc) => setValue(doc, at, 0.4), valueColumn);
+      });
+  });
 }
 
 /** Every invalid manifest made from the examples. */
@@ -375,6 +394,7 @@ export function invalidManifests(): InvalidManifest[] {
         ...list.flatMap((pl) => containerMutations(ex, pl)),
         ...yamlMutations(ex),
         ...semanticMutations(ex),
+        ...unitMutations(ex),
       ];
     }),
     ...duplicateNames(all),

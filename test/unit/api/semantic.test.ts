@@ -106,7 +106,7 @@ describe('semantic rules', () => {
 
   it('catch thresholds that can never be met and overlapping checks', () => {
     expect(problems(CANARY, (r) => (r.spec.health.conditions[1].metric.min = 10))).toEqual([
-      'spec.health.conditions[1].metric.min: min 10 is above max 5, so the condition could never pass',
+      'spec.health.conditions[1].metric.min: min 10 is above max 5%, so the condition could never pass',
     ]);
     expect(problems(CANARY, (r) => (r.spec.health.conditions[1].metric.max = 500))).toEqual([
       'spec.health.conditions[1].metric.max: errorRate is a percentage of requests, so max 500 could never be exceeded',

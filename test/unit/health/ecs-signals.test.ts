@@ -87,8 +87,27 @@ describe('ecs-tasks signal', () => {
       at: NOW,
     });
     expect(threeCrashes.stoppedTasks).toEqual(
-      tasks.map((t, i) => ({ taskArn: t.arn, stoppedReason: 'Essential container in task exited', exitCode: i === 2 ? 2 : 1 })),
+      tasks.map((t, i) => ({
+        taskArn: t.arn,
+        stoppedReason: 'Essential container in task exited',
+        exitCode: i === 2 ? 2 : 1,
+        containers: [{ name: 'backend', exitCode: i === 2 ? 2 : 1 }],
+      })),
     );
+  });
+
+  it("names each container's own reason beside the task's, in the evidence and the message", () => {
+    const oom = 'OutOfMemoryError: Container killed due to memory usage';
+    const containers = [{ name: 'log-router', exitCode: 0 }, { name: 'backend', exitCode: 137, reason: oom }];
+    const tasks = [stopped(13, 3, { containers }), stopped(13, 2, { containers }), stopped(13, 1, { containers })];
+    const m = measureEcsTasks({ service: service([deployment(13)]), stoppedTasks: tasks, revision: 'aep-backend-prod:13', rolloutStartedAt: STARTED }, NOW);
+    expect(m.message).toBe(`3 tasks of aep-backend-prod:13 stopped with errors: Essential container in task exited (exit 137: ${oom}) ×3`);
+    expect(m.stoppedTasks?.[0]).toEqual({
+      taskArn: tasks[0]?.arn,
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 137,
+      containers: [{ name: 'backend', reason: oom, exitCode: 137 }],
+    });
   });
 
   it('ignores tasks of other revisions, tasks stopped before the rollout, and tasks stopped by the scheduler', () => {

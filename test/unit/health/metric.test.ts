@@ -96,7 +96,7 @@ describe('metric condition: errorRate', () => {
 describe('metric condition: latency', () => {
   it('queries TargetResponseTime p99 with request counts and reports milliseconds, weighted by requests', async () => {
     const metrics = new MetricTable({ c0_m1: [[P1, 0.2], [P2, 0.5]], c0_m2: [[P1, 300], [P2, 100]] });
-    const [m] = await measureMetrics([condition({ builtin: 'latencyP99', max: 250 }, 0, 'p99')], TARGET, metrics, NOW);
+    const [m] = await measureMetrics([condition({ builtin: 'latencyP99', max: '250ms' }, 0, 'p99')], TARGET, metrics, NOW);
     expect(metrics.calls[0]?.queries).toEqual([
       {
         id: 'c0_m1',
@@ -111,6 +111,21 @@ describe('metric condition: latency', () => {
     ]);
     // (200ms × 300 + 500ms × 100) / 400 = 275ms
     expect(m).toMatchObject({ outcome: 'fail', value: 275, threshold: '≤ 250ms', message: '275ms > 250ms' });
+  });
+
+  it('reads a threshold written in seconds as milliseconds: a healthy 120ms p95 passes max 0.4s, a 1.2s p95 fails max 1s', async () => {
+    const healthy = new MetricTable({ c0_m1: [[P2, 0.12]], c0_m2: [[P2, 100]] });
+    const [ok] = await measureMetrics([condition({ builtin: 'latencyP95', max: '0.4s' }, 0, 'p95')], TARGET, healthy, NOW);
+    expect(ok).toMatchObject({ outcome: 'pass', value: 120, threshold: '≤ 400ms', message: '120ms ≤ 400ms' });
+    const slow = new MetricTable({ c0_m1: [[P2, 1.2]], c0_m2: [[P2, 100]] });
+    const [bad] = await measureMetrics([condition({ builtin: 'latencyP95', max: '1s', maxIncrease: '50ms' }, 0, 'p95')], TARGET, slow, NOW);
+    expect(bad).toMatchObject({ outcome: 'fail', value: 1200, threshold: '≤ 1000ms, ≤ baseline +50ms', message: '1200ms > 1000ms' });
+  });
+
+  it('reads an error rate written as a percent', async () => {
+    const metrics = new MetricTable({ c0_m2: [[P2, 100]], c0_e1: [[P2, 7]] });
+    const [m] = await measureMetrics([condition({ builtin: 'errorRate', max: '5%' }, 0, 'errors')], TARGET, metrics, NOW);
+    expect(m).toMatchObject({ outcome: 'fail', value: 7, threshold: '≤ 5%', message: '7% > 5%' });
   });
 });
 
@@ -162,7 +177,7 @@ describe('metric condition: relative to the stable colour', () => {
 
   it('still fails on an absolute threshold when the baseline cannot be judged', async () => {
     const metrics = new MetricTable({ c0_m1: [[P2, 2]], c0_m2: [[P2, 100]] });
-    const [m] = await measureMetrics([condition({ builtin: 'latencyP95', max: 1000, maxIncreasePercent: 25 })], TARGET, metrics, NOW);
+    const [m] = await measureMetrics([condition({ builtin: 'latencyP95', max: '1s', maxIncreasePercent: 25 })], TARGET, metrics, NOW);
     expect(m).toMatchObject({ outcome: 'fail', message: '2000ms > 1000ms' });
   });
 
@@ -242,7 +257,7 @@ describe('metric conditions together', () => {
   it('sends every condition of a window in one call and answers in condition order', async () => {
     const metrics = new MetricTable({ c0_m2: [[P2, 100]], c0_e1: [[P2, 1]], c1_m1: [[P2, 0.1]], c1_m2: [[P2, 100]] });
     const results = await measureMetrics(
-      [condition({ builtin: 'errorRate', max: 5 }, 0, 'errors'), condition({ builtin: 'latencyP95', max: 200 }, 1, 'latency')],
+      [condition({ builtin: 'errorRate', max: 5 }, 0, 'errors'), condition({ builtin: 'latencyP95', max: '200ms' }, 1, 'latency')],
       TARGET,
       metrics,
       NOW,
@@ -262,7 +277,7 @@ describe('metric conditions together', () => {
 
   it('is nodata for every condition when the call fails, with the error', async () => {
     const metrics = new MetricTable(new CloudError('Throttled', 'Rate exceeded'));
-    const results = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0), condition({ builtin: 'latencyP95', max: 5 }, 1)], TARGET, metrics, NOW);
+    const results = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0), condition({ builtin: 'latencyP95', max: '5ms' }, 1)], TARGET, metrics, NOW);
     expect(results.map((m) => [m.outcome, m.message])).toEqual([
       ['nodata', 'could not get metric data: Rate exceeded'],
       ['nodata', 'could not get metric data: Rate exceeded'],
