@@ -31,6 +31,13 @@ export const REASONS = {
   SourceSynced: 'SourceSynced',
   SourceStale: 'SourceStale',
   RemovedFromSource: 'RemovedFromSource',
+  // Why a pass failed. Stalled (retrying cannot fix it; no AWS writes until it is fixed):
+  AccessDenied: 'AccessDenied',
+  ResourceNotFound: 'ResourceNotFound',
+  RevisionNotFound: 'RevisionNotFound',
+  InvalidRequest: 'InvalidRequest',
+  // Reconciling (retried after the queue's backoff):
+  RetryingAfterError: 'RetryingAfterError',
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
