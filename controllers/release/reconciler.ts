@@ -1,15 +1,21 @@
-// One pass over one Release: observe → plan (pure) → execute → write status (always, once).
+// One pass over one Release: resolve → observe → plan (pure) → execute → write status (always, once,
+// whatever failed: a failed pass is visible in status, in one log line with its code, and in metrics).
 import type { Logger } from 'pino';
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
 import type { CloudPorts, CloudProvider } from '../../src/cloud/ports.js';
 import type { EventSink } from '../../src/notify/events.js';
 import type { Clock } from '../../src/runtime/clock.js';
-import type { StatusStore } from '../../src/store/store.js';
+import type { OperationRequest, StatusStore } from '../../src/store/store.js';
+import { DEFAULTS } from '../../src/api/defaults.js';
+import { parseDuration } from '../../src/api/duration.js';
+import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
+import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
 import type { Observation } from './observation.js';
 import { observe } from './observe.js';
-import { plan } from './plan.js';
+import { plan, type PlanResult } from './plan.js';
+import { requireServices, requireTargetGroups } from './preflight.js';
 import { resolveRevision, TaskDefinitionCache } from './revision.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
 
@@ -48,6 +54,14 @@ export interface ReconcileResult {
   requeueAfter?: number;
   status: ReleaseStatus;
   actions: ActionOutcome[];
+  /** Why the pass failed; its status says so too. A retryable failure is for the queue to back off. */
+  failure?: PassFailure;
+}
+
+/** What the work queue tells a pass about its own retry. */
+export interface PassAttempt {
+  /** The backoff the queue waits if this pass fails. */
+  backoffMs(): number;
 }
 
 export class NotLeaderError extends Error {
@@ -55,13 +69,31 @@ export class NotLeaderError extends Error {
   readonly code = 'NotLeader';
 }
 
+interface PassOutcome {
+  desiredRevision?: string;
+  /** Absent when the pass failed before plan(). */
+  decision?: PlanResult;
+  outcomes: ActionOutcome[];
+  failure?: PassFailure;
+  now: number;
+}
+
+/** A Stalled Release: not looked at again before retryAt unless its spec or an operation changes. */
+interface StalledHold {
+  generation: number;
+  lastOperationSeq: number;
+  retryAt: number;
+}
+
 export class Reconciler {
   private readonly taskDefinitions = new TaskDefinitionCache();
+  // In memory on purpose: after a restart or a lease handover, one pass looks at once.
+  private readonly stalled = new Map<string, StalledHold>();
   private passes = 0;
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  async reconcile(desired: DesiredRelease): Promise<ReconcileResult> {
+  async reconcile(desired: DesiredRelease, attempt?: PassAttempt): Promise<ReconcileResult> {
     const { release } = desired;
     const name = release.metadata.name;
     const fence = this.deps.fence();
@@ -69,45 +101,113 @@ export class Reconciler {
     const log = this.deps.logger.child({ release: name, reconcileId: ++this.passes, generation: desired.generation });
     const previous = (await this.deps.store.getStatus(name)) ?? initialStatus();
     const operations = await this.deps.store.listOperations(name, previous.lastOperationSeq ?? 0);
-    const ports = this.deps.cloud(release.spec.region);
+    const held = this.holding(name, desired, operations);
+    if (held !== undefined) return { requeueAfter: held, status: previous, actions: [] };
 
-    const desiredRevision = await resolveRevision(release.spec, previous, ports.ecs, this.taskDefinitions);
-    const observed = await observe(release, previous, desiredRevision, ports, this.taskDefinitions);
-    const now = this.deps.clock.now();
-    const health = await this.deps.health({ release, status: previous, observed, ports, now });
-    const decision = plan({
-      release,
-      generation: desired.generation,
-      sourceRevision: desired.sourceRevision,
-      status: previous,
-      observed,
-      health,
-      operations,
-      now,
-    });
-
-    const status = decision.status;
+    const pass = await this.pass(desired, previous, operations);
+    const { decision, failure, outcomes, now } = pass;
+    const status = decision ? decision.status : structuredClone(previous);
+    const retryInMs = failure ? this.afterFailure(name, desired, operations, failure, now, attempt) : undefined;
+    if (failure) {
+      // The status is about the spec of the last clean pass (Flux: observedGeneration).
+      if (previous.observedGeneration === undefined) delete status.observedGeneration;
+      else status.observedGeneration = previous.observedGeneration;
+      if (!decision) status.desiredRevision = pass.desiredRevision ?? namedRevision(failure) ?? status.desiredRevision ?? null;
+      applyFailure(status, failure, now, retryInMs);
+    } else {
+      this.stalled.delete(name);
+      clearFailure(status);
+    }
     status.conditions = desired.sourceStale
       ? setCondition(status.conditions ?? [], 'SourceReady', 'False', REASONS.SourceStale, `source unavailable, last known spec in force: ${desired.sourceStale}`, now)
       : setCondition(status.conditions ?? [], 'SourceReady', 'True', REASONS.SourceSynced, `spec from ${desired.sourceRevision}`, now);
-    let outcomes: ActionOutcome[] = [];
-    try {
-      outcomes = await execute(release, decision.actions, ports);
-      return { ...(decision.requeueAfter !== undefined ? { requeueAfter: decision.requeueAfter } : {}), status, actions: outcomes };
-    } catch (err) {
-      if (err instanceof ActionFailedError) {
-        outcomes = err.done;
-        status.message = `${status.message ?? ''} (${describeAction(err.action)} failed: ${(err.cause as Error)?.message ?? err.cause}; retrying)`.trim();
-      }
-      throw err;
-    } finally {
-      recordOutcomes(status, outcomes);
-      for (const o of outcomes) log.info({ action: o.action, result: o.result }, describeAction(o.action));
-      log.info({ phase: status.phase, step: status.currentStepIndex, weights: status.weights }, status.message ?? status.phase);
-      await this.deps.store.putStatus(name, status, fence);
-      for (const event of decision.events) this.deps.events.emit(event);
-    }
+    recordOutcomes(status, outcomes);
+    for (const o of outcomes) log.info({ action: o.action, result: o.result }, describeAction(o.action));
+    const summary = { phase: status.phase, step: status.currentStepIndex, weights: status.weights };
+    if (!failure) log.info(summary, status.message ?? status.phase);
+    else logFailure(log, failure, summary, status.message ?? failure.message);
+    await this.deps.store.putStatus(name, status, fence);
+    for (const event of decision?.events ?? []) this.deps.events.emit(event);
+
+    if (failure) return { ...(failure.terminal ? { requeueAfter: retryInMs } : {}), status, actions: outcomes, failure };
+    return { ...(decision?.requeueAfter !== undefined ? { requeueAfter: decision.requeueAfter } : {}), status, actions: outcomes };
   }
+
+  /**
+   * resolve → observe → plan → execute, in one try: whatever fails comes back as a value. Named
+   * resources are checked before the first write, so a missing one stalls with nothing changed.
+   */
+  private async pass(desired: DesiredRelease, previous: ReleaseStatus, operations: OperationRequest[]): Promise<PassOutcome> {
+    const { release } = desired;
+    const ports = this.deps.cloud(release.spec.region);
+    const out: PassOutcome = { outcomes: [], now: this.deps.clock.now() };
+    try {
+      out.desiredRevision = await resolveRevision(release, previous, ports, this.taskDefinitions);
+      const observed = await observe(release, previous, out.desiredRevision, ports, this.taskDefinitions);
+      requireServices(release, observed);
+      out.now = this.deps.clock.now();
+      const health = await this.deps.health({ release, status: previous, observed, ports, now: out.now });
+      out.decision = plan({
+        release,
+        generation: desired.generation,
+        sourceRevision: desired.sourceRevision,
+        status: previous,
+        observed,
+        health,
+        operations,
+        now: out.now,
+      });
+      await requireTargetGroups(release, observed, out.decision.actions, ports);
+      out.outcomes = await execute(release, out.decision.actions, ports);
+    } catch (err) {
+      if (err instanceof ActionFailedError) out.outcomes = err.done;
+      out.failure = err instanceof ActionFailedError ? classifyFailure(err.cause, err.action) : classifyFailure(err);
+    }
+    return out;
+  }
+
+  /** While Stalled, resyncs neither read nor write: ms until the slow retry, or undefined to run now. */
+  private holding(name: string, desired: DesiredRelease, operations: readonly { seq: number }[]): number | undefined {
+    const hold = this.stalled.get(name);
+    if (!hold || hold.generation !== desired.generation) return undefined;
+    if (operations.some((op) => op.seq > hold.lastOperationSeq)) return undefined;
+    const left = hold.retryAt - this.deps.clock.now();
+    return left > 0 ? left : undefined;
+  }
+
+  /** When the Release is looked at again after this failure. */
+  private afterFailure(
+    name: string,
+    desired: DesiredRelease,
+    operations: readonly { seq: number }[],
+    failure: PassFailure,
+    now: number,
+    attempt: PassAttempt | undefined,
+  ): number | undefined {
+    if (!failure.terminal) return attempt?.backoffMs();
+    const retryInMs = parseDuration(DEFAULTS.stalledRetry);
+    // Operations this pass saw do not cut the hold short again; only newer ones do.
+    const lastOperationSeq = Math.max(0, ...operations.map((op) => op.seq));
+    this.stalled.set(name, { generation: desired.generation, lastOperationSeq, retryAt: now + retryInMs });
+    return retryInMs;
+  }
+}
+
+function namedRevision(failure: PassFailure): string | undefined {
+  return failure.error instanceof RevisionNotFoundError ? failure.error.revision : undefined;
+}
+
+/** The one line a failed pass logs, with the error code; the stack only for the unexpected. */
+function logFailure(log: Logger, failure: PassFailure, summary: object, message: string): void {
+  const fields = {
+    ...summary,
+    code: failure.code,
+    reason: failure.reason,
+    ...(isCloudError(failure.error) ? { aws: { ...failure.error.details, cause: undefined } } : {}),
+    ...(failure.code === 'Internal' ? { err: failure.error } : {}),
+  };
+  if (failure.terminal || failure.code === 'Internal') log.error(fields, message);
+  else log.warn(fields, message);
 }
 
 /** What only the doing can tell: the Route53 change that now carries the weights. */

@@ -1,8 +1,12 @@
 // Turning spec.revision into `family:revision`: a task definition as named, or an image that
 // becomes a new revision derived from the stable one (registered once, then found again).
-import type { ReleaseSpec, ReleaseStatus } from '../../src/api/types.js';
-import type { EcsPort, TaskDefinition } from '../../src/cloud/ports.js';
+import type { Release, ReleaseStatus } from '../../src/api/types.js';
+import { CloudError, isCloudError } from '../../src/cloud/errors.js';
+import type { CloudPorts, EcsPort, TaskDefinition } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
+import { RevisionNotFoundError } from './failure.js';
+import { colourCarryingTraffic, twoColour } from './spec.js';
+import { routerFor } from './traffic/router.js';
 
 /** Task definition revisions never change, so one look at each is enough. */
 export class TaskDefinitionCache {
@@ -21,28 +25,44 @@ export class TaskDefinitionCache {
 }
 
 export async function resolveRevision(
-  spec: ReleaseSpec,
+  release: Release,
   status: ReleaseStatus,
-  ecs: EcsPort,
+  ports: CloudPorts,
   cache: TaskDefinitionCache,
 ): Promise<string> {
-  const revision = spec.revision;
+  const revision = release.spec.revision;
   if (revision.taskDefinition !== undefined) {
-    const named = familyRevision(revision.taskDefinition);
-    if (named) return named;
-    const latest = await ecs.describeTaskDefinition(revision.taskDefinition); // a bare family: its latest ACTIVE revision
-    return `${latest.family}:${latest.revision}`;
+    // Looked up before anything is written: an UpdateService to a revision that does not exist
+    // would fail on every pass until the progress deadline, and the cause would be lost.
+    const td = await cache.get(ports.ecs, revision.taskDefinition).catch((err: unknown) => {
+      throw isCloudError(err, 'NotFound') ? new RevisionNotFoundError(revision.taskDefinition as string, err) : err;
+    });
+    return `${td.family}:${td.revision}`;
   }
   const { container, uri } = revision.image;
-  const candidates = [status.rollout?.revision, status.desiredRevision, status.stableRevision].filter(
+  // Seen for the first time, nothing is stable yet: derive from what serves traffic now.
+  const base = status.stableRevision ?? (await servingRevision(release, ports));
+  const candidates = [status.rollout?.revision, status.desiredRevision, base].filter(
     (r): r is string => typeof r === 'string' && r.length > 0,
   );
   for (const ref of candidates) {
-    const td = await cache.get(ecs, ref);
+    const td = await cache.get(ports.ecs, ref);
     if (td.containers.some((c) => c.name === container && c.image === uri)) return `${td.family}:${td.revision}`;
   }
-  const base = status.stableRevision;
-  if (!base) throw new Error('spec.revision.image needs a stable task definition to derive from; none is known yet');
-  const registered = await ecs.registerTaskDefinitionFrom(base, { container, image: uri });
+  const registered = await ports.ecs.registerTaskDefinitionFrom(base, { container, image: uri });
   return `${registered.family}:${registered.revision}`;
+}
+
+/** The revision the rolling service, or the colour carrying the traffic, runs now. */
+async function servingRevision(release: Release, ports: CloudPorts): Promise<string> {
+  const { spec } = release;
+  const tc = twoColour(spec);
+  const service = tc
+    ? tc.services[colourCarryingTraffic((await routerFor(tc.traffic).readWeights(ports, null)).weights)]
+    : (spec.strategy.rolling?.service as string);
+  const found = (await ports.ecs.describeServices(spec.cluster, [service])).services[0];
+  if (!found) {
+    throw new CloudError('NotFound', `service ${service} not found in cluster ${spec.cluster}`, { service: 'ecs', operation: 'DescribeServices' });
+  }
+  return familyRevision(found.taskDefinition) ?? found.taskDefinition;
 }

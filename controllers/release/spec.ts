@@ -16,6 +16,11 @@ import type {
 export const COLOURS: readonly Colour[] = ['blue', 'green'];
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
 
+/** The colour carrying the traffic: the stable one when a Release is first seen (blue on a tie). */
+export function colourCarryingTraffic(weights: { blue: number; green: number } | undefined): Colour {
+  return weights && weights.green > weights.blue ? 'green' : 'blue';
+}
+
 export function strategyKind(spec: ReleaseSpec): StrategyKind {
   if (spec.strategy.rolling) return 'rolling';
   if (spec.strategy.canary) return 'canary';

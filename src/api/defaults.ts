@@ -13,4 +13,6 @@ export const DEFAULTS = {
   metricWindow: '1m',
   /** Bounded length of status.history. */
   historyLimit: 20,
+  /** A Stalled Release is looked at again this often (at once when its spec or an operation arrives). */
+  stalledRetry: '5m',
 } as const;

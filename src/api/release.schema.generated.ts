@@ -495,9 +495,9 @@ export interface ReleaseStatus {
    */
   observedGeneration?: number;
   /**
-   * Pending, Progressing, Paused, Healthy, Degraded (reverted), Aborted, Invalid (manifest rejected) or Orphaned (gone from its source).
+   * Pending, Progressing, Paused, Healthy, Degraded (reverted), Aborted, Stalled (an error retrying cannot fix; no AWS writes), Invalid (manifest rejected) or Orphaned (gone from its source).
    */
-  phase: "Pending" | "Progressing" | "Paused" | "Healthy" | "Degraded" | "Aborted" | "Invalid" | "Orphaned";
+  phase: "Pending" | "Progressing" | "Paused" | "Healthy" | "Degraded" | "Aborted" | "Stalled" | "Invalid" | "Orphaned";
   /**
    * What keelson is doing or waiting for, in a sentence.
    */
@@ -540,7 +540,7 @@ export interface ReleaseStatus {
    */
   stableColour?: "blue" | "green" | null;
   /**
-   * Ready, Progressing, Paused, SourceReady and Drifted, Kubernetes style.
+   * Ready, Progressing, Paused, SourceReady, Drifted, Reconciling and Stalled, Kubernetes style.
    */
   conditions?: StatusCondition[];
   /**
@@ -572,7 +572,7 @@ export interface StatusCondition {
   /**
    * Which condition.
    */
-  type: "Ready" | "Progressing" | "Paused" | "SourceReady" | "Drifted";
+  type: "Ready" | "Progressing" | "Paused" | "SourceReady" | "Drifted" | "Reconciling" | "Stalled";
   /**
    * True, False or Unknown.
    */

@@ -201,10 +201,12 @@ export type Phase =
   | 'Healthy'
   | 'Degraded'
   | 'Aborted'
+  /** An error retrying cannot fix (access denied, invalid, a named resource missing): no AWS writes. */
+  | 'Stalled'
   | 'Invalid'
   | 'Orphaned';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Paused' | 'SourceReady' | 'Drifted';
+export type ConditionType = 'Ready' | 'Progressing' | 'Paused' | 'SourceReady' | 'Drifted' | 'Reconciling' | 'Stalled';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface StatusCondition {

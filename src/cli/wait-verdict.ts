@@ -1,5 +1,5 @@
-// When a pipeline's `keelson wait` may stop, and with what exit code. A reverted, aborted or
-// blocked revision is never success.
+// When a pipeline's `keelson wait` may stop, and with what exit code. A reverted, aborted,
+// blocked or stalled revision is never success.
 import type { ReleaseStatus } from '../api/types.js';
 import { sameRevision } from '../cloud/task-definition-ref.js';
 
@@ -20,6 +20,11 @@ export function waitVerdict(status: ReleaseStatus | undefined, revision: string 
   if (sameRevision(status.blockedRevision, wanted)) {
     const last = status.history?.find((h) => sameRevision(h.revision, wanted));
     return { done: true, exitCode: WAIT_EXIT.failed, message: `${wanted} was ${(last?.result ?? 'blocked').toLowerCase()}: ${last?.reason ?? status.message ?? ''}` };
+  }
+  if (status.phase === 'Stalled') {
+    // Retrying cannot fix it: a person must act, so a pipeline should not sit out its timeout.
+    const stalled = status.conditions?.find((c) => c.type === 'Stalled');
+    return { done: true, exitCode: WAIT_EXIT.failed, message: `stalled (${stalled?.reason ?? 'Stalled'}): ${stalled?.message ?? status.message ?? ''}` };
   }
   const inFlight = !!status.rollout;
   if (sameRevision(status.stableRevision, wanted) && !inFlight && status.phase === 'Healthy') {

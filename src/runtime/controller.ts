@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import type { ReleaseStatus } from '../api/types.js';
-import type { DesiredRelease, Reconciler } from '../../controllers/release/reconciler.js';
+import type { DesiredRelease, PassAttempt, Reconciler } from '../../controllers/release/reconciler.js';
 import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
 import type { Source, SourceSnapshot } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
@@ -19,7 +19,7 @@ export interface ControllerQueue {
   shutdown(options: { drain: boolean }): Promise<void>;
 }
 
-export type QueueFactory = (handler: (key: string) => Promise<{ requeueAfter?: number } | void>) => ControllerQueue;
+export type QueueFactory = (handler: (key: string, attempt: PassAttempt) => Promise<{ requeueAfter?: number } | void>) => ControllerQueue;
 
 export interface ControllerOptions {
   sources: Source[];
@@ -60,7 +60,7 @@ export class Controller {
   private stopped = false;
 
   constructor(private readonly options: ControllerOptions) {
-    this.queue = options.queue((key) => this.reconcileOne(key));
+    this.queue = options.queue((key, attempt) => this.reconcileOne(key, attempt));
   }
 
   async start(): Promise<void> {
@@ -152,11 +152,13 @@ export class Controller {
     return this.sourceHealth.get(source) ?? { description: source.description, ready: false, message: '' };
   }
 
-  private async reconcileOne(name: string): Promise<{ requeueAfter?: number } | void> {
+  private async reconcileOne(name: string, attempt: PassAttempt): Promise<{ requeueAfter?: number } | void> {
     const held = this.held.get(name);
     if (!held || this.stopped) return;
     const desired: DesiredRelease = held.stale ? { ...held.desired, sourceStale: held.stale } : held.desired;
-    const result = await this.options.reconciler.reconcile(desired);
+    const result = await this.options.reconciler.reconcile(desired, attempt);
+    // Its status is written; the queue backs off on the error itself (a Stalled pass is not retried soon).
+    if (result.failure && !result.failure.terminal) throw result.failure.error;
     return result.requeueAfter !== undefined ? { requeueAfter: result.requeueAfter } : {};
   }
 

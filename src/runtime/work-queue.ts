@@ -10,7 +10,15 @@ export interface ReconcileResult {
   requeueAfter?: number;
 }
 
-export type ReconcileHandler = (key: string) => Promise<ReconcileResult | void>;
+/** What a pass may know of its own retry, so that its status can say when it runs again. */
+export interface ReconcileAttempt {
+  /** Failures of this key in a row before this pass. */
+  failures: number;
+  /** The backoff this key gets if the pass fails: the queue then waits exactly this long. */
+  backoffMs(): number;
+}
+
+export type ReconcileHandler = (key: string, attempt: ReconcileAttempt) => Promise<ReconcileResult | void>;
 
 /** `throttled`: the handler failed with CloudError Throttled (it backs off like any error). */
 export type ReconcileOutcome = 'success' | 'requeue' | 'error' | 'throttled';
@@ -200,18 +208,21 @@ export class WorkQueue {
 
   private async reconcile(key: string): Promise<void> {
     const started = this.clock.now();
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    // Drawn once, when first asked: the jitter stream moves only for passes that fail, as before.
+    let backoff: number | undefined;
+    const backoffMs = (): number => (backoff ??= backoffDelay(failures, this.random, this.backoffBaseMs, this.backoffCapMs));
     let event: ReconcileEvent;
     try {
-      const result = await this.handler(key);
+      const result = await this.handler(key, { failures: failures - 1, backoffMs });
       this.failures.delete(key);
       const requeueAfter = result?.requeueAfter;
       event = requeueAfter === undefined
         ? { key, outcome: 'success', durationMs: 0 }
         : { key, outcome: 'requeue', durationMs: 0, retryInMs: requeueAfter };
     } catch (error) {
-      const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
-      const retryInMs = backoffDelay(failures, this.random, this.backoffBaseMs, this.backoffCapMs);
+      const retryInMs = backoffMs();
       event = { key, outcome: isCloudError(error, 'Throttled') ? 'throttled' : 'error', durationMs: 0, retryInMs, error };
     }
     event.durationMs = this.clock.now() - started;

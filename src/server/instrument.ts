@@ -1,5 +1,7 @@
-// Puts a reconciler's passes into the metrics: result, duration, and the status each pass wrote.
-import type { DesiredRelease, ReconcileResult, Reconciler } from '../../controllers/release/reconciler.js';
+// Puts a reconciler's passes into the metrics: result, duration, the error code of a failed pass,
+// and the status each pass wrote.
+import { classifyFailure } from '../../controllers/release/failure.js';
+import type { DesiredRelease, PassAttempt, ReconcileResult, Reconciler } from '../../controllers/release/reconciler.js';
 import type { Clock } from '../runtime/clock.js';
 import type { ControllerMetrics, ReconcileResultLabel } from './metrics.js';
 
@@ -18,15 +20,19 @@ export function instrumentReconciler(
   clock: Clock,
 ): Pick<Reconciler, 'reconcile'> {
   return {
-    async reconcile(desired: DesiredRelease): Promise<ReconcileResult> {
+    async reconcile(desired: DesiredRelease, attempt?: PassAttempt): Promise<ReconcileResult> {
       const started = clock.now();
       try {
-        const result = await reconciler.reconcile(desired);
-        metrics.recordReconcile('ok', (clock.now() - started) / 1000);
+        const result = await reconciler.reconcile(desired, attempt);
+        metrics.recordReconcile(result.failure ? 'error' : 'ok', (clock.now() - started) / 1000);
+        if (result.failure) metrics.recordReconcileError(result.failure.code);
         metrics.recordStatus(desired.release.metadata.name, result.status);
         return result;
       } catch (err) {
-        metrics.recordReconcile(resultOf(err), (clock.now() - started) / 1000);
+        const result = resultOf(err);
+        metrics.recordReconcile(result, (clock.now() - started) / 1000);
+        // Before any status could be written (the state store, say): still counted by its code.
+        if (result === 'error') metrics.recordReconcileError(classifyFailure(err).code);
         throw err;
       }
     },

@@ -1,6 +1,7 @@
 // The controller's Prometheus metrics. They live in their own Registry, never prom-client's global
 // one, so two controllers in one process (tests, rehearsals) never share counters.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { FAILURE_CODES, type FailureCode } from '../../controllers/release/failure.js';
 import type { HealthState, Phase, ReleaseStatus } from '../api/types.js';
 import type { EventSink, RolloutEvent, RolloutEventType } from '../notify/events.js';
 import type { SourceHealth } from '../runtime/controller.js';
@@ -15,7 +16,7 @@ export interface AwsCall {
   outcome: string;
 }
 
-const PHASES: readonly Phase[] = ['Pending', 'Progressing', 'Paused', 'Healthy', 'Degraded', 'Aborted', 'Invalid', 'Orphaned'];
+const PHASES: readonly Phase[] = ['Pending', 'Progressing', 'Paused', 'Healthy', 'Degraded', 'Aborted', 'Stalled', 'Invalid', 'Orphaned'];
 const HEALTH_STATES: readonly HealthState[] = ['Passing', 'Breaching', 'Failing', 'Unknown'];
 const COLOURS = ['blue', 'green'] as const;
 
@@ -35,6 +36,11 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 export class ControllerMetrics {
   readonly registry = new Registry();
   private readonly reconciles = this.counter('keelson_reconciles_total', 'Reconcile passes by result.', ['result']);
+  private readonly reconcileErrors = this.counter(
+    'keelson_reconcile_errors_total',
+    'Failed reconcile passes by error code: a CloudError code (Throttled, AccessDenied, NotFound, ...) or Internal.',
+    ['code'],
+  );
   private readonly reconcileDuration = new Histogram({
     name: 'keelson_reconcile_duration_seconds',
     help: 'Time one reconcile pass took.',
@@ -59,6 +65,7 @@ export class ControllerMetrics {
   constructor() {
     // Zero series from the start, so rate() and alerts see the first increment.
     for (const result of ['ok', 'error', 'not_leader'] satisfies ReconcileResultLabel[]) this.reconciles.inc({ result }, 0);
+    for (const code of FAILURE_CODES) this.reconcileErrors.inc({ code }, 0);
     for (const event of Object.values(ROLLOUT_EVENT_LABELS)) this.rollouts.inc({ event }, 0);
   }
 
@@ -73,6 +80,10 @@ export class ControllerMetrics {
   recordReconcile(result: ReconcileResultLabel, seconds: number): void {
     this.reconciles.inc({ result });
     this.reconcileDuration.observe(seconds);
+  }
+
+  recordReconcileError(code: FailureCode): void {
+    this.reconcileErrors.inc({ code });
   }
 
   recordStatus(release: string, status: ReleaseStatus): void {

@@ -150,6 +150,14 @@ function dnsPort(host: PortHost): DnsPort {
     readWeightedRecords: (key) => awsCall(host, 'route53', 'ListResourceRecordSets', () => dns.read(key)),
     async setWeights(key, weights) {
       const current = await awsCall(host, 'route53', 'ListResourceRecordSets', () => dns.read(key));
+      // As the AWS adapter does: an UPSERT would create a missing record, so none is sent.
+      const missing = weights.filter((w) => !current.some((r) => r.setIdentifier === w.setIdentifier)).map((w) => w.setIdentifier);
+      if (missing.length > 0) {
+        throw new CloudError('NotFound', `no weighted ${key.recordType} record ${key.recordName} with set identifier ${missing.join(', ')} in hosted zone ${key.hostedZoneId}`, {
+          service: 'route53',
+          operation: 'ChangeResourceRecordSets',
+        });
+      }
       const unchanged = weights.every((w) => current.some((r) => r.setIdentifier === w.setIdentifier && r.weight === w.weight));
       if (unchanged) return { result: 'unchanged' as const };
       return awsCall(host, 'route53', 'ChangeResourceRecordSets', (now) => dns.setWeights(key, weights, now));

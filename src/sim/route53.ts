@@ -11,7 +11,30 @@ export const ROUTE53_DEFAULTS = {
   changePropagationMs: 30_000,
   /** What clients cache an alias answer for (ELB alias targets answer with TTL 60). */
   aliasTtlSeconds: 60,
+  /** ListResourceRecordSets answers with up to 300 record sets per page. */
+  listPageSize: 300,
 } as const;
+
+/** Where a ListResourceRecordSets page starts (StartRecordName/Type/Identifier). */
+export interface ListStart {
+  name: string;
+  type: string;
+  identifier?: string;
+}
+
+export interface ListedRecord {
+  /** Fully qualified, lowercase, with the trailing dot: as Route 53 answers. */
+  name: string;
+  type: RecordKey['recordType'];
+  record: WeightedRecord;
+}
+
+export interface ListPage {
+  records: ListedRecord[];
+  isTruncated: boolean;
+  /** NextRecordName/Type/Identifier when truncated. */
+  next?: Required<ListStart>;
+}
 
 export interface SimRecordSet {
   key: RecordKey;
@@ -59,16 +82,55 @@ export class DnsModel {
   }
 
   recordSet(key: RecordKey): SimRecordSet {
-    if (!this.zones.has(key.hostedZoneId)) {
-      throw new CloudError('NotFound', `No hosted zone found with ID: ${key.hostedZoneId}`, { service: 'route53', awsCode: 'NoSuchHostedZone' });
-    }
+    this.requireZone(key.hostedZoneId);
     const set = this.recordSets.get(DnsModel.keyOf(key));
-    if (!set) throw new CloudError('NotFound', `No weighted records ${key.recordName} ${key.recordType} in ${key.hostedZoneId}`, { service: 'route53', awsCode: 'NoSuchRecord' });
+    // Not an AWS answer (an UPSERT would create the record): what the AWS adapter says before writing.
+    if (!set) throw new CloudError('NotFound', `no weighted ${key.recordType} record ${key.recordName} in hosted zone ${key.hostedZoneId}`, { service: 'route53' });
     return set;
   }
 
+  /**
+   * ListResourceRecordSets as the Route 53 API Reference documents it: the zone's record sets
+   * sorted by name with its labels reversed (com.example.www.), then by type, listed from the
+   * first one at or after StartRecordName and StartRecordType. A name without records is no
+   * error: the answer starts at the names after it. Names compare in lowercase, the trailing dot
+   * implied. Weighted records of one name and type follow each other by set identifier.
+   */
+  list(hostedZoneId: string, start: ListStart, maxItems: number = ROUTE53_DEFAULTS.listPageSize): ListPage {
+    this.requireZone(hostedZoneId);
+    const from = listOrder(start.name, start.type, start.identifier ?? '');
+    const all: ListedRecord[] = [];
+    for (const set of this.recordSets.values()) {
+      if (set.key.hostedZoneId !== hostedZoneId) continue;
+      for (const record of set.records.values()) all.push({ name: `${set.key.recordName}.`, type: set.key.recordType, record });
+    }
+    const order = (r: ListedRecord): string[] => listOrder(r.name, r.type, r.record.setIdentifier);
+    const listed = all.filter((r) => compareOrder(order(r), from) >= 0).sort((a, b) => compareOrder(order(a), order(b)));
+    const page = listed.slice(0, maxItems).map((r) => ({ ...r, record: copyRecord(r.record) }));
+    const following = listed[maxItems];
+    return following
+      ? { records: page, isTruncated: true, next: { name: following.name, type: following.type, identifier: following.record.setIdentifier } }
+      : { records: page, isTruncated: false };
+  }
+
+  /** The weighted records of one name and type, as the AWS adapter reads them: none is an empty list. */
   read(key: RecordKey): WeightedRecord[] {
-    return [...this.recordSet(key).records.values()].map(copyRecord);
+    const wanted = normalizeRecordName(key.recordName);
+    const found: WeightedRecord[] = [];
+    let start: ListStart | undefined = { name: key.recordName, type: key.recordType };
+    while (start) {
+      const page = this.list(key.hostedZoneId, start);
+      const matching = page.records.filter((r) => normalizeRecordName(r.name) === wanted && r.type === key.recordType);
+      found.push(...matching.map((r) => r.record));
+      start = page.isTruncated && matching.length === page.records.length ? page.next : undefined;
+    }
+    return found;
+  }
+
+  private requireZone(hostedZoneId: string): void {
+    if (!this.zones.has(hostedZoneId)) {
+      throw new CloudError('NotFound', `No hosted zone found with ID: ${hostedZoneId}`, { service: 'route53', awsCode: 'NoSuchHostedZone' });
+    }
   }
 
   /** UPSERTs the weights (values and TTL kept) as one change batch. */
@@ -121,6 +183,21 @@ export class DnsModel {
       }
     }
   }
+}
+
+/** Sort key of a record set in a listing: labels reversed, lowercase, then type, then set identifier. */
+function listOrder(name: string, type: string, identifier: string): string[] {
+  const labels = normalizeRecordName(name).split('.').reverse().join('.');
+  return [`${labels}.`, type, identifier];
+}
+
+function compareOrder(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function maxTtlMs(set: SimRecordSet): number {

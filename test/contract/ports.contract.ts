@@ -201,9 +201,20 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
         ports.lb.readWeights({ listenerArn: fx.forward.targetGroups[0].replace(/targetgroup\/.*$/, 'listener/app/no-such-lb/0000000000000000/0000000000000000') }),
         ports.lb.describeTargetHealth(fx.forward.targetGroups[0].replace(/\/[^/]+\/[^/]+$/, '/no-such-tg/0000000000000000')),
         ports.dns.getChangeStatus('/change/C0000NOSUCHCHANGE'),
-        ports.dns.readWeightedRecords({ ...fx.record.key, recordName: `no-such-record.${fx.record.key.recordName}` }),
+        ports.dns.setWeights(fx.record.key, [{ setIdentifier: `${fx.record.setIdentifiers[0]}-no-such-record`, weight: 1 }]),
       ];
       for (const call of notFound) expect((await rejection(call)).code).toBe('NotFound');
+    });
+
+    // Route 53's ListResourceRecordSets never fails for a name without records: it answers with the
+    // record sets from the next name on (API Reference, ListResourceRecordSets, StartRecordName).
+    it('reads no weighted records, without an error, for a name or type that has none', async () => {
+      const { recordName, recordType } = fx.record.key;
+      expect(await ports.dns.readWeightedRecords({ ...fx.record.key, recordName: `no-such-record.${recordName}` })).toEqual([]);
+      expect(await ports.dns.readWeightedRecords({ ...fx.record.key, recordName: recordName.slice(0, -1) })).toEqual([]);
+      expect(await ports.dns.readWeightedRecords({ ...fx.record.key, recordType: recordType === 'A' ? 'AAAA' : 'A' })).toEqual([]);
+      const named = await ports.dns.readWeightedRecords({ ...fx.record.key, recordName: `${recordName.toUpperCase()}.` });
+      expect(named.map((r) => r.setIdentifier).sort()).toEqual([...fx.record.setIdentifiers].sort());
     });
   });
 }

@@ -8,6 +8,7 @@ import { breaching, describeFailure, eventHealth, failingConditions, judgeStep, 
 import {
   autoRollback,
   bakeTimeMs,
+  colourCarryingTraffic,
   describeStep,
   healthIntervalMs,
   otherColour,
@@ -56,8 +57,7 @@ function adoptStable(d: Draft): boolean {
     return false;
   }
   if (!d.status.stableColour || !d.status.stableRevision) {
-    const w = d.observed.traffic?.weights;
-    const colour: Colour = w && w.green > w.blue ? 'green' : 'blue';
+    const colour = colourCarryingTraffic(d.observed.traffic?.weights);
     const svc = d.observed.services[tc.services[colour]];
     d.status.stableColour = colour;
     d.status.stableRevision = svc ? (familyRevision(svc.taskDefinition) ?? svc.taskDefinition) : null;

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../src/api/duration.js';
 import type { Route53Traffic } from '../../../src/api/types.js';
+import { CloudError } from '../../../src/cloud/errors.js';
 import type { RecordKey } from '../../../src/cloud/ports.js';
 import { toPercent, type TrafficRouter } from './router.js';
 
@@ -11,6 +12,16 @@ export function route53Router(spec: Route53Traffic): TrafficRouter {
       const records = await ports.dns.readWeightedRecords(key);
       const blue = records.find((r) => r.setIdentifier === ids.blue);
       const green = records.find((r) => r.setIdentifier === ids.green);
+      // Both records must exist before anything moves: a weight write to a missing one fails only
+      // after the new colour was scaled up. Route 53 answers a missing name with other names.
+      const missing = [blue ? undefined : ids.blue, green ? undefined : ids.green].filter((id): id is string => id !== undefined);
+      if (missing.length > 0) {
+        throw new CloudError(
+          'NotFound',
+          `no weighted ${key.recordType} record ${key.recordName} with set identifier ${missing.join(', ')} in hosted zone ${key.hostedZoneId}`,
+          { service: 'route53', operation: 'ListResourceRecordSets' },
+        );
+      }
       const weights = toPercent(blue?.weight ?? 0, green?.weight ?? 0);
       const ttlSeconds = Math.max(blue?.ttl ?? 0, green?.ttl ?? 0);
       const changeId = rollout?.trafficChangeId;

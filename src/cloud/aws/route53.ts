@@ -56,15 +56,30 @@ export class AwsDns implements DnsPort {
     return out.ChangeInfo?.Status === 'INSYNC' ? 'INSYNC' : 'PENDING';
   }
 
-  /** Lists from the record's name and type on, page by page while the pages still hold it. */
+  /**
+   * Lists from the record's name and type on, page by page while the pages still hold it. Route 53
+   * never fails for a name without records: it answers with the record sets after it, in its order
+   * (API Reference, ListResourceRecordSets), so only exact name and type matches are kept.
+   */
   private async listWeighted(key: RecordKey): Promise<WeightedRecordSet[]> {
     const wanted = canonicalName(key.recordName);
     const matches = (name: string | undefined, type: string | undefined): boolean =>
       name !== undefined && canonicalName(name) === wanted && type === key.recordType;
     const found: WeightedRecordSet[] = [];
+    const asked = new Set<string>();
     let start: { name: string; type: string; identifier?: string } | undefined = { name: key.recordName, type: key.recordType };
     while (start) {
       const from: { name: string; type: string; identifier?: string } = start;
+      // A page that points back where a page already started would loop for ever.
+      const position = `${canonicalName(from.name)}|${from.type}|${from.identifier ?? ''}`;
+      if (asked.has(position)) {
+        throw new CloudError(
+          'Unavailable',
+          `${SERVICE} ListResourceRecordSets: the listing of ${key.recordName} ${key.recordType} in ${key.hostedZoneId} made no progress (next page starts at ${from.name} ${from.type} ${from.identifier ?? ''} again)`,
+          { service: SERVICE, operation: 'ListResourceRecordSets' },
+        );
+      }
+      asked.add(position);
       const page = await this.call('ListResourceRecordSets', () =>
         this.client.send(
           new ListResourceRecordSetsCommand({

@@ -131,6 +131,31 @@ describe('WorkQueue', () => {
     expect(t.queue.stats().reconciles).toEqual({ success: 1, requeue: 0, error: 0, throttled: 2 });
   });
 
+  it('tells a failing pass the backoff it gets, and then waits exactly that long', async () => {
+    const clock = new VirtualClock(0);
+    const draws = [0.9, 0.3, 0.6];
+    const told: number[] = [];
+    const starts: number[] = [];
+    const events: ReconcileEvent[] = [];
+    const queue = new WorkQueue({
+      clock,
+      random: () => draws.shift() ?? 0,
+      onReconcile: (e) => events.push(e),
+      handler: async (_key, attempt) => {
+        starts.push(clock.now());
+        if (starts.length > 3) return;
+        told.push(attempt.backoffMs());
+        expect(attempt.backoffMs()).toBe(told.at(-1)); // asked twice, drawn once
+        throw new Error(`failure ${attempt.failures + 1}`);
+      },
+    });
+    queue.add('a');
+    await clock.advance(20_000);
+    expect(told).toEqual([775, 1_850, 3_400]);
+    expect(events.slice(0, 3).map((e) => e.retryInMs)).toEqual(told);
+    expect(starts).toEqual([0, 775, 2_625, 6_025]);
+  });
+
   it('forget resets the backoff of a failing key', async () => {
     const t = setup(async () => {
       throw new Error('always');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { classifyFailure } from '../../../controllers/release/failure.js';
 import { NotLeaderError, type DesiredRelease, type ReconcileResult } from '../../../controllers/release/reconciler.js';
+import { CloudError } from '../../../src/cloud/errors.js';
 import type { Release } from '../../../src/api/types.js';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { instrumentReconciler } from '../../../src/server/instrument.js';
@@ -53,5 +55,27 @@ describe('instrumentReconciler', () => {
     expect(sample(text, 'keelson_reconciles_total{result="error"}')).toBe(1);
     expect(sample(text, 'keelson_reconciles_total{result="ok"}')).toBe(0);
     expect(text).not.toContain('release="web"');
+  });
+
+  it('counts failed passes by error code: one the pass wrote to status, and one before it could', async () => {
+    const clock = new VirtualClock(0);
+    const metrics = new ControllerMetrics();
+    const denied = classifyFailure(new CloudError('AccessDenied', 'not authorized to perform: ecs:UpdateService'));
+    const results: (() => Promise<ReconcileResult>)[] = [
+      async () => ({ status: { phase: 'Stalled' }, actions: [], failure: denied }),
+      async () => Promise.reject(new Error('state store unreachable')),
+      async () => Promise.reject(new CloudError('Throttled', 'Rate exceeded')),
+    ];
+    const reconciler = instrumentReconciler({ reconcile: () => (results.shift() as () => Promise<ReconcileResult>)() }, metrics, clock);
+    expect((await reconciler.reconcile(desired)).failure?.code).toBe('AccessDenied');
+    await expect(reconciler.reconcile(desired)).rejects.toThrow('state store unreachable');
+    await expect(reconciler.reconcile(desired)).rejects.toThrow('Rate exceeded');
+    const text = await metrics.render();
+    expect(sample(text, 'keelson_reconciles_total{result="error"}')).toBe(3);
+    expect(sample(text, 'keelson_reconcile_errors_total{code="AccessDenied"}')).toBe(1);
+    expect(sample(text, 'keelson_reconcile_errors_total{code="Internal"}')).toBe(1);
+    expect(sample(text, 'keelson_reconcile_errors_total{code="Throttled"}')).toBe(1);
+    expect(sample(text, 'keelson_reconcile_errors_total{code="NotFound"}')).toBe(0);
+    expect(sample(text, 'keelson_release_phase{release="web",phase="Stalled"}')).toBe(1);
   });
 });

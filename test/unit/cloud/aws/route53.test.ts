@@ -54,6 +54,22 @@ describe('AwsDns.readWeightedRecords', () => {
     ]);
   });
 
+  it('stops with an error, not a loop, when a page points back where a page already started', async () => {
+    let calls = 0;
+    route53.on(ListResourceRecordSetsCommand).callsFake(() => {
+      if (++calls > 5) throw new Error('the listing went round in circles');
+      return calls === 1 ? page1 : { ...page1, ResourceRecordSets: [] };
+    });
+    const { ports } = awsPortsForTest();
+
+    const failure = await ports.dns.readWeightedRecords(KEY).catch((e: unknown) => e);
+
+    expect(isCloudError(failure, 'Unavailable')).toBe(true);
+    expect((failure as Error).message).toContain('made no progress');
+    // The first page, then the page it points to, which points to itself.
+    expect(calls).toBe(2);
+  });
+
   it('compares names without the trailing dot, case or octal escapes', () => {
     expect(canonicalName('App.Example.COM.')).toBe('app.example.com');
     expect(canonicalName('\\052.app.example.com.')).toBe('*.app.example.com');

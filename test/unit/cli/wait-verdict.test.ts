@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { WAIT_EXIT, waitVerdict } from '../../../src/cli/wait-verdict.js';
+import { status } from '../../helpers/statuses.js';
+
+describe('waitVerdict', () => {
+  it('fails at once on a Stalled Release: retrying cannot fix it, a person must act', () => {
+    const stalled = status('Stalled', {
+      desiredRevision: 'aep-backend-prod:999',
+      stableRevision: 'aep-backend-prod:11',
+      conditions: [
+        { type: 'Stalled', status: 'True', reason: 'RevisionNotFound', message: 'task definition aep-backend-prod:999 not found', lastTransitionTime: '2026-01-01T00:00:00.000Z' },
+      ],
+    });
+    expect(waitVerdict(stalled, 'aep-backend-prod:999')).toEqual({
+      done: true,
+      exitCode: WAIT_EXIT.failed,
+      message: 'stalled (RevisionNotFound): task definition aep-backend-prod:999 not found',
+    });
+    // Stalled on a spec the pipeline is not waiting for yet: the controller has not seen its revision.
+    expect(waitVerdict(stalled, 'aep-backend-prod:12')).toMatchObject({ done: false });
+  });
+});
