@@ -2,7 +2,8 @@
 import type { Colour, Release, ReleaseStatus } from '../../src/api/types.js';
 import type { CloudPorts, EcsService, ForwardRef, TargetHealth } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
-import type { Observation, ObservedTraffic, TargetCounts } from './observation.js';
+import { isCloudError } from '../../src/cloud/errors.js';
+import { isUnread, type Observation, type ObservedPart, type ObservedTraffic, type TargetCounts, type UnreadGap } from './observation.js';
 import type { TaskDefinitionCache } from './revision.js';
 import { servicesOf, trafficOf, twoColour } from './spec.js';
 import { routerFor } from './traffic/router.js';
@@ -19,39 +20,60 @@ export async function observe(
 ): Promise<Observation> {
   const { spec } = release;
   const names = servicesOf(spec);
-  const described = await ports.ecs.describeServices(spec.cluster, names);
+  const unread: UnreadGap[] = [];
+  // Each port is read on its own: one throttled API must not hide what the others can tell.
+  const read = async <T>(part: ObservedPart, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isCloudError(err)) throw err;
+      const api = err.details.service && err.details.operation ? `${err.details.service}:${err.details.operation}` : what;
+      unread.push({ part, what: api, code: err.code, message: err.message });
+      return undefined;
+    }
+  };
+
+  const described = await read('services', 'ecs:DescribeServices', () => ports.ecs.describeServices(spec.cluster, names));
   const services: Record<string, EcsService | undefined> = {};
-  for (const name of names) services[name] = described.services.find((s) => s.name === name);
+  if (described) for (const name of names) services[name] = described.services.find((s) => s.name === name);
 
   const traffic = trafficOf(spec);
   const observedTraffic: ObservedTraffic | undefined = traffic
-    ? await routerFor(traffic).readWeights(ports, status.rollout)
+    ? await read('traffic', traffic.alb ? 'elbv2:DescribeListeners' : 'route53:ListResourceRecordSets', () =>
+        routerFor(traffic).readWeights(ports, status.rollout),
+      )
     : undefined;
 
   const previewRef = previewOf(release);
-  const preview = previewRef && status.rollout && !status.rollout.completedAt
-    ? Object.fromEntries((await ports.lb.readWeights(previewRef)).map((w) => [w.targetGroupArn, w.weight]))
+  const previewWeights = previewRef && status.rollout && !status.rollout.completedAt
+    ? await read('preview', 'elbv2:DescribeListeners', () => ports.lb.readWeights(previewRef))
     : undefined;
+  const preview = previewWeights ? Object.fromEntries(previewWeights.map((w) => [w.targetGroupArn, w.weight])) : undefined;
 
   const inRollout = !!status.rollout;
   const targets: Observation['targets'] = {};
   if (inRollout || !status.stableRevision) {
     const groups = targetGroupsOf(release, services);
     for (const [key, arn] of Object.entries(groups) as [Colour | 'service', string][]) {
-      targets[key] = countTargets(await ports.lb.describeTargetHealth(arn));
+      const health = await read('targets', 'elbv2:DescribeTargetHealth', () => ports.lb.describeTargetHealth(arn));
+      if (health) targets[key] = countTargets(health);
     }
   }
 
   const autoscaled: Record<string, boolean> = {};
-  for (const name of names) autoscaled[name] = (await ports.scaling.describeScalableTarget(spec.cluster, name)) !== undefined;
+  for (const name of names) {
+    const target = await read('autoscaled', 'application-autoscaling:DescribeScalableTargets', () => ports.scaling.describeScalableTarget(spec.cluster, name));
+    if (isUnread({ unread }, 'autoscaled')) break;
+    autoscaled[name] = target !== undefined;
+  }
 
   const rolloutService = rolloutServiceOf(release, status);
+  const rollout = status.rollout;
   const stoppedTasks =
-    status.rollout && !status.rollout.completedAt && rolloutService
-      ? await ports.ecs.listStoppedTasks(spec.cluster, rolloutService, {
-          since: Date.parse(status.rollout.startedAt),
-          limit: STOPPED_TASKS_READ,
-        })
+    rollout && !rollout.completedAt && rolloutService
+      ? await read('stoppedTasks', 'ecs:ListTasks', () =>
+          ports.ecs.listStoppedTasks(spec.cluster, rolloutService, { since: Date.parse(rollout.startedAt), limit: STOPPED_TASKS_READ }),
+        )
       : [];
 
   const images: Record<string, string> = {};
@@ -69,7 +91,8 @@ export async function observe(
     ...(preview ? { preview } : {}),
     targets,
     autoscaled,
-    stoppedTasks,
+    stoppedTasks: stoppedTasks ?? [],
+    ...(unread.length > 0 ? { unread } : {}),
   });
 }
 

@@ -7,10 +7,11 @@ import type { Clock } from '../../src/runtime/clock.js';
 import type { StatusStore } from '../../src/store/store.js';
 import { describeAction } from './actions.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
-import type { Observation } from './observation.js';
+import { ObservationIncompleteError, type Observation } from './observation.js';
 import { observe } from './observe.js';
 import { plan } from './plan.js';
 import { resolveRevision, TaskDefinitionCache } from './revision.js';
+import { healthIntervalMs } from './spec.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
 
 /** A Release as its source holds it. */
@@ -93,6 +94,9 @@ export class Reconciler {
     let outcomes: ActionOutcome[] = [];
     try {
       outcomes = await execute(release, decision.actions, ports);
+      // What was read has been acted on (a revert, say); the pass still failed and backs off as
+      // one, but no later than health is next due.
+      if (observed.unread?.length) throw new ObservationIncompleteError(observed.unread, healthDue(release, decision.requeueAfter));
       return { ...(decision.requeueAfter !== undefined ? { requeueAfter: decision.requeueAfter } : {}), status, actions: outcomes };
     } catch (err) {
       if (err instanceof ActionFailedError) {
@@ -108,6 +112,11 @@ export class Reconciler {
       for (const event of decision.events) this.deps.events.emit(event);
     }
   }
+}
+
+/** When the plan wants the next pass, but never sooner than one health interval: reads are failing. */
+function healthDue(release: Release, requeueAfter: number | undefined): number | undefined {
+  return requeueAfter === undefined ? undefined : Math.max(requeueAfter, healthIntervalMs(release.spec));
 }
 
 /** What only the doing can tell: the Route53 change that now carries the weights. */

@@ -26,6 +26,7 @@ export const REASONS = {
   NoData: 'NoData',
   DriftCorrected: 'DriftCorrected',
   NoDrift: 'NoDrift',
+  ReadFailed: 'ReadFailed',
   ServiceMissing: 'ServiceMissing',
   InvalidSpec: 'InvalidSpec',
   SourceSynced: 'SourceSynced',

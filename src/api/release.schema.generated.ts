@@ -540,7 +540,7 @@ export interface ReleaseStatus {
    */
   stableColour?: "blue" | "green" | null;
   /**
-   * Ready, Progressing, Healthy, Paused, SourceReady and Drifted, Kubernetes style.
+   * Ready, Progressing, Healthy, Paused, SourceReady, Drifted and ObservationIncomplete, Kubernetes style.
    */
   conditions?: StatusCondition[];
   /**
@@ -568,7 +568,7 @@ export interface StatusCondition {
   /**
    * Which condition.
    */
-  type: "Ready" | "Progressing" | "Healthy" | "Paused" | "SourceReady" | "Drifted";
+  type: "Ready" | "Progressing" | "Healthy" | "Paused" | "SourceReady" | "Drifted" | "ObservationIncomplete";
   /**
    * True, False or Unknown.
    */

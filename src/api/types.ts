@@ -198,7 +198,7 @@ export type Phase =
   | 'Invalid'
   | 'Orphaned';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Healthy' | 'Paused' | 'SourceReady' | 'Drifted';
+export type ConditionType = 'Ready' | 'Progressing' | 'Healthy' | 'Paused' | 'SourceReady' | 'Drifted' | 'ObservationIncomplete';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface StatusCondition {

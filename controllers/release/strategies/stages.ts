@@ -4,6 +4,7 @@ import { DEFAULTS } from '../../../src/api/defaults.js';
 import type { Colour, RevertEvidence, RolloutProgress } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
+import { describeGaps } from '../observation.js';
 import { healthIntervalMs, progressDeadlineMs, trafficOf, twoColour } from '../spec.js';
 import { iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
 
@@ -25,6 +26,17 @@ export const holdFor = (message: string, requeueAfter?: number): StageResult => 
   message,
   ...(requeueAfter !== undefined ? { requeueAfter } : {}),
 });
+
+/**
+ * While a read failed, nothing moves forward and nothing is put back: what was not read is
+ * unknown, not absent. A hold by design, so it never counts against progressDeadline; only a
+ * wind-back (which needs no more than weight writes) still acts.
+ */
+export function incompleteObservation(draft: Draft): StageResult | undefined {
+  const gaps = draft.observed.unread ?? [];
+  if (gaps.length === 0) return undefined;
+  return holdFor(`held while reads fail: ${describeGaps(gaps)}`, healthIntervalMs(draft.spec));
+}
 
 export function serviceOf(draft: Draft, colour: Colour): string {
   const tc = twoColour(draft.spec);
