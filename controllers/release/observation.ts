@@ -46,7 +46,7 @@ export interface Observation {
 }
 
 /** The parts of an Observation a failed read leaves unknown. */
-export type ObservedPart = 'services' | 'traffic' | 'preview' | 'targets' | 'autoscaled' | 'stoppedTasks';
+export type ObservedPart = 'desiredRevision' | 'services' | 'traffic' | 'preview' | 'targets' | 'autoscaled' | 'stoppedTasks';
 
 /** One read that failed: which part it leaves unknown, the API (`ecs:DescribeServices`) and why. */
 export interface UnreadGap {

@@ -17,10 +17,12 @@ export async function observe(
   desiredRevision: string,
   ports: CloudPorts,
   taskDefinitions: TaskDefinitionCache,
+  /** Reads that already failed this pass (resolving the desired revision). */
+  earlier: readonly UnreadGap[] = [],
 ): Promise<Observation> {
   const { spec } = release;
   const names = servicesOf(spec);
-  const unread: UnreadGap[] = [];
+  const unread: UnreadGap[] = [...earlier];
   // Each port is read on its own: one throttled API must not hide what the others can tell.
   const read = async <T>(part: ObservedPart, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {

@@ -10,7 +10,7 @@ import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { ObservationIncompleteError, type Observation } from './observation.js';
 import { observe } from './observe.js';
 import { plan } from './plan.js';
-import { resolveRevision, TaskDefinitionCache } from './revision.js';
+import { resolveOrKeepRevision, TaskDefinitionCache } from './revision.js';
 import { healthIntervalMs } from './spec.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
 
@@ -72,8 +72,8 @@ export class Reconciler {
     const operations = await this.deps.store.listOperations(name, previous.lastOperationSeq ?? 0);
     const ports = this.deps.cloud(release.spec.region);
 
-    const desiredRevision = await resolveRevision(release.spec, previous, ports.ecs, this.taskDefinitions);
-    const observed = await observe(release, previous, desiredRevision, ports, this.taskDefinitions);
+    const resolved = await resolveOrKeepRevision(release.spec, previous, desired.generation, ports.ecs, this.taskDefinitions);
+    const observed = await observe(release, previous, resolved.revision, ports, this.taskDefinitions, resolved.gap ? [resolved.gap] : []);
     const now = this.deps.clock.now();
     const health = await this.deps.health({ release, status: previous, observed, ports, now });
     const decision = plan({

@@ -1,8 +1,10 @@
 // Turning spec.revision into `family:revision`: a task definition as named, or an image that
 // becomes a new revision derived from the stable one (registered once, then found again).
 import type { ReleaseSpec, ReleaseStatus } from '../../src/api/types.js';
+import { isCloudError } from '../../src/cloud/errors.js';
 import type { EcsPort, TaskDefinition } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
+import type { UnreadGap } from './observation.js';
 
 /** Task definition revisions never change, so one look at each is enough. */
 export class TaskDefinitionCache {
@@ -45,4 +47,26 @@ export async function resolveRevision(
   if (!base) throw new Error('spec.revision.image needs a stable task definition to derive from; none is known yet');
   const registered = await ecs.registerTaskDefinitionFrom(base, { container, image: uri });
   return `${registered.family}:${registered.revision}`;
+}
+
+/**
+ * The desired revision; when ECS cannot be asked (a bare family, an image not seen yet), the one
+ * this same spec resolved to before, with the failed read as a gap. Nothing known: it throws.
+ */
+export async function resolveOrKeepRevision(
+  spec: ReleaseSpec,
+  status: ReleaseStatus,
+  generation: number,
+  ecs: EcsPort,
+  cache: TaskDefinitionCache,
+): Promise<{ revision: string; gap?: UnreadGap }> {
+  try {
+    return { revision: await resolveRevision(spec, status, ecs, cache) };
+  } catch (err) {
+    const rollout = status.rollout && !status.rollout.completedAt && status.rollout.generation === generation ? status.rollout : undefined;
+    const known = rollout?.revision ?? (status.observedGeneration === generation ? status.desiredRevision : undefined);
+    if (!isCloudError(err) || !known) throw err;
+    const what = err.details.service && err.details.operation ? `${err.details.service}:${err.details.operation}` : 'ecs:DescribeTaskDefinition';
+    return { revision: known, gap: { part: 'desiredRevision', what, code: err.code, message: err.message } };
+  }
 }

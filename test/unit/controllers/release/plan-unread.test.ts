@@ -5,6 +5,7 @@ import { plan, type PlanResult } from '../../../../controllers/release/plan.js';
 import { canaryRelease, failing, MIN, observation, pass, rollingRelease, service, T0, type Pass } from './plan-fixtures.js';
 
 const API: Record<ObservedPart, string> = {
+  desiredRevision: 'ecs:DescribeTaskDefinition',
   services: 'ecs:DescribeServices',
   traffic: 'elbv2:DescribeListeners',
   preview: 'elbv2:DescribeListeners',
