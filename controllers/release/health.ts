@@ -1,8 +1,8 @@
 // Health for a pass: measure the rollout's colour (against the stable one for relative checks),
 // then assess each condition against its previous state. Nothing is measured outside a rollout.
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
-import { assess, ECS_TASKS_CONDITION, HEALTH_LIMITS, healthIntervalMs, measure, measureEcsTasks, type BaselineFigure, type ColourTarget, type MeasureTarget } from '../../src/health/index.js';
-import type { Observation } from './observation.js';
+import { assess, ECS_TASKS_CONDITION, HEALTH_LIMITS, healthIntervalMs, measure, measureEcsTasks, type BaselineFigure, type ColourTarget, type Measurement, type MeasureTarget } from '../../src/health/index.js';
+import { describeGaps, isUnread, type Observation } from './observation.js';
 import { rolloutServiceOf, targetGroupsOf } from './observe.js';
 import type { HealthEvaluator } from './reconciler.js';
 import { otherColour, twoColour } from './spec.js';
@@ -21,7 +21,20 @@ export const evaluateHealth: HealthEvaluator = async ({ release, status, observe
     assess(condition, previous.get(condition.name), measurements[i] as (typeof measurements)[number], { now, intervalMs }),
   );
   const service = observed.services[target.canary.service];
-  if (service) {
+  if (isUnread(observed, 'services') || isUnread(observed, 'stoppedTasks')) {
+    // Tasks not read are not tasks that never crashed: no data, never a pass.
+    const gaps = (observed.unread ?? []).filter((g) => g.part === 'services' || g.part === 'stoppedTasks');
+    const before = previous.get(ECS_TASKS_CONDITION.name);
+    const unmeasured: Measurement = {
+      name: ECS_TASKS_CONDITION.name,
+      outcome: 'nodata',
+      value: null,
+      threshold: before?.threshold ?? `< ${HEALTH_LIMITS.ecsStoppedTasksToFail} tasks stopped with errors`,
+      message: `not read: ${describeGaps(gaps)}`,
+      at: now,
+    };
+    assessed.push(assess(ECS_TASKS_CONDITION, previous.get(ECS_TASKS_CONDITION.name), unmeasured, { now, intervalMs }));
+  } else if (service) {
     // A colour of two tasks that both crashed has fully failed: don't wait for a third.
     const enough = Math.max(1, Math.min(HEALTH_LIMITS.ecsStoppedTasksToFail, service.desiredCount));
     const ecs = measureEcsTasks({ service, stoppedTasks: observed.stoppedTasks, revision: rollout.revision, rolloutStartedAt: ms(rollout.startedAt) }, now, enough);

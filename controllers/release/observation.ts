@@ -1,4 +1,5 @@
 import type { Colour } from '../../src/api/types.js';
+import { CloudError, type CloudErrorCode } from '../../src/cloud/errors.js';
 import type { EcsService, EcsTask } from '../../src/cloud/ports.js';
 
 export interface TargetCounts {
@@ -34,4 +35,47 @@ export interface Observation {
   autoscaled: Record<string, boolean>;
   /** Recently stopped tasks of the service being rolled out, newest first. */
   stoppedTasks: EcsTask[];
+  /**
+   * Reads that failed this pass. The parts they would have filled are unknown, not empty: a
+   * service not read is not a missing service, weights not read are not drift. Absent or empty:
+   * everything was read.
+   */
+  unread?: readonly UnreadGap[];
+}
+
+/** The parts of an Observation a failed read leaves unknown. */
+export type ObservedPart = 'desiredRevision' | 'services' | 'traffic' | 'preview' | 'targets' | 'autoscaled' | 'stoppedTasks';
+
+/** One read that failed: which part it leaves unknown, the API (`ecs:DescribeServices`) and why. */
+export interface UnreadGap {
+  part: ObservedPart;
+  what: string;
+  code: CloudErrorCode;
+  message: string;
+}
+
+/** Whether a part of the observation could not be read this pass. */
+export function isUnread(observed: Pick<Observation, 'unread'>, part: ObservedPart): boolean {
+  return (observed.unread ?? []).some((g) => g.part === part);
+}
+
+/** `ecs:DescribeServices Throttled (Rate exceeded)`, for a status line. */
+export function describeGaps(gaps: readonly UnreadGap[]): string {
+  return gaps.map((g) => `${g.what} ${g.code} (${g.message})`).join('; ');
+}
+
+/**
+ * A pass that acted on what it could read but could not read everything: it still counts as
+ * failed (backoff, metrics, the code of the first failed read), and carries when the plan wants
+ * the next pass, so health keeps being measured while reads fail.
+ */
+export class ObservationIncompleteError extends CloudError {
+  constructor(
+    readonly gaps: readonly UnreadGap[],
+    readonly requeueAfter: number | undefined,
+  ) {
+    const first = gaps[0] as UnreadGap;
+    const [service, operation] = first.what.split(':');
+    super(first.code, `observation incomplete: ${describeGaps(gaps)}`, { ...(service ? { service } : {}), ...(operation ? { operation } : {}) });
+  }
 }

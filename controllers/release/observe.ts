@@ -2,7 +2,9 @@
 import type { Colour, Release, ReleaseStatus } from '../../src/api/types.js';
 import type { CloudPorts, EcsService, TargetHealth } from '../../src/cloud/ports.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
-import type { Observation, ObservedTraffic, TargetCounts } from './observation.js';
+import { isCloudError } from '../../src/cloud/errors.js';
+import { classifyFailure } from './failure.js';
+import { isUnread, type Observation, type ObservedPart, type ObservedTraffic, type TargetCounts, type UnreadGap } from './observation.js';
 import type { TaskDefinitionCache } from './revision.js';
 import { servicesOf, trafficOf, twoColour } from './spec.js';
 import { previewOf, readPreview } from './traffic/preview.js';
@@ -17,21 +19,39 @@ export async function observe(
   desiredRevision: string,
   ports: CloudPorts,
   taskDefinitions: TaskDefinitionCache,
+  /** Reads that already failed this pass (resolving the desired revision). */
+  earlier: readonly UnreadGap[] = [],
 ): Promise<Observation> {
   const { spec } = release;
   const names = servicesOf(spec);
-  const described = await ports.ecs.describeServices(spec.cluster, names);
+  const unread: UnreadGap[] = [...earlier];
+  // Each port is read on its own: one throttled API must not hide what the others can tell.
+  const read = async <T>(part: ObservedPart, what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      // Only what a later pass may read: a resource that is missing or refused stalls the Release.
+      if (!isCloudError(err) || classifyFailure(err).terminal) throw err;
+      const api = err.details.service && err.details.operation ? `${err.details.service}:${err.details.operation}` : what;
+      unread.push({ part, what: api, code: err.code, message: err.message });
+      return undefined;
+    }
+  };
+
+  const described = await read('services', 'ecs:DescribeServices', () => ports.ecs.describeServices(spec.cluster, names));
   const services: Record<string, EcsService | undefined> = {};
-  for (const name of names) services[name] = described.services.find((s) => s.name === name);
+  if (described) for (const name of names) services[name] = described.services.find((s) => s.name === name);
 
   const traffic = trafficOf(spec);
   const observedTraffic: ObservedTraffic | undefined = traffic
-    ? await routerFor(traffic).readWeights(ports, status.rollout)
+    ? await read('traffic', traffic.alb ? 'elbv2:DescribeListeners' : 'route53:ListResourceRecordSets', () =>
+        routerFor(traffic).readWeights(ports, status.rollout),
+      )
     : undefined;
 
   const previewRef = previewOf(release);
   const preview = previewRef && status.rollout
-    ? await readPreview(ports, previewRef)
+    ? await read('preview', 'elbv2:DescribeListeners', () => readPreview(ports, previewRef))
     : undefined;
 
   // A warm colour is scaled down only once the stable colour's targets are seen healthy.
@@ -40,20 +60,25 @@ export async function observe(
   if (inRollout || !status.stableRevision) {
     const groups = targetGroupsOf(release, services);
     for (const [key, arn] of Object.entries(groups) as [Colour | 'service', string][]) {
-      targets[key] = countTargets(await ports.lb.describeTargetHealth(arn));
+      const health = await read('targets', 'elbv2:DescribeTargetHealth', () => ports.lb.describeTargetHealth(arn));
+      if (health) targets[key] = countTargets(health);
     }
   }
 
   const autoscaled: Record<string, boolean> = {};
-  for (const name of names) autoscaled[name] = (await ports.scaling.describeScalableTarget(spec.cluster, name)) !== undefined;
+  for (const name of names) {
+    const target = await read('autoscaled', 'application-autoscaling:DescribeScalableTargets', () => ports.scaling.describeScalableTarget(spec.cluster, name));
+    if (isUnread({ unread }, 'autoscaled')) break;
+    autoscaled[name] = target !== undefined;
+  }
 
   const rolloutService = rolloutServiceOf(release, status);
+  const rollout = status.rollout;
   const stoppedTasks =
-    status.rollout && rolloutService
-      ? await ports.ecs.listStoppedTasks(spec.cluster, rolloutService, {
-          since: Date.parse(status.rollout.startedAt),
-          limit: STOPPED_TASKS_READ,
-        })
+    rollout && rolloutService
+      ? await read('stoppedTasks', 'ecs:ListTasks', () =>
+          ports.ecs.listStoppedTasks(spec.cluster, rolloutService, { since: Date.parse(rollout.startedAt), limit: STOPPED_TASKS_READ }),
+        )
       : [];
 
   const images: Record<string, string> = {};
@@ -71,7 +96,8 @@ export async function observe(
     ...(preview ? { preview } : {}),
     targets,
     autoscaled,
-    stoppedTasks,
+    stoppedTasks: stoppedTasks ?? [],
+    ...(unread.length > 0 ? { unread } : {}),
   });
 }
 

@@ -2,6 +2,8 @@
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import { Draft, type PlanInput, type PlanResult } from './draft.js';
 import { recordHealth, wakeWhenStreaksCount } from './health-status.js';
+import { describeGaps } from './observation.js';
+import { REASONS, removeCondition, setCondition } from './status.js';
 import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
 import { strategyKind } from './spec.js';
@@ -22,6 +24,7 @@ export function plan(input: PlanInput): PlanResult {
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
   else planTwoColour(draft);
   wakeWhenStreaksCount(draft);
+  recordObservation(draft);
 
   status.observedGeneration = input.generation;
   if (input.sourceRevision) status.sourceRevision = input.sourceRevision;
@@ -36,4 +39,13 @@ function applyOperations(draft: Draft): void {
     if (op.kind === 'retry') draft.status.blockedRevision = null;
     else draft.requested.push(op);
   }
+}
+
+/** ObservationIncomplete says, while true, which reads failed and with what code. */
+function recordObservation(draft: Draft): void {
+  const gaps = draft.observed.unread ?? [];
+  const conditions = draft.status.conditions ?? [];
+  draft.status.conditions = gaps.length === 0
+    ? removeCondition(conditions, 'ObservationIncomplete')
+    : setCondition(conditions, 'ObservationIncomplete', 'True', REASONS.ReadFailed, `could not read ${describeGaps(gaps)}`, draft.now);
 }

@@ -4,11 +4,12 @@ import type { Release } from '../../src/api/types.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import type { CloudPorts } from '../../src/cloud/ports.js';
 import type { Action } from './actions.js';
-import type { Observation } from './observation.js';
+import { isUnread, type Observation } from './observation.js';
 import { COLOURS, servicesOf, trafficOf } from './spec.js';
 
 /** Every service the Release names was described (ECS reports a missing one as a failure, not an error). */
 export function requireServices(release: Release, observed: Observation): void {
+  if (isUnread(observed, 'services')) return; // not read is not missing
   const missing = servicesOf(release.spec).filter((name) => !observed.services[name]);
   if (missing.length === 0) return;
   throw new CloudError('NotFound', `service ${missing.join(', ')} not found in cluster ${release.spec.cluster}`, {

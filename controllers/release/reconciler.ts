@@ -12,11 +12,12 @@ import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
-import type { Observation } from './observation.js';
+import { ObservationIncompleteError, type Observation } from './observation.js';
 import { observe } from './observe.js';
 import { plan, type PlanResult } from './plan.js';
 import { requireServices, requireTargetGroups } from './preflight.js';
-import { resolveRevision, TaskDefinitionCache } from './revision.js';
+import { resolveOrKeepRevision, TaskDefinitionCache } from './revision.js';
+import { healthIntervalMs } from './spec.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
 
 /** A Release as its source holds it. */
@@ -142,8 +143,9 @@ export class Reconciler {
     const ports = this.deps.cloud(release.spec.region);
     const out: PassOutcome = { outcomes: [], now: this.deps.clock.now() };
     try {
-      out.desiredRevision = await resolveRevision(release, previous, ports, this.taskDefinitions);
-      const observed = await observe(release, previous, out.desiredRevision, ports, this.taskDefinitions);
+      const resolved = await resolveOrKeepRevision(release, previous, desired.generation, ports, this.taskDefinitions);
+      out.desiredRevision = resolved.revision;
+      const observed = await observe(release, previous, resolved.revision, ports, this.taskDefinitions, resolved.gap ? [resolved.gap] : []);
       requireServices(release, observed);
       out.now = this.deps.clock.now();
       const health = await this.deps.health({ release, status: previous, observed, ports, now: out.now });
@@ -159,6 +161,9 @@ export class Reconciler {
       });
       await requireTargetGroups(release, observed, out.decision.actions, ports);
       out.outcomes = await execute(release, out.decision.actions, ports);
+      // What was read has been acted on (a revert, say); the pass still failed and backs off as
+      // one, but no later than health is next due.
+      if (observed.unread?.length) throw new ObservationIncompleteError(observed.unread, healthDue(release, out.decision.requeueAfter));
     } catch (err) {
       if (err instanceof ActionFailedError) out.outcomes = err.done;
       out.failure = err instanceof ActionFailedError ? classifyFailure(err.cause, err.action) : classifyFailure(err);
@@ -184,7 +189,12 @@ export class Reconciler {
     now: number,
     attempt: PassAttempt | undefined,
   ): number | undefined {
-    if (!failure.terminal) return attempt?.backoffMs();
+    if (!failure.terminal) {
+      const backoff = attempt?.backoffMs();
+      // A pass that could not read everything is still due when health is next due.
+      const due = failure.error instanceof ObservationIncompleteError ? failure.error.requeueAfter : undefined;
+      return backoff === undefined || due === undefined ? backoff : Math.min(backoff, due);
+    }
     const retryInMs = parseDuration(DEFAULTS.stalledRetry);
     // Operations this pass saw do not cut the hold short again; only newer ones do.
     const lastOperationSeq = Math.max(0, ...operations.map((op) => op.seq));
@@ -208,6 +218,11 @@ function logFailure(log: Logger, failure: PassFailure, summary: object, message:
   };
   if (failure.terminal || failure.code === 'Internal') log.error(fields, message);
   else log.warn(fields, message);
+}
+
+/** When the plan wants the next pass, but never sooner than one health interval: reads are failing. */
+function healthDue(release: Release, requeueAfter: number | undefined): number | undefined {
+  return requeueAfter === undefined ? undefined : Math.max(requeueAfter, healthIntervalMs(release.spec));
 }
 
 /** What only the doing can tell: the Route53 change that now carries the weights. */

@@ -7,6 +7,7 @@ import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import { RevisionNotFoundError } from './failure.js';
 import { colourCarryingTraffic, twoColour } from './spec.js';
 import { routerFor } from './traffic/router.js';
+import type { UnreadGap } from './observation.js';
 
 /** Task definition revisions never change, so one look at each is enough. */
 export class TaskDefinitionCache {
@@ -65,4 +66,30 @@ async function servingRevision(release: Release, ports: CloudPorts): Promise<str
     throw new CloudError('NotFound', `service ${service} not found in cluster ${spec.cluster}`, { service: 'ecs', operation: 'DescribeServices' });
   }
   return familyRevision(found.taskDefinition) ?? found.taskDefinition;
+}
+
+/** Errors a later pass may not meet: only these let a pass go on with the revision it knew. */
+const RETRYABLE = new Set(['Throttled', 'Unavailable', 'Timeout']);
+
+/**
+ * The desired revision; when ECS cannot be asked right now (throttled, say), the one this same
+ * spec resolved to before, with the failed read as a gap. A revision that does not exist, or
+ * nothing known: it throws.
+ */
+export async function resolveOrKeepRevision(
+  release: Release,
+  status: ReleaseStatus,
+  generation: number,
+  ports: CloudPorts,
+  cache: TaskDefinitionCache,
+): Promise<{ revision: string; gap?: UnreadGap }> {
+  try {
+    return { revision: await resolveRevision(release, status, ports, cache) };
+  } catch (err) {
+    const rollout = status.rollout && status.rollout.generation === generation ? status.rollout : undefined;
+    const known = rollout?.revision ?? (status.observedGeneration === generation ? status.desiredRevision : undefined);
+    if (!isCloudError(err) || !RETRYABLE.has(err.code) || !known) throw err;
+    const what = err.details.service && err.details.operation ? `${err.details.service}:${err.details.operation}` : 'ecs:DescribeTaskDefinition';
+    return { revision: known, gap: { part: 'desiredRevision', what, code: err.code, message: err.message } };
+  }
 }

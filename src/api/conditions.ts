@@ -3,7 +3,7 @@
 import type { ConditionStatus, ConditionType, Phase, StatusCondition } from './types.js';
 
 /** `Ready` says healthy; `Progressing`, `Paused` and `Drifted` appear only while true. */
-export const CONDITION_TYPES = ['Ready', 'Progressing', 'Paused', 'SourceReady', 'Drifted', 'Reconciling', 'Stalled'] as const satisfies readonly ConditionType[];
+export const CONDITION_TYPES = ['Ready', 'Progressing', 'Paused', 'SourceReady', 'Drifted', 'Reconciling', 'Stalled', 'ObservationIncomplete'] as const satisfies readonly ConditionType[];
 
 export const REASONS = {
   RolloutInProgress: 'RolloutInProgress',
@@ -22,6 +22,7 @@ export const REASONS = {
   SourceSynced: 'SourceSynced',
   SourceStale: 'SourceStale',
   RemovedFromSource: 'RemovedFromSource',
+  ReadFailed: 'ReadFailed',
   // Why a pass failed. Stalled (retrying cannot fix it; no AWS writes until it is fixed):
   AccessDenied: 'AccessDenied',
   ResourceNotFound: 'ResourceNotFound',

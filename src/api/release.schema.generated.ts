@@ -540,7 +540,7 @@ export interface ReleaseStatus {
    */
   stableColour?: "blue" | "green" | null;
   /**
-   * Ready, Progressing, Paused, SourceReady, Drifted, Reconciling and Stalled, Kubernetes style.
+   * Ready, Progressing, Paused, SourceReady, Drifted, Reconciling, Stalled and ObservationIncomplete, Kubernetes style.
    */
   conditions?: StatusCondition[];
   /**
@@ -572,7 +572,15 @@ export interface StatusCondition {
   /**
    * Which condition.
    */
-  type: "Ready" | "Progressing" | "Paused" | "SourceReady" | "Drifted" | "Reconciling" | "Stalled";
+  type:
+    | "Ready"
+    | "Progressing"
+    | "Paused"
+    | "SourceReady"
+    | "Drifted"
+    | "Reconciling"
+    | "Stalled"
+    | "ObservationIncomplete";
   /**
    * True, False or Unknown.
    */

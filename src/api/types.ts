@@ -206,7 +206,7 @@ export type Phase =
   | 'Invalid'
   | 'Orphaned';
 
-export type ConditionType = 'Ready' | 'Progressing' | 'Paused' | 'SourceReady' | 'Drifted' | 'Reconciling' | 'Stalled';
+export type ConditionType = 'Ready' | 'Progressing' | 'Paused' | 'SourceReady' | 'Drifted' | 'Reconciling' | 'Stalled' | 'ObservationIncomplete';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface StatusCondition {

@@ -68,6 +68,15 @@ export function backoffDelay(failures: number, random: () => number, baseMs: num
   return Math.round(full * (1 - WORK_QUEUE_DEFAULTS.backoffJitter * random()));
 }
 
+/**
+ * A failed pass may still say when it must run again (health is due in one interval): the backoff
+ * never pushes it later than that, or a storm of failed reads would stop health being measured.
+ */
+export function requeueAfterOf(error: unknown): number {
+  const asked = (error as { requeueAfter?: unknown } | null)?.requeueAfter;
+  return typeof asked === 'number' && asked >= 0 ? asked : Infinity;
+}
+
 type QueueState = 'running' | 'draining' | 'stopped';
 
 export class WorkQueue {
@@ -222,7 +231,7 @@ export class WorkQueue {
         : { key, outcome: 'requeue', durationMs: 0, retryInMs: requeueAfter };
     } catch (error) {
       this.failures.set(key, failures);
-      const retryInMs = backoffMs();
+      const retryInMs = Math.min(backoffMs(), requeueAfterOf(error));
       event = { key, outcome: isCloudError(error, 'Throttled') ? 'throttled' : 'error', durationMs: 0, retryInMs, error };
     }
     event.durationMs = this.clock.now() - started;

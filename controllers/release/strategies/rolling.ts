@@ -3,22 +3,30 @@ import { formatDuration } from '../../../src/api/duration.js';
 import type { RevertEvidence, RolloutProgress, RolloutResult } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
+import { isUnread } from '../observation.js';
 import { describeFailure, eventHealth, failingConditions, judgeStep, revertEvidence } from '../health-status.js';
 import { autoRollback, bakeTimeMs, healthIntervalMs } from '../spec.js';
 import { appendHistory, iso, ms, REASONS } from '../status.js';
-import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, recordDrift, requeueFor, type StageResult } from './stages.js';
+import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, incompleteObservation, recordDrift, requeueFor, type StageResult } from './stages.js';
 import { judged, phaseOfWait } from './waits.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planRolling(d: Draft): void {
   const service = d.spec.strategy.rolling?.service as string;
   const svc = d.observed.services[service];
-  if (!svc) {
+  // A service not read is unknown, not missing.
+  if (!svc && !isUnread(d.observed, 'services')) {
     d.setPhase('Degraded', REASONS.ServiceMissing, `service ${service} not found in cluster ${d.spec.cluster}`);
     d.requeue(healthIntervalMs(d.spec));
     return;
   }
-  d.status.stableRevision ??= familyRevision(svc.taskDefinition) ?? svc.taskDefinition;
+  if (svc) d.status.stableRevision ??= familyRevision(svc.taskDefinition) ?? svc.taskDefinition;
+  if (!d.status.stableRevision) {
+    const gap = incompleteObservation(d);
+    d.status.message = `waiting to adopt the stable revision: ${gap && !gap.done ? gap.message : 'service not read'}`;
+    d.requeue(healthIntervalMs(d.spec));
+    return;
+  }
   const r = d.status.rollout;
   if (r) progress(d, service, r);
   else steady(d, service);
@@ -57,6 +65,8 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
     return;
   }
   if (d.take('promoteFull') ?? d.take('promote')) r.promoteFull = true;
+  const gap = incompleteObservation(d);
+  if (gap) return wait(d, service, r, gap);
 
   const up = ensureServiceUp(d, service, r.revision, replicas(d, service), 'service');
   if (!up.done) return wait(d, service, r, up);
@@ -124,7 +134,8 @@ function beginWindBack(d: Draft, service: string, r: RolloutProgress, result: Ro
 function windBack(d: Draft, service: string, r: RolloutProgress): void {
   const stable = d.status.stableRevision as string;
   const svc = d.observed.services[service];
-  if (svc && !sameRevision(svc.taskDefinition, stable)) {
+  // Not read: put the stable revision back anyway; UpdateService to what runs already is harmless.
+  if (svc ? !sameRevision(svc.taskDefinition, stable) : isUnread(d.observed, 'services')) {
     d.act({ kind: 'updateService', service, taskDefinition: stable, reason: `${r.result}: back to ${stable}` });
   }
   d.status.rollout = null;
@@ -143,13 +154,19 @@ function steady(d: Draft, service: string): void {
   const desired = d.status.desiredRevision as string;
   // A rollout about to start replaces the task definition anyway: putting it back first is wasted.
   const starting = !sameRevision(desired, stable) && !sameRevision(desired, d.status.blockedRevision);
-  recordDrift(d, correctServiceDrift(d, service, stable, starting));
+  const gap = incompleteObservation(d);
+  if (!gap) recordDrift(d, correctServiceDrift(d, service, stable, starting));
 
   if (sameRevision(desired, stable)) {
     d.setPhase('Healthy', REASONS.Stable, `${stable} is stable on ${service}`);
     return;
   }
   if (holdIfBlocked(d, desired, `${service} on ${stable}`)) return;
+  if (gap && !gap.done) {
+    d.status.message = `${desired} waits to start: ${gap.message}`;
+    requeueFor(d, gap);
+    return;
+  }
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: stable,

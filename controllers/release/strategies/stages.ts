@@ -3,12 +3,24 @@ import { DEFAULTS } from '../../../src/api/defaults.js';
 import type { Colour, RevertEvidence, RolloutProgress } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
+import { describeGaps } from '../observation.js';
 import { healthIntervalMs, progressDeadlineMs, trafficOf, twoColour } from '../spec.js';
 import { NO_TRAFFIC_CHANGE, routerFor } from '../traffic/router.js';
 import { iso, ms, REASONS, removeCondition, setCondition } from '../status.js';
-import { DONE, waitFor, type StageResult } from './waits.js';
+import { DONE, holdFor, waitFor, type StageResult } from './waits.js';
 
 export { DONE, holdFor, waitFor, type StageResult } from './waits.js';
+
+/**
+ * While a read failed, nothing moves forward and nothing is put back: what was not read is
+ * unknown, not absent. A hold by design, so it never counts against progressDeadline; only a
+ * wind-back (which needs no more than weight writes) still acts.
+ */
+export function incompleteObservation(draft: Draft): StageResult | undefined {
+  const gaps = draft.observed.unread ?? [];
+  if (gaps.length === 0) return undefined;
+  return holdFor(`held while reads fail: ${describeGaps(gaps)}`, healthIntervalMs(draft.spec));
+}
 
 export function serviceOf(draft: Draft, colour: Colour): string {
   const tc = twoColour(draft.spec);

@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../../../src/api/duration.js';
 import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
+import { isUnread } from '../observation.js';
 import { targetGroupsOf } from '../observe.js';
 import { breaching, describeFailure, eventHealth, failingConditions, judgeStep, revertEvidence } from '../health-status.js';
 import {
@@ -27,6 +28,7 @@ import {
   ensureServiceUp,
   ensureWeights,
   holdFor,
+  incompleteObservation,
   replicasFor,
   requeueFor,
   sameWeights,
@@ -50,13 +52,21 @@ export function planTwoColour(d: Draft): void {
 function adoptStable(d: Draft): boolean {
   const tc = twoColour(d.spec);
   if (!tc) return false;
-  const missing = [tc.services.blue, tc.services.green].filter((s) => !d.observed.services[s]);
+  const servicesUnread = isUnread(d.observed, 'services');
+  const missing = servicesUnread ? [] : [tc.services.blue, tc.services.green].filter((s) => !d.observed.services[s]);
   if (missing.length > 0) {
     d.setPhase('Degraded', REASONS.ServiceMissing, `service ${missing.join(', ')} not found in cluster ${d.spec.cluster}`);
     d.requeue(healthIntervalMs(d.spec));
     return false;
   }
   if (!d.status.stableColour || !d.status.stableRevision) {
+    const gap = incompleteObservation(d);
+    if (gap && !gap.done) {
+      // Which colour is stable is read from the weights and the services: never guessed.
+      d.status.message = `waiting to adopt the stable colour: ${gap.message}`;
+      requeueFor(d, gap);
+      return false;
+    }
     const colour = colourCarryingTraffic(d.observed.traffic?.weights);
     const svc = d.observed.services[tc.services[colour]];
     d.status.stableColour = colour;
@@ -86,6 +96,11 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   }
 
   const steps = stepsOf(d.spec);
+  const gap = incompleteObservation(d);
+  if (gap) {
+    applyPromote(d, r, steps);
+    return wait(d, r, steps, gap);
+  }
   const stableService = serviceOf(d, otherColour(canary));
   const up = ensureServiceUp(d, serviceOf(d, canary), r.revision, replicasFor(d, stableService), canary);
   if (!up.done) return wait(d, r, steps, up);
@@ -270,6 +285,12 @@ function finishWindBack(d: Draft, r: RolloutProgress): void {
     return;
   }
   const canaryService = serviceOf(d, r.colour as Colour);
+  if (r.result !== 'Superseded' && isUnread(d.observed, 'services')) {
+    // Traffic is safe on stable; scaling the failed colour down waits for a pass that reads ECS.
+    setWindBackPhase(d, r, `traffic back on ${d.status.stableRevision} (${stable}); ${canaryService} is scaled down once ECS can be read: ${reason}`);
+    d.requeue(healthIntervalMs(d.spec));
+    return;
+  }
   const svc = d.observed.services[canaryService];
   if (r.result !== 'Superseded' && svc && svc.desiredCount > 0) {
     d.act({ kind: 'updateService', service: canaryService, desiredCount: 0, reason: `${r.result}: scale the failed colour down` });
@@ -293,21 +314,25 @@ function planSteady(d: Draft): void {
   const stableService = serviceOf(d, stable);
   const idleService = serviceOf(d, idle);
   const stableRevision = d.status.stableRevision as string;
-  const drift = correctServiceDrift(d, stableService, stableRevision);
-  const w = d.observed.traffic?.weights;
-  if (w && !sameWeights(w, weightsFor(stable, 100))) {
-    drift.push(`weights were blue ${w.blue} / green ${w.green}`);
-    d.act({ kind: 'setWeights', weights: weightsFor(stable, 100), reason: 'drift: weights changed outside keelson' });
-  }
-  recordDrift(d, drift);
-
   const desired = d.status.desiredRevision as string;
-  // A rollout about to start brings the idle colour up: scaling it down first would be wasted.
-  const starting = !sameRevision(desired, stableRevision) && !sameRevision(desired, d.status.blockedRevision);
-  const warm = d.status.warmColour;
-  if (warm && !starting) scaleDownWarmColour(d, warm, stable, idleService);
-  else if (!starting && w && w[idle] === 0 && !d.observed.autoscaled[idleService] && (d.observed.services[idleService]?.desiredCount ?? 0) > 0) {
-    d.act({ kind: 'updateService', service: idleService, desiredCount: 0, reason: 'the idle colour takes no traffic' });
+  // What could not be read is never taken for drift, nor for an idle colour to scale down.
+  const gap = incompleteObservation(d);
+  if (!gap) {
+    const drift = correctServiceDrift(d, stableService, stableRevision);
+    const w = d.observed.traffic?.weights;
+    if (w && !sameWeights(w, weightsFor(stable, 100))) {
+      drift.push(`weights were blue ${w.blue} / green ${w.green}`);
+      d.act({ kind: 'setWeights', weights: weightsFor(stable, 100), reason: 'drift: weights changed outside keelson' });
+    }
+    recordDrift(d, drift);
+
+    // A rollout about to start brings the idle colour up: scaling it down first would be wasted.
+    const starting = !sameRevision(desired, stableRevision) && !sameRevision(desired, d.status.blockedRevision);
+    const warm = d.status.warmColour;
+    if (warm && !starting) scaleDownWarmColour(d, warm, stable, idleService);
+    else if (!starting && w && w[idle] === 0 && !d.observed.autoscaled[idleService] && (d.observed.services[idleService]?.desiredCount ?? 0) > 0) {
+      d.act({ kind: 'updateService', service: idleService, desiredCount: 0, reason: 'the idle colour takes no traffic' });
+    }
   }
 
   if (sameRevision(desired, stableRevision)) {
@@ -316,6 +341,11 @@ function planSteady(d: Draft): void {
     return;
   }
   if (holdIfBlocked(d, desired, `100% on ${stableRevision}`)) return;
+  if (gap && !gap.done) {
+    d.status.message = `${desired} waits to start: ${gap.message}`;
+    requeueFor(d, gap);
+    return;
+  }
   startRollout(d, desired, stable);
 }
 

@@ -156,6 +156,18 @@ describe('WorkQueue', () => {
     expect(starts).toEqual([0, 775, 2_625, 6_025]);
   });
 
+  it('retries a failed pass that says when it is next due no later than that, still counting each failure', async () => {
+    const t = setup(async () => {
+      throw Object.assign(new CloudError('Throttled', 'observation incomplete'), { requeueAfter: 15_000 });
+    });
+    t.queue.add('a');
+    await t.clock.advance(90_000);
+    // 1s, 2s, 4s, 8s of backoff, then never more than the 15s the pass asked for.
+    expect(t.startsOf('a')).toEqual([0, 1_000, 3_000, 7_000, 15_000, 30_000, 45_000, 60_000, 75_000, 90_000]);
+    expect(t.queue.failuresOf('a')).toBe(10);
+    expect(t.events.every((e) => e.outcome === 'throttled')).toBe(true);
+  });
+
   it('forget resets the backoff of a failing key', async () => {
     const t = setup(async () => {
       throw new Error('always');
