@@ -90,6 +90,9 @@ export class Reconciler {
     status.conditions = desired.sourceStale
       ? setCondition(status.conditions ?? [], 'SourceReady', 'False', REASONS.SourceStale, `source unavailable, last known spec in force: ${desired.sourceStale}`, now)
       : setCondition(status.conditions ?? [], 'SourceReady', 'True', REASONS.SourceSynced, `spec from ${desired.sourceRevision}`, now);
+    // Status goes first when there is something to do: a store that cannot take it (a full disk)
+    // ends the pass before any AWS write, rather than after one it could not record.
+    if (decision.actions.length > 0) await this.deps.store.putStatus(name, status, fence);
     let outcomes: ActionOutcome[] = [];
     try {
       outcomes = await execute(release, decision.actions, ports);

@@ -13,7 +13,7 @@ export interface FileLockOptions {
   fs?: StoreFileSystem;
   /** A lock untouched this long belongs to a holder that is gone (at least 2000, proper-lockfile's floor). */
   staleMs?: number;
-  /** Tries after the first before a busy lock fails (short, growing waits). */
+  /** Tries after the first before a busy lock fails (waits of 20ms, 40ms... up to 250ms). */
   retries?: number;
 }
 
@@ -47,19 +47,28 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, op
 async function takeLock(file: string, options: FileLockOptions): Promise<() => Promise<void>> {
   const files = options.fs ?? nodeFileSystem;
   const staleMs = options.staleMs ?? FILE_LOCK_DEFAULTS.staleMs;
+  const retries = options.retries ?? FILE_LOCK_DEFAULTS.retries;
   try {
     await files.mkdir(dirname(file), { recursive: true });
     await removeLeftoverFile(file, files);
-    return await lock(file, {
-      lockfilePath: file,
-      realpath: false,
-      stale: staleMs,
-      retries: { retries: options.retries ?? FILE_LOCK_DEFAULTS.retries, factor: 2, minTimeout: 20, maxTimeout: 250 },
-      fs: lockfileFs(files),
-      // Held for one read and one write: a holder stalled past staleMs is treated as gone by
-      // design, and fencing tokens, not this lock, keep a deposed controller's writes out.
-      onCompromised: () => undefined,
-    });
+    // Only a busy lock is worth waiting for; a full or read-only disk fails the first time.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await lock(file, {
+          lockfilePath: file,
+          realpath: false,
+          stale: staleMs,
+          fs: lockfileFs(files),
+          // Held for one read and one write: a holder stalled past staleMs is treated as gone by
+          // design, and fencing tokens, not this lock, keep a deposed controller's writes out.
+          onCompromised: () => undefined,
+        });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ELOCKED' || attempt >= retries) throw err;
+      }
+      // Another process's lock lasts one read and one write: milliseconds.
+      await new Promise<void>((r) => setTimeout(r, Math.min(250, 20 * 2 ** attempt)));
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
       throw new StoreUnavailableError('Locked', `${file} is held by another process (touched within the last ${staleMs}ms)`, { cause: err });
