@@ -105,7 +105,7 @@ export class Reconciler {
     const held = this.holding(name, desired, operations);
     if (held !== undefined) return { requeueAfter: held, status: previous, actions: [] };
 
-    const pass = await this.pass(desired, previous, operations);
+    const pass = await this.pass(desired, previous, operations, fence);
     const { decision, failure, outcomes, now } = pass;
     const status = decision ? decision.status : structuredClone(previous);
     const retryInMs = failure ? this.afterFailure(name, desired, operations, failure, now, attempt) : undefined;
@@ -138,7 +138,12 @@ export class Reconciler {
    * resolve → observe → plan → execute, in one try: whatever fails comes back as a value. Named
    * resources are checked before the first write, so a missing one stalls with nothing changed.
    */
-  private async pass(desired: DesiredRelease, previous: ReleaseStatus, operations: OperationRequest[]): Promise<PassOutcome> {
+  private async pass(
+    desired: DesiredRelease,
+    previous: ReleaseStatus,
+    operations: OperationRequest[],
+    fence: { lease: string; token: number },
+  ): Promise<PassOutcome> {
     const { release } = desired;
     const ports = this.deps.cloud(release.spec.region);
     const out: PassOutcome = { outcomes: [], now: this.deps.clock.now() };
@@ -160,6 +165,9 @@ export class Reconciler {
         now: out.now,
       });
       await requireTargetGroups(release, observed, out.decision.actions, ports);
+      // Status goes first when there is something to do: a store that cannot take it (a full
+      // disk) ends the pass before any AWS write, rather than after one it could not record.
+      if (out.decision.actions.length > 0) await this.deps.store.putStatus(release.metadata.name, out.decision.status, fence);
       out.outcomes = await execute(release, out.decision.actions, ports);
       // What was read has been acted on (a revert, say); the pass still failed and backs off as
       // one, but no later than health is next due.

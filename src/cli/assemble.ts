@@ -27,6 +27,8 @@ import { webhookForGitSource } from '../sources/git-webhook.js';
 import type { GitSource } from '../sources/git.js';
 import type { Source } from '../sources/source.js';
 import { LeaseKeeper } from '../store/lease-keeper.js';
+import type { StoreFileSystem } from '../store/store-fs.js';
+import { StoreHealth, watchStore } from '../store/store-health.js';
 import type { StateStore } from '../store/store.js';
 import { packagePath } from './package-path.js';
 
@@ -46,6 +48,10 @@ export interface AssembleOptions {
   logger?: Logger;
   /** Address the HTTP server listens on; default all interfaces. */
   host?: string;
+  /** The file system a folder state store writes through (tests: one that fails like a full disk). */
+  files?: StoreFileSystem;
+  /** Wraps the cloud ports, e.g. to record every AWS call. */
+  wrapCloud?: (cloud: CloudProvider) => CloudProvider;
 }
 
 export async function assemble(config: KeelsonConfig, options: AssembleOptions): Promise<Running> {
@@ -55,11 +61,14 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization'], censor: '[redacted]' } });
   const metrics = new ControllerMetrics();
   const deps = { clock, env: options.env };
-  const store = openStateStore(config, deps);
+  const storeHealth = new StoreHealth(clock);
+  const store = watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth);
   const sources: Source[] = [];
   for (const s of config.sources) sources.push(await openSource(s, config, deps));
 
-  const { cloud, close: closeCloud } = await openCloud(config, clock, metrics, logger);
+  const opened = await openCloud(config, clock, metrics, logger);
+  const cloud = options.wrapCloud ? options.wrapCloud(opened.cloud) : opened.cloud;
+  const closeCloud = opened.close;
   const settings = notificationSettings(config.notifications);
   const notifier = new Notifier({ targets: settings.targets, clock, ...(settings.queueLimit ? { queueLimit: settings.queueLimit } : {}), ...(settings.backoff ? { backoff: settings.backoff } : {}), logger });
   if (settings.disabled.length > 0) logger.warn({ targets: settings.disabled }, 'notification targets without a URL are off');
@@ -72,8 +81,10 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     ttlMs: config.leaderElection.durationMs,
     renewEveryMs: config.leaderElection.renewEveryMs,
   });
+  // Act only while status can be written: an AWS write whose status is lost would be made again.
+  const fence = (): { lease: string; token: number } | undefined => (storeHealth.up ? lease.fence : undefined);
   const reconciler = instrumentReconciler(
-    new Reconciler({ cloud, store, clock, health: evaluateHealth, events: fanOut([notifier, metrics.eventSink()]), logger, fence: () => lease.fence }),
+    new Reconciler({ cloud, store, clock, health: evaluateHealth, events: fanOut([notifier, metrics.eventSink()]), logger, fence }),
     metrics,
     clock,
   );
@@ -83,7 +94,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     reconciler,
     clock,
     logger,
-    fence: () => lease.fence,
+    fence,
     resyncMs: config.resyncMs,
     random: Math.random,
     queue: (handler) => new WorkQueue({ clock, handler, concurrency: config.concurrency }),
@@ -93,6 +104,16 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     for (const name of controller.names()) controller.enqueue(name);
   });
   lease.onLost((reason) => logger.warn({ lease: lease.name, reason }, 'lease lost: standing by'));
+  storeHealth.onError((problem) => metrics.recordStateStoreError(problem.code, problem.reason));
+  storeHealth.onChange((problem) => {
+    metrics.recordStateStoreUp(!problem);
+    if (problem) {
+      logger.error({ code: problem.code, reason: problem.reason, state: store.description, err: problem.message }, 'state store unavailable: no AWS writes until it can be written again');
+      return;
+    }
+    logger.info({ state: store.description }, 'state store writable again: acting on Releases');
+    for (const name of controller.names()) controller.enqueue(name);
+  });
 
   const apiToken = config.http.apiToken ? await resolveSecret(config.http.apiToken, options.env) : undefined;
   const git = sources.find((s): s is GitSource => s.kind === 'git');
@@ -109,7 +130,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     controller,
     metrics,
     clock,
-    ready: () => assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby'),
+    ready: () => assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby', storeHealth.current),
     ...(apiToken ? { apiToken } : {}),
     readsRequireToken: config.http.readsRequireToken,
     ...(webhook ? { webhook } : {}),

@@ -10,6 +10,7 @@ import type { Source } from '../sources/source.js';
 import { sha256Hex } from '../sources/spec-hash.js';
 import { DirStateStore } from '../store/dir-store.js';
 import { DynamoStateStore } from '../store/dynamodb-store.js';
+import type { StoreFileSystem } from '../store/store-fs.js';
 import type { StateStore } from '../store/store.js';
 import type { CloudConfig, KeelsonConfig, SourceConfig, StateConfig } from './config.js';
 import { gitAuthFromConfig } from './secrets.js';
@@ -20,6 +21,8 @@ export interface OpenDeps {
   env: Record<string, string | undefined>;
   /** One DynamoDB client for sources and state; built from config.cloud when absent. */
   dynamo?: DynamoDBClient;
+  /** The file system a folder state store writes through; node:fs when absent. */
+  files?: StoreFileSystem;
 }
 
 export function dynamoClientFor(cloud: CloudConfig): DynamoDBClient {
@@ -77,6 +80,6 @@ export function dirLedgerFile(folder: string, config: Pick<KeelsonConfig, 'state
 }
 
 export function openStateStore(config: Pick<KeelsonConfig, 'state' | 'cloud'>, deps: OpenDeps): StateStore {
-  if (config.state.kind === 'dir') return new DirStateStore({ folder: config.state.path });
+  if (config.state.kind === 'dir') return new DirStateStore({ folder: config.state.path, ...(deps.files ? { fs: deps.files } : {}) });
   return new DynamoStateStore({ client: deps.dynamo ?? dynamoClientFor(config.cloud), table: config.state.table, clock: deps.clock });
 }

@@ -59,6 +59,12 @@ export class ControllerMetrics {
   private readonly sourceSyncAge = this.gauge('keelson_source_sync_age_seconds', 'Seconds since a source was last read successfully.', ['source']);
   private readonly sourceReady = this.gauge('keelson_source_ready', '1 when the last read of a source succeeded, else 0.', ['source']);
   private readonly notifications = this.counter('keelson_notifications_total', 'Notifications by outcome.', ['outcome']);
+  private readonly stateStoreUp = this.gauge('keelson_state_store_up', '1 while the state store takes writes; 0 from a failed call until a write lands again.', []);
+  private readonly stateStoreErrors = this.counter(
+    'keelson_state_store_errors_total',
+    'Failed state store calls by error code and cause (ENOSPC, EROFS, EACCES, Locked, ...).',
+    ['code', 'reason'],
+  );
   /** Health condition names shown per Release, so a condition removed from the spec disappears. */
   private readonly conditionsShown = new Map<string, Set<string>>();
 
@@ -67,6 +73,7 @@ export class ControllerMetrics {
     for (const result of ['ok', 'error', 'not_leader'] satisfies ReconcileResultLabel[]) this.reconciles.inc({ result }, 0);
     for (const code of FAILURE_CODES) this.reconcileErrors.inc({ code }, 0);
     for (const event of Object.values(ROLLOUT_EVENT_LABELS)) this.rollouts.inc({ event }, 0);
+    this.stateStoreUp.set(1);
   }
 
   get contentType(): string {
@@ -112,6 +119,14 @@ export class ControllerMetrics {
 
   recordAwsCall(call: AwsCall): void {
     this.awsCalls.inc({ service: call.service, operation: call.operation, outcome: call.outcome });
+  }
+
+  recordStateStoreError(code: string, reason: string): void {
+    this.stateStoreErrors.inc({ code, reason });
+  }
+
+  recordStateStoreUp(up: boolean): void {
+    this.stateStoreUp.set(up ? 1 : 0);
   }
 
   recordNotification(outcome: NotificationOutcome): void {

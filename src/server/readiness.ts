@@ -1,7 +1,10 @@
 // When the controller is ready: every source read at least once (a source that went stale later
 // keeps its last known specs in force, so it does not make the controller unready), and the
 // lease question settled: held, or seen held by another controller while this one stands by.
+// A state store that cannot be written makes it unready whatever else holds, and says why: the
+// controller makes no AWS write until the store takes writes again.
 import type { SourceHealth } from '../runtime/controller.js';
+import type { StoreProblem } from '../store/store-health.js';
 
 export interface Readiness {
   ready: boolean;
@@ -10,7 +13,13 @@ export interface Readiness {
 
 export type LeaseState = 'held' | 'standby' | 'unknown';
 
-export function assessReadiness(sources: readonly SourceHealth[], lease: LeaseState): Readiness {
+export function assessReadiness(sources: readonly SourceHealth[], lease: LeaseState, store?: StoreProblem): Readiness {
+  if (store) {
+    return {
+      ready: false,
+      reason: `state store unavailable (${store.code} ${store.reason}) since ${new Date(store.since).toISOString()}: ${store.message}; no AWS writes until it can be written again`,
+    };
+  }
   const unsynced = sources.filter((s) => s.lastSyncAt === undefined);
   if (unsynced.length > 0) {
     return { ready: false, reason: `not synced yet: ${unsynced.map((s) => `${s.description} (${s.message})`).join('; ')}` };

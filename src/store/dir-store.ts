@@ -4,16 +4,22 @@
 //   leases/<name>.json        a lease; leases/<name>.lock guards changes to it
 // Every write is a temp file renamed over the target, so a crash leaves the old file whole.
 // Status writes hold the lease's lock while they check the fencing token.
-import { readdir, readFile, unlink } from 'node:fs/promises';
+// A folder that cannot be written (full, read-only, no permission, locked) fails every call at
+// once with StoreUnavailableError, whose reason is the cause's code (ENOSPC, EROFS, Locked...).
 import { join, resolve } from 'node:path';
 import { upgradeStatus } from '../api/status-upgrade.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { isTempFile, readJsonFile, writeFileAtomic, writeJsonFileAtomic } from './atomic-file.js';
-import { withFileLock } from './file-lock.js';
+import { withFileLock, type FileLockOptions } from './file-lock.js';
+import { asStoreError, nodeFileSystem, type StoreFileSystem } from './store-fs.js';
 import { StaleFenceError, type Lease, type OperationRequest, type StateStore } from './store.js';
 
 export interface DirStateStoreOptions {
   folder: string;
+  /** The file system written through; tests pass one that fails like a full or read-only disk. */
+  fs?: StoreFileSystem;
+  /** How long an untouched lock lasts, and how often a busy one is tried. */
+  lock?: Omit<FileLockOptions, 'fs'>;
 }
 
 /** Names become file names: anything beyond a DNS label (an invalid Release named by its file) is escaped. */
@@ -23,89 +29,134 @@ const nameOf = (file: string): string => decodeURIComponent(file);
 export class DirStateStore implements StateStore {
   readonly description: string;
   private readonly folder: string;
+  private readonly files: StoreFileSystem;
+  private readonly lockOptions: FileLockOptions;
 
   constructor(options: DirStateStoreOptions) {
     this.folder = resolve(options.folder);
     this.description = `dir:${options.folder}`;
+    this.files = options.fs ?? nodeFileSystem;
+    this.lockOptions = { ...options.lock, fs: this.files };
   }
 
   async getStatus(release: string): Promise<ReleaseStatus | undefined> {
-    const status = await readJsonFile<ReleaseStatus>(this.statusFile(release));
-    return status && upgradeStatus(status);
+    return this.guard(`read the status of ${release}`, async () => {
+      const status = await readJsonFile<ReleaseStatus>(this.statusFile(release), this.files);
+      return status && upgradeStatus(status);
+    });
   }
 
   async listStatuses(): Promise<Map<string, ReleaseStatus>> {
-    const statuses = new Map<string, ReleaseStatus>();
-    for (const file of await this.list('status', '.json')) {
-      const status = await readJsonFile<ReleaseStatus>(join(this.folder, 'status', file));
-      if (status) statuses.set(nameOf(file.slice(0, -'.json'.length)), upgradeStatus(status));
-    }
-    return statuses;
+    return this.guard('list statuses', async () => {
+      const statuses = new Map<string, ReleaseStatus>();
+      for (const file of await this.list('status', '.json')) {
+        const status = await readJsonFile<ReleaseStatus>(join(this.folder, 'status', file), this.files);
+        if (status) statuses.set(nameOf(file.slice(0, -'.json'.length)), upgradeStatus(status));
+      }
+      return statuses;
+    });
   }
 
   async putStatus(release: string, status: ReleaseStatus, fence: { lease: string; token: number }): Promise<void> {
-    await this.fenced(fence, () => writeJsonFileAtomic(this.statusFile(release), status));
+    await this.guard(`write the status of ${release}`, () => this.fenced(fence, () => writeJsonFileAtomic(this.statusFile(release), status, this.files)));
   }
 
   async deleteStatus(release: string, fence: { lease: string; token: number }): Promise<void> {
-    await this.fenced(fence, () => unlink(this.statusFile(release)).catch(ignoreMissing));
+    await this.guard(`delete the status of ${release}`, () => this.fenced(fence, () => this.files.unlink(this.statusFile(release)).catch(ignoreMissing)));
   }
 
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
     const file = join(this.folder, 'operations', `${fileName(op.release)}.jsonl`);
-    return withFileLock(`${file}.lock`, async () => {
-      const existing = await this.readOperations(file);
-      const request: OperationRequest = { ...op, seq: (existing.at(-1)?.seq ?? 0) + 1 };
-      const lines = [...existing, request].map((o) => JSON.stringify(o)).join('\n');
-      await writeFileAtomic(file, `${lines}\n`);
-      return request;
-    });
+    return this.guard(`record an operation for ${op.release}`, () =>
+      withFileLock(
+        `${file}.lock`,
+        async () => {
+          const existing = await this.readOperations(file);
+          const request: OperationRequest = { ...op, seq: (existing.at(-1)?.seq ?? 0) + 1 };
+          const lines = [...existing, request].map((o) => JSON.stringify(o)).join('\n');
+          await writeFileAtomic(file, `${lines}\n`, this.files);
+          return request;
+        },
+        this.lockOptions,
+      ),
+    );
   }
 
   async listOperations(release: string, afterSeq: number): Promise<OperationRequest[]> {
-    const all = await this.readOperations(join(this.folder, 'operations', `${fileName(release)}.jsonl`));
-    return all.filter((o) => o.seq > afterSeq);
+    return this.guard(`read the operations of ${release}`, async () => {
+      const all = await this.readOperations(join(this.folder, 'operations', `${fileName(release)}.jsonl`));
+      return all.filter((o) => o.seq > afterSeq);
+    });
   }
 
   async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease | undefined> {
-    return withFileLock(this.leaseLock(name), async () => {
-      const current = await this.read(name);
-      const free = !current || current.holder === '' || current.expiresAt <= now;
-      if (current && current.holder !== holder && !free) return undefined;
-      // The token grows whenever the holder changes, so writes fenced by an older holder fail.
-      const token = current && current.holder === holder ? current.token : (current?.token ?? 0) + 1;
-      const lease: Lease = { name, holder, token, expiresAt: now + ttlMs };
-      await writeJsonFileAtomic(this.leaseFile(name), lease);
-      return lease;
-    });
+    return this.guard(`write the lease ${name}`, () =>
+      withFileLock(
+        this.leaseLock(name),
+        async () => {
+          const current = await this.readLease(name);
+          const free = !current || current.holder === '' || current.expiresAt <= now;
+          if (current && current.holder !== holder && !free) return undefined;
+          // The token grows whenever the holder changes, so writes fenced by an older holder fail.
+          const token = current && current.holder === holder ? current.token : (current?.token ?? 0) + 1;
+          const lease: Lease = { name, holder, token, expiresAt: now + ttlMs };
+          await writeJsonFileAtomic(this.leaseFile(name), lease, this.files);
+          return lease;
+        },
+        this.lockOptions,
+      ),
+    );
   }
 
   async release(lease: Lease): Promise<void> {
-    await withFileLock(this.leaseLock(lease.name), async () => {
-      const current = await this.read(lease.name);
-      if (!current || current.holder !== lease.holder || current.token !== lease.token) return;
-      await writeJsonFileAtomic(this.leaseFile(lease.name), { ...current, holder: '', expiresAt: 0 });
-    });
+    await this.guard(`give up the lease ${lease.name}`, () =>
+      withFileLock(
+        this.leaseLock(lease.name),
+        async () => {
+          const current = await this.readLease(lease.name);
+          if (!current || current.holder !== lease.holder || current.token !== lease.token) return;
+          await writeJsonFileAtomic(this.leaseFile(lease.name), { ...current, holder: '', expiresAt: 0 }, this.files);
+        },
+        this.lockOptions,
+      ),
+    );
   }
 
   async read(name: string): Promise<Lease | undefined> {
-    return readJsonFile<Lease>(this.leaseFile(name));
+    return this.guard(`read the lease ${name}`, () => this.readLease(name));
   }
 
   async close(): Promise<void> {}
 
+  /** Runs a call, turning a failed file-system call into StoreUnavailableError. */
+  private async guard<T>(doing: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw asStoreError(err, `${doing} in ${this.folder}`);
+    }
+  }
+
+  private readLease(name: string): Promise<Lease | undefined> {
+    return readJsonFile<Lease>(this.leaseFile(name), this.files);
+  }
+
   private async fenced(fence: { lease: string; token: number }, write: () => Promise<unknown>): Promise<void> {
-    await withFileLock(this.leaseLock(fence.lease), async () => {
-      const lease = await this.read(fence.lease);
-      if (lease && lease.token > fence.token) {
-        throw new StaleFenceError(`fencing token ${fence.token} is older than ${lease.token} of lease ${fence.lease} (held by ${lease.holder || 'nobody'})`);
-      }
-      await write();
-    });
+    await withFileLock(
+      this.leaseLock(fence.lease),
+      async () => {
+        const lease = await this.readLease(fence.lease);
+        if (lease && lease.token > fence.token) {
+          throw new StaleFenceError(`fencing token ${fence.token} is older than ${lease.token} of lease ${fence.lease} (held by ${lease.holder || 'nobody'})`);
+        }
+        await write();
+      },
+      this.lockOptions,
+    );
   }
 
   private async readOperations(file: string): Promise<OperationRequest[]> {
-    const text = await readFile(file, 'utf8').catch(ignoreMissing);
+    const text = await this.files.readFile(file, 'utf8').catch(ignoreMissing);
     if (!text) return [];
     return text
       .split('\n')
@@ -114,7 +165,7 @@ export class DirStateStore implements StateStore {
   }
 
   private async list(folder: string, suffix: string): Promise<string[]> {
-    const names = await readdir(join(this.folder, folder)).catch(ignoreMissing);
+    const names = await this.files.readdir(join(this.folder, folder)).catch(ignoreMissing);
     return (names ?? []).filter((n) => n.endsWith(suffix) && !isTempFile(n)).sort();
   }
 

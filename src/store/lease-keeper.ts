@@ -1,9 +1,11 @@
 // Keeps a named lease: acquires it, renews it every ttl/3 on the Clock, says when it was won
 // or lost, and gives it up on stop. One keeper per lease name, so a lease per shard is one
 // more keeper. Leadership ends at the lease's expiry unless a renewal landed: a controller that
-// cannot reach its store stops acting before anyone else may start.
+// cannot reach its store stops acting before anyone else may start. A store that answers it
+// cannot be written (StoreUnavailable: a full or read-only disk) ends leadership at once, as no
+// status could be kept; attempts then back off, and the lease is taken back once a write lands.
 import type { CancelTimer, Clock } from '../runtime/clock.js';
-import type { Lease, LeaseStore } from './store.js';
+import { isStoreUnavailable, type Lease, type LeaseStore } from './store.js';
 
 export const LEASE_DEFAULTS = {
   name: 'keelson-controller',
@@ -19,14 +21,19 @@ export interface LeaseKeeperOptions {
   ttlMs?: number;
   /** Default ttl/3. */
   renewEveryMs?: number;
+  /** Attempts that fail while not leader back off, doubling from renewEveryMs up to this (default 30s). */
+  maxRetryDelayMs?: number;
 }
 
-export type LeaseLostReason = 'taken' | 'expired' | 'stopped';
+export type LeaseLostReason = 'taken' | 'expired' | 'stopped' | 'unavailable';
 
 export class LeaseKeeper {
   readonly name: string;
   private readonly ttlMs: number;
   private readonly renewEveryMs: number;
+  private readonly maxRetryDelayMs: number;
+  /** Attempts in a row that failed. */
+  private failures = 0;
   private held: Lease | undefined;
   private renewTimer: CancelTimer | undefined;
   private expiryTimer: CancelTimer | undefined;
@@ -40,6 +47,7 @@ export class LeaseKeeper {
     this.name = options.name ?? LEASE_DEFAULTS.name;
     this.ttlMs = options.ttlMs ?? LEASE_DEFAULTS.ttlMs;
     this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.ttlMs / 3));
+    this.maxRetryDelayMs = Math.max(this.renewEveryMs, options.maxRetryDelayMs ?? 30_000);
   }
 
   get isLeader(): boolean {
@@ -96,6 +104,7 @@ export class LeaseKeeper {
     try {
       const lease = await store.acquire(this.name, holder, this.ttlMs, clock.now());
       this.lastError = undefined;
+      this.failures = 0;
       if (!this.running) {
         if (lease) await store.release(lease);
         return;
@@ -103,10 +112,19 @@ export class LeaseKeeper {
       if (lease) this.keep(lease);
       else if (this.held) this.lose('taken');
     } catch (err) {
-      // The store cannot be reached: leadership lasts until the lease's expiry at most.
+      // The store cannot be reached: leadership lasts until the lease's expiry at most; one that
+      // cannot be written ends it now.
       this.lastError = err;
+      this.failures++;
+      if (isStoreUnavailable(err)) this.lose('unavailable', err);
     }
-    if (this.running) this.renewTimer = clock.setTimer(this.renewEveryMs, () => void this.attempt());
+    if (this.running) this.renewTimer = clock.setTimer(this.nextAttemptIn(), () => void this.attempt());
+  }
+
+  /** Renewals keep their pace while the lease is held; failed attempts without it back off. */
+  private nextAttemptIn(): number {
+    if (this.failures === 0 || this.held) return this.renewEveryMs;
+    return Math.min(this.maxRetryDelayMs, this.renewEveryMs * 2 ** (this.failures - 1));
   }
 
   private keep(lease: Lease): void {

@@ -22,6 +22,27 @@ export class StaleFenceError extends Error {
   readonly code = 'StaleFence';
 }
 
+/**
+ * The store could not be written (or read): a full or read-only disk, no permission, a lock that
+ * another process keeps fresh. `reason` is the cause's own code (ENOSPC, EROFS, EACCES, Locked).
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'StoreUnavailable';
+
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isStoreUnavailable(err: unknown): err is StoreUnavailableError {
+  return (err as { code?: unknown } | null)?.code === 'StoreUnavailable';
+}
+
 export interface StatusStore {
   getStatus(release: string): Promise<ReleaseStatus | undefined>;
   listStatuses(): Promise<Map<string, ReleaseStatus>>;

@@ -131,4 +131,19 @@ describe('ControllerMetrics', () => {
   it('renders the Prometheus text format', () => {
     expect(new ControllerMetrics().contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
+
+  it('shows whether the state store takes writes, and counts its failures by code and cause', async () => {
+    const metrics = new ControllerMetrics();
+    expect(sample(await metrics.render(), 'keelson_state_store_up')).toBe(1);
+    metrics.recordStateStoreError('StoreUnavailable', 'ENOSPC');
+    metrics.recordStateStoreError('StoreUnavailable', 'ENOSPC');
+    metrics.recordStateStoreError('StoreUnavailable', 'Locked');
+    metrics.recordStateStoreUp(false);
+    const down = await metrics.render();
+    expect(sample(down, 'keelson_state_store_up')).toBe(0);
+    expect(sample(down, 'keelson_state_store_errors_total{code="StoreUnavailable",reason="ENOSPC"}')).toBe(2);
+    expect(sample(down, 'keelson_state_store_errors_total{code="StoreUnavailable",reason="Locked"}')).toBe(1);
+    metrics.recordStateStoreUp(true);
+    expect(sample(await metrics.render(), 'keelson_state_store_up')).toBe(1);
+  });
 });

@@ -28,4 +28,19 @@ describe('assessReadiness', () => {
     expect(r.ready).toBe(true);
     expect(r.reason).toContain('stale, last known specs in force: dir ./releases (EACCES)');
   });
+
+  it('is not ready while the state store cannot be written, and says why rather than blaming the lease', () => {
+    const problem = {
+      code: 'StoreUnavailable',
+      reason: 'ENOSPC',
+      message: 'cannot write the lease keelson-controller in /var/lib/keelson: ENOSPC: no space left on device',
+      since: Date.parse('2026-01-01T00:05:00Z'),
+    };
+    const r = assessReadiness([synced], 'standby', problem);
+    expect(r.ready).toBe(false);
+    expect(r.reason).toBe(
+      'state store unavailable (StoreUnavailable ENOSPC) since 2026-01-01T00:05:00.000Z: cannot write the lease keelson-controller in /var/lib/keelson: ENOSPC: no space left on device; no AWS writes until it can be written again',
+    );
+    expect(r.reason).not.toContain('another controller');
+  });
 });

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirStateStore } from '../../../src/store/dir-store.js';
+import { FaultyFileSystem, type FaultCode } from '../../helpers/faulty-fs.js';
 import { status } from '../../helpers/statuses.js';
 import { stateStoreContract } from './state-store-contract.js';
 
@@ -67,5 +68,100 @@ describe('DirStateStore and an earlier status shape', () => {
     const expected = { rollout: null, warmColour: { colour: 'blue', revision: 'web:1', scaleDownAt: '2026-03-02T10:10:00.000Z' } };
     expect(await store.getStatus('web')).toMatchObject(expected);
     expect((await store.listStatuses()).get('web')).toMatchObject(expected);
+  });
+});
+
+describe('DirStateStore locks left behind', () => {
+  const lockFile = (folder: string): string => join(folder, 'leases', 'controller.lock');
+
+  it('takes over an empty lock file, as a full disk left it', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    await store.acquire('controller', 'a', 15_000, 0);
+    await writeFile(lockFile(folder), '');
+    expect(await store.acquire('controller', 'a', 15_000, 1_000)).toMatchObject({ holder: 'a', expiresAt: 16_000 });
+  });
+
+  it.each([
+    ['keelson\'s own pid, as PID 1 in its container after a restart', String(process.pid)],
+    ['the pid of a process that runs (init)', '1'],
+    ['text that is not a pid', '\u0000\u0001garbage'],
+  ])('takes over a lock file naming %s', async (_, content) => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    await store.acquire('controller', 'a', 15_000, 0);
+    await writeFile(lockFile(folder), content);
+    expect(await store.acquire('controller', 'a', 15_000, 1_000)).toMatchObject({ holder: 'a', expiresAt: 16_000 });
+    expect(await allFiles(folder)).toEqual(['leases/controller.json']);
+  });
+
+  it('takes over a lock nobody has touched for the stale time, whoever made it', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder });
+    await store.acquire('controller', 'a', 15_000, 0);
+    await mkdir(lockFile(folder));
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(lockFile(folder), longAgo, longAgo);
+    await store.putStatus('web', status('Healthy'), { lease: 'controller', token: 1 });
+    expect((await store.getStatus('web'))?.phase).toBe('Healthy');
+  });
+
+  it('fails at once with StoreUnavailable (Locked) while another process keeps its lock fresh, and goes on once it is gone', async () => {
+    const folder = await newFolder();
+    const store = new DirStateStore({ folder, lock: { retries: 0 } });
+    await store.acquire('controller', 'a', 15_000, 0);
+    await mkdir(lockFile(folder)); // touched just now
+    await expect(store.putStatus('web', status('Healthy'), { lease: 'controller', token: 1 })).rejects.toMatchObject({
+      code: 'StoreUnavailable',
+      reason: 'Locked',
+      message: expect.stringContaining('controller.lock is held by another process'),
+    });
+    await rm(lockFile(folder), { recursive: true });
+    await store.putStatus('web', status('Healthy'), { lease: 'controller', token: 1 });
+    expect((await store.getStatus('web'))?.phase).toBe('Healthy');
+  });
+});
+
+describe('DirStateStore on a disk that refuses writes', () => {
+  it.each(['ENOSPC', 'EROFS', 'EACCES'] satisfies FaultCode[])(
+    'fails every write with StoreUnavailable (%s), leaves no lock or temp file, and works again once the disk does',
+    async (code) => {
+      const folder = await newFolder();
+      const files = new FaultyFileSystem();
+      const store = new DirStateStore({ folder, fs: files });
+      const lease = (await store.acquire('controller', 'a', 15_000, 0))!;
+      const fence = { lease: 'controller', token: lease.token };
+      await store.putStatus('web', status('Healthy'), fence);
+
+      files.fail(code);
+      const refused = { code: 'StoreUnavailable', reason: code, message: expect.stringContaining(code) };
+      await expect(store.putStatus('web', status('Progressing'), fence)).rejects.toMatchObject(refused);
+      await expect(store.acquire('controller', 'a', 15_000, 1_000)).rejects.toMatchObject(refused);
+      await expect(store.requestOperation({ release: 'web', kind: 'promote', requestedAt: 1 })).rejects.toMatchObject(refused);
+      expect(files.refused).toBeGreaterThan(0);
+      // Reads still answer, with what was last written.
+      expect((await store.getStatus('web'))?.phase).toBe('Healthy');
+
+      files.heal();
+      expect(await store.acquire('controller', 'a', 15_000, 2_000)).toMatchObject({ token: lease.token, expiresAt: 17_000 });
+      await store.putStatus('web', status('Progressing'), fence);
+      expect((await store.getStatus('web'))?.phase).toBe('Progressing');
+      expect(await allFiles(folder)).toEqual(['leases/controller.json', 'status/web.json']);
+    },
+  );
+
+  it('removes the temp file of a write the disk ran out of space for, keeping the old file whole', async () => {
+    const folder = await newFolder();
+    const files = new FaultyFileSystem();
+    const store = new DirStateStore({ folder, fs: files });
+    const lease = (await store.acquire('controller', 'a', 15_000, 0))!;
+    await store.putStatus('web', status('Healthy'), { lease: 'controller', token: lease.token });
+    files.fail('ENOSPC', ['write']); // folders can still be made: only the data does not fit
+    await expect(store.putStatus('web', status('Progressing'), { lease: 'controller', token: lease.token })).rejects.toMatchObject({
+      code: 'StoreUnavailable',
+      reason: 'ENOSPC',
+    });
+    expect(await allFiles(folder)).toEqual(['leases/controller.json', 'status/web.json']);
+    expect((await store.getStatus('web'))?.phase).toBe('Healthy');
   });
 });

@@ -7,6 +7,7 @@ import { DirStateStore } from '../../../src/store/dir-store.js';
 import { LeaseKeeper } from '../../../src/store/lease-keeper.js';
 import { StaleFenceError, type Lease, type LeaseStore } from '../../../src/store/store.js';
 import { runTimersUntil, untilIo } from '../../helpers/clock.js';
+import { FaultyFileSystem } from '../../helpers/faulty-fs.js';
 import { status } from '../../helpers/statuses.js';
 
 let root: string;
@@ -123,5 +124,32 @@ describe('LeaseKeeper', () => {
     await store.acquire('shard-0', 'intruder', 15_000, clock.now() + 20_000);
     await runTimersUntil(clock, () => !a.isLeader, idle);
     expect(events).toEqual(['acquired@0#1', 'lost:taken@5000']);
+  });
+
+  it('lets go at once when the store cannot be written, backs off, and takes the lease back once it can', async () => {
+    const files = new FaultyFileSystem();
+    const { keeper: a, events } = keeper('a', new ObservedStore(new DirStateStore({ folder: root, fs: files })));
+    await a.start();
+    expect(a.fence).toEqual({ lease: 'shard-0', token: 1 });
+
+    files.fail('ENOSPC');
+    await runTimersUntil(clock, () => !a.isLeader, idle);
+    // At the first renewal that fails, not at the lease's expiry 10s later.
+    expect(events).toEqual(['acquired@0#1', 'lost:unavailable@5000']);
+    expect(a.lastError).toMatchObject({ code: 'StoreUnavailable', reason: 'ENOSPC' });
+
+    // Attempts back off from the renewal interval, doubling up to 30s: not a busy loop.
+    const attempts: number[] = [];
+    while (clock.now() < 120_000) {
+      const before = files.refused;
+      await runTimersUntil(clock, () => files.refused > before, idle);
+      attempts.push(clock.now());
+    }
+    expect(attempts).toEqual([10_000, 20_000, 40_000, 70_000, 100_000, 130_000]);
+
+    files.heal();
+    await runTimersUntil(clock, () => a.isLeader, idle);
+    expect(events).toEqual(['acquired@0#1', 'lost:unavailable@5000', 'acquired@160000#1']);
+    expect(a.lastError).toBeUndefined();
   });
 });
