@@ -44,8 +44,6 @@ export interface AssembleOptions {
   env: Record<string, string | undefined>;
   clock?: Clock;
   logger?: Logger;
-  /** Address the HTTP server listens on; default all interfaces. */
-  host?: string;
 }
 
 export async function assemble(config: KeelsonConfig, options: AssembleOptions): Promise<Running> {
@@ -103,7 +101,8 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   await controller.start();
   const server = await startHttpServer({
     port: config.http.port,
-    ...(options.host ? { host: options.host } : {}),
+    host: config.http.host,
+    maxConnections: config.http.maxConnections,
     store,
     controller,
     metrics,

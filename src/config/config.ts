@@ -46,6 +46,10 @@ export interface CloudConfig {
 
 export interface HttpConfig {
   port: number;
+  /** Listen address; loopback unless configured (a container behind a load balancer sets 0.0.0.0). */
+  host: string;
+  /** Open connections at most; more are closed at once. */
+  maxConnections: number;
   apiToken?: SecretRef;
   readsRequireToken: boolean;
 }
@@ -96,6 +100,8 @@ export const CONFIG_DEFAULTS = {
   gitPollIntervalMs: 30_000,
   dynamodbPollIntervalMs: 2_000,
   httpPort: 8080,
+  httpHost: '127.0.0.1',
+  httpMaxConnections: 512,
   readsRequireToken: false,
   resyncMs: 5 * 60_000,
   concurrency: 8,
@@ -110,7 +116,7 @@ export function defaultConfig(): KeelsonConfig {
     sources: [{ kind: 'dir', path: CONFIG_DEFAULTS.sourceDir, pollIntervalMs: CONFIG_DEFAULTS.dirPollIntervalMs }],
     state: { kind: 'dir', path: CONFIG_DEFAULTS.stateDir },
     cloud: { provider: CONFIG_DEFAULTS.cloudProvider },
-    http: { port: CONFIG_DEFAULTS.httpPort, readsRequireToken: CONFIG_DEFAULTS.readsRequireToken },
+    http: { port: CONFIG_DEFAULTS.httpPort, host: CONFIG_DEFAULTS.httpHost, maxConnections: CONFIG_DEFAULTS.httpMaxConnections, readsRequireToken: CONFIG_DEFAULTS.readsRequireToken },
     resyncMs: CONFIG_DEFAULTS.resyncMs,
     concurrency: CONFIG_DEFAULTS.concurrency,
     leaderElection: {

@@ -124,6 +124,8 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     cloud,
     http: {
       port: (http.port as number | undefined) ?? base.http.port,
+      host: (http.host as string | undefined) ?? base.http.host,
+      maxConnections: (http.maxConnections as number | undefined) ?? base.http.maxConnections,
       ...(http.apiToken !== undefined ? { apiToken: secretRef(http.apiToken) } : {}),
       readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? base.http.readsRequireToken,
     },

@@ -28,6 +28,13 @@ describe('keelson.yaml', () => {
     });
   });
 
+  it('listens on loopback unless the file names a host, and caps open connections', () => {
+    expect(defaultConfig().http).toMatchObject({ host: '127.0.0.1', maxConnections: 512 });
+    const config = parseConfig('http: {host: 0.0.0.0, maxConnections: 64}\n', 'keelson.yaml', {});
+    expect(config.http).toMatchObject({ host: '0.0.0.0', maxConnections: 64 });
+    expect(problemsOf('http: {maxConnections: 0}\n')).toEqual([expect.stringMatching(/http\.maxConnections: must be >= 1$/)]);
+  });
+
   it('reads the commented example of docs/configuration.md', () => {
     const doc = read('../../../docs/configuration.md');
     const example = /```yaml\n(# keelson\.yaml[\s\S]*?)```/.exec(doc)?.[1];
@@ -36,7 +43,7 @@ describe('keelson.yaml', () => {
     expect(config.sources.map((s) => s.kind)).toEqual(['git', 'dynamodb', 'dir']);
     expect(config.sources[0]).toMatchObject({ kind: 'git', branch: 'main', path: 'releases', pollIntervalMs: 30_000, token: { env: 'GITHUB_TOKEN' } });
     expect(config.state).toEqual({ kind: 'dynamodb', table: 'keelson-state' });
-    expect(config.http).toEqual({ port: 8080, apiToken: { value: 'api' }, readsRequireToken: true });
+    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', maxConnections: 512, apiToken: { value: 'api' }, readsRequireToken: true });
     expect(config.leaderElection).toEqual({ lease: 'keelson-controller', durationMs: 15_000, renewEveryMs: 5_000 });
   });
 
@@ -48,6 +55,7 @@ describe('keelson.yaml', () => {
     expect(config.cloud).toEqual({ provider: 'aws', region: 'eu-west-1' });
     expect(config.leaderElection).toEqual({ lease: 'keelson-controller', durationMs: 30_000, renewEveryMs: 10_000 });
     expect(config.http.apiToken).toEqual({ value: 't0k' });
+    expect(config.http).toMatchObject({ host: '0.0.0.0', maxConnections: 512 });
     expect(config.resyncMs).toBe(300_000);
     expect(config.notifications.targets?.[0]).toMatchObject({ name: 'deploys', format: 'slack', url: '' });
 
