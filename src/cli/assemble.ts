@@ -95,7 +95,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const git = sources.find((s): s is GitSource => s.kind === 'git');
   const gitConfig = config.sources.find((s) => s.kind === 'git');
   const webhookSecret = gitConfig && 'webhookSecret' in gitConfig && gitConfig.webhookSecret ? await resolveSecret(gitConfig.webhookSecret, options.env) : undefined;
-  const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret) : undefined;
+  const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret, { clock }) : undefined;
 
   await lease.start();
   await controller.start();
