@@ -5,6 +5,7 @@ import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document,
 import { parseDuration } from '../api/duration.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { CONFIG_DEFAULTS, defaultConfig, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { urlHasPassword } from '../sources/git-command.js';
 import { expandEnvironment } from './expand.js';
 import { describeErrors, fieldPath, validateConfigShape } from './schema.js';
 
@@ -108,6 +109,12 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     : raw.source
       ? [resolveSource(raw.source.kind, raw.source[raw.source.kind] as Fields)]
       : base.sources;
+  // A password in the URL would reach git's process arguments, which every local user can read.
+  sources.forEach((source, i) => {
+    if (source.kind === 'git' && urlHasPassword(source.url)) {
+      report(raw.sources ? ['sources', i, 'git', 'url'] : ['source', 'git', 'url'], 'carries a password; give it as token (token: {env: NAME} or {file: PATH}), never in the URL');
+    }
+  });
   const durationMs = raw.leaderElection?.duration ? parseDuration(raw.leaderElection.duration) : base.leaderElection.durationMs;
   const renewEveryMs = raw.leaderElection?.renewEvery ? parseDuration(raw.leaderElection.renewEvery) : Math.floor(durationMs / 3);
   if (renewEveryMs >= durationMs) report(['leaderElection', 'renewEvery'], 'must be shorter than leaderElection.duration');

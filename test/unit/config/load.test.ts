@@ -28,6 +28,17 @@ describe('keelson.yaml', () => {
     });
   });
 
+  it('refuses a Git URL with a password, in either form of source, naming where and not what', () => {
+    const listed = 'sources:\n  - git:\n      url: https://bot:hunter2-pass@github.com/acme/deploy.git\n';
+    expect(problemsOf(listed)).toEqual(['keelson.yaml:3:12 sources[0].git.url: carries a password; give it as token (token: {env: NAME} or {file: PATH}), never in the URL']);
+    const chosen = 'source:\n  kind: git\n  git: {url: "${GIT_URL}"}\n';
+    const [problem] = problemsOf(chosen, { GIT_URL: 'https://bot:hunter2-pass@github.com/acme/deploy.git' });
+    expect(problem).toMatch(/^keelson\.yaml:3:\d+ source\.git\.url: carries a password/);
+    expect(problem).not.toContain('hunter2');
+    // A user name alone, or an SSH URL, carries no secret.
+    expect(parseConfig('sources: [{git: {url: "https://bot@github.com/acme/deploy.git"}}, {git: {url: "ssh://git@github.com:22/acme/x.git"}}]\n', 'keelson.yaml', {}).sources).toHaveLength(2);
+  });
+
   it('listens on loopback unless the file names a host, and caps open connections', () => {
     expect(defaultConfig().http).toMatchObject({ host: '127.0.0.1', maxConnections: 512 });
     const config = parseConfig('http: {host: 0.0.0.0, maxConnections: 64}\n', 'keelson.yaml', {});
