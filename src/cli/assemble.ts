@@ -6,6 +6,7 @@ import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
 import { batchDescribeServices } from '../cloud/batching.js';
+import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { KeelsonConfig } from '../config/config.js';
 import { openSource, openStateStore } from '../config/open.js';
@@ -140,12 +141,13 @@ async function openCloud(config: KeelsonConfig, clock: Clock, metrics: Controlle
     const cloud = createAwsCloud({
       ...(config.cloud.region ? { region: config.cloud.region } : {}),
       ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
+      http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
       onCall: (call) => metrics.recordAwsCall(call),
     });
     return { cloud: batchDescribeServices(cloud), close: async () => {} };
   }
   const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
-  const sim = new Simulator({ world: await loadWorld(worldFile), clock });
+  const sim = new Simulator({ world: await loadWorld(worldFile), clock, probeAllowHosts: config.probes.allowHosts });
   await sim.startHttp();
   logger.info({ world: worldFile }, 'cloud: the simulated AWS');
   return { cloud: batchDescribeServices(sim.provider), close: () => sim.close() };

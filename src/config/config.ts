@@ -54,6 +54,11 @@ export interface HttpConfig {
   readsRequireToken: boolean;
 }
 
+export interface ProbesConfig {
+  /** Hosts health probes may reach (names, `*.domain`, addresses, CIDR blocks); empty: any but link-local and metadata ones. */
+  allowHosts: string[];
+}
+
 export interface LeaderElectionConfig {
   lease: string;
   durationMs: number;
@@ -82,6 +87,7 @@ export interface KeelsonConfig {
   state: StateConfig;
   cloud: CloudConfig;
   http: HttpConfig;
+  probes: ProbesConfig;
   resyncMs: number;
   concurrency: number;
   leaderElection: LeaderElectionConfig;
@@ -117,6 +123,7 @@ export function defaultConfig(): KeelsonConfig {
     state: { kind: 'dir', path: CONFIG_DEFAULTS.stateDir },
     cloud: { provider: CONFIG_DEFAULTS.cloudProvider },
     http: { port: CONFIG_DEFAULTS.httpPort, host: CONFIG_DEFAULTS.httpHost, maxConnections: CONFIG_DEFAULTS.httpMaxConnections, readsRequireToken: CONFIG_DEFAULTS.readsRequireToken },
+    probes: { allowHosts: [] },
     resyncMs: CONFIG_DEFAULTS.resyncMs,
     concurrency: CONFIG_DEFAULTS.concurrency,
     leaderElection: {

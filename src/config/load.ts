@@ -91,6 +91,7 @@ interface RawConfig {
   state?: Fields;
   cloud?: Fields;
   http?: Fields;
+  probes?: { allowHosts?: string[] };
   resync?: string;
   concurrency?: number;
   leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
@@ -136,6 +137,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
       ...(http.apiToken !== undefined ? { apiToken: secretRef(http.apiToken) } : {}),
       readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? base.http.readsRequireToken,
     },
+    probes: { allowHosts: raw.probes?.allowHosts ?? base.probes.allowHosts },
     resyncMs,
     concurrency: raw.concurrency ?? base.concurrency,
     leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },

@@ -39,6 +39,11 @@ describe('keelson.yaml', () => {
     expect(parseConfig('sources: [{git: {url: "https://bot@github.com/acme/deploy.git"}}, {git: {url: "ssh://git@github.com:22/acme/x.git"}}]\n', 'keelson.yaml', {}).sources).toHaveLength(2);
   });
 
+  it('reads the hosts health probes may reach, none listed by default', () => {
+    expect(defaultConfig().probes).toEqual({ allowHosts: [] });
+    expect(parseConfig('probes: {allowHosts: ["*.example.com", 10.0.0.0/8, 169.254.170.2]}\n', 'keelson.yaml', {}).probes).toEqual({ allowHosts: ['*.example.com', '10.0.0.0/8', '169.254.170.2'] });
+  });
+
   it('listens on loopback unless the file names a host, and caps open connections', () => {
     expect(defaultConfig().http).toMatchObject({ host: '127.0.0.1', maxConnections: 512 });
     const config = parseConfig('http: {host: 0.0.0.0, maxConnections: 64}\n', 'keelson.yaml', {});
