@@ -27,4 +27,5 @@ RUN ln -s /app/dist/src/cli/main.js /usr/local/bin/keelson && chmod +x /app/dist
 USER node
 EXPOSE 8080
 ENTRYPOINT ["keelson"]
-CMD ["run"]
+# keelson listens on loopback unless told otherwise; in a container the port mapping needs every interface.
+CMD ["run", "--host", "0.0.0.0"]

@@ -6,6 +6,7 @@ import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
 import { batchDescribeServices } from '../cloud/batching.js';
+import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { KeelsonConfig } from '../config/config.js';
 import { openSource, openStateStore } from '../config/open.js';
@@ -46,8 +47,6 @@ export interface AssembleOptions {
   env: Record<string, string | undefined>;
   clock?: Clock;
   logger?: Logger;
-  /** Address the HTTP server listens on; default all interfaces. */
-  host?: string;
   /** The file system a folder state store writes through (tests: one that fails like a full disk). */
   files?: StoreFileSystem;
   /** Wraps the cloud ports, e.g. to record every AWS call. */
@@ -119,13 +118,14 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const git = sources.find((s): s is GitSource => s.kind === 'git');
   const gitConfig = config.sources.find((s) => s.kind === 'git');
   const webhookSecret = gitConfig && 'webhookSecret' in gitConfig && gitConfig.webhookSecret ? await resolveSecret(gitConfig.webhookSecret, options.env) : undefined;
-  const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret) : undefined;
+  const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret, { clock }) : undefined;
 
   await lease.start();
   await controller.start();
   const server = await startHttpServer({
     port: config.http.port,
-    ...(options.host ? { host: options.host } : {}),
+    host: config.http.host,
+    maxConnections: config.http.maxConnections,
     store,
     controller,
     metrics,
@@ -163,12 +163,13 @@ async function openCloud(config: KeelsonConfig, clock: Clock, metrics: Controlle
     const cloud = createAwsCloud({
       ...(config.cloud.region ? { region: config.cloud.region } : {}),
       ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
+      http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
       onCall: (call) => metrics.recordAwsCall(call),
     });
     return { cloud: batchDescribeServices(cloud), close: async () => {} };
   }
   const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
-  const sim = new Simulator({ world: await loadWorld(worldFile), clock });
+  const sim = new Simulator({ world: await loadWorld(worldFile), clock, probeAllowHosts: config.probes.allowHosts });
   await sim.startHttp();
   logger.info({ world: worldFile }, 'cloud: the simulated AWS');
   return { cloud: batchDescribeServices(sim.provider), close: () => sim.close() };

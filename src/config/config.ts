@@ -46,8 +46,17 @@ export interface CloudConfig {
 
 export interface HttpConfig {
   port: number;
+  /** Listen address; loopback unless configured (a container behind a load balancer sets 0.0.0.0). */
+  host: string;
+  /** Open connections at most; more are closed at once. */
+  maxConnections: number;
   apiToken?: SecretRef;
   readsRequireToken: boolean;
+}
+
+export interface ProbesConfig {
+  /** Hosts health probes may reach (names, `*.domain`, addresses, CIDR blocks); empty: any but link-local and metadata ones. */
+  allowHosts: string[];
 }
 
 export interface LeaderElectionConfig {
@@ -78,6 +87,7 @@ export interface KeelsonConfig {
   state: StateConfig;
   cloud: CloudConfig;
   http: HttpConfig;
+  probes: ProbesConfig;
   resyncMs: number;
   concurrency: number;
   leaderElection: LeaderElectionConfig;
@@ -96,6 +106,8 @@ export const CONFIG_DEFAULTS = {
   gitPollIntervalMs: 30_000,
   dynamodbPollIntervalMs: 2_000,
   httpPort: 8080,
+  httpHost: '127.0.0.1',
+  httpMaxConnections: 512,
   readsRequireToken: false,
   resyncMs: 5 * 60_000,
   concurrency: 8,
@@ -110,7 +122,8 @@ export function defaultConfig(): KeelsonConfig {
     sources: [{ kind: 'dir', path: CONFIG_DEFAULTS.sourceDir, pollIntervalMs: CONFIG_DEFAULTS.dirPollIntervalMs }],
     state: { kind: 'dir', path: CONFIG_DEFAULTS.stateDir },
     cloud: { provider: CONFIG_DEFAULTS.cloudProvider },
-    http: { port: CONFIG_DEFAULTS.httpPort, readsRequireToken: CONFIG_DEFAULTS.readsRequireToken },
+    http: { port: CONFIG_DEFAULTS.httpPort, host: CONFIG_DEFAULTS.httpHost, maxConnections: CONFIG_DEFAULTS.httpMaxConnections, readsRequireToken: CONFIG_DEFAULTS.readsRequireToken },
+    probes: { allowHosts: [] },
     resyncMs: CONFIG_DEFAULTS.resyncMs,
     concurrency: CONFIG_DEFAULTS.concurrency,
     leaderElection: {

@@ -2,6 +2,7 @@
 //   --source dir:PATH | git:URL#BRANCH:PATH | dynamodb:TABLE   (repeatable; replaces the file's sources)
 //   --state  dir:PATH | dynamodb:TABLE
 //   --cloud  aws | sim | sim:WORLD
+import { urlHasPassword } from '../sources/git-command.js';
 import { CONFIG_DEFAULTS, type CloudConfig, type KeelsonConfig, type SourceConfig, type StateConfig } from './config.js';
 
 export class FlagError extends Error {
@@ -48,7 +49,7 @@ export function parseSourceFlag(value: string): SourceConfig {
   const branch = (colon < 0 ? ref : ref.slice(0, colon)) || CONFIG_DEFAULTS.gitBranch;
   const path = colon < 0 ? '' : ref.slice(colon + 1);
   if (url === '') throw new FlagError('--source', value, 'git: needs a repository URL');
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url)) {
+  if (urlHasPassword(url)) {
     throw new FlagError('--source', 'git:<url with a password>', 'put the token in keelson.yaml (git.token) or the environment, not in the URL');
   }
   return { kind: 'git', url, branch, path, pollIntervalMs: CONFIG_DEFAULTS.gitPollIntervalMs };

@@ -5,6 +5,7 @@ import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document,
 import { parseDuration } from '../api/duration.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { CONFIG_DEFAULTS, defaultConfig, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { urlHasPassword } from '../sources/git-command.js';
 import { expandEnvironment } from './expand.js';
 import { describeErrors, fieldPath, validateConfigShape } from './schema.js';
 
@@ -90,6 +91,7 @@ interface RawConfig {
   state?: Fields;
   cloud?: Fields;
   http?: Fields;
+  probes?: { allowHosts?: string[] };
   resync?: string;
   concurrency?: number;
   leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
@@ -108,6 +110,12 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     : raw.source
       ? [resolveSource(raw.source.kind, raw.source[raw.source.kind] as Fields)]
       : base.sources;
+  // A password in the URL would reach git's process arguments, which every local user can read.
+  sources.forEach((source, i) => {
+    if (source.kind === 'git' && urlHasPassword(source.url)) {
+      report(raw.sources ? ['sources', i, 'git', 'url'] : ['source', 'git', 'url'], 'carries a password; give it as token (token: {env: NAME} or {file: PATH}), never in the URL');
+    }
+  });
   const durationMs = raw.leaderElection?.duration ? parseDuration(raw.leaderElection.duration) : base.leaderElection.durationMs;
   const renewEveryMs = raw.leaderElection?.renewEvery ? parseDuration(raw.leaderElection.renewEvery) : Math.floor(durationMs / 3);
   if (renewEveryMs >= durationMs) report(['leaderElection', 'renewEvery'], 'must be shorter than leaderElection.duration');
@@ -124,9 +132,12 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     cloud,
     http: {
       port: (http.port as number | undefined) ?? base.http.port,
+      host: (http.host as string | undefined) ?? base.http.host,
+      maxConnections: (http.maxConnections as number | undefined) ?? base.http.maxConnections,
       ...(http.apiToken !== undefined ? { apiToken: secretRef(http.apiToken) } : {}),
       readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? base.http.readsRequireToken,
     },
+    probes: { allowHosts: raw.probes?.allowHosts ?? base.probes.allowHosts },
     resyncMs,
     concurrency: raw.concurrency ?? base.concurrency,
     leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },

@@ -34,9 +34,12 @@ export function dynamoClientFor(cloud: CloudConfig): DynamoDBClient {
   });
 }
 
-/** Per-source files (ledgers, Git caches) live in the state folder, or a temp folder with DynamoDB state. */
-function workFolder(state: StateConfig, kind: string, key: string): string {
-  const base = state.kind === 'dir' ? state.path : join(tmpdir(), 'keelson');
+/**
+ * Per-source files (ledgers, Git caches) live in the state folder, or with DynamoDB state in a
+ * temp folder of this user's own (the Git source refuses it unless it is private).
+ */
+export function workFolder(state: StateConfig, kind: string, key: string): string {
+  const base = state.kind === 'dir' ? state.path : join(tmpdir(), `keelson-${process.getuid?.() ?? 'user'}`);
   return join(base, kind, sha256Hex(key).slice(0, 12));
 }
 

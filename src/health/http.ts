@@ -1,6 +1,7 @@
 // The http condition: GET a health URL, expect a status and optionally a field of its JSON
 // body. A URL that does not answer (timeout, refused) is failing, not "no data": that is
-// exactly what a broken revision looks like from outside.
+// exactly what a broken revision looks like from outside. What the body said reaches status only
+// as a short excerpt with secret-looking fields left out.
 import { DEFAULTS } from '../api/defaults.js';
 import { formatDuration, parseDuration } from '../api/duration.js';
 import type { HttpCheck } from '../api/types.js';
@@ -33,9 +34,19 @@ export async function measureHttp(name: string, check: HttpCheck, probe: HttpPro
   const field = readJsonField(answer.body, path);
   if (!field.found) return failed(base, answer.status, `status ${answer.status} but ${field.why} (expected ${path} = ${JSON.stringify(equals)})`);
   if (field.value !== equals) {
-    return failed(base, answer.status, `status ${answer.status} but ${path} = ${JSON.stringify(field.value)} (expected ${JSON.stringify(equals)})`);
+    return failed(base, answer.status, `status ${answer.status} but ${path} = ${excerpt(path, field.value)} (expected ${JSON.stringify(equals)})`);
   }
   return passed(base, answer.status, `status ${answer.status}, ${path} = ${JSON.stringify(equals)}`);
+}
+
+/** Status is served by the API: a value read from a probed body is shown bounded, and never when its name looks secret. */
+export const EXCERPT_LIMIT = 64;
+const SECRET_NAME = /secret|token|passw|credential|private|api.?key|access.?key|session|auth|signature|cookie/i;
+
+export function excerpt(path: string, value: unknown): string {
+  if (path.split('.').some((part) => SECRET_NAME.test(part))) return '(redacted)';
+  const text = JSON.stringify(value, (key, inner: unknown) => (key !== '' && SECRET_NAME.test(key) ? '(redacted)' : inner)) ?? String(value);
+  return text.length > EXCERPT_LIMIT ? `${text.slice(0, EXCERPT_LIMIT)}… (${text.length} characters)` : text;
 }
 
 type FieldLookup = { found: true; value: unknown } | { found: false; why: string };

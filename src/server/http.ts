@@ -29,8 +29,12 @@ export interface ControllerHandle {
 export interface HttpServerOptions {
   /** 0 picks any free port. */
   port: number;
-  /** Default 0.0.0.0. */
+  /** Default 127.0.0.1: reachable from other machines only when configured so. */
   host?: string;
+  /** Open connections beyond this are closed at once, so silent clients cannot exhaust file descriptors. */
+  maxConnections?: number;
+  /** Socket limits; the defaults suit a controller behind a load balancer. */
+  timeouts?: Partial<HttpTimeouts>;
   store: StatusStore;
   /** Undefined when no controller runs in this process (the API then reads the store only). */
   controller: ControllerHandle | undefined;
@@ -46,30 +50,58 @@ export interface HttpServerOptions {
 
 export interface RunningHttpServer {
   port: number;
+  /** The address it listens on. */
+  host: string;
   close(): Promise<void>;
 }
 
-// A slow client must not hold a connection open for long; these are socket limits, not logic time.
-const REQUEST_TIMEOUT_MS = 30_000;
-const HEADERS_TIMEOUT_MS = 10_000;
+export interface HttpTimeouts {
+  /** The whole request line and headers must arrive within this. */
+  headersMs: number;
+  /** The whole request, body included. */
+  requestMs: number;
+  /** A kept-alive connection waiting for its next request. */
+  keepAliveMs: number;
+  /** Any socket with no traffic at all (a client that connects and says nothing). */
+  idleSocketMs: number;
+}
+
+// A slow or silent client must not hold a connection open for long; these are socket limits,
+// not logic time. keepAlive stays under the 60 s idle timeout of an ALB in front of keelson.
+export const HTTP_SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  maxConnections: 512,
+  timeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleSocketMs: 30_000 } satisfies HttpTimeouts,
+} as const;
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const routes = buildRoutes(options);
-  const server = createServer((req, res) => void serve(routes, options.logger, req, res));
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  const timeouts: HttpTimeouts = { ...HTTP_SERVER_DEFAULTS.timeouts, ...options.timeouts };
+  const host = options.host ?? HTTP_SERVER_DEFAULTS.host;
+  const server = createServer(
+    // Node checks the headers and request deadlines on this interval; at most half the shortest one.
+    { connectionsCheckingInterval: Math.max(1, Math.min(1_000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 2))) },
+    (req, res) => void serve(routes, options.logger, req, res),
+  );
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.requestMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  // With no 'timeout' listener Node destroys the idle socket.
+  server.setTimeout(timeouts.idleSocketMs);
+  server.maxConnections = options.maxConnections ?? HTTP_SERVER_DEFAULTS.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.listen(options.port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  options.logger.info({ port, host: options.host ?? '0.0.0.0' }, 'HTTP server listening');
+  options.logger.info({ port, host, maxConnections: server.maxConnections }, 'HTTP server listening');
   let closing: Promise<void> | undefined;
   return {
     port,
+    host,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -9,6 +9,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { CloudError } from '../cloud/errors.js';
 import type { HttpProbePort, HttpProbeResult } from '../cloud/ports.js';
+import { refuseHost } from '../cloud/probe-policy.js';
 import type { EndpointAnswer } from './endpoint.js';
 
 export const LATENCY_HEADER = 'x-keelson-sim-latency-ms';
@@ -36,6 +37,7 @@ export class SimHttpServer {
   constructor(
     private readonly host: HttpHost,
     private readonly mode: ProbeMode = 'loopback',
+    private readonly allowHosts: readonly string[] = [],
   ) {}
 
   get port(): number | undefined {
@@ -109,6 +111,9 @@ export class SimHttpServer {
     } catch {
       throw new CloudError('Invalid', `not a URL: ${url}`);
     }
+    // A world may declare any host; the simulated probe refuses what the real one would.
+    const refused = refuseHost(parsed.hostname, { allowHosts: this.allowHosts });
+    if (refused) throw new CloudError('AccessDenied', `GET ${url} refused: ${refused}`, { awsCode: 'ProbeHostRefused' });
     if (!this.host.isKnownHost(parsed.hostname)) {
       throw new CloudError('Unavailable', `getaddrinfo ENOTFOUND ${parsed.hostname}`, { awsCode: 'ENOTFOUND' });
     }

@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** How HTTP probes reach the endpoints: real loopback HTTP (default) or in-process, same answers. */
   probes?: ProbeMode;
+  /** keelson.yaml probes.allowHosts: the simulated probes refuse what real ones would. */
+  probeAllowHosts?: readonly string[];
 }
 
 export class Simulator {
@@ -58,7 +60,7 @@ export class Simulator {
       isKnownHost: (host) => this.state.endpoints.has(host.toLowerCase()),
       answer: (host, path, now) => answers.answer(host, path, now),
       countProbe: (outcome) => this.countProbe(outcome),
-    }, options.probes);
+    }, options.probes, options.probeAllowHosts);
     this.ports = simPorts({ state: this.state, catchUp, calls: this.calls, rejectedCalls: this.rejectedCalls }, this.http.probe());
     this.provider = (region) => (region === undefined || region === this.region ? this.ports : missingRegionPorts(region, this.region));
     this.outOfBand = outOfBand(this.state, catchUp);

@@ -51,6 +51,11 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** True when a URL carries `user:password@`: credentials go to git through its environment only. */
+export function urlHasPassword(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url.trim());
+}
+
 /** Removes `user:password@` from URLs and any known secret from text meant for logs and errors. */
 export function redact(text: string, secrets: string[] = []): string {
   let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
@@ -78,6 +83,11 @@ export async function credentialEnv(auth: GitAuth | undefined, askpassPath: stri
   };
 }
 
+// Settings every command runs with, on the command line so no configuration file can undo them:
+// no credential store on the host answers instead of the askpass helper, no hook runs, and the
+// `ext::` transport (which runs a command) is off.
+const FIXED_SETTINGS = ['-c', 'credential.helper=', '-c', 'core.hooksPath=/dev/null', '-c', 'protocol.ext.allow=never'];
+
 export async function createGitRunner(options: GitRunnerOptions): Promise<GitRunner> {
   const askpassPath = join(options.helperDir, 'askpass.sh');
   if (options.auth?.kind === 'token') {
@@ -87,10 +97,10 @@ export async function createGitRunner(options: GitRunnerOptions): Promise<GitRun
   return {
     async run(args, input) {
       const { env: credentials, secrets } = await credentialEnv(options.auth, askpassPath);
-      const env = { ...options.env, ...credentials, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-      // An empty helper list keeps a credential store on the host from answering instead.
-      const fullArgs = ['-c', 'credential.helper=', ...args];
-      return runProcess(options.binary ?? 'git', fullArgs, env, input, options.timeoutMs ?? 120_000, secrets);
+      // The system and user configuration (insteadOf, sshCommand, proxies with credentials) are
+      // not keelson's to trust; the repository's own config is the one keelson wrote.
+      const env = { ...options.env, ...credentials, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+      return runProcess(options.binary ?? 'git', args, env, input, options.timeoutMs ?? 120_000, secrets);
     },
   };
 }
@@ -104,7 +114,7 @@ function runProcess(
   secrets: string[],
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(binary, [...FIXED_SETTINGS, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -114,7 +124,7 @@ function runProcess(
       if (code === 0) return resolve(Buffer.concat(out));
       const stderr = redact(Buffer.concat(err).toString('utf8').trim(), secrets);
       const why = signal ? `killed by ${signal}` : `exit ${code}`;
-      const shownArgs = redact(args.filter((a) => a !== '-c' && a !== 'credential.helper=').join(' '), secrets);
+      const shownArgs = redact(args.join(' '), secrets);
       reject(new GitCommandError(`git ${shownArgs} failed (${why}): ${stderr}`, args, stderr, code));
     });
     child.stdin.on('error', () => undefined);

@@ -1,7 +1,8 @@
 // Push notifications from GitHub and GitLab (mounted at POST /webhooks/git). A verified push
 // to the watched branch asks the Git source to fetch at once; everything else is answered
-// without a fetch. The secret is compared in constant time.
+// without a fetch. The secret is compared in constant time; a delivery seen before is not fetched again.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../runtime/clock.js';
 
 export interface WebhookRequest {
   /** Header names in any case (Node gives them in lower case). */
@@ -73,16 +74,77 @@ function answer(status: number, message: string): WebhookAnswer {
   return { status, message, trigger: false };
 }
 
+/** The ids a Git host gives each delivery; a redelivery (or a replay) repeats them. */
+const DELIVERY_ID_HEADERS = ['x-github-delivery', 'x-gitlab-event-uuid', 'idempotency-key'] as const;
+
+export const WEBHOOK_DELIVERY_DEFAULTS = {
+  /** Deliveries remembered at most; the least recently seen are forgotten first. */
+  limit: 10_000,
+  /** How long a delivery id is remembered. */
+  ttlMs: 24 * 60 * 60_000,
+} as const;
+
+/** Delivery ids seen lately: a bounded LRU whose entries expire after a TTL on the given clock. */
+export class RecentDeliveries {
+  private readonly seenAt = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Pick<Clock, 'now'>,
+    private readonly limit: number = WEBHOOK_DELIVERY_DEFAULTS.limit,
+    private readonly ttlMs: number = WEBHOOK_DELIVERY_DEFAULTS.ttlMs,
+  ) {}
+
+  /** True when the id was seen within the TTL; otherwise remembers it and returns false. */
+  repeat(id: string): boolean {
+    const now = this.clock.now();
+    const at = this.seenAt.get(id);
+    this.seenAt.delete(id);
+    this.seenAt.set(id, at !== undefined && now - at < this.ttlMs ? at : now);
+    if (at !== undefined && now - at < this.ttlMs) return true;
+    for (const [oldest, when] of this.seenAt) {
+      if (this.seenAt.size <= this.limit && now - when < this.ttlMs) break;
+      this.seenAt.delete(oldest);
+    }
+    return false;
+  }
+
+  get size(): number {
+    return this.seenAt.size;
+  }
+}
+
+function deliveryId(headers: WebhookRequest['headers']): string | undefined {
+  for (const name of DELIVERY_ID_HEADERS) {
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    const raw = key === undefined ? undefined : headers[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value) return `${name}:${value}`;
+  }
+  return undefined;
+}
+
+export interface GitWebhookOptions {
+  clock: Pick<Clock, 'now'>;
+  deliveryLimit?: number;
+  deliveryTtlMs?: number;
+}
+
 /**
  * The handler the HTTP server mounts at POST /webhooks/git for one Git source: answers at once
  * and lets the fetch run on (its outcome reaches the controller through the source's watch).
+ * A delivery id seen before is answered without a second fetch.
  */
 export function webhookForGitSource(
   source: { readonly branch: string; triggerFetch(): Promise<void> },
   secret: string,
+  options: GitWebhookOptions,
 ): (request: WebhookRequest) => Promise<WebhookAnswer> {
+  const deliveries = new RecentDeliveries(options.clock, options.deliveryLimit, options.deliveryTtlMs);
   return async (request) => {
     const answer = handleGitWebhook(request, { secret, branch: source.branch });
+    // Only a verified request may claim an id, so a forger cannot mask a real delivery.
+    const id = answer.status < 400 ? deliveryId(request.headers) : undefined;
+    if (id !== undefined && deliveries.repeat(id)) return { status: 200, message: 'duplicate delivery', trigger: false };
     if (answer.trigger) void source.triggerFetch();
     return answer;
   };

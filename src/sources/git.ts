@@ -1,13 +1,15 @@
 // A branch of a Git repository as a source. A shallow fetch (`--depth 1`) of the branch into a
 // bare cache repository, forced, so a force-push that rewrote history is simply the new state;
 // files are read from the commit's tree. Polls on the Clock; a webhook calls triggerFetch().
-import { access, mkdir } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
-import { createGitRunner, GitCommandError, redact, type GitAuth, type GitRunner } from './git-command.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { createGitRunner, GitCommandError, redact, urlHasPassword, type GitAuth, type GitRunner } from './git-command.js';
 import { listTree, readBlobs, readCommit, type CommitInfo } from './git-tree.js';
 import { GenerationLedger } from './generation-ledger.js';
 import { selectManifestPaths } from './path-selection.js';
+import { ensurePrivateDir } from './private-dir.js';
 import { assembleReleases, candidatesFromText, ledgerGenerations } from './snapshot.js';
 import { SnapshotPoller } from './snapshot-poller.js';
 import { SourceUnavailableError, type Source, type SourceSnapshot } from './source.js';
@@ -27,8 +29,10 @@ export interface GitSourceOptions {
   branch?: string;
   /** A folder or a glob inside the repository; the whole repository when empty. */
   path?: string;
-  /** Where the cache repository, the askpass helper and the generation ledger live. */
+  /** Where the cache repository, the askpass helper and the generation ledger live: a folder of keelson's own (0700). */
   cacheDir: string;
+  /** The uid that must own cacheDir; default this process's. */
+  cacheOwnerUid?: number;
   clock: Clock;
   /** The environment git runs with (PATH, HOME, proxies). */
   env: Record<string, string | undefined>;
@@ -41,6 +45,12 @@ export interface GitSourceOptions {
   ledgerFile?: string;
   gitBinary?: string;
 }
+
+const REPOSITORY_CONFIG = `[core]
+	repositoryformatversion = 0
+	filemode = true
+	bare = true
+`;
 
 interface ParsedCommit {
   commit: CommitInfo;
@@ -153,7 +163,10 @@ export class GitSource implements Source {
   }
 
   private async prepare(): Promise<GitRunner> {
-    await mkdir(this.options.cacheDir, { recursive: true });
+    if (urlHasPassword(this.options.url)) {
+      throw new Error('the URL carries a password, which git would show in its process arguments; give it as the source token instead');
+    }
+    await ensurePrivateDir(this.options.cacheDir, this.options.cacheOwnerUid !== undefined ? { uid: this.options.cacheOwnerUid } : {});
     const git = await createGitRunner({
       env: this.options.env,
       helperDir: this.options.cacheDir,
@@ -165,6 +178,10 @@ export class GitSource implements Source {
       () => false,
     );
     if (!exists) await git.run(['init', '--quiet', '--bare', this.repoDir]);
+    // git obeys a repository's config (url.insteadOf, core.sshCommand, core.fsmonitor…) and its
+    // alternates: whatever the cache held, only what keelson writes here counts.
+    await writeFileAtomic(join(this.repoDir, 'config'), REPOSITORY_CONFIG);
+    await rm(join(this.repoDir, 'objects', 'info', 'alternates'), { force: true });
     return { run: (args, input) => git.run(['-C', this.repoDir, ...args], input) };
   }
 

@@ -80,7 +80,7 @@ describe('a state folder that runs out of space', () => {
     const writes: string[] = [];
     const logs: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    running = await assemble(config, { env: {}, clock, logger, host: '127.0.0.1', files, wrapCloud: recordWrites(writes) });
+    running = await assemble(config, { env: {}, clock, logger, files, wrapCloud: recordWrites(writes) });
     const base = `http://127.0.0.1:${running.server.port}`;
 
     // Lets the file I/O of the store and every due pass finish before time moves on.

@@ -13,7 +13,7 @@ export function registerRun(program: Command): void {
   withConfigOptions(program.command('run'))
     .description('Run the controller: watch the sources, reconcile every Release, serve /healthz, /readyz, /metrics and /api/v1.')
     .option('--port <n>', 'HTTP port (default 8080; 0: any free port)')
-    .option('--host <address>', 'address the HTTP server listens on (default 0.0.0.0)')
+    .option('--host <address>', 'address the HTTP server listens on (default 127.0.0.1; 0.0.0.0 for every interface)')
     .addHelpText(
       'after',
       `
@@ -27,9 +27,10 @@ Examples:
       const env = process.env;
       const config = await resolveConfig(options, env);
       if (options.port !== undefined) config.http.port = parsePort(options.port);
+      if (options.host !== undefined) config.http.host = options.host;
       // Loaded here: the other commands need not load the controller and its AWS clients to start.
       const { assemble } = await import('../assemble.js');
-      const running = await assemble(config, { env, ...(options.host ? { host: options.host } : {}) });
+      const running = await assemble(config, { env });
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           running.logger.info({ signal }, 'shutting down');

@@ -1,5 +1,5 @@
 // The probe against a real HTTP server on 127.0.0.1.
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +112,95 @@ describe('createHttpProbe', () => {
   it('reports a malformed URL as Invalid', async () => {
     const failure = await createHttpProbe().get('not a url', { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(isCloudError(failure, 'Invalid')).toBe(true);
+  });
+});
+
+describe('createHttpProbe host policy', () => {
+  /** Counts every connection the loopback server gets, to prove a refused probe made none. */
+  async function countingServer(): Promise<{ port: number; connections: () => number; hosts: string[]; close: () => Promise<void> }> {
+    let connections = 0;
+    const hosts: string[] = [];
+    const target = createServer((req, res) => {
+      hosts.push(req.headers.host ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
+    });
+    target.on('connection', () => connections++);
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (target.address() as AddressInfo).port,
+      connections: () => connections,
+      hosts,
+      close: () => new Promise<void>((resolve) => target.close(() => resolve())),
+    };
+  }
+
+  /** Stands in for the network: records what would be sent and delivers it to the loopback server instead. */
+  function loopbackSend(port: number, sent: string[]): NonNullable<Parameters<typeof createHttpProbe>[0]>['send'] {
+    return (url, options, onResponse) => {
+      sent.push(url.hostname);
+      return httpRequest({ host: '127.0.0.1', port, path: url.pathname, headers: options.headers, agent: false }, onResponse);
+    };
+  }
+
+  const metadataUrls = [
+    'http://169.254.169.254/latest/meta-data/iam/security-credentials/role',
+    'http://169.254.170.2/v2/credentials/abc',
+    'http://[fe80::1]/',
+    'http://[fd00:ec2::254]/latest/meta-data/',
+    'http://[::ffff:169.254.169.254]/latest/meta-data/',
+    'http://[::ffff:a9fe:a9fe]/latest/meta-data/',
+    'http://metadata.google.internal/computeMetadata/v1/',
+  ];
+
+  it('refuses link-local and metadata addresses and names before resolving or connecting', async () => {
+    const sent: string[] = [];
+    const resolved: string[] = [];
+    const probe = createHttpProbe({ send: loopbackSend(1, sent), resolve: async (host) => (resolved.push(host), ['127.0.0.1']) });
+    for (const url of metadataUrls) {
+      const failure = await probe.get(url, { timeoutMs: 5_000 }).catch((e: unknown) => e);
+      expect(isCloudError(failure, 'AccessDenied'), url).toBe(true);
+      expect((failure as Error).message).toMatch(/refused: .*probes\.allowHosts of keelson\.yaml/);
+    }
+    expect(sent).toEqual([]);
+    expect(resolved).toEqual([]);
+  });
+
+  it('checks the address a name resolves to, and connects to that address only', async () => {
+    const target = await countingServer();
+    try {
+      const rebound = createHttpProbe({ resolve: async () => ['169.254.169.254'] });
+      const failure = await rebound.get(`http://localhost:${target.port}/health/ready`, { timeoutMs: 5_000 }).catch((e: unknown) => e);
+      expect(isCloudError(failure, 'AccessDenied')).toBe(true);
+      expect((failure as Error).message).toContain('localhost resolves to 169.254.169.254, which is a link-local or metadata address');
+      expect(target.connections()).toBe(0);
+
+      // A name the system resolver does not know reaches the address the probe's resolver gave, Host kept.
+      const pinned = createHttpProbe({ resolve: async () => ['127.0.0.1'] });
+      const answer = await pinned.get(`http://app.keelson.invalid:${target.port}/health/ready`, { timeoutMs: 5_000 });
+      expect(answer.status).toBe(200);
+      expect(target.hosts).toEqual([`app.keelson.invalid:${target.port}`]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('probes only hosts on allowHosts when it lists any, and a metadata address only when listed itself', async () => {
+    const target = await countingServer();
+    try {
+      const probe = createHttpProbe({ allowHosts: ['*.keelson.invalid', '169.254.170.2'], resolve: async () => ['127.0.0.1'] });
+      const failure = await probe.get(`http://localhost:${target.port}/`, { timeoutMs: 5_000 }).catch((e: unknown) => e);
+      expect((failure as Error).message).toContain('localhost is not in probes.allowHosts of keelson.yaml');
+      expect(target.connections()).toBe(0);
+      expect((await probe.get(`http://app.keelson.invalid:${target.port}/`, { timeoutMs: 5_000 })).status).toBe(200);
+
+      const sent: string[] = [];
+      const allowed = createHttpProbe({ allowHosts: ['169.254.170.2'], send: loopbackSend(target.port, sent) });
+      expect((await allowed.get('http://169.254.170.2/v2/credentials/abc', { timeoutMs: 5_000 })).status).toBe(200);
+      const other = await allowed.get('http://169.254.169.254/', { timeoutMs: 5_000 }).catch((e: unknown) => e);
+      expect(isCloudError(other, 'AccessDenied')).toBe(true);
+      expect(sent).toEqual(['169.254.170.2']);
+    } finally {
+      await target.close();
+    }
   });
 });

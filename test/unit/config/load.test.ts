@@ -28,6 +28,29 @@ describe('keelson.yaml', () => {
     });
   });
 
+  it('refuses a Git URL with a password, in either form of source, naming where and not what', () => {
+    const listed = 'sources:\n  - git:\n      url: https://bot:hunter2-pass@github.com/acme/deploy.git\n';
+    expect(problemsOf(listed)).toEqual(['keelson.yaml:3:12 sources[0].git.url: carries a password; give it as token (token: {env: NAME} or {file: PATH}), never in the URL']);
+    const chosen = 'source:\n  kind: git\n  git: {url: "${GIT_URL}"}\n';
+    const [problem] = problemsOf(chosen, { GIT_URL: 'https://bot:hunter2-pass@github.com/acme/deploy.git' });
+    expect(problem).toMatch(/^keelson\.yaml:3:\d+ source\.git\.url: carries a password/);
+    expect(problem).not.toContain('hunter2');
+    // A user name alone, or an SSH URL, carries no secret.
+    expect(parseConfig('sources: [{git: {url: "https://bot@github.com/acme/deploy.git"}}, {git: {url: "ssh://git@github.com:22/acme/x.git"}}]\n', 'keelson.yaml', {}).sources).toHaveLength(2);
+  });
+
+  it('reads the hosts health probes may reach, none listed by default', () => {
+    expect(defaultConfig().probes).toEqual({ allowHosts: [] });
+    expect(parseConfig('probes: {allowHosts: ["*.example.com", 10.0.0.0/8, 169.254.170.2]}\n', 'keelson.yaml', {}).probes).toEqual({ allowHosts: ['*.example.com', '10.0.0.0/8', '169.254.170.2'] });
+  });
+
+  it('listens on loopback unless the file names a host, and caps open connections', () => {
+    expect(defaultConfig().http).toMatchObject({ host: '127.0.0.1', maxConnections: 512 });
+    const config = parseConfig('http: {host: 0.0.0.0, maxConnections: 64}\n', 'keelson.yaml', {});
+    expect(config.http).toMatchObject({ host: '0.0.0.0', maxConnections: 64 });
+    expect(problemsOf('http: {maxConnections: 0}\n')).toEqual([expect.stringMatching(/http\.maxConnections: must be >= 1$/)]);
+  });
+
   it('reads the commented example of docs/configuration.md', () => {
     const doc = read('../../../docs/configuration.md');
     const example = /```yaml\n(# keelson\.yaml[\s\S]*?)```/.exec(doc)?.[1];
@@ -36,7 +59,7 @@ describe('keelson.yaml', () => {
     expect(config.sources.map((s) => s.kind)).toEqual(['git', 'dynamodb', 'dir']);
     expect(config.sources[0]).toMatchObject({ kind: 'git', branch: 'main', path: 'releases', pollIntervalMs: 30_000, token: { env: 'GITHUB_TOKEN' } });
     expect(config.state).toEqual({ kind: 'dynamodb', table: 'keelson-state' });
-    expect(config.http).toEqual({ port: 8080, apiToken: { value: 'api' }, readsRequireToken: true });
+    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', maxConnections: 512, apiToken: { value: 'api' }, readsRequireToken: true });
     expect(config.leaderElection).toEqual({ lease: 'keelson-controller', durationMs: 15_000, renewEveryMs: 5_000 });
   });
 
@@ -48,6 +71,7 @@ describe('keelson.yaml', () => {
     expect(config.cloud).toEqual({ provider: 'aws', region: 'eu-west-1' });
     expect(config.leaderElection).toEqual({ lease: 'keelson-controller', durationMs: 30_000, renewEveryMs: 10_000 });
     expect(config.http.apiToken).toEqual({ value: 't0k' });
+    expect(config.http).toMatchObject({ host: '0.0.0.0', maxConnections: 512 });
     expect(config.resyncMs).toBe(300_000);
     expect(config.notifications.targets?.[0]).toMatchObject({ name: 'deploys', format: 'slack', url: '' });
 

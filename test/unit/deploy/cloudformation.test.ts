@@ -196,13 +196,13 @@ describe('the CloudFormation template that deploys keelson', () => {
       expect(readable).toEqual(fromContainer);
     });
 
-    it('runs the controller on Fargate with its config, port 8080, a /healthz check and 60 s to stop', () => {
+    it('runs the controller on Fargate with its config on every interface, port 8080, a /healthz check and 60 s to stop', () => {
       const task = resource('TaskDefinition').Properties;
       expect(task.RequiresCompatibilities).toEqual(['FARGATE']);
       expect(task.NetworkMode).toBe('awsvpc');
       const keelson = container();
       expect(keelson.Image).toEqual({ Ref: 'ImageUri' });
-      expect(keelson.Command).toEqual(['run', '--config', '/etc/keelson/keelson.yaml']);
+      expect(keelson.Command).toEqual(['run', '--config', '/etc/keelson/keelson.yaml', '--host', '0.0.0.0']);
       expect(keelson.PortMappings).toEqual([expect.objectContaining({ ContainerPort: 8080 })]);
       expect(JSON.stringify((keelson.HealthCheck as Props).Command)).toContain('http://127.0.0.1:8080/healthz');
       expect(keelson.StopTimeout).toBe(60);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/cloud/errors.js';
 import type { HttpProbePort, HttpProbeResult } from '../../../src/cloud/ports.js';
-import { measureHttp, readJsonField } from '../../../src/health/http.js';
+import { EXCERPT_LIMIT, measureHttp, readJsonField } from '../../../src/health/http.js';
 
 /** A probe that answers from a script and records what it was asked. */
 class ScriptedProbe implements HttpProbePort {
@@ -46,6 +46,38 @@ describe('http condition', () => {
     expect(timeout).toMatchObject({ outcome: 'fail', at: 7, message: `no answer from ${URL} within 2s` });
     expect(refused).toMatchObject({ outcome: 'fail', message: 'unreachable: ECONNREFUSED' });
     expect(other).toMatchObject({ outcome: 'nodata', message: `could not probe ${URL}: bad URL` });
+  });
+});
+
+describe('what a probed body may put in status', () => {
+  // What a metadata endpoint answers: status is served by the API, so none of it may show.
+  const credentials = {
+    Code: 'Success',
+    AccessKeyId: 'ASIAEXAMPLEKEYID',
+    SecretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY',
+    Token: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN',
+    nested: { ok: false, password: 'hunter2-in-a-body' },
+    banner: 'x'.repeat(500),
+  };
+  const probe = new ScriptedProbe(() => ({ status: 200, body: JSON.stringify(credentials), durationMs: 1 }));
+  const check = async (path: string) => (await measureHttp('ready', { url: URL, jsonField: { path, equals: 'ready' } }, probe, 0)).message;
+
+  it('never shows the value of a field whose name looks secret, nor secrets inside a shown value', async () => {
+    for (const path of ['SecretAccessKey', 'Token', 'nested.password']) {
+      const message = await check(path);
+      expect(message).toBe(`status 200 but ${path} = (redacted) (expected "ready")`);
+    }
+    const nested = await check('nested');
+    expect(nested).toContain('"ok":false');
+    expect(nested).not.toContain('hunter2');
+    for (const path of ['SecretAccessKey', 'Token', 'nested', 'Code']) expect(await check(path)).not.toMatch(/wJalrXUtn|IQoJb3Jp|hunter2/);
+  });
+
+  it('shows at most a bounded excerpt of any other value', async () => {
+    const message = await check('banner');
+    expect(message).toContain(`"${'x'.repeat(EXCERPT_LIMIT - 1)}… (502 characters)`);
+    expect(message.length).toBeLessThan(EXCERPT_LIMIT + 80);
+    expect(await check('Code')).toBe('status 200 but Code = "Success" (expected "ready")');
   });
 });
 

@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../../src/sim/simulator.js';
+import { isCloudError } from '../../../src/cloud/errors.js';
+import { Simulator } from '../../../src/sim/simulator.js';
+import { VirtualClock } from '../../../src/runtime/clock.js';
 import { fixtureWorld, SHOP, simulate, withRevision } from './fixtures.js';
 
 let open: Simulator | undefined;
@@ -102,5 +104,23 @@ describe('health endpoints over loopback HTTP', () => {
     await sim.provider(undefined).lb.setWeights({ listenerArn: SHOP.listenerArn }, [{ targetGroupArn: SHOP.green, weight: 1 }]);
     // Revision 1's latency is at least 20ms: a 1ms timeout always trips.
     await expect(sim.provider(undefined).http.get('https://shop.example.test/health/ready', { timeoutMs: 1 })).rejects.toMatchObject({ code: 'Timeout' });
+  });
+});
+
+describe('simulated probes refuse what real ones would', () => {
+  it('refuses a world endpoint on a metadata address unless probes.allowHosts names it', async () => {
+    const base = fixtureWorld('two-colours.yaml');
+    // A world whose metadata endpoint answers like the load balancer does.
+    const world = { ...base, endpoints: [...(base.endpoints ?? []), { ...base.endpoints![0]!, host: '169.254.169.254' }] };
+    const refusing = new Simulator({ world, clock: new VirtualClock('2026-03-01T00:00:00Z') });
+    open = refusing;
+    const failure = await refusing.provider(undefined).http.get('http://169.254.169.254/health/ready', { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    expect(isCloudError(failure, 'AccessDenied')).toBe(true);
+    expect((failure as Error).message).toContain('link-local or metadata address');
+    await refusing.close();
+
+    const allowing = new Simulator({ world, clock: new VirtualClock('2026-03-01T00:00:00Z'), probeAllowHosts: ['169.254.169.254'] });
+    open = allowing;
+    expect((await allowing.provider(undefined).http.get('http://169.254.169.254/health/ready', { timeoutMs: 5_000 })).status).toBe(200);
   });
 });

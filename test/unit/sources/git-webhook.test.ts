@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { GitSource } from '../../../src/sources/git.js';
-import { handleGitWebhook, webhookForGitSource } from '../../../src/sources/git-webhook.js';
+import { handleGitWebhook, RecentDeliveries, webhookForGitSource } from '../../../src/sources/git-webhook.js';
 import { TestRepo } from '../../helpers/git-repo.js';
 import { releaseYaml } from '../../helpers/releases.js';
 
@@ -79,7 +79,7 @@ describe('handleGitWebhook', () => {
       const third = await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:3' }) }, 'three');
       await repo.push();
       const body = pushBody('refs/heads/main');
-      const handler = webhookForGitSource(source, secret);
+      const handler = webhookForGitSource(source, secret, { clock });
       expect(await handler({ headers: { 'x-github-event': 'push', 'x-hub-signature-256': sign(body) }, body })).toMatchObject({ status: 202 });
       await source.triggerFetch(); // waits for the fetch the webhook started
       expect(changes).toBe(2);
@@ -89,5 +89,51 @@ describe('handleGitWebhook', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+
+  it('answers a replayed delivery 200 "duplicate delivery" without fetching again, until its id is forgotten', async () => {
+    const clock = new VirtualClock(0);
+    let fetches = 0;
+    const source = { branch: 'main', triggerFetch: async () => void fetches++ };
+    const handler = webhookForGitSource(source, secret, { clock, deliveryTtlMs: 60_000 });
+    const body = pushBody('refs/heads/main');
+    const delivery = { 'x-github-event': 'push', 'x-hub-signature-256': sign(body), 'x-github-delivery': 'd-1' };
+
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(await handler({ headers: delivery, body }));
+    expect(fetches).toBe(1);
+    expect(answers[0]).toMatchObject({ status: 202 });
+    expect(answers.slice(1)).toEqual(Array(29).fill({ status: 200, message: 'duplicate delivery', trigger: false }));
+
+    // Another delivery, and GitLab's ids, are their own.
+    await handler({ headers: { ...delivery, 'x-github-delivery': 'd-2' }, body });
+    const gitlab = { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret, 'x-gitlab-event-uuid': 'u-1' };
+    await handler({ headers: gitlab, body });
+    await handler({ headers: gitlab, body });
+    const keyed = { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret, 'idempotency-key': 'k-1' };
+    await handler({ headers: keyed, body });
+    await handler({ headers: keyed, body });
+    expect(fetches).toBe(4);
+
+    // A forged request carrying a real id neither fetches nor takes the id.
+    expect(await handler({ headers: { ...delivery, 'x-github-delivery': 'd-3', 'x-hub-signature-256': sign(body, 'forged') }, body })).toMatchObject({ status: 401 });
+    await handler({ headers: { ...delivery, 'x-github-delivery': 'd-3' }, body });
+    expect(fetches).toBe(5);
+
+    // After the TTL, on the injected clock, the id is new again.
+    await clock.advance(60_000);
+    expect(await handler({ headers: delivery, body })).toMatchObject({ status: 202 });
+    expect(fetches).toBe(6);
+  });
+
+  it('remembers a bounded number of deliveries, forgetting the least recently seen first', () => {
+    const clock = new VirtualClock(0);
+    const recent = new RecentDeliveries(clock, 3, 60_000);
+    for (const id of ['a', 'b', 'c']) expect(recent.repeat(id)).toBe(false);
+    expect(recent.repeat('a')).toBe(true);
+    expect(recent.repeat('d')).toBe(false);
+    expect(recent.size).toBe(3);
+    expect(recent.repeat('b')).toBe(false); // b was the least recently seen, so it was dropped
+    expect(recent.repeat('a')).toBe(true);
   });
 });

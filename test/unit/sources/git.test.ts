@@ -1,4 +1,5 @@
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,5 +198,108 @@ describe('GitSource over HTTP with a token', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/** A git that writes each command's arguments and configuration variables to a log, then runs the real one. */
+async function recordingGit(dir: string): Promise<{ binary: string; calls: () => Promise<{ args: string[]; env: string[] }[]> }> {
+  const log = join(dir, 'git-calls.log');
+  const binary = join(dir, 'git-recorder.sh');
+  await writeFile(
+    binary,
+    `#!/bin/sh\n{ printf 'ARGS'; for a in "$@"; do printf '\\t%s' "$a"; done; printf '\\nENV\\tNOSYSTEM=%s\\tGLOBAL=%s\\n' "$GIT_CONFIG_NOSYSTEM" "$GIT_CONFIG_GLOBAL"; } >> '${log}'\nexec git "$@"\n`,
+  );
+  await chmod(binary, 0o755);
+  return {
+    binary,
+    calls: async () => {
+      if (!existsSync(log)) return [];
+      const lines = (await readFile(log, 'utf8')).trim().split('\n');
+      const calls: { args: string[]; env: string[] }[] = [];
+      for (let i = 0; i + 1 < lines.length; i += 2) calls.push({ args: lines[i]!.split('\t').slice(1), env: lines[i + 1]!.split('\t').slice(1) });
+      return calls;
+    },
+  };
+}
+
+describe('GitSource cache and credentials', () => {
+  it('fetches the configured URL whatever configuration a cache repository was left with', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'real');
+    await repo.push();
+    const decoy = await TestRepo.create(join(root, 'decoy'));
+    await decoy.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:666' }) }, 'planted');
+    await decoy.push();
+    // A cache that passes every ownership check, with a config keelson did not write.
+    const cacheDir = join(root, 'planted-cache');
+    await mkdir(cacheDir, { mode: 0o700 });
+    await repo.git(root, 'init', '--quiet', '--bare', join(cacheDir, 'repo.git'));
+    await writeFile(join(cacheDir, 'repo.git', 'config'), `[core]\n\tbare = true\n[url "${decoy.remote}"]\n\tinsteadOf = ${repo.remote}\n`);
+
+    expect(summary(await source({ cacheDir }).snapshot())).toEqual(['web:1:web:1']);
+    expect(await readFile(join(cacheDir, 'repo.git', 'config'), 'utf8')).not.toContain('insteadOf');
+  });
+
+  it('refuses a cache folder that is open to others, owned by someone else or under a folder others may write, before running git', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'first');
+    await repo.push();
+    const git = await recordingGit(root);
+    const refusal = async (options: Partial<GitSourceOptions>): Promise<string> => {
+      const err = (await source({ gitBinary: git.binary, ...options }).snapshot().catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(SourceUnavailableError);
+      return err.message;
+    };
+
+    const open = join(root, 'open-cache');
+    await mkdir(open);
+    await chmod(open, 0o755);
+    expect(await refusal({ cacheDir: open })).toMatch(/open-cache: its mode is 0755, open to other users; it must be 0700/);
+
+    const theirs = join(root, 'their-cache');
+    await mkdir(theirs, { mode: 0o700 });
+    const uid = (process.getuid?.() ?? 0) + 1;
+    expect(await refusal({ cacheDir: theirs, cacheOwnerUid: uid })).toContain(`belongs to uid ${(process.getuid?.() ?? 0)}, not to uid ${uid}`);
+
+    const shared = join(root, 'shared');
+    await mkdir(shared);
+    await chmod(shared, 0o777);
+    expect(await refusal({ cacheDir: join(shared, 'cache') })).toMatch(/parent .*shared \(mode 0777\) is writable by other users/);
+
+    expect(await git.calls()).toEqual([]);
+    expect(existsSync(join(open, 'repo.git'))).toBe(false);
+
+    // A fresh folder is created private and used.
+    const fresh = join(root, 'fresh-cache');
+    expect(summary(await source({ cacheDir: fresh }).snapshot())).toEqual(['web:1:web:1']);
+    expect((await import('node:fs/promises').then((fs) => fs.stat(fresh))).mode & 0o777).toBe(0o700);
+  });
+
+  it('runs git without system or user configuration, and never with a credential in its arguments', async () => {
+    await repo.commit({ 'web.yaml': releaseYaml('web') }, 'first');
+    await repo.push();
+    const server = await serveGitOverHttp(repo.root, 'deploy-bot', 'ghp_argv-token', repo.env);
+    try {
+      const git = await recordingGit(root);
+      const s = source({ url: `${server.url}/remote.git`, gitBinary: git.binary, auth: { kind: 'token', token: 'ghp_argv-token', username: 'deploy-bot' } });
+      expect((await s.snapshot()).releases.map((r) => r.name)).toEqual(['web']);
+      const calls = await git.calls();
+      expect(calls.some((c) => c.args.includes('fetch'))).toBe(true);
+      for (const call of calls) {
+        expect(call.args.join(' ')).not.toContain('ghp_argv-token');
+        expect(call.env).toEqual(['NOSYSTEM=1', 'GLOBAL=/dev/null']);
+        expect(call.args).toEqual(expect.arrayContaining(['credential.helper=', 'core.hooksPath=/dev/null']));
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a URL with a password before any git process sees it', async () => {
+    const git = await recordingGit(root);
+    const s = source({ url: 'http://deploy-bot:pw-in-the-url@127.0.0.1:1/acme/deploy.git', gitBinary: git.binary });
+    const err = (await s.snapshot().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(SourceUnavailableError);
+    expect(err.message).toContain('the URL carries a password');
+    expect(err.message).not.toContain('pw-in-the-url');
+    expect(await git.calls()).toEqual([]);
   });
 });
