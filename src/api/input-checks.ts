@@ -55,7 +55,17 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
       hi = mid - 1;
     }
   }
-  const good = lo;
+  // Back to the start of the sequence that was cut (at most three bytes).
+  let good = lo;
+  const complete = (n: number): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (good > 0 && !complete(good)) good--;
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < good; i++) {
@@ -82,10 +92,12 @@ export function checkText(text: string): TextProblem | undefined {
     return { line, column, message: `holds the control character U+${code}; YAML allows only printable characters (write it escaped in a double-quoted string if it is meant)`, code: 'yaml' };
   }
   // Counting separator lines over-counts only `---` inside a block scalar at column 0 (rare), and is linear.
-  let separators = 0;
   SEPARATOR_LINE.lastIndex = 0;
-  while (SEPARATOR_LINE.exec(text)) {
-    if (++separators > INPUT_LIMITS.maxDocumentsPerFile) {
+  const first = SEPARATOR_LINE.exec(text);
+  // Content before the first `---` is a document of its own.
+  let documents = first && !/^[ \t]*[^\s#%]/m.test(text.slice(0, first.index)) ? 0 : 1;
+  for (let found = first; found; found = SEPARATOR_LINE.exec(text)) {
+    if (++documents > INPUT_LIMITS.maxDocumentsPerFile) {
       return {
         line: 0,
         column: 0,

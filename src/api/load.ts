@@ -119,7 +119,8 @@ function parseDocument(doc: Document, lineCounter: LineCounter, file: string): P
     return { file, line: pos.line, column: pos.col, path: '', message, code: 'yaml' };
   };
   if (doc.errors.length > 0) {
-    const shown = doc.errors.slice(0, INPUT_LIMITS.maxProblemsPerFile).map((e) => yamlProblem(e.pos[0], e.message));
+    const errors = doc.errors.length > INPUT_LIMITS.maxProblemsPerFile ? doc.errors.slice(0, INPUT_LIMITS.maxProblemsPerFile - 1) : doc.errors;
+    const shown = errors.map((e) => yamlProblem(e.pos[0], e.message));
     const more = doc.errors.length - shown.length;
     return { problems: more > 0 ? [...shown, moreProblems(file, more)] : shown, line: start };
   }
@@ -135,7 +136,8 @@ function parseDocument(doc: Document, lineCounter: LineCounter, file: string): P
   const tagged = tagProblems(doc, yamlProblem);
   if (tagged.length > 0) return { problems: tagged, line: start };
   const findings = findProblems(value);
-  const shown = findings.slice(0, INPUT_LIMITS.maxProblemsPerFile);
+  // One place is left for the count of the rest, so the file's cap keeps it.
+  const shown = findings.length > INPUT_LIMITS.maxProblemsPerFile ? findings.slice(0, INPUT_LIMITS.maxProblemsPerFile - 1) : findings;
   const problems = placeFindings(shown, doc, lineCounter, file);
   if (findings.length > shown.length) problems.push(moreProblems(file, findings.length - shown.length));
   const name = (value as { metadata?: { name?: unknown } }).metadata?.name;

@@ -27,9 +27,8 @@ function validator(): ValidateFunction {
     for (const [keyword, inRange] of DURATION_RANGE_KEYWORDS) {
       ajv.addKeyword({
         keyword,
-        type: 'string',
         schemaType: 'string',
-        validate: (limit: string, data: string) => !isDuration(data) || inRange(parseDuration(data), parseDuration(limit)),
+        validate: (limit: string, data: unknown) => typeof data !== 'string' || !isDuration(data) || inRange(parseDuration(data), parseDuration(limit)),
       });
     }
     compiled = ajv.compile(releaseSchema);
