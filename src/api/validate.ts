@@ -10,6 +10,7 @@ import type { Finding } from './schema-errors.js';
 import { explainSchemaErrors } from './schema-errors.js';
 import { checkRelease } from './semantic.js';
 import type { Release } from './types.js';
+import { show } from './wording.js';
 
 /**
  * Everything wrong with one document's data. Semantic rules run only on data that matches the
@@ -71,7 +72,7 @@ export function markDuplicateNames(docs: { file: string; doc: NamedDocument }[])
         file,
         ...at,
         path: 'metadata.name',
-        message: `${count === 1 ? 'another Release is' : `${formatCount(count)} other Releases are`} also named ${JSON.stringify(name)} (${listPlaces(others, count)}); names must be unique within a source`,
+        message: `${count === 1 ? 'another Release is' : `${formatCount(count)} other Releases are`} also named ${show(name)} (${listPlaces(others, count)}); names must be unique within a source`,
         code: 'duplicate',
       };
       doc.problems = [...doc.problems.filter((p) => p.code !== 'duplicate'), problem].sort(byPlace);

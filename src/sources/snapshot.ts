@@ -6,6 +6,7 @@ import { INPUT_LIMITS, listPlaces, nextTurn } from '../api/limits.js';
 import { capProblems, parseReleases } from '../api/load.js';
 import type { ManifestProblem } from '../api/problem.js';
 import type { Release } from '../api/types.js';
+import { show } from '../api/wording.js';
 import type { GenerationLedger } from './generation-ledger.js';
 import type { SourcedRelease } from './source.js';
 import { canonicalJson, sha256Hex, specHash } from './spec-hash.js';
@@ -144,7 +145,7 @@ function mergeDuplicates(name: string, group: ReleaseCandidate[]): ReleaseCandid
       line: c.line,
       column: 1,
       path: 'metadata.name',
-      message: `"${name}" is defined more than once (also at ${others})`,
+      message: `${show(name)} is defined more than once (also at ${others})`,
       code: 'duplicate',
     });
     problems.push(...c.problems);
