@@ -78,6 +78,7 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
 }
 
 /** C0 and C1 controls, DEL and non-characters; YAML allows only tab, line feed and carriage return among them. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
 const SEPARATOR_LINE = /^---(?:[ \t]|$)/gm;
 

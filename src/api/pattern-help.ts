@@ -25,6 +25,7 @@ export const PATTERN_HELP: Readonly<Record<string, Help>> = {
   '/$defs/route53Traffic/properties/hostedZoneId': (v) => `${show(v)} is not a hosted zone id such as Z0123456789ABCDEFGHIJ`,
   '/$defs/route53Traffic/properties/recordName': (v) => `${show(v)} is not a DNS name such as app.example.org`,
   '/$defs/httpCheck/properties/url': (v) => {
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     const control = /[\u0000-\u001f\u007f]/.exec(v);
     if (!control) return `${show(v)} is not an http:// or https:// URL`;
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');

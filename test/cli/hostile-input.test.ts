@@ -41,7 +41,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('keelson validate under a memory cap', () => {
+describe('keelson validate under a memory cap', { timeout: KILL_AFTER_MS + 30_000 }, () => {
   it('a 7 MB file of 5,000 Releases with one name: refused by its size, a clean error', async () => {
     const file = join(dir, 'huge.yaml');
     await writeFile(file, Array.from({ length: 5_000 }, () => `${releaseYaml('same')}  labels: {pad: ${'x'.repeat(1_100)}}\n`).join('---\n'));

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { releaseYaml } from '../../helpers/releases.js';
+import type * as Load from '../../../src/api/load.js';
 
 const watch = vi.hoisted(() => ({ parsed: 0, firedAfter: undefined as number | undefined }));
 
 vi.mock('../../../src/api/load.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/api/load.js')>();
+  const real = await importOriginal<typeof Load>();
   return {
     ...real,
     parseReleases: (text: string, file: string) => {
