@@ -14,6 +14,8 @@ export const INPUT_LIMITS = {
   maxProblemsPerFile: 50,
   /** Most places (file:line) one message lists; the rest are counted: "and 4,998 more". */
   maxPlacesPerMessage: 5,
+  /** Manifest bytes parsed in one turn of the event loop before timers and I/O get a turn. */
+  bytesPerTurn: 64 * 1024,
 } as const;
 
 export type InputLimits = typeof INPUT_LIMITS;
@@ -34,4 +36,20 @@ export function formatCount(n: number): string {
 /** Lets timers and I/O run between units of work (files, documents), so a big input never starves the lease. */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Counts the bytes parsed and yields to the event loop each time bytesPerTurn have been, so a
+ * big source is parsed over many turns while a small one (the usual case) still takes one.
+ * Counted in bytes, not time, so where it yields is the same on every run.
+ */
+export class TurnBudget {
+  private spent = 0;
+
+  async spend(bytes: number): Promise<void> {
+    this.spent += bytes;
+    if (this.spent < INPUT_LIMITS.bytesPerTurn) return;
+    this.spent = 0;
+    await nextTurn();
+  }
 }

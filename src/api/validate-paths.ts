@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { decodeManifest } from './input-checks.js';
-import { nextTurn } from './limits.js';
+import { TurnBudget } from './limits.js';
 import { parseReleases } from './load.js';
 import type { ParsedFile } from './load.js';
 import type { ManifestProblem } from './problem.js';
@@ -73,9 +73,9 @@ export async function validatePaths(paths: string[]): Promise<PathsValidation> {
   const expanded = await expandPaths(paths);
   const problems = [...expanded.problems];
   const files: ParsedFile[] = [];
+  // Timers (lease renewal, health checks) get a turn between files once enough has been parsed.
+  const budget = new TurnBudget();
   for (const file of expanded.files) {
-    // One file per turn of the event loop: timers (lease renewal, health checks) run between files.
-    await nextTurn();
     const read = await readManifestFile(file, expanded.roots.get(file) ?? resolve(dirname(file)));
     const decoded = 'bytes' in read ? decodeManifest(read.bytes) : read;
     if ('problem' in decoded) {
@@ -84,6 +84,7 @@ export async function validatePaths(paths: string[]): Promise<PathsValidation> {
       continue;
     }
     files.push(parseReleases(decoded.text, file));
+    await budget.spend(decoded.text.length);
   }
   markDuplicateNames(files.flatMap((f) => f.releases.map((doc) => ({ file: f.file, doc }))));
   const releases: PathsValidation['releases'] = [];

@@ -2,7 +2,7 @@
 // spec or its problems; names are checked for duplicates; generations are assigned.
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { decodeManifest, type TextProblem } from '../api/input-checks.js';
-import { INPUT_LIMITS, listPlaces, nextTurn } from '../api/limits.js';
+import { INPUT_LIMITS, TurnBudget, listPlaces } from '../api/limits.js';
 import { capProblems, parseReleases } from '../api/load.js';
 import type { ManifestProblem } from '../api/problem.js';
 import type { Release } from '../api/types.js';
@@ -69,9 +69,10 @@ export function candidatesFromText(manifest: ManifestText): ReleaseCandidate[] {
 /** candidatesFromText over many files, letting timers and I/O run between files (lease renewal, health checks). */
 export async function candidatesFromTexts(manifests: readonly ManifestText[]): Promise<ReleaseCandidate[]> {
   const candidates: ReleaseCandidate[] = [];
+  const budget = new TurnBudget();
   for (const manifest of manifests) {
-    await nextTurn();
     candidates.push(...candidatesFromText(manifest));
+    await budget.spend(manifest.text.length);
   }
   return candidates;
 }
