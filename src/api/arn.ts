@@ -1,4 +1,5 @@
 // Reading ARNs well enough to tell a person which kind they wrote and which kind was expected.
+import { show } from './wording.js';
 
 export interface Arn {
   partition: string;
@@ -80,7 +81,7 @@ export function describeArn(text: string): string | undefined {
 export function wrongArnMessage(value: string, expected: ArnKind): string {
   const want = ARN_KINDS[expected];
   const arn = parseArn(value);
-  const quoted = JSON.stringify(value);
+  const quoted = show(value); // shortened: a value of any length makes a message of bounded length
   if (arn && arnKind(arn) === expected) return `${quoted} is not well-formed: expected ${want.shape}`;
   const got = describeArn(value);
   if (!got) return `${quoted} is not ${want.expected}: expected ${want.shape}`;

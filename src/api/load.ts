@@ -1,6 +1,8 @@
 // Parses manifest text into Releases, each validated and with its problems located by line and field.
-import { LineCounter, isAlias, parseAllDocuments, visit } from 'yaml';
+import { LineCounter, isAlias, isNode, parseAllDocuments, visit } from 'yaml';
 import type { Document } from 'yaml';
+import { checkText } from './input-checks.js';
+import { INPUT_LIMITS, formatCount } from './limits.js';
 import { locate } from './locate.js';
 import type { Position } from './locate.js';
 import type { ManifestProblem } from './problem.js';
@@ -23,6 +25,8 @@ export interface ParsedRelease {
 export interface ParsedFile {
   file: string;
   releases: ParsedRelease[];
+  /** True when the file as a whole was refused (too large, too many documents, a forbidden character) and not parsed. */
+  refused?: boolean;
 }
 
 /**
@@ -30,10 +34,52 @@ export interface ParsedFile {
  * documents are skipped; Releases sharing a name within the file are reported on each.
  */
 export function parseReleases(text: string, file: string): ParsedFile {
-  const releases = fastReleases(text) ?? fullReleases(text, file);
+  const refused = checkText(text);
+  if (refused) {
+    const { line, column, message, code } = refused;
+    return { file, releases: [{ problems: [{ file, line, column, path: '', message, code }], line: Math.max(line, 1) }], refused: true };
+  }
+  let releases: ParsedRelease[];
+  try {
+    releases = fastReleases(text) ?? fullReleases(text, file);
+  } catch (err) {
+    // Nesting deep enough to exhaust the parser's stack; shallower excess is a problem at its field.
+    if (!(err instanceof RangeError)) throw err;
+    const message = `is nested too deeply to read; at most ${INPUT_LIMITS.maxDepth} levels are allowed`;
+    return { file, releases: [{ problems: [{ file, line: 0, column: 0, path: '', message, code: 'limit' }], line: 1 }], refused: true };
+  }
   markDuplicateNames(releases.map((doc) => ({ file, doc })));
+  capProblems(releases, file);
   return { file, releases };
 }
+
+/**
+ * At most maxProblemsPerFile problems over the file's documents, and the rest counted; every
+ * document with problems keeps at least its first, so none of them looks valid.
+ */
+export function capProblems(releases: { problems: ManifestProblem[] }[], file: string): void {
+  let budget: number = INPUT_LIMITS.maxProblemsPerFile;
+  let dropped = 0;
+  let last: { problems: ManifestProblem[] } | undefined;
+  for (const doc of releases) {
+    if (doc.problems.length === 0) continue;
+    const keep = Math.max(1, Math.min(budget, doc.problems.length));
+    dropped += doc.problems.length - keep;
+    budget = Math.max(0, budget - keep);
+    if (keep < doc.problems.length) doc.problems = doc.problems.slice(0, keep);
+    last = doc;
+  }
+  if (dropped > 0 && last) last.problems.push(moreProblems(file, dropped));
+}
+
+const moreProblems = (file: string, n: number): ManifestProblem => ({
+  file,
+  line: 0,
+  column: 0,
+  path: '',
+  message: `and ${formatCount(n)} more problem${n === 1 ? '' : 's'} not shown (at most ${INPUT_LIMITS.maxProblemsPerFile} per file are listed)`,
+  code: 'limit',
+});
 
 /**
  * The fast way for the usual case: YAML that js-yaml reads exactly as `yaml` does, every
@@ -73,7 +119,10 @@ function parseDocument(doc: Document, lineCounter: LineCounter, file: string): P
     return { file, line: pos.line, column: pos.col, path: '', message, code: 'yaml' };
   };
   if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((e) => yamlProblem(e.pos[0], e.message)), line: start };
+    const errors = doc.errors.length > INPUT_LIMITS.maxProblemsPerFile ? doc.errors.slice(0, INPUT_LIMITS.maxProblemsPerFile - 1) : doc.errors;
+    const shown = errors.map((e) => yamlProblem(e.pos[0], e.message));
+    const more = doc.errors.length - shown.length;
+    return { problems: more > 0 ? [...shown, moreProblems(file, more)] : shown, line: start };
   }
   let value: unknown;
   try {
@@ -84,7 +133,13 @@ function parseDocument(doc: Document, lineCounter: LineCounter, file: string): P
     return { problems: [yamlProblem(offset, err instanceof Error ? err.message : String(err))], line: start };
   }
   if (value === null || value === undefined) return undefined;
-  const problems = placeFindings(findProblems(value), doc, lineCounter, file);
+  const tagged = tagProblems(doc, yamlProblem);
+  if (tagged.length > 0) return { problems: tagged, line: start };
+  const findings = findProblems(value);
+  // One place is left for the count of the rest, so the file's cap keeps it.
+  const shown = findings.length > INPUT_LIMITS.maxProblemsPerFile ? findings.slice(0, INPUT_LIMITS.maxProblemsPerFile - 1) : findings;
+  const problems = placeFindings(shown, doc, lineCounter, file);
+  if (findings.length > shown.length) problems.push(moreProblems(file, findings.length - shown.length));
   const name = (value as { metadata?: { name?: unknown } }).metadata?.name;
   return {
     ...(typeof name === 'string' ? { name, nameAt: locate(doc, lineCounter, ['metadata', 'name'], 'value') } : {}),
@@ -92,6 +147,25 @@ function parseDocument(doc: Document, lineCounter: LineCounter, file: string): P
     problems,
     line: start,
   };
+}
+
+/** Tags the core schema reads as written; any other tag would change or drop the value silently (`!Ref x` becomes "x", `!!set` an empty mapping). */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+function tagProblems(doc: Document, yamlProblem: (offset: number, message: string) => ManifestProblem): ManifestProblem[] {
+  const problems: ManifestProblem[] = [];
+  visit(doc, (_, node) => {
+    if (!isNode(node) || node.tag === undefined || PLAIN_TAGS.has(node.tag)) return undefined;
+    const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+    problems.push(
+      yamlProblem(
+        node.range?.[0] ?? 0,
+        `the YAML tag ${JSON.stringify(tag.slice(0, 40))} is not supported: keelson reads plain YAML values (CloudFormation functions such as !Ref are not evaluated)`,
+      ),
+    );
+    return problems.length >= INPUT_LIMITS.maxProblemsPerFile ? visit.BREAK : undefined;
+  });
+  return problems;
 }
 
 function firstAliasOffset(doc: Document): number | undefined {

@@ -24,7 +24,13 @@ export const PATTERN_HELP: Readonly<Record<string, Help>> = {
     `${show(v)} is not an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:<64 hex digits>`,
   '/$defs/route53Traffic/properties/hostedZoneId': (v) => `${show(v)} is not a hosted zone id such as Z0123456789ABCDEFGHIJ`,
   '/$defs/route53Traffic/properties/recordName': (v) => `${show(v)} is not a DNS name such as app.example.org`,
-  '/$defs/httpCheck/properties/url': (v) => `${show(v)} is not an http:// or https:// URL`,
+  '/$defs/httpCheck/properties/url': (v) => {
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const control = /[\u0000-\u001f\u007f]/.exec(v);
+    if (!control) return `${show(v)} is not an http:// or https:// URL`;
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `holds the control character U+${code}; a URL cannot contain control characters`;
+  },
   '/$defs/latencyThreshold': (v) => `${show(v)} is not a latency: write a number with ms or s, e.g. 400ms or 1.5s`,
   '/$defs/percentThreshold': (v) => `${show(v)} is not a percent: write e.g. 5% (or a bare 5)`,
   '/$defs/metricQuery/properties/id': (v) =>

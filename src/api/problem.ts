@@ -8,8 +8,8 @@ export interface ManifestProblem {
   /** Field path, e.g. `spec.strategy.canary.steps[2].setWeight`; empty for the whole document. */
   path: string;
   message: string;
-  /** Stable code: `yaml`, `schema`, `duration`, `semantic`, `duplicate`. */
-  code: 'yaml' | 'schema' | 'duration' | 'semantic' | 'duplicate' | 'io';
+  /** Stable code: `yaml`, `schema`, `duration`, `semantic`, `duplicate`, `io`, `limit` (an input limit, src/api/limits.ts). */
+  code: 'yaml' | 'schema' | 'duration' | 'semantic' | 'duplicate' | 'io' | 'limit';
 }
 
 /** `manifests/aep.yaml:14:9 spec.strategy.canary.steps[2].setWeight: must be at most 100 (got 150)` */

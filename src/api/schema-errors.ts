@@ -154,9 +154,14 @@ function explain(e: ErrorObject, path: FieldPath, data: unknown, shape: Shape | 
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return finding(`must be ${BOUND_WORDS[e.keyword]} ${String(p.limit)} (got ${show(data)})`);
+    case 'minDuration':
+      return finding(`must be at least ${String(e.schema)} (got ${show(data)})`, 'value', 'duration');
+    case 'maxDuration':
+      return finding(`must be at most ${String(e.schema)} (got ${show(data)})`, 'value', 'duration');
     case 'minLength':
       return finding(p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters long`);
     case 'maxLength':
+      if (isDurationSchema(e.parentSchema)) return finding(`${show(data)} is too long for a duration (at most ${String(p.limit)} characters)`, 'value', 'duration');
       return finding(`must be at most ${String(p.limit)} characters long (got ${String((data as string).length)})`);
     case 'minItems':
       return finding(`must list at least ${String(p.limit)} ${p.limit === 1 ? 'entry' : 'entries'}`);

@@ -1,10 +1,12 @@
 // Validation of manifest files and folders, as one source: names must be unique across all files.
-import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { decodeManifest } from './input-checks.js';
+import { TurnBudget } from './limits.js';
 import { parseReleases } from './load.js';
 import type { ParsedFile } from './load.js';
 import type { ManifestProblem } from './problem.js';
+import { readManifestFile } from './read-manifest.js';
 import type { Release } from './types.js';
 import { byPlace, markDuplicateNames } from './validate.js';
 
@@ -40,19 +42,30 @@ async function manifestsUnder(dir: string): Promise<string[]> {
   return found;
 }
 
-/** The manifest files a list of paths names: files as given, folders expanded. */
-export async function expandPaths(paths: string[]): Promise<{ files: string[]; problems: ManifestProblem[] }> {
+/**
+ * The manifest files a list of paths names: files as given, folders expanded. `roots` maps each
+ * file to the folder it must stay inside (the folder named, or a named file's own folder).
+ */
+export async function expandPaths(paths: string[]): Promise<{ files: string[]; problems: ManifestProblem[]; roots: Map<string, string> }> {
   const files = new Set<string>();
+  const roots = new Map<string, string>();
   const problems: ManifestProblem[] = [];
   for (const path of paths) {
     try {
-      if ((await stat(path)).isDirectory()) for (const file of await manifestsUnder(path)) files.add(file);
-      else files.add(path);
+      if ((await stat(path)).isDirectory()) {
+        for (const file of await manifestsUnder(path)) {
+          files.add(file);
+          roots.set(file, resolve(path));
+        }
+      } else {
+        files.add(path);
+        roots.set(path, resolve(dirname(path)));
+      }
     } catch (err) {
       problems.push(ioProblem(path, err));
     }
   }
-  return { files: [...files].sort(), problems };
+  return { files: [...files].sort(), problems, roots };
 }
 
 /** Validates every manifest under the given files and folders, as one source. */
@@ -60,17 +73,18 @@ export async function validatePaths(paths: string[]): Promise<PathsValidation> {
   const expanded = await expandPaths(paths);
   const problems = [...expanded.problems];
   const files: ParsedFile[] = [];
+  // Timers (lease renewal, health checks) get a turn between files once enough has been parsed.
+  const budget = new TurnBudget();
   for (const file of expanded.files) {
-    let text: string;
-    try {
-      // Manifests are small: a synchronous read costs a tenth of an asynchronous one
-      // (no thread-pool round trips), which matters for a folder of a thousand files.
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      problems.push(ioProblem(file, err));
+    const read = await readManifestFile(file, expanded.roots.get(file) ?? resolve(dirname(file)));
+    const decoded = 'bytes' in read ? decodeManifest(read.bytes) : read;
+    if ('problem' in decoded) {
+      const { line, column, message, code } = decoded.problem;
+      problems.push({ file, line, column, path: '', message, code });
       continue;
     }
-    files.push(parseReleases(text, file));
+    files.push(parseReleases(decoded.text, file));
+    await budget.spend(decoded.text.length);
   }
   markDuplicateNames(files.flatMap((f) => f.releases.map((doc) => ({ file: f.file, doc }))));
   const releases: PathsValidation['releases'] = [];

@@ -2,18 +2,25 @@
 import type { Document, LineCounter } from 'yaml';
 import { formatPath, locate } from './locate.js';
 import type { Position } from './locate.js';
+import { tooDeep } from './input-checks.js';
+import { INPUT_LIMITS, formatCount, listPlaces } from './limits.js';
 import type { ManifestProblem } from './problem.js';
 import { schemaErrors } from './schema.js';
 import type { Finding } from './schema-errors.js';
 import { explainSchemaErrors } from './schema-errors.js';
 import { checkRelease } from './semantic.js';
 import type { Release } from './types.js';
+import { show } from './wording.js';
 
 /**
  * Everything wrong with one document's data. Semantic rules run only on data that matches the
  * schema: they rely on its shape, and their messages would mislead about a half-formed spec.
  */
 export function findProblems(value: unknown): Finding[] {
+  const deep = tooDeep(value);
+  if (deep) {
+    return [{ path: deep, anchor: 'key', message: `is nested too deeply: at most ${INPUT_LIMITS.maxDepth} levels are allowed`, code: 'limit' }];
+  }
   const errors = schemaErrors(value);
   if (errors.length > 0) return explainSchemaErrors(errors, value);
   return checkRelease(value as Release);
@@ -54,14 +61,18 @@ export function markDuplicateNames(docs: { file: string; doc: NamedDocument }[])
   const added: ManifestProblem[] = [];
   for (const [name, list] of byName) {
     if (list.length < 2) continue;
+    // Each message names a few of the other places and counts the rest: listing all of them on
+    // each would grow the output with the square of the number of copies.
+    const firstPlaces = list.slice(0, INPUT_LIMITS.maxPlacesPerMessage + 1);
     for (const { file, doc } of list) {
-      const others = list.filter((o) => o.doc !== doc).map((o) => `${o.file}:${o.doc.nameAt?.line ?? 0}`);
+      const others = firstPlaces.filter((o) => o.doc !== doc).map((o) => `${o.file}:${o.doc.nameAt?.line ?? 0}`);
+      const count = list.length - 1;
       const at = doc.nameAt ?? { line: 0, column: 0 };
       const problem: ManifestProblem = {
         file,
         ...at,
         path: 'metadata.name',
-        message: `${others.length === 1 ? 'another Release is' : `${others.length} other Releases are`} also named ${JSON.stringify(name)} (${others.join(', ')}); names must be unique within a source`,
+        message: `${count === 1 ? 'another Release is' : `${formatCount(count)} other Releases are`} also named ${show(name)} (${listPlaces(others, count)}); names must be unique within a source`,
         code: 'duplicate',
       };
       doc.problems = [...doc.problems.filter((p) => p.code !== 'duplicate'), problem].sort(byPlace);

@@ -17,8 +17,21 @@ export class RealClock implements Clock {
     return Date.now();
   }
 
+  /**
+   * Node fires a timeout longer than 2^31-1 ms (about 24.8 days) after 1 ms instead, so a long
+   * wait is a chain of timers, each re-measured against the wall clock. An infinite or NaN
+   * delay never fires.
+   */
   setTimer(ms: number, fn: () => void): CancelTimer {
-    const handle = setTimeout(fn, Math.max(0, ms));
+    if (!(ms < Infinity)) return () => undefined;
+    const due = Date.now() + Math.max(0, ms);
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const left = due - Date.now();
+      if (left > MAX_TIMEOUT_MS) handle = setTimeout(arm, MAX_TIMEOUT_MS);
+      else handle = setTimeout(fn, Math.max(0, left));
+    };
+    arm();
     return () => clearTimeout(handle);
   }
 
@@ -26,6 +39,9 @@ export class RealClock implements Clock {
     return sleepOn(this, ms, signal);
   }
 }
+
+/** The longest delay setTimeout honours. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 interface VirtualTimer {
   at: number;

@@ -38,6 +38,11 @@ export const WORK_QUEUE_DEFAULTS = {
   backoffCapMs: 5 * 60_000,
   /** Each backoff is shortened by up to this fraction, so keys that failed together spread out. */
   backoffJitter: 0.25,
+  /**
+   * A key may ask to run again at once (requeueAfter 0) this many times in a row; after that
+   * its requeues wait backoffBaseMs, so a pass that keeps asking cannot spin the queue.
+   */
+  immediateRequeues: 3,
 } as const;
 
 export interface WorkQueueOptions {
@@ -97,6 +102,8 @@ export class WorkQueue {
   private readonly removed = new Set<string>();
   private readonly waiting = new Map<string, { at: number; cancel: CancelTimer }>();
   private readonly failures = new Map<string, number>();
+  /** Requeues asked for at once, in a row, per key. */
+  private readonly immediate = new Map<string, number>();
   private state: QueueState = 'running';
   private pumpScheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -153,6 +160,7 @@ export class WorkQueue {
     this.waiting.get(key)?.cancel();
     this.waiting.delete(key);
     this.failures.delete(key);
+    this.immediate.delete(key);
     if (this.inFlight.has(key)) this.removed.add(key);
     this.checkIdle();
   }
@@ -225,7 +233,7 @@ export class WorkQueue {
     try {
       const result = await this.handler(key, { failures: failures - 1, backoffMs });
       this.failures.delete(key);
-      const requeueAfter = result?.requeueAfter;
+      const requeueAfter = this.requeueDelay(key, result?.requeueAfter);
       event = requeueAfter === undefined
         ? { key, outcome: 'success', durationMs: 0 }
         : { key, outcome: 'requeue', durationMs: 0, retryInMs: requeueAfter };
@@ -236,6 +244,25 @@ export class WorkQueue {
     }
     event.durationMs = this.clock.now() - started;
     this.finish(key, event);
+  }
+
+  /**
+   * The delay a requeue really gets: none for a delay that is not a finite number (the periodic
+   * resync still comes), and at least backoffBaseMs once a key has asked to run at once
+   * immediateRequeues times in a row.
+   */
+  private requeueDelay(key: string, asked: number | undefined): number | undefined {
+    if (asked === undefined || Number.isNaN(asked) || asked === Infinity) {
+      this.immediate.delete(key);
+      return undefined;
+    }
+    if (asked > 0) {
+      this.immediate.delete(key);
+      return asked;
+    }
+    const inARow = (this.immediate.get(key) ?? 0) + 1;
+    this.immediate.set(key, inARow);
+    return inARow > WORK_QUEUE_DEFAULTS.immediateRequeues ? this.backoffBaseMs : 0;
   }
 
   private finish(key: string, event: ReconcileEvent): void {

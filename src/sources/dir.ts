@@ -7,7 +7,7 @@ import type { CancelTimer, Clock } from '../runtime/clock.js';
 import { ChangeListeners } from './change-listeners.js';
 import { GenerationLedger } from './generation-ledger.js';
 import { folderFingerprint, readManifestFolder } from './manifest-files.js';
-import { assembleReleases, candidatesFromText, ledgerGenerations } from './snapshot.js';
+import { assembleReleases, candidatesFromTexts, ledgerGenerations } from './snapshot.js';
 import type { Source, SourceSnapshot } from './source.js';
 import { shortContentRevision } from './spec-hash.js';
 
@@ -51,7 +51,7 @@ export class DirSource implements Source {
   async snapshot(): Promise<SourceSnapshot> {
     const manifests = await readManifestFolder(this.folder);
     const ledger = await this.openLedger();
-    const releases = assembleReleases(manifests.flatMap(candidatesFromText), ledgerGenerations(ledger));
+    const releases = assembleReleases(await candidatesFromTexts(manifests), ledgerGenerations(ledger));
     await ledger.save();
     const listing = manifests.map((m) => `${m.file}\0${m.sourceRevision}`).join('\n');
     return { revision: shortContentRevision(listing), releases, problems: [] };

@@ -10,7 +10,7 @@ import { listTree, readBlobs, readCommit, type CommitInfo } from './git-tree.js'
 import { GenerationLedger } from './generation-ledger.js';
 import { selectManifestPaths } from './path-selection.js';
 import { ensurePrivateDir } from './private-dir.js';
-import { assembleReleases, candidatesFromText, ledgerGenerations } from './snapshot.js';
+import { assembleReleases, candidatesFromTexts, ledgerGenerations } from './snapshot.js';
 import { SnapshotPoller } from './snapshot-poller.js';
 import { SourceUnavailableError, type Source, type SourceSnapshot } from './source.js';
 
@@ -117,8 +117,8 @@ export class GitSource implements Source {
     const files = await listTree(git, sha, selectManifestPaths(this.options.path));
     const blobs = await readBlobs(git, files.map((f) => f.blob));
     const revision = `${this.branch}@sha1:${sha}`;
-    const candidates = files.flatMap((f) =>
-      candidatesFromText({ file: f.path, text: (blobs.get(f.blob) ?? Buffer.alloc(0)).toString('utf8'), sourceRevision: revision }),
+    const candidates = await candidatesFromTexts(
+      files.map((f) => ({ file: f.path, text: blobs.get(f.blob) ?? Buffer.alloc(0), sourceRevision: revision })),
     );
     const ledger = await this.openLedger();
     const releases = assembleReleases(candidates, ledgerGenerations(ledger));

@@ -1,6 +1,7 @@
 // Finding manifest files: every *.yaml / *.yml under a folder, hidden names skipped (.git,
 // temp files), in a stable order so a snapshot's revision depends on content alone.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readManifestFile } from '../api/read-manifest.js';
 import { join, relative, sep } from 'node:path';
 import { SourceUnavailableError } from './source.js';
 import { shortContentRevision } from './spec-hash.js';
@@ -39,14 +40,16 @@ export async function readManifestFolder(folder: string): Promise<ManifestText[]
   }
   const manifests: ManifestText[] = [];
   for (const file of files) {
-    let content: Buffer;
-    try {
-      content = await readFile(join(folder, file));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed while listing
-      throw new SourceUnavailableError(`cannot read ${join(folder, file)}: ${(err as Error).message}`, err);
+    const read = await readManifestFile(join(folder, file), folder);
+    if ('problem' in read) {
+      if (read.errno === 'ENOENT') continue; // removed while listing
+      // Unreadable for now (permissions, a write in progress): stale, not deleted.
+      if (read.errno) throw new SourceUnavailableError(`cannot read ${join(folder, file)}: ${read.problem.message}`);
+      // Refused for what it is (a special file, a link out of the folder, too large): its Releases are invalid.
+      manifests.push({ file, text: '', problem: read.problem, sourceRevision: shortContentRevision(read.problem.message) });
+      continue;
     }
-    manifests.push({ file, text: content.toString('utf8'), sourceRevision: shortContentRevision(content) });
+    manifests.push({ file, text: read.bytes, sourceRevision: shortContentRevision(read.bytes) });
   }
   return manifests;
 }

@@ -1,9 +1,12 @@
 // From manifest text to the Releases of a snapshot: each document becomes a candidate with its
 // spec or its problems; names are checked for duplicates; generations are assigned.
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { parseReleases } from '../api/load.js';
+import { decodeManifest, type TextProblem } from '../api/input-checks.js';
+import { INPUT_LIMITS, TurnBudget, listPlaces } from '../api/limits.js';
+import { capProblems, parseReleases } from '../api/load.js';
 import type { ManifestProblem } from '../api/problem.js';
 import type { Release } from '../api/types.js';
+import { show } from '../api/wording.js';
 import type { GenerationLedger } from './generation-ledger.js';
 import type { SourcedRelease } from './source.js';
 import { canonicalJson, sha256Hex, specHash } from './spec-hash.js';
@@ -11,7 +14,10 @@ import { canonicalJson, sha256Hex, specHash } from './spec-hash.js';
 export interface ManifestText {
   /** Path shown in problems, relative to the source root. */
   file: string;
-  text: string;
+  /** The text, or the file's bytes (decoded here: UTF-8, or UTF-16 with a byte-order mark). */
+  text: string | Uint8Array;
+  /** Why the file was not read (a special file, a link out of the source, too large); text is then empty. */
+  problem?: TextProblem;
   sourceRevision: string;
 }
 
@@ -28,9 +34,21 @@ export interface ReleaseCandidate {
 }
 
 export function candidatesFromText(manifest: ManifestText): ReleaseCandidate[] {
-  const parsed = parseReleases(manifest.text, manifest.file);
-  const needsName = parsed.releases.some((doc) => doc.name === undefined && doc.problems.length > 0);
-  const namesByLine = needsName ? readableNames(manifest.text) : new Map<number, string>();
+  const decoded = manifest.problem
+    ? { problem: manifest.problem }
+    : typeof manifest.text === 'string'
+      ? { text: manifest.text }
+      : decodeManifest(manifest.text);
+  if ('problem' in decoded) {
+    const { line, column, message, code } = decoded.problem;
+    const problems = [{ file: manifest.file, line, column, path: '', message, code }];
+    return [{ file: manifest.file, line: Math.max(line, 1), problems, sourceRevision: manifest.sourceRevision }];
+  }
+  const text = decoded.text;
+  const parsed = parseReleases(text, manifest.file);
+  // A refused file is not parsed again just to find names.
+  const needsName = !parsed.refused && parsed.releases.some((doc) => doc.name === undefined && doc.problems.length > 0);
+  const namesByLine = needsName ? readableNames(text) : new Map<number, string>();
   return parsed.releases.map((doc) => {
     const problems = [...doc.problems];
     const name = doc.name ?? namesByLine.get(doc.line);
@@ -46,6 +64,17 @@ export function candidatesFromText(manifest: ManifestText): ReleaseCandidate[] {
       sourceRevision: manifest.sourceRevision,
     };
   });
+}
+
+/** candidatesFromText over many files, letting timers and I/O run between files (lease renewal, health checks). */
+export async function candidatesFromTexts(manifests: readonly ManifestText[]): Promise<ReleaseCandidate[]> {
+  const candidates: ReleaseCandidate[] = [];
+  const budget = new TurnBudget();
+  for (const manifest of manifests) {
+    candidates.push(...candidatesFromText(manifest));
+    await budget.spend(manifest.text.length);
+  }
+  return candidates;
 }
 
 /**
@@ -93,7 +122,9 @@ export function assembleReleases(candidates: ReleaseCandidate[], generationOf: G
   for (const c of candidates) if (c.name === undefined) unnamedPerFile.set(c.file, (unnamedPerFile.get(c.file) ?? 0) + 1);
   for (const c of candidates) {
     const name = c.name ?? ((unnamedPerFile.get(c.file) ?? 0) > 1 ? `${c.file}:${c.line}` : c.file);
-    byName.set(name, [...(byName.get(name) ?? []), c]);
+    const group = byName.get(name);
+    if (group) group.push(c);
+    else byName.set(name, [c]);
   }
   const releases: SourcedRelease[] = [];
   for (const [name, group] of byName) {
@@ -104,22 +135,26 @@ export function assembleReleases(candidates: ReleaseCandidate[], generationOf: G
 }
 
 function mergeDuplicates(name: string, group: ReleaseCandidate[]): ReleaseCandidate {
-  const where = group.map((c) => `${c.file}:${c.line}`);
+  // A few places per message and a bounded list of problems: thousands of copies of one name
+  // must not make output that grows with the square of their number.
+  const where = group.slice(0, INPUT_LIMITS.maxPlacesPerMessage + 1).map((c) => `${c.file}:${c.line}`);
   const problems: ManifestProblem[] = [];
   group.forEach((c, i) => {
-    const others = where.filter((_, j) => j !== i).join(', ');
+    const others = listPlaces(where.filter((_, j) => j !== i), group.length - 1);
     problems.push({
       file: c.file,
       line: c.line,
       column: 1,
       path: 'metadata.name',
-      message: `"${name}" is defined more than once (also at ${others})`,
+      message: `${show(name)} is defined more than once (also at ${others})`,
       code: 'duplicate',
     });
     problems.push(...c.problems);
   });
+  const merged = [{ problems }];
+  capProblems(merged, group[0]!.file);
   const first = group[0]!;
-  return { name, file: first.file, line: first.line, problems, sourceRevision: first.sourceRevision };
+  return { name, file: first.file, line: first.line, problems: merged[0]!.problems, sourceRevision: first.sourceRevision };
 }
 
 function toSourced(name: string, c: ReleaseCandidate, generation: number): SourcedRelease {

@@ -336,7 +336,7 @@ function semanticMutations(ex: Example): InvalidManifest[] {
       add(`${pathText(path)} in another region`, path, (doc) => setValue(doc, path, value.replace('us-east-1', 'eu-west-1')));
     }
     if (last === 'failFor') add(`${pathText(path)} shorter than the interval`, path, (doc) => setValue(doc, path, '1s'));
-    if (last === 'timeout') add(`${pathText(path)} longer than the interval`, path, (doc) => setValue(doc, path, '10m'));
+    if (last === 'timeout') add(`${pathText(path)} longer than the interval`, path, (doc) => setValue(doc, path, '4m'));
     if (path.at(-2) === 'conditions' && path.at(-3) === 'analysis') {
       add(`${pathText(path)} names no condition`, path, (doc) => setValue(doc, path, 'nosuch'));
     }
