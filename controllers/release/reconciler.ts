@@ -12,7 +12,7 @@ import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
-import { ObservationIncompleteError, type Observation } from './observation.js';
+import { ObservationIncompleteError, type Observation, type UnreadGap } from './observation.js';
 import { observe } from './observe.js';
 import { plan, type PlanResult } from './plan.js';
 import { requireServices, requireTargetGroups } from './preflight.js';
@@ -148,8 +148,8 @@ export class Reconciler {
     const ports = this.deps.cloud(release.spec.region);
     const out: PassOutcome = { outcomes: [], now: this.deps.clock.now() };
     try {
-      const resolved = await resolveOrKeepRevision(release, previous, desired.generation, ports, this.taskDefinitions);
-      out.desiredRevision = resolved.revision;
+      const { resolved, missing } = await this.resolveDuringRollout(release, previous, desired.generation, ports);
+      out.desiredRevision = missing?.revision ?? resolved.revision;
       const observed = await observe(release, previous, resolved.revision, ports, this.taskDefinitions, resolved.gap ? [resolved.gap] : []);
       requireServices(release, observed);
       out.now = this.deps.clock.now();
@@ -164,6 +164,7 @@ export class Reconciler {
         operations,
         now: out.now,
       });
+      if (missing) out.decision.status.desiredRevision = missing.revision;
       await requireTargetGroups(release, observed, out.decision.actions, ports);
       // Status goes first when there is something to do: a store that cannot take it (a full
       // disk) ends the pass before any AWS write, rather than after one it could not record.
@@ -172,11 +173,31 @@ export class Reconciler {
       // What was read has been acted on (a revert, say); the pass still failed and backs off as
       // one, but no later than health is next due.
       if (observed.unread?.length) throw new ObservationIncompleteError(observed.unread, healthDue(release, out.decision.requeueAfter));
+      if (missing) throw missing;
     } catch (err) {
       if (err instanceof ActionFailedError) out.outcomes = err.done;
       out.failure = err instanceof ActionFailedError ? classifyFailure(err.cause, err.action) : classifyFailure(err);
     }
     return out;
+  }
+
+  /**
+   * The spec's revision. When it names one that does not exist while a rollout is in flight, the
+   * rollout it replaced is no longer asked for: it is wound back to the stable revision (as for
+   * a newer revision) rather than left running unwatched, and the pass then stalls on the missing one.
+   */
+  private async resolveDuringRollout(
+    release: Release,
+    previous: ReleaseStatus,
+    generation: number,
+    ports: CloudPorts,
+  ): Promise<{ resolved: { revision: string; gap?: UnreadGap }; missing?: RevisionNotFoundError }> {
+    try {
+      return { resolved: await resolveOrKeepRevision(release, previous, generation, ports, this.taskDefinitions) };
+    } catch (err) {
+      if (!(err instanceof RevisionNotFoundError) || !previous.rollout || !previous.stableRevision) throw err;
+      return { resolved: { revision: previous.stableRevision }, missing: err };
+    }
   }
 
   /** While Stalled, resyncs neither read nor write: ms until the slow retry, or undefined to run now. */

@@ -35,6 +35,29 @@ describe('a revision that cannot be resolved', () => {
     expect(s.sim.inspect.weights({ listenerArn: AEP.listener }).find((w) => w.targetGroupArn === AEP.blueTg)?.weight).toBe(100);
   });
 
+  it('mid-rollout, winds the rollout it replaced back to stable instead of leaving it unwatched, then stalls', async () => {
+    s = await scenario({ world: await demoWorld(), release: aepCanary('aep-backend-prod:11'), listener: { listenerArn: AEP.listener } });
+    await s.run(60_000);
+    s.apply(aepCanary('aep-backend-prod:12'));
+    await s.runUntil((st) => st?.weights?.green === 10, 20 * 60_000);
+    const before = writeCalls(s.sim);
+
+    s.apply(aepCanary('aep-backend-prod:999'));
+    await s.run(15_000);
+    // At once: all traffic back on the stable revision, never an UpdateService to the missing one.
+    expect(s.sim.inspect.weights({ listenerArn: AEP.listener }).find((w) => w.targetGroupArn === AEP.blueTg)?.weight).toBe(100);
+    const st = await s.current();
+    expect(st.phase).toBe('Stalled');
+    expect(st.desiredRevision).toBe('aep-backend-prod:999');
+    expect(condition(st, 'Stalled')).toMatchObject({ status: 'True', reason: 'RevisionNotFound' });
+    expect(Object.keys(writesSince(s.sim, before))).toEqual(['elbv2:ModifyListener']);
+
+    await s.run(12 * 60_000);
+    const later = await s.current();
+    expect(later).toMatchObject({ phase: 'Stalled', stableRevision: 'aep-backend-prod:11', rollout: null });
+    expect(s.violations).toEqual([]);
+  });
+
   it('clears Stalled by itself once the spec names a revision that exists', async () => {
     s = await scenario({ world: await demoWorld(), release: aepCanary('aep-backend-prod:11'), listener: { listenerArn: AEP.listener } });
     await s.run(60_000);
