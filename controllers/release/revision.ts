@@ -1,5 +1,6 @@
 // Turning spec.revision into `family:revision`: a task definition as named, or an image that
 // becomes a new revision derived from the stable one (registered once, then found again).
+import { createHash } from 'node:crypto';
 import type { Release, ReleaseStatus } from '../../src/api/types.js';
 import { CloudError, isCloudError } from '../../src/cloud/errors.js';
 import type { CloudPorts, EcsPort, TaskDefinition } from '../../src/cloud/ports.js';
@@ -50,8 +51,26 @@ export async function resolveRevision(
     const td = await cache.get(ports.ecs, ref);
     if (td.containers.some((c) => c.name === container && c.image === uri)) return `${td.family}:${td.revision}`;
   }
-  const registered = await ports.ecs.registerTaskDefinitionFrom(base, { container, image: uri });
+  // Registered before, but its status never written (a crash, an unwritable store): found again
+  // by its tags rather than registered once more on every pass.
+  const baseTd = await cache.get(ports.ecs, base);
+  const baseRevision = `${baseTd.family}:${baseTd.revision}`;
+  const tags = derivedTags(baseRevision, container, uri);
+  const found = await ports.ecs.findTaskDefinition(baseTd.family, tags, { limit: DERIVED_LOOKUP_LIMIT });
+  if (found) return `${found.family}:${found.revision}`;
+  const registered = await ports.ecs.registerTaskDefinitionFrom(base, { container, image: uri }, tags);
   return `${registered.family}:${registered.revision}`;
+}
+
+/** Revisions of the family looked at, newest first: a derived one is found among the latest. */
+const DERIVED_LOOKUP_LIMIT = 10;
+export const DERIVED_FROM_TAG = 'keelson.dev/derived-from';
+export const SPEC_HASH_TAG = 'keelson.dev/spec-hash';
+
+/** The tags that name a derived revision by what it was made from. Pure. */
+export function derivedTags(base: string, container: string, image: string): Record<string, string> {
+  const hash = createHash('sha256').update(JSON.stringify({ base, container, image })).digest('hex').slice(0, 32);
+  return { [DERIVED_FROM_TAG]: base, [SPEC_HASH_TAG]: hash };
 }
 
 /** The revision the rolling service, or the colour carrying the traffic, runs now. */

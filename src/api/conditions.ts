@@ -28,6 +28,8 @@ export const REASONS = {
   ResourceNotFound: 'ResourceNotFound',
   RevisionNotFound: 'RevisionNotFound',
   InvalidRequest: 'InvalidRequest',
+  /** Another Release already holds a service, listener, rule or record this one names. */
+  Conflict: 'Conflict',
   // Reconciling (retried after the queue's backoff):
   RetryingAfterError: 'RetryingAfterError',
 } as const;

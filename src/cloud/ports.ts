@@ -61,6 +61,8 @@ export interface TaskDefinition {
   revision: number;
   status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
   containers: { name: string; image: string }[];
+  /** Its tags, when the call asked for them (findTaskDefinition does). */
+  tags?: Record<string, string>;
 }
 
 export interface EcsTask {
@@ -90,8 +92,16 @@ export interface EcsPort {
   updateService(input: UpdateServiceInput): Promise<EcsService>;
   /** `family`, `family:revision` or an ARN. */
   describeTaskDefinition(ref: string): Promise<TaskDefinition>;
-  /** Registers a new revision copied from `base` with one container's image replaced. */
-  registerTaskDefinitionFrom(base: string, change: { container: string; image: string }): Promise<TaskDefinition>;
+  /**
+   * Registers a new revision copied from `base` with one container's image replaced; `tags` are
+   * set on it on top of the base's own (replacing any of the same key).
+   */
+  registerTaskDefinitionFrom(base: string, change: { container: string; image: string }, tags?: Record<string, string>): Promise<TaskDefinition>;
+  /**
+   * The newest ACTIVE revision of `family`, among its `limit` newest, carrying every one of `tags`
+   * (ListTaskDefinitions newest first + DescribeTaskDefinition with its tags); undefined if none.
+   */
+  findTaskDefinition(family: string, tags: Record<string, string>, options: { limit: number }): Promise<TaskDefinition | undefined>;
   /** Recently stopped tasks of a service, newest first (list + describe). */
   listStoppedTasks(cluster: string, service: string, options?: { since?: number; limit?: number }): Promise<EcsTask[]>;
   runTask(input: RunTaskInput): Promise<{ taskArn: string }>;

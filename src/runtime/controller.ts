@@ -9,6 +9,7 @@ import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../
 import type { Source, SourceSnapshot } from '../sources/source.js';
 import type { StateStore } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { refusedClaims, type Refusal } from './claims.js';
 import { startResync, type Resync } from './resync.js';
 
 export interface ControllerQueue {
@@ -52,6 +53,10 @@ export interface SourceHealth {
 
 export class Controller {
   private readonly held = new Map<string, Held>();
+  /** When each held Release was first seen: the earlier of two claimants keeps a resource. */
+  private readonly firstSeen = new Map<string, number>();
+  /** Releases refused because another holds what they name. */
+  private refused = new Map<string, Refusal>();
   private readonly sourceHealth = new Map<Source, SourceHealth>();
   private readonly queue: ControllerQueue;
   private readonly unwatch: (() => void)[] = [];
@@ -129,10 +134,12 @@ export class Controller {
       if (item.problems && item.problems.length > 0) {
         await this.markInvalid(item.name, item.problems, item.sourceRevision);
         this.held.delete(item.name);
+        this.firstSeen.delete(item.name);
         continue;
       }
       if (!item.release) continue;
       const before = this.held.get(item.name);
+      if (!this.firstSeen.has(item.name)) this.firstSeen.set(item.name, this.options.clock.now());
       const desired: DesiredRelease = { release: item.release, generation: item.generation, sourceRevision: item.sourceRevision };
       this.held.set(item.name, { desired, source });
       if (!before || before.desired.generation !== desired.generation || before.stale || before.desired.sourceRevision !== desired.sourceRevision) {
@@ -143,8 +150,21 @@ export class Controller {
       if (held.source !== source || seen.has(name)) continue;
       // Gone from a healthy source: not a deletion order. Resources are left as they are.
       this.held.delete(name);
+      this.firstSeen.delete(name);
       this.queue.remove(name);
       await this.markOrphaned(name, snapshot.revision);
+    }
+    this.updateClaims();
+  }
+
+  /** Looks again at every Release whose refusal began or ended. */
+  private updateClaims(): void {
+    const before = this.refused;
+    this.refused = refusedClaims(
+      [...this.held].map(([name, h]) => ({ name, release: h.desired.release, firstSeen: this.firstSeen.get(name) ?? 0 })),
+    );
+    for (const name of new Set([...before.keys(), ...this.refused.keys()])) {
+      if (this.held.has(name) && before.get(name)?.heldBy !== this.refused.get(name)?.heldBy) this.queue.add(name);
     }
   }
 
@@ -155,6 +175,11 @@ export class Controller {
   private async reconcileOne(name: string, attempt: PassAttempt): Promise<{ requeueAfter?: number } | void> {
     const held = this.held.get(name);
     if (!held || this.stopped) return;
+    const refusal = this.refused.get(name);
+    if (refusal) {
+      await this.markConflict(name, refusal, held.desired.sourceRevision);
+      return {};
+    }
     const desired: DesiredRelease = held.stale ? { ...held.desired, sourceStale: held.stale } : held.desired;
     const result = await this.options.reconciler.reconcile(desired, attempt);
     // Its status is written; the queue backs off on the error itself (a Stalled pass is not retried soon).
@@ -169,6 +194,26 @@ export class Controller {
       status.message = message;
       status.sourceRevision = sourceRevision;
       status.conditions = conditionsForPhase(status.conditions ?? [], 'Invalid', REASONS.InvalidSpec, message, this.options.clock.now());
+    });
+  }
+
+  /** Refused before any AWS call: the Release that holds the resource keeps working. */
+  private async markConflict(name: string, refusal: Refusal, sourceRevision: string): Promise<void> {
+    const detail = `${refusal.claim.what} is already held by Release ${refusal.heldBy}`;
+    const message = `refused: ${detail}; no AWS writes until one of the two changes or leaves its source`;
+    const now = this.options.clock.now();
+    await this.writeStatus(name, (status) => {
+      status.phase = 'Stalled';
+      status.message = message;
+      status.sourceRevision = sourceRevision;
+      status.conditions = setCondition(
+        conditionsForPhase(status.conditions ?? [], 'Stalled', REASONS.Conflict, message, now),
+        'Stalled',
+        'True',
+        REASONS.Conflict,
+        detail,
+        now,
+      );
     });
   }
 

@@ -13,6 +13,7 @@ export interface SimTaskDefinition {
   revision: number;
   containers: { name: string; image: string; port?: number }[];
   profile: Profile;
+  tags?: Record<string, string>;
 }
 
 export interface SimDeployment {
@@ -126,7 +127,7 @@ export class EcsModel {
   }
 
   /** A new revision of base's family with one container's image replaced. */
-  registerFrom(base: SimTaskDefinition, container: string, image: string, profile: Profile, now: number): SimTaskDefinition {
+  registerFrom(base: SimTaskDefinition, container: string, image: string, profile: Profile, now: number, tags: Record<string, string> = {}): SimTaskDefinition {
     if (!base.containers.some((c) => c.name === container)) {
       throw new CloudError('Invalid', `Container ${container} is not in ${shortTd(base.arn)}`, { service: 'ecs', awsCode: 'ClientException' });
     }
@@ -137,9 +138,19 @@ export class EcsModel {
       revision: revision + 1,
       containers: base.containers.map((c) => (c.name === container ? { ...c, image } : { ...c })),
       profile,
+      ...(base.tags || Object.keys(tags).length > 0 ? { tags: { ...base.tags, ...tags } } : {}),
     });
     this.ctx.events.add(now, 'taskDefinition.registered', base.family, `${shortTd(td.arn)} ${container}=${image}`);
     return td;
+  }
+
+  /** ARNs of a family's revisions, newest first, as ListTaskDefinitions with sort DESC lists them. */
+  revisionsOf(family: string, limit: number): string[] {
+    return [...this.taskDefinitions.values()]
+      .filter((td) => td.family === family)
+      .sort((a, b) => b.revision - a.revision)
+      .slice(0, limit)
+      .map((td) => td.arn);
   }
 
   serviceKey(cluster: string, service: string): string {
@@ -300,8 +311,9 @@ export class EcsModel {
     };
   }
 
-  describeTaskDefinition(td: SimTaskDefinition): TaskDefinition {
+  describeTaskDefinition(td: SimTaskDefinition, withTags = false): TaskDefinition {
     return {
+      ...(withTags ? { tags: { ...td.tags } } : {}),
       arn: td.arn,
       family: td.family,
       revision: td.revision,

@@ -76,13 +76,21 @@ function ecsPort(host: PortHost): EcsPort {
       awsCall(host, 'ecs', 'UpdateService', (now) => ecs.describeService(ecs.update(input, now))),
     describeTaskDefinition: (ref) =>
       awsCall(host, 'ecs', 'DescribeTaskDefinition', () => ecs.describeTaskDefinition(ecs.taskDefinition(ref))),
-    async registerTaskDefinitionFrom(base, change) {
+    async registerTaskDefinitionFrom(base, change, tags = {}) {
       const baseTd = await awsCall(host, 'ecs', 'DescribeTaskDefinition', () => ecs.taskDefinition(base));
       return awsCall(host, 'ecs', 'RegisterTaskDefinition', (now) => {
         const same = baseTd.containers.find((c) => c.name === change.container)?.image === change.image;
         const profile = host.state.imageProfiles.get(change.image) ?? (same ? baseTd.profile : profileOfImage(host, change.image));
-        return ecs.describeTaskDefinition(ecs.registerFrom(baseTd, change.container, change.image, profile, now));
+        return ecs.describeTaskDefinition(ecs.registerFrom(baseTd, change.container, change.image, profile, now, tags), true);
       });
+    },
+    async findTaskDefinition(family, tags, options) {
+      const arns = await awsCall(host, 'ecs', 'ListTaskDefinitions', () => ecs.revisionsOf(family, options.limit));
+      for (const arn of arns) {
+        const td = await awsCall(host, 'ecs', 'DescribeTaskDefinition', () => ecs.describeTaskDefinition(ecs.taskDefinition(arn), true));
+        if (Object.entries(tags).every(([key, value]) => td.tags?.[key] === value)) return td;
+      }
+      return undefined;
     },
     async listStoppedTasks(cluster, service, options = {}) {
       const tasks = await awsCall(host, 'ecs', 'ListTasks', (now) => ecs.stoppedTasks(ecs.service(cluster, service), now, options.since, options.limit));

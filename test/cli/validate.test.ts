@@ -103,3 +103,45 @@ describe('keelson validate', () => {
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('spec.revision: missing required field') });
   });
 });
+
+describe('keelson validate on two Releases that name the same listener', () => {
+  it('refuses the pair, naming both files and the line of the field in each, exit 1', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'keelson-claims-'));
+    try {
+      const manifest = (name: string, services: string) =>
+        [
+          'apiVersion: keelson.dev/v1alpha1',
+          'kind: Release',
+          `metadata: {name: ${name}}`,
+          'spec:',
+          '  cluster: aep-prod',
+          '  revision: {taskDefinition: "aep-backend-prod:12"}',
+          '  strategy:',
+          '    canary:',
+          `      services: ${services}`,
+          '      traffic:',
+          '        alb:',
+          '          listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/aep-prod-alb/50dc6c495c0c9188/f2f7dc8efc522ab2',
+          '          targetGroups:',
+          '            blue: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-backend-blue/73e2d6bc24d8a067',
+          '            green: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-backend-green/2453ed029918f21f',
+          '      steps: [{setWeight: 100}]',
+          '',
+        ].join('\n');
+      await writeFile(join(folder, 'first.yaml'), manifest('aep-one', '{blue: one-blue, green: one-green}'));
+      await writeFile(join(folder, 'second.yaml'), `# the same stack again\n${manifest('aep-two', '{blue: two-blue, green: two-green}')}`);
+      const io = collect();
+
+      const code = await cli([folder], io);
+
+      expect(code).toBe(1);
+      const lines = io.stderr.join('\n');
+      expect(lines).toContain(`${join(folder, 'first.yaml')}:12:24 spec.strategy.canary.traffic.alb.listenerArn: listener arn:aws:elasticloadbalancing`);
+      expect(lines).toContain(`is also named by Release aep-two (${join(folder, 'second.yaml')}:13)`);
+      expect(lines).toContain(`${join(folder, 'second.yaml')}:13:24 spec.strategy.canary.traffic.alb.listenerArn:`);
+      expect(lines).toContain(`is also named by Release aep-one (${join(folder, 'first.yaml')}:12)`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -115,6 +115,18 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       expect(td.containers).toEqual([{ name: first?.name, image }, ...rest]);
     });
 
+    it('finds a registered revision again by the tags it was registered with, and nothing by other tags', async () => {
+      const base = await ports.ecs.describeTaskDefinition(fx.taskDefinition.ref);
+      const [first] = base.containers;
+      const image = `${first?.image.split('@')[0]?.split(':')[0]}@sha256:${'f'.repeat(64)}`;
+      const tags = { 'keelson.dev/spec-hash': `contract-${subject.now()}` };
+      const registered = await ports.ecs.registerTaskDefinitionFrom(base.arn, { container: first?.name ?? '', image }, tags);
+      const found = await ports.ecs.findTaskDefinition(base.family, tags, { limit: 10 });
+      expect(found).toMatchObject({ arn: registered.arn, family: base.family, revision: registered.revision });
+      expect(found?.tags).toMatchObject(tags);
+      expect(await ports.ecs.findTaskDefinition(base.family, { 'keelson.dev/spec-hash': 'never-registered' }, { limit: 10 })).toBeUndefined();
+    });
+
     it('reads weights back exactly as set, and a repeat is unchanged', async () => {
       const [a, b] = fx.forward.targetGroups;
       const weights = [

@@ -107,6 +107,7 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   pointPreview(d, canary);
 
   applyPromote(d, r, steps);
+  adoptNextStepWeights(d, r, steps);
   while (r.stepIndex < steps.length) {
     const step = steps[r.stepIndex] as Step;
     const result = runStep(d, r, step, steps);
@@ -123,6 +124,26 @@ function pointPreview(d: Draft, canary: Colour): void {
   if (!d.observed.preview) return;
   const want = previewTargets(d.observed.preview, targetGroupsOf(d.input.release, d.observed.services), canary);
   if (want) d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
+}
+
+/**
+ * Weights that read back as the next setWeight's were written by a pass whose status was lost (a
+ * crash between the weight write and the status write): that step counts as reached, rather than
+ * the previous step's weight being put back and then moved forward again.
+ */
+function adoptNextStepWeights(d: Draft, r: RolloutProgress, steps: Step[]): void {
+  const observed = d.observed.traffic?.weights;
+  const canary = r.colour as Colour;
+  if (!observed || sameWeights(observed, weightsFor(canary, currentWeight(d, r)))) return;
+  const next = steps.findIndex((s, i) => i > r.stepIndex && 'setWeight' in s);
+  const step = steps[next];
+  if (!step || !('setWeight' in step) || !sameWeights(observed, weightsFor(canary, step.setWeight))) return;
+  const current = steps[r.stepIndex];
+  if (current && 'setWeight' in current && sameWeights(observed, weightsFor(canary, current.setWeight))) return;
+  r.stepIndex = next;
+  r.stepStartedAt = iso(d.now);
+  // A Route 53 change seen in sync is waited on for one more TTL from now: resolvers may not follow yet.
+  if (r.trafficChangeId) r.trafficInSyncAt = iso(d.now);
 }
 
 /** A person's promote skips the current step; promote --full skips them all, and the bake. */

@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { formatProblem } from '../../api/problem.js';
-import { expandPaths, validatePaths } from '../../api/validate-paths.js';
+import { formatPath, locate } from '../../api/locate.js';
+import type { ManifestProblem } from '../../api/problem.js';
+import { byPlace } from '../../api/validate.js';
+import { expandPaths, validatePaths, type PathsValidation } from '../../api/validate-paths.js';
+import { refusedClaims } from '../../runtime/claims.js';
 
 export interface ValidateOptions {
   output: 'text' | 'json';
@@ -32,6 +38,7 @@ export async function runValidate(paths: string[], options: ValidateOptions, io:
     return EXIT.usage;
   }
   const result = await validatePaths(paths);
+  result.problems = [...result.problems, ...claimConflicts(result.releases)].sort(byPlace);
   const valid = result.problems.length === 0;
   if (options.output === 'json') {
     io.out(JSON.stringify({ valid, problems: result.problems }, null, 2));
@@ -48,6 +55,45 @@ export async function runValidate(paths: string[], options: ValidateOptions, io:
     io.err(`${plural(result.problems.length, 'problem')} in ${plural(troubled.size, 'file')}`);
   }
   return valid ? EXIT.valid : EXIT.invalid;
+}
+
+/**
+ * Two Releases of one folder naming the same service, listener, rule or weighted record would
+ * fight over it once applied: both are reported, each at the line of its own field.
+ */
+function claimConflicts(releases: PathsValidation['releases']): ManifestProblem[] {
+  const byName = new Map(releases.map((r) => [r.release.metadata.name, r]));
+  const refused = refusedClaims(releases.map((r) => ({ name: r.release.metadata.name, release: r.release, firstSeen: 0 })));
+  const problems: ManifestProblem[] = [];
+  for (const [name, refusal] of refused) {
+    const later = byName.get(name);
+    const first = byName.get(refusal.heldBy);
+    if (!later || !first) continue;
+    const at = (r: typeof later) => ({ file: r.file, ...fieldPosition(r.file, r.line, refusal.claim.path) });
+    const here = at(later);
+    const there = at(first);
+    const problem = (p: typeof here, other: string, o: typeof here): ManifestProblem => ({
+      ...p,
+      path: formatPath(refusal.claim.path),
+      message: `${refusal.claim.what} is also named by Release ${other} (${o.file}:${o.line}); two Releases would undo each other's writes`,
+      code: 'duplicate',
+    });
+    problems.push(problem(here, refusal.heldBy, there), problem(there, name, here));
+  }
+  return problems;
+}
+
+/** Line and column of a field of the document that starts at `docLine`; the document's start if not found. */
+function fieldPosition(file: string, docLine: number, path: (string | number)[]): { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'), { lineCounter });
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const start = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
+    if (start !== docLine) continue;
+    const pos = locate(doc, lineCounter, path, 'value');
+    return { line: pos.line, column: pos.column };
+  }
+  return { line: docLine, column: 1 };
 }
 
 /** Why the paths cannot be validated at all (missing, or naming no manifest), if they cannot. */

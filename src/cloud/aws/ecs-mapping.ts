@@ -64,8 +64,9 @@ export function toEcsService(s: Service, requestedCluster: string): EcsService {
   };
 }
 
-export function toTaskDefinition(td: AwsTaskDefinition | undefined): TaskDefinition {
+export function toTaskDefinition(td: AwsTaskDefinition | undefined, tags?: readonly Tag[]): TaskDefinition {
   return {
+    ...(tags ? { tags: Object.fromEntries(tags.filter((t) => t.key !== undefined).map((t) => [t.key as string, t.value ?? ''])) } : {}),
     arn: td?.taskDefinitionArn ?? '',
     family: td?.family ?? '',
     revision: td?.revision ?? 0,
@@ -108,6 +109,7 @@ export function copyWithImage(
   td: AwsTaskDefinition,
   tags: readonly Tag[],
   change: { container: string; image: string },
+  extraTags: Record<string, string> = {},
 ): RegisterTaskDefinitionCommandInput | undefined {
   const containers = td.containerDefinitions ?? [];
   if (!containers.some((c) => c.name === change.container)) return undefined;
@@ -119,7 +121,11 @@ export function copyWithImage(
     ...writable
   } = td;
   // Tags under the reserved `aws:` prefix (CloudFormation's, for one) cannot be set by callers.
-  const userTags = tags.filter((t) => !t.key?.toLowerCase().startsWith('aws:'));
+  // The given tags win over the base's own: a base derived earlier carries another spec hash.
+  const userTags = [
+    ...tags.filter((t) => !t.key?.toLowerCase().startsWith('aws:') && !(t.key !== undefined && t.key in extraTags)),
+    ...Object.entries(extraTags).map(([key, value]) => ({ key, value })),
+  ];
   return {
     ...writable,
     family: td.family,

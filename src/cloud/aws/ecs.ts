@@ -3,6 +3,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -65,12 +66,16 @@ export class AwsEcs implements EcsPort {
     return toTaskDefinition(out.taskDefinition);
   }
 
-  async registerTaskDefinitionFrom(base: string, change: { container: string; image: string }): Promise<TaskDefinition> {
+  async registerTaskDefinitionFrom(
+    base: string,
+    change: { container: string; image: string },
+    tags: Record<string, string> = {},
+  ): Promise<TaskDefinition> {
     const described = await this.call('DescribeTaskDefinition', () =>
       this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: base, include: ['TAGS'] })),
     );
     if (!described.taskDefinition) throw this.missing('DescribeTaskDefinition', `task definition ${base}`);
-    const input = copyWithImage(described.taskDefinition, described.tags ?? [], change);
+    const input = copyWithImage(described.taskDefinition, described.tags ?? [], change, tags);
     if (!input) {
       throw new CloudError('Invalid', `task definition ${base} has no container named "${change.container}"`, {
         service: 'ecs',
@@ -78,7 +83,23 @@ export class AwsEcs implements EcsPort {
       });
     }
     const out = await this.call('RegisterTaskDefinition', () => this.client.send(new RegisterTaskDefinitionCommand(input)));
-    return toTaskDefinition(out.taskDefinition);
+    return toTaskDefinition(out.taskDefinition, out.tags);
+  }
+
+  async findTaskDefinition(family: string, tags: Record<string, string>, options: { limit: number }): Promise<TaskDefinition | undefined> {
+    const listed = await this.call('ListTaskDefinitions', () =>
+      this.client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: options.limit })),
+    );
+    // familyPrefix is a prefix: `web` lists `web-admin` too.
+    const arns = (listed.taskDefinitionArns ?? []).filter((arn) => arn.split('task-definition/')[1]?.split(':')[0] === family);
+    for (const arn of arns) {
+      const out = await this.call('DescribeTaskDefinition', () =>
+        this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })),
+      );
+      const td = toTaskDefinition(out.taskDefinition, out.tags);
+      if (Object.entries(tags).every(([key, value]) => td.tags?.[key] === value)) return td;
+    }
+    return undefined;
   }
 
   async listStoppedTasks(cluster: string, service: string, options: { since?: number; limit?: number } = {}): Promise<EcsTask[]> {

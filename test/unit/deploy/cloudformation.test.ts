@@ -9,7 +9,7 @@ const template: Template = parseTemplate(
 
 /** The AWS calls keelson makes (its AWS adapters), by service. */
 const KEELSON_CALLS: Record<string, string[]> = {
-  ecs: ['DescribeServices', 'UpdateService', 'DescribeTaskDefinition', 'RegisterTaskDefinition', 'ListTasks', 'DescribeTasks', 'RunTask', 'TagResource'],
+  ecs: ['DescribeServices', 'UpdateService', 'DescribeTaskDefinition', 'ListTaskDefinitions', 'RegisterTaskDefinition', 'ListTasks', 'DescribeTasks', 'RunTask', 'TagResource'],
   elasticloadbalancing: ['DescribeListeners', 'DescribeRules', 'ModifyListener', 'ModifyRule', 'DescribeTargetHealth', 'DescribeTargetGroups'],
   route53: ['ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'],
   cloudwatch: ['GetMetricData', 'DescribeAlarms'],

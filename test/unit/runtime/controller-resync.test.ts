@@ -17,6 +17,9 @@ async function controllerWith(releases: number) {
   for (let i = 0; i < releases; i++) {
     const release = canaryRelease();
     release.metadata.name = `app-${i}`;
+    // Each its own stack: Releases sharing one would be refused as conflicting.
+    release.spec.cluster = `cluster-${i}`;
+    release.spec.strategy.canary!.traffic = { alb: { listenerArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb-${i}/1/2`, targetGroups: { blue: 'b', green: 'g' } } };
     source.apply(release);
   }
   const reads = vi.spyOn(source, 'snapshot');

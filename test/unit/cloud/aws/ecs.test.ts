@@ -3,6 +3,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -221,6 +222,57 @@ describe('AwsEcs task definitions', () => {
     for (const readOnly of ['status', 'deregisteredAt', 'deleteRequestedAt', 'registeredAt', 'registeredBy', 'revision', 'taskDefinitionArn']) {
       expect(sent).not.toHaveProperty(readOnly);
     }
+  });
+
+  it('tags a registered copy with the given tags, replacing a base tag of the same key', async () => {
+    const base = fixture<DescribeTaskDefinitionCommandOutput>('ecs-describe-task-definition.json');
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ ...base, tags: [{ key: 'team', value: 'platform' }, { key: 'keelson.dev/spec-hash', value: 'old' }] });
+    ecs.on(RegisterTaskDefinitionCommand).callsFake((input: { family: string; tags: unknown }) => ({
+      taskDefinition: { family: input.family, taskDefinitionArn: `${ACCOUNT_ARN}:task-definition/${input.family}:12`, revision: 12, status: 'ACTIVE' },
+      tags: input.tags,
+    }));
+    const { ports } = awsPortsForTest();
+
+    const td = await ports.ecs.registerTaskDefinitionFrom('aep-backend-prod:11', { container: 'backend', image: 'repo/backend:2' }, {
+      'keelson.dev/derived-from': 'aep-backend-prod:11',
+      'keelson.dev/spec-hash': 'new',
+    });
+
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input.tags).toEqual([
+      { key: 'team', value: 'platform' },
+      { key: 'keelson.dev/derived-from', value: 'aep-backend-prod:11' },
+      { key: 'keelson.dev/spec-hash', value: 'new' },
+    ]);
+    expect(td.tags).toEqual({ team: 'platform', 'keelson.dev/derived-from': 'aep-backend-prod:11', 'keelson.dev/spec-hash': 'new' });
+  });
+
+  it('finds a revision by its tags: the family listed newest first, bounded, each described with its tags', async () => {
+    const arn = (family: string, revision: number) => `${ACCOUNT_ARN}:task-definition/${family}:${revision}`;
+    ecs.on(ListTaskDefinitionsCommand).resolves({
+      taskDefinitionArns: [arn('aep-backend-prod-worker', 3), arn('aep-backend-prod', 14), arn('aep-backend-prod', 13), arn('aep-backend-prod', 12)],
+    });
+    const tagsOf: Record<string, { key: string; value: string }[]> = {
+      [arn('aep-backend-prod', 14)]: [{ key: 'keelson.dev/spec-hash', value: 'other' }],
+      [arn('aep-backend-prod', 13)]: [{ key: 'team', value: 'platform' }, { key: 'keelson.dev/spec-hash', value: 'abc' }],
+    };
+    ecs.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => ({
+      taskDefinition: { taskDefinitionArn: input.taskDefinition, family: 'aep-backend-prod', revision: Number(input.taskDefinition.split(':').pop()), status: 'ACTIVE' },
+      tags: tagsOf[input.taskDefinition] ?? [],
+    }));
+    const { ports } = awsPortsForTest();
+
+    const td = await ports.ecs.findTaskDefinition('aep-backend-prod', { 'keelson.dev/spec-hash': 'abc' }, { limit: 10 });
+
+    expect(ecs.commandCalls(ListTaskDefinitionsCommand).map((c) => c.args[0].input)).toEqual([
+      { familyPrefix: 'aep-backend-prod', status: 'ACTIVE', sort: 'DESC', maxResults: 10 },
+    ]);
+    // Another family sharing the prefix is never described; the search stops at the first match.
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand).map((c) => c.args[0].input)).toEqual([
+      { taskDefinition: arn('aep-backend-prod', 14), include: ['TAGS'] },
+      { taskDefinition: arn('aep-backend-prod', 13), include: ['TAGS'] },
+    ]);
+    expect(td).toMatchObject({ family: 'aep-backend-prod', revision: 13, tags: { team: 'platform', 'keelson.dev/spec-hash': 'abc' } });
+    expect(await ports.ecs.findTaskDefinition('aep-backend-prod', { 'keelson.dev/spec-hash': 'none' }, { limit: 10 })).toBeUndefined();
   });
 
   it('refuses a container the task definition does not have, registering nothing', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../../src/cloud/errors.js';
 import type { CloudPorts, EcsPort } from '../../../../src/cloud/ports.js';
-import { resolveOrKeepRevision, TaskDefinitionCache } from '../../../../controllers/release/revision.js';
+import { derivedTags, resolveOrKeepRevision, resolveRevision, TaskDefinitionCache } from '../../../../controllers/release/revision.js';
+import { fixtureWorld, simulate } from '../../sim/fixtures.js';
 import { canaryRelease, initialStatus, T0 } from './plan-fixtures.js';
 
 /** ECS throttles the lookup of a bare family's latest revision. */
@@ -30,5 +31,39 @@ describe('resolveOrKeepRevision', () => {
 
   it('fails the pass when the spec changed since: what it asks for is not known', async () => {
     await expect(resolveOrKeepRevision(release, rollout(3), 4, ports, new TaskDefinitionCache())).rejects.toMatchObject({ code: 'Throttled' });
+  });
+});
+
+describe('resolveRevision with an image', () => {
+  const image = `registry.example.test/orders@sha256:${'7'.repeat(64)}`;
+  const imageRelease = canaryRelease('orders:5', { cluster: 'orders' });
+  imageRelease.spec.revision = { image: { container: 'app', uri: image } };
+  const stableOnly = { ...initialStatus(), stableRevision: 'orders:5' };
+
+  it('registers a derived revision once: after a crash that lost its status, the next pass finds it by its tags', async () => {
+    const { sim } = simulate(fixtureWorld('contract-world.yaml'));
+    const simPorts = sim.provider(undefined);
+
+    const first = await resolveRevision(imageRelease, stableOnly, simPorts, new TaskDefinitionCache());
+    // A restarted controller: a fresh cache and the status from before the pass.
+    const again = await resolveRevision(imageRelease, stableOnly, simPorts, new TaskDefinitionCache());
+
+    expect(again).toBe(first);
+    expect(sim.calls['ecs:RegisterTaskDefinition']).toBe(1);
+    const registered = await simPorts.ecs.findTaskDefinition('orders', derivedTags('orders:5', 'app', image), { limit: 10 });
+    expect(registered).toMatchObject({ revision: Number(first.split(':')[1]), tags: { 'keelson.dev/derived-from': 'orders:5' } });
+    await sim.close();
+  });
+
+  it('registers anew for another image or another base', async () => {
+    const { sim } = simulate(fixtureWorld('contract-world.yaml'));
+    const simPorts = sim.provider(undefined);
+    const first = await resolveRevision(imageRelease, stableOnly, simPorts, new TaskDefinitionCache());
+    const other = structuredClone(imageRelease);
+    other.spec.revision = { image: { container: 'app', uri: `registry.example.test/orders@sha256:${'8'.repeat(64)}` } };
+    const second = await resolveRevision(other, stableOnly, simPorts, new TaskDefinitionCache());
+    expect(second).not.toBe(first);
+    expect(sim.calls['ecs:RegisterTaskDefinition']).toBe(2);
+    await sim.close();
   });
 });
