@@ -107,7 +107,6 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   pointPreview(d, canary);
 
   applyPromote(d, r, steps);
-  adoptNextStepWeights(d, r, steps);
   while (r.stepIndex < steps.length) {
     const step = steps[r.stepIndex] as Step;
     const result = runStep(d, r, step, steps);
@@ -124,26 +123,6 @@ function pointPreview(d: Draft, canary: Colour): void {
   if (!d.observed.preview) return;
   const want = previewTargets(d.observed.preview, targetGroupsOf(d.input.release, d.observed.services), canary);
   if (want) d.act({ kind: 'setPreviewWeights', targetGroups: want, reason: `preview the new revision on ${canary}` });
-}
-
-/**
- * Weights that read back as the next setWeight's were written by a pass whose status was lost (a
- * crash between the weight write and the status write): that step counts as reached, rather than
- * the previous step's weight being put back and then moved forward again.
- */
-function adoptNextStepWeights(d: Draft, r: RolloutProgress, steps: Step[]): void {
-  const observed = d.observed.traffic?.weights;
-  const canary = r.colour as Colour;
-  if (!observed || sameWeights(observed, weightsFor(canary, currentWeight(d, r)))) return;
-  const next = steps.findIndex((s, i) => i > r.stepIndex && 'setWeight' in s);
-  const step = steps[next];
-  if (!step || !('setWeight' in step) || !sameWeights(observed, weightsFor(canary, step.setWeight))) return;
-  const current = steps[r.stepIndex];
-  if (current && 'setWeight' in current && sameWeights(observed, weightsFor(canary, current.setWeight))) return;
-  r.stepIndex = next;
-  r.stepStartedAt = iso(d.now);
-  // A Route 53 change seen in sync is waited on for one more TTL from now: resolvers may not follow yet.
-  if (r.trafficChangeId) r.trafficInSyncAt = iso(d.now);
 }
 
 /** A person's promote skips the current step; promote --full skips them all, and the bake. */
@@ -185,8 +164,25 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     return ensureWeights(d, r, want, `step ${r.stepIndex + 1}: ${step.setWeight}% to ${canary}`);
   }
   // Between weight steps, the weight last reached must still hold (someone may have edited it).
-  const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
-  if (!held.done) return held;
+  // Weights already at the next step's were written by a pass that judged this step done and then
+  // lost its status (a crash): they stand only if this step is done now too; otherwise they go back.
+  const ahead = atNextStepWeights(d, r, steps);
+  if (!ahead) {
+    const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
+    if (!held.done) return held;
+  }
+  const result = timedStep(d, step, since, current);
+  if (ahead && !result.done) {
+    const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
+    if (!held.done) return held;
+  }
+  // A Route 53 change seen in sync is waited on for one more TTL from now: resolvers may not follow yet.
+  if (ahead && result.done && r.trafficChangeId) r.trafficInSyncAt = iso(d.now);
+  return result;
+}
+
+/** A pause or an analysis: its time, then its judgement on measured health. */
+function timedStep(d: Draft, step: Exclude<Step, { setWeight: number }>, since: number, current: number): StageResult {
   const elapsed = d.now - since;
   if ('pause' in step) {
     if (!step.pause.duration) return awaitPerson('paused until promoted (keelson promote)');
@@ -197,6 +193,13 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
   const length = parseDuration(step.analysis.duration);
   if (elapsed < length) return holdFor(`analysis ${formatDuration(elapsed)} of ${step.analysis.duration}`, length - elapsed);
   return judged(d, judgeStep(d, step.analysis.conditions, since, current > 0), since + length, 'analysis over');
+}
+
+/** The weights read back are the next step's, a setWeight straight after this one. */
+function atNextStepWeights(d: Draft, r: RolloutProgress, steps: Step[]): boolean {
+  const next = steps[r.stepIndex + 1];
+  const observed = d.observed.traffic?.weights;
+  return !!next && 'setWeight' in next && !!observed && sameWeights(observed, weightsFor(r.colour as Colour, next.setWeight));
 }
 
 function reachStep(d: Draft, r: RolloutProgress, steps: Step[]): void {

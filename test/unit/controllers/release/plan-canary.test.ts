@@ -99,6 +99,17 @@ describe('plan: canary', () => {
     expect(held.status.message).toContain('ready Breaching');
   });
 
+  it('puts back weights edited to the next step\'s during a pause that is not over: a judged step is never skipped', () => {
+    const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 50, green: 50 } };
+    const early = pass({ status: atPause(), world, health: allPassing(T0 + MIN), now: T0 + MIN });
+    expect(early.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 90, green: 10 } })]);
+    expect(early.status.rollout?.stepIndex).toBe(1);
+    // The pause is over and judged: weights a lost pass already moved on stand, and the step counts.
+    const over = pass({ status: atPause(), world, health: allPassing(T0 + 5 * MIN + 1), now: T0 + 5 * MIN + 1 });
+    expect(over.actions).toEqual([]);
+    expect(over.status.rollout?.stepIndex).toBe(3);
+  });
+
   it('puts an edited weight back during a pause', () => {
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 70, green: 30 } };
     const result = pass({ status: atPause(), world, now: T0 + MIN });
