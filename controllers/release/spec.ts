@@ -56,7 +56,8 @@ export function stepsOf(spec: ReleaseSpec): Step[] {
   const bg = spec.strategy.blueGreen;
   if (!bg) return [];
   const steps: Step[] = [];
-  if (bg.prePromotionAnalysis) steps.push({ analysis: { duration: bg.prePromotionAnalysis.duration } });
+  const pre = bg.prePromotionAnalysis;
+  if (pre) steps.push({ analysis: { duration: pre.duration, ...(pre.conditions ? { conditions: pre.conditions } : {}) } });
   if (bg.autoPromote === false) steps.push({ pause: {} });
   steps.push({ setWeight: 100 });
   return steps;

@@ -352,6 +352,12 @@ export interface BlueGreenStrategy {
      * How long health must stay green before the switch.
      */
     duration: string;
+    /**
+     * Names of the spec.health conditions judged before the switch. Default: all of them except metric conditions, which need traffic the new colour does not take yet (they are judged in the bake).
+     *
+     * @minItems 1
+     */
+    conditions?: string[];
   };
   /**
    * A listener or rule that always forwards to the new colour, for testing it before the switch: exactly one of listenerArn or ruleArn.

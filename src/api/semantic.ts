@@ -154,17 +154,24 @@ function checkAnalysisReferences(spec: ReleaseSpec): Finding[] {
       if (!('analysis' in step)) return;
       const at: FieldPath = ['spec', 'strategy', 'canary', 'steps', i, 'analysis'];
       if (names.length === 0) out.push(problem(at, noConditions));
-      (step.analysis.conditions ?? []).forEach((name, k) => {
-        if (names.length > 0 && !names.includes(name)) {
-          out.push(problem([...at, 'conditions', k], `no health condition is named ${JSON.stringify(name)} (there are ${[...new Set(names)].join(', ')})`));
-        }
-      });
+      out.push(...unknownConditions(at, step.analysis.conditions, names));
     });
   }
-  if ('blueGreen' in strategy && strategy.blueGreen?.prePromotionAnalysis && names.length === 0) {
-    out.push(problem(['spec', 'strategy', 'blueGreen', 'prePromotionAnalysis'], noConditions));
+  const pre = 'blueGreen' in strategy ? strategy.blueGreen?.prePromotionAnalysis : undefined;
+  if (pre) {
+    const at: FieldPath = ['spec', 'strategy', 'blueGreen', 'prePromotionAnalysis'];
+    if (names.length === 0) out.push(problem(at, noConditions));
+    out.push(...unknownConditions(at, pre.conditions, names));
   }
   return out;
+}
+
+/** An analysis's own list may only name conditions the spec has. */
+function unknownConditions(at: FieldPath, listed: readonly string[] | undefined, names: readonly string[]): Finding[] {
+  if (names.length === 0) return [];
+  return (listed ?? []).flatMap((name, k) =>
+    names.includes(name) ? [] : [problem([...at, 'conditions', k], `no health condition is named ${JSON.stringify(name)} (there are ${[...new Set(names)].join(', ')})`)],
+  );
 }
 
 /** Every ARN in the spec with its path. */

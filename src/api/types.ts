@@ -76,7 +76,7 @@ export interface BlueGreenStrategy {
   services: ColourServices;
   traffic: TrafficSpec;
   /** Analysis of the new colour before it takes traffic (on the preview listener, if any). */
-  prePromotionAnalysis?: { duration: DurationString };
+  prePromotionAnalysis?: { duration: DurationString; conditions?: string[] };
   /** A listener or rule that always forwards to the new colour, for testing it before the switch. */
   preview?: { listenerArn?: string; ruleArn?: string };
   /** When false, wait for a human `promote` before switching. Default true. */

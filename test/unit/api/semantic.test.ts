@@ -77,6 +77,9 @@ describe('semantic rules', () => {
     expect(problems(ROUTE53, (r) => (r.spec.health.conditions = []))).toEqual([
       'spec.strategy.blueGreen.prePromotionAnalysis: watches spec.health.conditions, but there are none: add conditions or remove the analysis',
     ]);
+    expect(problems(ROUTE53, (r) => (r.spec.strategy.blueGreen.prePromotionAnalysis.conditions = ['ready', 'latency']))).toEqual([
+      'spec.strategy.blueGreen.prePromotionAnalysis.conditions[1]: no health condition is named "latency" (there are live, ready, targets, errors-5xx)',
+    ]);
   });
 
   it('want every ARN in the Release region and account', () => {

@@ -77,6 +77,32 @@ describe('plan: blueGreen on Route53', () => {
     expect(pointed.status.message).toContain('analysis');
   });
 
+  it('judges the conditions it can before the switch: metrics wait for traffic, unless the analysis names them', () => {
+    const analysed = (conditions?: string[]): Release => {
+      const release = blueGreen('app:2');
+      release.spec.health = {
+        interval: '15s',
+        conditions: [
+          { name: 'ready', http: { url: 'https://app.example.org/health/ready' } },
+          { name: 'errors', metric: { builtin: 'errorRate', max: 5 } },
+        ],
+      };
+      release.spec.strategy.blueGreen!.prePromotionAnalysis = { duration: '5m', ...(conditions ? { conditions } : {}) };
+      return release;
+    };
+    const run = (release: Release) => {
+      const s0 = pass({ release, world: { ...up, green: service('app-green', 'app:1', { desiredCount: 0, runningCount: 0 }) } }).status;
+      const s1 = pass({ release, status: s0, world: up, now: T0 + 1_000 }).status;
+      // The analysis is over; the error rate of a colour without traffic has no data.
+      const errors = { name: 'errors', state: 'Unknown' as const, since: new Date(T0).toISOString(), checkedAt: new Date(T0 + 6 * MIN).toISOString() };
+      return pass({ release, status: s1, world: up, health: [...allPassing(T0 + 6 * MIN, ['ready']), errors], now: T0 + 6 * MIN });
+    };
+    expect(run(analysed()).actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 0, green: 100 } })]);
+    const named = run(analysed(['ready', 'errors']));
+    expect(named.actions).toEqual([]);
+    expect(named.status.message).toContain('no data covering the step for errors');
+  });
+
   it('waits for a human before switching when autoPromote is false', () => {
     const release = blueGreen('app:2');
     release.spec.strategy.blueGreen!.autoPromote = false;
