@@ -6,7 +6,7 @@ import type { Release, ReleaseStatus } from '../../src/api/types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { DirStateStore } from '../../src/store/dir-store.js';
 import { crashRun, type CrashCase, type CrashRun } from './support/crash.js';
-import { AEP, aepCanary } from './support/releases.js';
+import { AEP, aepCanary, WEB, webRelease } from './support/releases.js';
 import { demoWorld } from './support/scenario.js';
 
 const folders: string[] = [];
@@ -21,33 +21,24 @@ async function folderStore(): Promise<() => DirStateStore> {
 }
 
 const AEP_IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/navralabs/aep-backend@sha256:${'2'.repeat(64)}`;
-const WEB_RECORD = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'app.example.org', recordType: 'A' as const };
+const WEB_RECORD = WEB.record;
 
 const fast = (r: Release): void => {
   if (r.spec.strategy.canary) r.spec.strategy.canary.scaleDownDelay = '10m';
 };
 
 function webCanary(revision: string): Release {
-  return {
-    apiVersion: 'keelson.dev/v1alpha1',
-    kind: 'Release',
-    metadata: { name: 'web-prod' },
-    spec: {
-      cluster: 'web-prod',
-      revision: { taskDefinition: revision },
-      replicas: 2,
-      strategy: {
-        canary: {
-          services: { blue: 'web-blue', green: 'web-green' },
-          traffic: { route53: { ...WEB_RECORD, setIdentifiers: { blue: 'web-blue', green: 'web-green' } } },
-          steps: [{ setWeight: 10 }, { pause: { duration: '1m' } }, { setWeight: 50 }, { setWeight: 100 }],
-          scaleDownDelay: '10m',
-        },
+  return webRelease(revision, (r) => {
+    r.spec.strategy = {
+      canary: {
+        services: { ...WEB.services },
+        traffic: { route53: { ...WEB_RECORD, setIdentifiers: { ...WEB.setIdentifiers } } },
+        steps: [{ setWeight: 10 }, { pause: { duration: '1m' } }, { setWeight: 50 }, { setWeight: 100 }],
+        scaleDownDelay: '10m',
       },
-      health: { interval: '15s', conditions: [{ name: 'targets', targetHealth: {}, failFor: '2m' }] },
-      rollback: { bakeTime: '2m' },
-    },
-  };
+    };
+    r.spec.rollback = { bakeTime: '2m' };
+  });
 }
 
 function services(sim: Simulator, cluster: string, names: string[]): Record<string, { taskDefinition: string; desiredCount: number }> {

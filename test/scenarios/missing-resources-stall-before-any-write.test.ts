@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Release, ReleaseStatus } from '../../src/api/types.js';
-import { AEP, aepCanary } from './support/releases.js';
+import { AEP, aepCanary, WEB, webRelease } from './support/releases.js';
 import { demoWorld, scenario, type Scenario } from './support/scenario.js';
 import { writeCalls, writesSince } from './support/writes.js';
 
@@ -9,26 +9,12 @@ afterEach(async () => s?.close());
 
 const condition = (st: ReleaseStatus, type: string) => st.conditions?.find((c) => c.type === type);
 
-const RECORD = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'app.example.org', recordType: 'A' as const };
+const RECORD = WEB.record;
 
-const web = (revision: string, recordName = RECORD.recordName): Release => ({
-  apiVersion: 'keelson.dev/v1alpha1',
-  kind: 'Release',
-  metadata: { name: 'web-prod' },
-  spec: {
-    cluster: 'web-prod',
-    revision: { taskDefinition: revision },
-    replicas: 2,
-    strategy: {
-      blueGreen: {
-        services: { blue: 'web-blue', green: 'web-green' },
-        traffic: { route53: { ...RECORD, recordName, setIdentifiers: { blue: 'web-blue', green: 'web-green' } } },
-        scaleDownDelay: '30m',
-      },
-    },
-    health: { interval: '15s', conditions: [{ name: 'targets', targetHealth: {}, failFor: '2m' }] },
-  },
-});
+const web = (revision: string, recordName = RECORD.recordName): Release =>
+  webRelease(revision, (r) => {
+    r.spec.strategy.blueGreen!.traffic.route53!.recordName = recordName;
+  });
 
 /** Runs a while and returns the status, after checking it stalled on a missing resource with no write at all. */
 async function expectStalledWithoutWrites(sc: Scenario, mentions: string[]): Promise<ReleaseStatus> {

@@ -1,32 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../src/api/types.js';
+import { WEB, webRelease } from './support/releases.js';
 import { demoWorld, scenario, type Scenario } from './support/scenario.js';
 
 let s: Scenario | undefined;
 afterEach(async () => s?.close());
 
-const RECORD = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'app.example.org', recordType: 'A' as const };
+const RECORD = WEB.record;
 
-const web = (revision: string): Release => ({
-  apiVersion: 'keelson.dev/v1alpha1',
-  kind: 'Release',
-  metadata: { name: 'web-prod' },
-  spec: {
-    cluster: 'web-prod',
-    revision: { taskDefinition: revision },
-    replicas: 2,
-    strategy: {
-      blueGreen: {
-        services: { blue: 'web-blue', green: 'web-green' },
-        traffic: { route53: { ...RECORD, setIdentifiers: { blue: 'web-blue', green: 'web-green' } } },
-        prePromotionAnalysis: { duration: '2m' },
-        scaleDownDelay: '30m',
-      },
-    },
-    health: { interval: '15s', conditions: [{ name: 'targets', targetHealth: {}, failFor: '2m' }] },
-    rollback: { bakeTime: '2m' },
-  },
-});
+const web = (revision: string): Release =>
+  webRelease(revision, (r) => {
+    r.spec.strategy.blueGreen!.prePromotionAnalysis = { duration: '2m' };
+    r.spec.rollback = { bakeTime: '2m' };
+  });
 
 describe('Route53 weighted blue/green', () => {
   it('switches at once, but counts the switch only after the change is INSYNC and one TTL has passed', async () => {

@@ -62,3 +62,35 @@ export function aepRevision(revision: number, profile: Record<string, unknown>) 
 
 export const BLUE_100 = (w: { weights: { targetGroupArn: string; weight: number }[] }): boolean =>
   w.weights.some((x) => x.targetGroupArn === AEP.blueTg && x.weight === 100);
+
+/** The demo world's web stack: its Route 53 weighted record and its two services. */
+export const WEB = {
+  cluster: 'web-prod',
+  record: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'app.example.org', recordType: 'A' as const },
+  setIdentifiers: { blue: 'web-blue', green: 'web-green' },
+  services: { blue: 'web-blue', green: 'web-green' },
+};
+
+/** A web-prod Release on Route 53: blueGreen unless `change` says otherwise. */
+export function webRelease(revision: string, change: (r: Release) => void = () => {}): Release {
+  const release: Release = {
+    apiVersion: 'keelson.dev/v1alpha1',
+    kind: 'Release',
+    metadata: { name: 'web-prod' },
+    spec: {
+      cluster: WEB.cluster,
+      revision: { taskDefinition: revision },
+      replicas: 2,
+      strategy: {
+        blueGreen: {
+          services: { ...WEB.services },
+          traffic: { route53: { ...WEB.record, setIdentifiers: { ...WEB.setIdentifiers } } },
+          scaleDownDelay: '30m',
+        },
+      },
+      health: { interval: '15s', conditions: [{ name: 'targets', targetHealth: {}, failFor: '2m' }] },
+    },
+  };
+  change(release);
+  return release;
+}
