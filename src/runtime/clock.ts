@@ -40,6 +40,48 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * Real time run `speed` times faster: a simulated world played on the wall clock, e.g. `keelson
+ * run --cloud sim:WORLD --speed 60` runs an hour of the world in a minute. Time starts at the
+ * wall clock's now and every timer waits 1/speed of its delay, so resyncs, backoffs, pauses and
+ * the simulator all keep their proportions.
+ */
+export class ScaledClock implements Clock {
+  private readonly wallStart: number;
+  private readonly start: number;
+  private readonly wall = new RealClock();
+
+  constructor(
+    readonly speed: number,
+    start?: number,
+  ) {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number (got ${speed})`);
+    this.wallStart = this.wall.now();
+    this.start = start ?? this.wallStart;
+  }
+
+  now(): number {
+    return this.start + Math.floor((this.wall.now() - this.wallStart) * this.speed);
+  }
+
+  setTimer(ms: number, fn: () => void): CancelTimer {
+    if (!(ms < Infinity)) return () => undefined;
+    // Measured against this clock, not the wall: a timer never fires before its time here.
+    const due = this.now() + Math.max(0, ms);
+    let cancel: CancelTimer = () => undefined;
+    const arm = (): void => {
+      const left = due - this.now();
+      cancel = left <= 0 ? this.wall.setTimer(0, fn) : this.wall.setTimer(Math.ceil(left / this.speed), arm);
+    };
+    arm();
+    return () => cancel();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+}
+
 /** The longest delay setTimeout honours. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
