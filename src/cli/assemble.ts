@@ -14,7 +14,8 @@ import { resolveSecret } from '../config/secrets.js';
 import { notificationSettings } from '../notify/config.js';
 import { fanOut } from '../notify/events.js';
 import { Notifier } from '../notify/notifier.js';
-import { RealClock, type Clock } from '../runtime/clock.js';
+import { TimelinePlayer, playOnClock } from '../rehearse/timeline.js';
+import { RealClock, ScaledClock, type Clock } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http.js';
@@ -22,11 +23,14 @@ import { instrumentReconciler } from '../server/instrument.js';
 import { ControllerMetrics } from '../server/metrics.js';
 import { assessReadiness } from '../server/readiness.js';
 import { gracefulShutdown } from '../server/shutdown.js';
+import { requestOperation } from '../server/operations.js';
 import { Simulator } from '../sim/simulator.js';
-import { loadWorld } from '../sim/world-loader.js';
+import { checkWorldReleases, loadWorld } from '../sim/world-loader.js';
+import type { SimWorld } from '../sim/world.js';
 import { webhookForGitSource } from '../sources/git-webhook.js';
 import type { GitSource } from '../sources/git.js';
 import type { Source } from '../sources/source.js';
+import { shadowedBy, TimelineSource } from '../sources/timeline-source.js';
 import { LeaseKeeper } from '../store/lease-keeper.js';
 import type { StoreFileSystem } from '../store/store-fs.js';
 import { StoreHealth, watchStore } from '../store/store-health.js';
@@ -54,7 +58,11 @@ export interface AssembleOptions {
 }
 
 export async function assemble(config: KeelsonConfig, options: AssembleOptions): Promise<Running> {
-  const clock = options.clock ?? new RealClock();
+  const speed = config.cloud.provider === 'sim' ? (config.cloud.speed ?? 1) : 1;
+  // A simulated world may run faster than the wall clock: then so does everything that waits.
+  const clock = options.clock ?? (speed !== 1 ? new ScaledClock(speed) : new RealClock());
+  // Limits that protect the process itself (ECS's stop timeout) are real seconds.
+  const wallClock = new RealClock();
   const logger =
     options.logger ??
     pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization'], censor: '[redacted]' } });
@@ -64,10 +72,12 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const store = watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth);
   const sources: Source[] = [];
   for (const s of config.sources) sources.push(await openSource(s, config, deps));
+  const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
+  const world = config.cloud.provider === 'sim' ? await loadWorld(worldFile) : undefined;
+  const timeline = world?.timeline?.length ? await timelineSourceFor(world, sources, logger) : undefined;
+  // The timeline's Releases win over the user's sources, which are never written to.
+  const controllerSources = timeline ? [...sources.map((s) => shadowedBy(s, timeline)), timeline] : sources;
 
-  const opened = await openCloud(config, clock, metrics, logger);
-  const cloud = options.wrapCloud ? options.wrapCloud(opened.cloud) : opened.cloud;
-  const closeCloud = opened.close;
   const settings = notificationSettings(config.notifications);
   const notifier = new Notifier({ targets: settings.targets, clock, ...(settings.queueLimit ? { queueLimit: settings.queueLimit } : {}), ...(settings.backoff ? { backoff: settings.backoff } : {}), logger });
   if (settings.disabled.length > 0) logger.warn({ targets: settings.disabled }, 'notification targets without a URL are off');
@@ -77,9 +87,20 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     clock,
     holder: `${hostname()}:${process.pid}`,
     name: config.leaderElection.lease,
-    ttlMs: config.leaderElection.durationMs,
-    renewEveryMs: config.leaderElection.renewEveryMs,
+    // The lease guards against other processes, which live on the wall clock: its times stay real.
+    ttlMs: config.leaderElection.durationMs * speed,
+    renewEveryMs: config.leaderElection.renewEveryMs * speed,
   });
+  const apiToken = config.http.apiToken ? await resolveSecret(config.http.apiToken, options.env) : undefined;
+  const git = sources.find((s): s is GitSource => s.kind === 'git');
+  const gitConfig = config.sources.find((s) => s.kind === 'git');
+  const webhookSecret = gitConfig && 'webhookSecret' in gitConfig && gitConfig.webhookSecret ? await resolveSecret(gitConfig.webhookSecret, options.env) : undefined;
+  const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret, { clock }) : undefined;
+
+  // The simulated world starts here, just before the controller, as in a rehearsal.
+  const opened = world ? await openSimulator(world, worldFile, config, clock, logger) : openAws(config, clock, metrics);
+  const cloud = options.wrapCloud ? options.wrapCloud(opened.cloud) : opened.cloud;
+  const closeCloud = opened.close;
   // Act only while status can be written: an AWS write whose status is lost would be made again.
   const fence = (): { lease: string; token: number } | undefined => (storeHealth.up ? lease.fence : undefined);
   const reconciler = instrumentReconciler(
@@ -88,7 +109,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     clock,
   );
   const controller = new Controller({
-    sources,
+    sources: controllerSources,
     store,
     reconciler,
     clock,
@@ -114,14 +135,23 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     for (const name of controller.names()) controller.enqueue(name);
   });
 
-  const apiToken = config.http.apiToken ? await resolveSecret(config.http.apiToken, options.env) : undefined;
-  const git = sources.find((s): s is GitSource => s.kind === 'git');
-  const gitConfig = config.sources.find((s) => s.kind === 'git');
-  const webhookSecret = gitConfig && 'webhookSecret' in gitConfig && gitConfig.webhookSecret ? await resolveSecret(gitConfig.webhookSecret, options.env) : undefined;
-  const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret, { clock }) : undefined;
-
   await lease.start();
   await controller.start();
+  const stopTimeline =
+    timeline && opened.sim
+      ? playOnClock(
+          new TimelinePlayer(world!, {
+            sim: opened.sim,
+            source: timeline,
+            requestOperation: (release, kind, by) => requestOperation({ store, controller, clock, logger }, release, kind, by),
+            knows: (release) => controller.names().includes(release),
+            report: (action) => logger.info({ timeline: action.type, release: action.release || undefined }, `timeline: ${action.message}`),
+          }),
+          clock,
+          opened.sim.startedAt,
+          (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'timeline entry failed'),
+        )
+      : undefined;
   const server = await startHttpServer({
     port: config.http.port,
     host: config.http.host,
@@ -136,7 +166,10 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     ...(webhook ? { webhook } : {}),
     logger,
   });
-  logger.info({ port: server.port, sources: sources.map((s) => s.description), state: store.description, cloud: config.cloud.provider }, 'keelson running');
+  logger.info(
+    { port: server.port, sources: sources.map((s) => s.description), state: store.description, cloud: config.cloud.provider, ...(speed !== 1 ? { speed } : {}) },
+    'keelson running',
+  );
 
   return {
     controller,
@@ -147,30 +180,56 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     shutdown: () =>
       gracefulShutdown(
         [
+          { name: 'stop the timeline', run: async () => stopTimeline?.() },
           { name: 'finish reconciles in flight', run: () => controller.stop(), timeoutMs: 15_000 },
           { name: 'give up the lease', run: () => lease.stop(), timeoutMs: 3_000 },
           { name: 'deliver notifications', run: () => notifier.flush(), timeoutMs: 3_000 },
           { name: 'close the HTTP server', run: () => server.close(), timeoutMs: 2_000 },
-          { name: 'close sources and state', run: async () => { notifier.close(); await Promise.all(sources.map((s) => s.close())); await store.close(); await closeCloud(); } },
+          { name: 'close sources and state', run: async () => { notifier.close(); await Promise.all(controllerSources.map((s) => s.close())); await store.close(); await closeCloud(); } },
         ],
-        { clock, logger },
+        { clock: wallClock, logger },
       ),
   };
 }
 
-async function openCloud(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics, logger: Logger): Promise<{ cloud: CloudProvider; close: () => Promise<void> }> {
-  if (config.cloud.provider === 'aws') {
-    const cloud = createAwsCloud({
-      ...(config.cloud.region ? { region: config.cloud.region } : {}),
-      ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
-      http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
-      onCall: (call) => metrics.recordAwsCall(call),
-    });
-    return { cloud: batchDescribeServices(cloud), close: async () => {} };
-  }
-  const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
-  const sim = new Simulator({ world: await loadWorld(worldFile), clock, probeAllowHosts: config.probes.allowHosts });
+function openAws(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics): OpenedCloud {
+  const cloud = createAwsCloud({
+    ...(config.cloud.region ? { region: config.cloud.region } : {}),
+    ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
+    http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
+    onCall: (call) => metrics.recordAwsCall(call),
+  });
+  return { cloud: batchDescribeServices(cloud), close: async () => {} };
+}
+
+interface OpenedCloud {
+  cloud: CloudProvider;
+  sim?: Simulator;
+  close: () => Promise<void>;
+}
+
+async function openSimulator(world: SimWorld, worldFile: string, config: KeelsonConfig, clock: Clock, logger: Logger): Promise<OpenedCloud> {
+  const sim = new Simulator({ world, clock, probeAllowHosts: config.probes.allowHosts });
   await sim.startHttp();
-  logger.info({ world: worldFile }, 'cloud: the simulated AWS');
-  return { cloud: batchDescribeServices(sim.provider), close: () => sim.close() };
+  logger.info({ world: worldFile, ...(world.timeline?.length ? { timeline: world.timeline.length } : {}) }, 'cloud: the simulated AWS');
+  return { cloud: batchDescribeServices(sim.provider), sim, close: () => sim.close() };
+}
+
+/**
+ * The in-memory source of the timeline's manifests. Every Release the timeline names must be
+ * in the user's sources at start or applied earlier in the timeline.
+ */
+async function timelineSourceFor(world: SimWorld, sources: Source[], logger: Logger): Promise<TimelineSource> {
+  const names: string[] = [];
+  let complete = true;
+  for (const source of sources) {
+    try {
+      names.push(...(await source.snapshot()).releases.map((r) => r.name));
+    } catch (err) {
+      complete = false;
+      logger.warn({ source: source.description, err: err instanceof Error ? err.message : String(err) }, 'source unavailable: the Releases the timeline names are not checked against it');
+    }
+  }
+  if (complete) checkWorldReleases(world, names);
+  return new TimelineSource('timeline');
 }

@@ -42,6 +42,8 @@ export interface CloudConfig {
   endpoint?: string;
   /** The simulator's world file (provider sim). */
   world?: string;
+  /** Provider sim: the world's time (and the controller's) runs this many times faster than the wall clock. Default 1. */
+  speed?: number;
 }
 
 export interface HttpConfig {

@@ -125,6 +125,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
   const givenCloud = Object.fromEntries(Object.entries(raw.cloud ?? {}).filter(([, v]) => v !== null && v !== ''));
   const cloud = { ...base.cloud, ...(givenCloud as Partial<KeelsonConfig['cloud']>) };
   if (cloud.provider === 'aws' && cloud.world) report(['cloud', 'world'], 'is only for provider sim');
+  if (cloud.provider === 'aws' && cloud.speed !== undefined) report(['cloud', 'speed'], 'is only for provider sim: AWS runs on the wall clock');
   const http = raw.http ?? {};
   return {
     sources,

@@ -1,13 +1,19 @@
 // A rehearsal: Releases run by the real controller against a simulated world in virtual time,
 // with the world's timeline of manifest changes and faults applied. It answers, before a commit,
 // "does this Release revert in time when its revision goes bad?"
-import { readFile } from 'node:fs/promises';
-import { formatDuration, parseDuration } from '../api/duration.js';
+import pino from 'pino';
+import { formatDuration } from '../api/duration.js';
+import { parseReleases } from '../api/load.js';
 import type { HistoryEntry, ReleaseStatus } from '../api/types.js';
 import type { RolloutEvent } from '../notify/events.js';
 import type { ControllerMetrics } from '../server/metrics.js';
+import { requestOperation } from '../server/operations.js';
+import type { SimEvent, SimEventKind } from '../sim/events.js';
+import { checkWorldReleases } from '../sim/world-loader.js';
 import type { SimWorld } from '../sim/world.js';
+import { TimelineSource } from '../sources/timeline-source.js';
 import { createStage, type Stage } from './stage.js';
+import { applyLine, TimelinePlayer } from './timeline.js';
 
 export interface ManifestText {
   file: string;
@@ -37,7 +43,8 @@ export interface TimelineLine {
   /** Virtual time since the start, e.g. `12m30s`. */
   offset: string;
   release: string;
-  kind: 'event' | 'phase' | 'apply' | 'problem';
+  /** `action`: something a person did on the world's timeline (a hand edit, an operation). */
+  kind: 'event' | 'phase' | 'apply' | 'problem' | 'action';
   type: string;
   message: string;
 }
@@ -48,10 +55,30 @@ export interface RehearsalResult {
   releases: { name: string; status: ReleaseStatus | null; history: HistoryEntry[] }[];
   events: TimelineLine[];
   awsCalls: Record<string, number>;
+  /** What happened in the simulated world, in order, with times: the rehearsal's timing, checkable. */
+  sim: { events: SimEventLine[] };
 }
 
+export interface SimEventLine {
+  at: string;
+  /** Time since the start, e.g. `12m30s`. */
+  offset: string;
+  /** Milliseconds since the start. */
+  offsetMs: number;
+  kind: SimEventKind;
+  subject: string;
+  detail: string;
+  /** call.rejected: how many calls this line stands for. */
+  count?: number;
+}
+
+/** Task and target transitions are many and told by deployments and health: left out of the report. */
+const UNREPORTED: ReadonlySet<SimEventKind> = new Set(['task.started', 'task.stopped', 'target.health']);
+
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  const stage = await createStage({ world: options.world, http: options.http ?? true, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  checkWorldReleases(options.world, options.releases.flatMap((m) => parseReleases(m.text, m.file).releases.flatMap((d) => (d.name ? [d.name] : []))));
+  const source = new TimelineSource('rehearsal');
+  const stage = await createStage({ world: options.world, source, http: options.http ?? true, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const start = stage.clock.now();
   const lines: TimelineLine[] = [];
   const emit = (line: Omit<TimelineLine, 'at' | 'offset'>): void => {
@@ -62,19 +89,29 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   };
   try {
     const names = new Set<string>();
-    for (const m of options.releases) applyText(stage, m, emit, names);
-    const timeline = [...(options.world.timeline ?? [])].sort((a, b) => parseDuration(a.at) - parseDuration(b.at));
+    const report = (line: Omit<TimelineLine, 'at' | 'offset'>): void => {
+      if (line.kind === 'apply' || line.kind === 'problem') names.add(line.release);
+      emit(line);
+    };
+    for (const m of options.releases) for (const item of source.applyText(m.text, m.file)) report(applyLine(item, m.file));
+    const operations = { store: stage.store, controller: stage.controller, clock: stage.clock, logger: pino({ level: 'silent' }) };
+    const timeline = new TimelinePlayer(options.world, {
+      sim: stage.sim,
+      source,
+      requestOperation: (release, kind, by) => requestOperation(operations, release, kind, by),
+      knows: (release) => stage.controller.names().includes(release),
+      report,
+    });
     let seenEvents = 0;
     const phases = new Map<string, string>();
     await options.onStart?.(stage);
     const stepMs = options.stepMs ?? 5_000;
     while (stage.clock.now() - start < options.untilMs) {
-      while (timeline[0] && parseDuration(timeline[0].at) <= stage.clock.now() - start) {
-        const entry = timeline.shift()!;
-        const text = await readFile(entry.path ?? entry.apply, 'utf8');
-        applyText(stage, { file: entry.apply, text }, emit, names);
-      }
-      await stage.advance(stepMs, { stepMs });
+      await timeline.playDue(stage.clock.now() - start);
+      // Steps end at the next timeline entry, so an action happens at its time, not up to a step late.
+      const next = timeline.nextAt;
+      const step = next !== undefined && start + next > stage.clock.now() ? Math.min(stepMs, start + next - stage.clock.now()) : stepMs;
+      await stage.advance(step, { stepMs: step });
       for (const event of stage.events.slice(seenEvents)) emit(eventLine(event));
       seenEvents = stage.events.length;
       for (const name of [...names].sort()) {
@@ -99,24 +136,27 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       releases,
       events: lines,
       awsCalls: { ...stage.sim.calls },
+      sim: { events: simEventLines(stage.sim.events, start) },
     };
   } finally {
     await stage.close();
   }
 }
 
-function applyText(stage: Stage, manifest: ManifestText, emit: (l: Omit<TimelineLine, 'at' | 'offset'>) => void, names: Set<string>): void {
-  for (const item of stage.source.applyText(manifest.text, manifest.file)) {
-    names.add(item.name);
-    if (item.problems?.length) {
-      emit({ release: item.name, kind: 'problem', type: 'Invalid', message: item.problems.map((p) => `${p.file}:${p.line} ${p.path}: ${p.message}`).join('; ') });
-    } else {
-      const revision = item.release?.spec.revision;
-      emit({ release: item.name, kind: 'apply', type: 'Applied', message: `${manifest.file} (revision ${revision?.taskDefinition ?? revision?.image?.uri})` });
-    }
-  }
-}
-
 function eventLine(event: RolloutEvent): Omit<TimelineLine, 'at' | 'offset'> {
   return { release: event.release, kind: 'event', type: event.type, message: event.message };
+}
+
+export function simEventLines(events: readonly SimEvent[], start: number): SimEventLine[] {
+  return events
+    .filter((e) => !UNREPORTED.has(e.kind))
+    .map((e) => ({
+      at: new Date(e.at).toISOString(),
+      offset: formatDuration(e.at - start),
+      offsetMs: e.at - start,
+      kind: e.kind,
+      subject: e.subject,
+      detail: e.detail,
+      ...(e.count !== undefined ? { count: e.count } : {}),
+    }));
 }

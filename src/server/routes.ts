@@ -5,6 +5,7 @@ import type { HttpServerOptions } from './http.js';
 import { requireToken } from './auth.js';
 import { parseOperationBody } from './body.js';
 import { errorBody, HttpApiError } from './errors.js';
+import { requestOperation } from './operations.js';
 import { notYetReconciled, summarize, type ReleaseDetail } from './releases.js';
 import type { OperationRequest } from '../store/store.js';
 
@@ -98,14 +99,8 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         const body = parseOperationBody(await req.body());
         if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
         await statusOf(name);
-        const operation: OperationRequest = await options.store.requestOperation({
-          release: name,
-          kind: verb === 'promote' && body.full ? 'promoteFull' : verb,
-          requestedAt: options.clock.now(),
-          ...(body.by !== undefined ? { requestedBy: body.by } : {}),
-        });
-        options.controller?.enqueue(name);
-        options.logger.info({ release: name, operation }, `${operation.kind} requested${body.by ? ` by ${body.by}` : ''}`);
+        const kind = verb === 'promote' && body.full ? 'promoteFull' : verb;
+        const operation: OperationRequest = await requestOperation(options, name, kind, body.by);
         return { status: 202, json: { operation } };
       },
     },

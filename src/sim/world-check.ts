@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseDuration } from '../api/duration.js';
 import type { ManifestProblem } from '../api/problem.js';
 import { normalizeRecordName } from './arns.js';
+import { checkTimelineActions } from './timeline-check.js';
 import type { SimWorld, WorldEntryRef } from './world.js';
 
 type Path = (string | number)[];
@@ -69,7 +70,8 @@ export function checkWorld(world: SimWorld, report: Report, baseDir: string): Ma
     if (f.kind === 'targetsUnhealthy' && !targetGroups.has(f.targetGroup)) fail(['faults', i, 'targetGroup'], `target group ${f.targetGroup} is not in targetGroups`);
   });
   (world.timeline ?? []).forEach((t, i) => {
-    if (!existsSync(resolve(baseDir, t.apply))) fail(['timeline', i, 'apply'], `file ${t.apply} not found (relative to the world file)`);
+    if (t.apply !== undefined && !existsSync(resolve(baseDir, t.apply))) fail(['timeline', i, 'apply'], `file ${t.apply} not found (relative to the world file)`);
   });
+  problems.push(...checkTimelineActions(world, report, { clusters, services, taskDefinitions, targetGroups, listeners, rules }));
   return problems;
 }

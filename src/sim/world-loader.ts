@@ -10,6 +10,7 @@ import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist
 import addFormatsModule from 'ajv-formats';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
+import { checkTimelineReleases } from './timeline-check.js';
 import { checkWorld } from './world-check.js';
 import type { SimWorld } from './world.js';
 
@@ -75,8 +76,24 @@ export function parseWorld(text: string, file: string): SimWorld {
   const world = value as SimWorld;
   const problems = checkWorld(world, (path, message) => ({ file, ...locate(path), path: fieldPath(path), message, code: 'semantic' }), dirname(file));
   if (problems.length > 0) throw new WorldError(problems);
-  for (const entry of world.timeline ?? []) entry.path = resolve(dirname(file), entry.apply);
+  for (const entry of world.timeline ?? []) if (entry.apply !== undefined) entry.path = resolve(dirname(file), entry.apply);
+  reporters.set(world, (path, message) => ({ file, ...locate(path), path: fieldPath(path), message, code: 'semantic' }));
   return world;
+}
+
+type Reporter = (path: (string | number)[], message: string) => ManifestProblem;
+
+/** Locates problems found after loading (the timeline's Release names), by the world's file. */
+const reporters = new WeakMap<SimWorld, Reporter>();
+
+/**
+ * Throws a WorldError naming file, line and field when the timeline deletes, restores or
+ * operates on a Release that is neither among `initial` nor applied earlier in the timeline.
+ */
+export function checkWorldReleases(world: SimWorld, initial: Iterable<string>): void {
+  const report: Reporter = reporters.get(world) ?? ((path, message) => ({ file: 'world', line: 0, column: 0, path: fieldPath(path), message, code: 'semantic' }));
+  const problems = checkTimelineReleases(world, initial, report);
+  if (problems.length > 0) throw new WorldError(problems);
 }
 
 /** Offset of the deepest node along the path: a field's key when it has one, else the value. */

@@ -212,10 +212,38 @@ export interface TargetsUnhealthyFault {
 
 export type WorldFault = ApiFault | RevisionTurnsBadFault | TargetsUnhealthyFault;
 
+/** keelson operations a timeline can run (`approve` will join them). */
+export type TimelineOperation = 'promote' | 'abort' | 'retry';
+
+/** What people do at `at`: exactly one action per entry (see docs/sim-world.md). */
 export interface WorldTimelineEntry {
   at: DurationString;
+  /** Who does it: shown in the timeline and recorded with an operation. */
+  by?: string;
   /** Manifest file to apply, relative to the world file. */
-  apply: string;
+  apply?: string;
   /** Absolute path of `apply`, set by loadWorld. */
   path?: string;
+  /** `aws ecs update-service` by hand. */
+  updateService?: { cluster: string; service: string; taskDefinition?: string; desiredCount?: number; forceNewDeployment?: boolean };
+  /** A listener's or rule's weights edited by hand: exactly one of listenerArn, ruleArn. */
+  setWeights?: { listenerArn?: string; ruleArn?: string; forward: WorldForward[] };
+  /** Route 53 weights edited by hand. */
+  setRecordWeights?: WorldRecordRef & { weights: { setIdentifier: string; weight: number }[] };
+  /** `aws ecs delete-service` (refused while scaled above 0 unless force, as in AWS). */
+  deleteService?: { cluster: string; service: string; force?: boolean };
+  /** `aws elbv2 delete-target-group`. */
+  deleteTargetGroup?: { targetGroupArn: string };
+  /** A Release removed from the source, by name. */
+  delete?: string;
+  /** A Release put back into the source as it was last applied, by name. */
+  restore?: string;
+  /** A keelson operation on `release`, recorded as done by `by`. */
+  operation?: TimelineOperation;
+  release?: string;
+  /** promote: skip every remaining step and the bake. */
+  full?: boolean;
 }
+
+/** The action keys of a timeline entry, one of which each entry has. */
+export const TIMELINE_ACTIONS = ['apply', 'updateService', 'setWeights', 'setRecordWeights', 'deleteService', 'deleteTargetGroup', 'delete', 'restore', 'operation'] as const;
