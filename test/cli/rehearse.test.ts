@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry, ReleaseStatus } from '../../src/api/types.js';
-import type { TimelineLine } from '../../src/rehearse/rehearse.js';
+import type { SimEventLine, TimelineLine } from '../../src/rehearse/rehearse.js';
 import { keelson, ROOT } from './support/keelson.js';
 
 interface Rehearsal {
   releases: { name: string; status: ReleaseStatus | null; history: HistoryEntry[] }[];
   events: TimelineLine[];
+  sim: { events: SimEventLine[] };
 }
+
+const AEP_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/aep-prod-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
 
 describe('keelson rehearse (the binary)', () => {
   it('prints the demo world run as JSON: every Release with status and history, the timeline, the bad revision blocked; exits 1 naming it', async () => {
@@ -39,6 +42,42 @@ describe('keelson rehearse (the binary)', () => {
     expect(aepEvents.indexOf('Promoted')).toBeLessThan(aepEvents.indexOf('Reverted'));
     const reverted = result.events.find((e) => e.type === 'Reverted');
     expect(reverted).toMatchObject({ release: 'aep-backend-prod', offset: expect.stringMatching(/^4\dm/) });
+  });
+
+  it('includes the simulated world\'s event log with times, so that the rehearsal\'s timing can be checked', async () => {
+    const args = ['rehearse', '--world', 'manifests/sim/world.yaml', '--releases', 'manifests/examples', '--until', '50m', '-o', 'json'];
+    const { stdout } = await keelson(args, ROOT);
+    const events = (JSON.parse(stdout) as Rehearsal).sim.events;
+    const minutes = (e: SimEventLine): number => e.offsetMs / 60_000;
+    expect(events.map((e) => e.offsetMs)).toEqual([...events.map((e) => e.offsetMs)].sort((a, b) => a - b));
+    for (const e of events) expect(Date.parse(e.at) - Date.parse('2026-03-02T09:00:00Z')).toBe(e.offsetMs);
+    // The aep listener's weights as keelson wrote them: 10 → 50 → 100 to green for :12, then :13 on
+    // blue after the timeline's change at 40m, reverted within minutes.
+    const aep = events.filter((e) => e.kind === 'weights.changed' && e.subject === AEP_LISTENER).map((e) => [Math.floor(minutes(e)) >= 40, e.detail]);
+    expect(aep).toEqual([
+      [false, 'aep-backend-blue=90 aep-backend-green=10'],
+      [false, 'aep-backend-blue=50 aep-backend-green=50'],
+      [false, 'aep-backend-blue=0 aep-backend-green=100'],
+      [true, 'aep-backend-blue=10 aep-backend-green=90'],
+      [true, 'aep-backend-blue=0 aep-backend-green=100'],
+    ]);
+    const applied = events.find((e) => e.kind === 'operator.action');
+    expect(applied).toMatchObject({ offset: '40m', detail: 'applied releases/aep-backend-prod-v13.yaml' });
+    expect(events.find((e) => e.kind === 'deployment.created' && e.detail.endsWith('aep-backend-prod:13'))?.offsetMs).toBe(applied?.offsetMs);
+    // Route 53: the change is INSYNC after the world's 30 s propagation.
+    const changed = events.find((e) => e.kind === 'record.changed');
+    const insync = events.find((e) => e.kind === 'record.insync');
+    expect(insync!.offsetMs - changed!.offsetMs).toBe(30_000);
+    // The minute of ECS throttling at 20m: rejected calls, counted per second, inside the window.
+    const rejected = events.filter((e) => e.kind === 'call.rejected');
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const e of rejected) {
+      expect(e).toMatchObject({ subject: 'ecs:DescribeServices', detail: 'Throttled (ThrottlingException)' });
+      expect(e.count).toBeGreaterThanOrEqual(1);
+      expect(minutes(e)).toBeGreaterThanOrEqual(20);
+      expect(minutes(e)).toBeLessThan(21);
+    }
+    expect(events.filter((e) => e.kind === 'fault.started').map((e) => e.offset)).toEqual(['20m']);
   });
 
   it('exits 0 when every Release ends stable and healthy', async () => {

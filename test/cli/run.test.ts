@@ -77,6 +77,16 @@ describe('keelson run (the binary)', () => {
     expect(last).toMatchObject({ msg: 'shutdown complete', clean: true });
   });
 
+  it('exits 2 on --speed with the real AWS, or a speed that is not a positive number', async () => {
+    const common = ['--source', `dir:${join(dir, 'releases')}`, '--state', `dir:${join(dir, 'state')}`];
+    const aws = await keelson(['run', ...common, '--cloud', 'aws', '--speed', '10'], dir);
+    expect(aws.code).toBe(2);
+    expect(aws.stderr).toContain('--speed applies only to a simulated cloud (--cloud sim or sim:WORLD)');
+    const zero = await keelson(['run', ...common, '--cloud', 'sim', '--speed', '0'], dir);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--speed must be a number above 0');
+  });
+
   it('exits 2 on a --port that is not a port', async () => {
     const { code, stderr } = await keelson(['run', '--port', 'eighty', '--source', `dir:${join(dir, 'releases')}`, '--state', `dir:${join(dir, 'state')}`], dir);
     expect(code).toBe(2);

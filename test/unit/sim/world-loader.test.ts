@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReleases } from '../../../src/api/load.js';
 import { formatProblem } from '../../../src/api/problem.js';
 import type { Release } from '../../../src/api/types.js';
-import { loadWorld, WorldError } from '../../../src/sim/world-loader.js';
+import { checkWorldReleases, loadWorld, parseWorld, WorldError } from '../../../src/sim/world-loader.js';
 
 const invalid = (name: string): string => new URL(`../../fixtures/sim/invalid/${name}`, import.meta.url).pathname;
 const repoFile = (path: string): string => new URL(`../../../${path}`, import.meta.url).pathname;
@@ -41,6 +41,51 @@ describe('world files', () => {
       'bad-references.yaml:13:30 faults[0].taskDefinition: task definition shop-api:2 is not in taskDefinitions',
       'bad-references.yaml:15:15 timeline[0].apply: file releases/missing.yaml not found (relative to the world file)',
     ]);
+  });
+
+  it('reports timeline entries with no single action, or naming what the world does not have', async () => {
+    expect(await problems(invalid('bad-timeline.yaml'))).toEqual([
+      'bad-timeline.yaml:25:14 timeline[8].operation: must be one of "promote", "abort", "retry" (got "approve")',
+    ]);
+    const world = invalid('bad-timeline.yaml');
+    const text = readFileSync(world, 'utf8').replace('operation: approve', 'operation: retry');
+    let found: string[] = [];
+    try {
+      parseWorld(text, world);
+    } catch (err) {
+      if (!(err instanceof WorldError)) throw err;
+      found = err.problems.map((p) => formatProblem({ ...p, file: 'bad-timeline.yaml' }));
+    }
+    expect(found).toEqual([
+      'bad-timeline.yaml:17:5 timeline[0]: needs exactly one of apply, updateService, setWeights, setRecordWeights, deleteService, deleteTargetGroup, delete, restore, operation (got delete, restore)',
+      'bad-timeline.yaml:18:45 timeline[1].updateService.service: service shop/api-green is not in services',
+      'bad-timeline.yaml:19:64 timeline[2].updateService.taskDefinition: task definition api:7 is not in taskDefinitions',
+      'bad-timeline.yaml:20:27 timeline[3].setWeights.listenerArn: listener arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-alb/1111111111111111/9999999999999999 is not in listeners',
+      'bad-timeline.yaml:20:162 timeline[3].setWeights.forward[0].targetGroupArn: target group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/0000000000000000 is not in targetGroups',
+      'bad-timeline.yaml:21:111 timeline[4].setRecordWeights.weights[0].setIdentifier: no api.example.test A record with set identifier green',
+      'bad-timeline.yaml:22:34 timeline[5].deleteTargetGroup.targetGroupArn: target group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/0000000000000000 is not in targetGroups',
+      'bad-timeline.yaml:23:5 timeline[6].by: is required with operation: an operation is recorded with the person who asked for it',
+      'bad-timeline.yaml:24:65 timeline[7].release: applies only to operation',
+    ]);
+  });
+
+  it('checks the Releases a timeline names against those a run starts with and those it applied before', async () => {
+    const world = await loadWorld(new URL('../../fixtures/sim/timeline-names.yaml', import.meta.url).pathname);
+    const named = (initial: string[]): string[] => {
+      try {
+        checkWorldReleases(world, initial);
+        return [];
+      } catch (err) {
+        if (!(err instanceof WorldError)) throw err;
+        return err.problems.map((p) => formatProblem({ ...p, file: p.file.split('/').pop() ?? p.file }));
+      }
+    };
+    // payments comes from the apply at 2m, before its delete at 3m.
+    expect(named([])).toEqual([
+      'timeline-names.yaml:10:34 timeline[0].release: release orders is not among the Releases the run starts with nor applied earlier in the timeline',
+      'timeline-names.yaml:13:14 timeline[3].restore: release cart is not among the Releases the run starts with nor applied earlier in the timeline',
+    ]);
+    expect(named(['orders', 'cart'])).toEqual([]);
   });
 
   it('reports YAML syntax errors with their position', async () => {
