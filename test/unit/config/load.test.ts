@@ -39,6 +39,12 @@ describe('keelson.yaml', () => {
     expect(parseConfig('sources: [{git: {url: "https://bot@github.com/acme/deploy.git"}}, {git: {url: "ssh://git@github.com:22/acme/x.git"}}]\n', 'keelson.yaml', {}).sources).toHaveLength(2);
   });
 
+  it('reads the speed of a simulated world, and refuses it for the real AWS', () => {
+    expect(parseConfig('cloud: {provider: sim, world: world.yaml, speed: 60}\n', 'keelson.yaml', {}).cloud).toEqual({ provider: 'sim', world: 'world.yaml', speed: 60 });
+    expect(problemsOf('cloud: {provider: aws, speed: 60}\n')).toEqual(['keelson.yaml:1:31 cloud.speed: is only for provider sim: AWS runs on the wall clock']);
+    expect(problemsOf('cloud: {provider: sim, speed: 0}\n')[0]).toMatch(/^keelson\.yaml:1:\d+ cloud\.speed: /);
+  });
+
   it('reads the hosts health probes may reach, none listed by default', () => {
     expect(defaultConfig().probes).toEqual({ allowHosts: [] });
     expect(parseConfig('probes: {allowHosts: ["*.example.com", 10.0.0.0/8, 169.254.170.2]}\n', 'keelson.yaml', {}).probes).toEqual({ allowHosts: ['*.example.com', '10.0.0.0/8', '169.254.170.2'] });
