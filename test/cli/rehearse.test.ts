@@ -11,10 +11,14 @@ interface Rehearsal {
 
 const AEP_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/aep-prod-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
 
+/** The demo world rehearsed for 50m as JSON: run once, read by the tests that need it. */
+let demoRun: ReturnType<typeof keelson> | undefined;
+const demoJson = (): ReturnType<typeof keelson> =>
+  (demoRun ??= keelson(['rehearse', '--world', 'manifests/sim/world.yaml', '--releases', 'manifests/examples', '--until', '50m', '-o', 'json'], ROOT));
+
 describe('keelson rehearse (the binary)', () => {
   it('prints the demo world run as JSON: every Release with status and history, the timeline, the bad revision blocked; exits 1 naming it', async () => {
-    const args = ['rehearse', '--world', 'manifests/sim/world.yaml', '--releases', 'manifests/examples', '--until', '50m', '-o', 'json'];
-    const { code, stdout, stderr } = await keelson(args, ROOT);
+    const { code, stdout, stderr } = await demoJson();
     // The reverted Release fails the rehearsal, as `keelson wait` would fail a pipeline.
     expect(code).toBe(1);
     expect(stderr.trimEnd().split('\n')).toEqual([
@@ -45,8 +49,7 @@ describe('keelson rehearse (the binary)', () => {
   });
 
   it('includes the simulated world\'s event log with times, so that the rehearsal\'s timing can be checked', async () => {
-    const args = ['rehearse', '--world', 'manifests/sim/world.yaml', '--releases', 'manifests/examples', '--until', '50m', '-o', 'json'];
-    const { stdout } = await keelson(args, ROOT);
+    const { stdout } = await demoJson();
     const events = (JSON.parse(stdout) as Rehearsal).sim.events;
     const minutes = (e: SimEventLine): number => e.offsetMs / 60_000;
     expect(events.map((e) => e.offsetMs)).toEqual([...events.map((e) => e.offsetMs)].sort((a, b) => a - b));
