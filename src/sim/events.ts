@@ -17,7 +17,9 @@ export type SimEventKind =
   | 'alarm.state'
   | 'scaling.target'
   | 'fault.started'
-  | 'fault.ended';
+  | 'fault.ended'
+  /** An attempt of an AWS call failed by a fault; the detail says whether the SDK retried it. */
+  | 'call.rejected';
 
 export interface SimEvent {
   /** Epoch ms of the tick (or call) in which it happened. */
