@@ -13,11 +13,11 @@ export class ClockWaits {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Waits ms (rounded up: clocks count whole milliseconds) on the clock, counted as a call waiting for time to pass. */
+  /** Waits ms on the clock, counted as a call waiting for time to pass. */
   async sleep(ms: number): Promise<void> {
     this.change(() => this.sleeping++);
     try {
-      await this.clock.sleep(Math.ceil(ms));
+      await this.clock.sleep(ms);
     } finally {
       this.change(() => this.sleeping--);
     }

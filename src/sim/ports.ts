@@ -18,7 +18,7 @@ import type {
   ScalingPort,
 } from '../cloud/ports.js';
 import { resolveProfile } from './profiles.js';
-import { sdkErrorType, type RetryDecision, type SdkErrorShape, type SdkRetryStrategy } from './sdk-retry.js';
+import { sdkErrorType, sdkWaitMs, type RetryDecision, type SdkErrorShape, type SdkRetryStrategy } from './sdk-retry.js';
 import type { SimState } from './state.js';
 import type { FaultService } from './world.js';
 
@@ -49,7 +49,7 @@ export async function awsCall<T>(host: PortHost, service: FaultService, operatio
     const decision = retry.afterFailure(token, sdkErrorType(sdkErrorOf(outcome.error)));
     if (outcome.injected) tellRejected(host, `${service}:${operation}`, outcome.error, attempt, retry.maxAttempts, decision);
     if (!decision.retry) throw outcome.error;
-    await host.sleep(decision.delayMs);
+    await host.sleep(sdkWaitMs(decision.delayMs));
     token = decision.token;
     await waitToSend(host, retry);
   }
@@ -83,7 +83,7 @@ async function attemptCall<T>(host: PortHost, service: FaultService, operation: 
 
 /** Adaptive mode: the client's rate limiter may hold an attempt back. */
 async function waitToSend(host: PortHost, retry: SdkRetryStrategy): Promise<void> {
-  for (let wait = retry.sendDelayMs(); wait > 0; wait = retry.sendDelayMs()) await host.sleep(wait);
+  for (let wait = retry.sendDelayMs(); wait > 0; wait = retry.sendDelayMs()) await host.sleep(sdkWaitMs(wait));
 }
 
 /** The error as the SDK would have seen it: the AWS answer a fault carries, or the model's error code. */

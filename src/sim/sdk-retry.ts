@@ -146,6 +146,15 @@ export function backoffDelay(retries: number, type: SdkErrorType, random: Random
 }
 
 /**
+ * How long a wait of the SDK's really lasts: it waits with setTimeout, which Node runs after a
+ * whole number of milliseconds, at least 1 (a 0 ms backoff still yields, a 0.4 ms wait for the
+ * rate limiter's next token takes 1 ms).
+ */
+export function sdkWaitMs(ms: number): number {
+  return ms >= 1 && ms <= 2 ** 31 - 1 ? Math.trunc(ms) : 1;
+}
+
+/**
  * The longest a call throttled at every attempt can take before it fails: every backoff at its
  * cap, and in adaptive mode each attempt held by the rate limiter at its lowest fill rate.
  */
