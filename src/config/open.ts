@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AWS_DEFAULTS } from '../cloud/aws/defaults.js';
 import type { Clock } from '../runtime/clock.js';
 import { DirSource } from '../sources/dir.js';
 import { DynamoDbSource } from '../sources/dynamodb.js';
@@ -29,8 +30,8 @@ export function dynamoClientFor(cloud: CloudConfig): DynamoDBClient {
   return new DynamoDBClient({
     ...(cloud.region ? { region: cloud.region } : {}),
     ...(cloud.endpoint ? { endpoint: cloud.endpoint } : {}),
-    maxAttempts: 5,
-    retryMode: 'adaptive',
+    maxAttempts: AWS_DEFAULTS.maxAttempts,
+    retryMode: AWS_DEFAULTS.retryMode,
   });
 }
 

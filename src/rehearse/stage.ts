@@ -7,11 +7,12 @@ import type { ReleaseStatus } from '../api/types.js';
 import { batchDescribeServices } from '../cloud/batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
-import { settleMicrotasks, VirtualClock } from '../runtime/clock.js';
+import { VirtualClock } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { instrumentReconciler } from '../server/instrument.js';
 import type { ControllerMetrics } from '../server/metrics.js';
+import { driveClock, untilSettledOrWaiting } from '../sim/clock-waits.js';
 import { randomStream } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
 import type { SimWorld } from '../sim/world.js';
@@ -108,9 +109,11 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   });
   await controller.start();
 
+  // Between clock steps every due pass runs until it is done, or until all that is left of it
+  // waits on the clock (an AWS call in the SDK's retry backoff): waiting for such a pass to end
+  // would wait for time that only this loop can move.
   const settle = async (): Promise<void> => {
-    await settleMicrotasks();
-    await controller.idle();
+    await untilSettledOrWaiting(controller.idle(), sim.waits);
   };
 
   return {
@@ -131,7 +134,8 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     },
     status: (name) => store.getStatus(name),
     async close() {
-      await controller.stop();
+      // A pass still waiting on the clock ends once time moves on to the end of its wait.
+      await driveClock(clock, sim.waits, controller.stop());
       await store.release(lease);
       if (ownSim) await sim.close();
     },

@@ -10,10 +10,13 @@ import type { ApiFault, BehaviourChange, FaultService, WorldFault } from './worl
 /** What a revision turns into when a fault says so without details. */
 export const BAD_REVISION_DEFAULTS: BehaviourChange = { errorRate: 0.3, ready: false };
 
+// As AWS answers (ECS API Reference, Common Errors and Request throttling: ThrottlingException
+// is HTTP 400, ServiceUnavailable 503); a timeout is the SDK's own TimeoutError, with no answer.
+// The AWS SDK retries all three (see sdk-retry.ts); what it would see travels as the cause.
 const API_ERRORS = {
-  throttle: { code: 'Throttled', message: 'Rate exceeded', awsCode: 'ThrottlingException' },
-  serverError: { code: 'Unavailable', message: 'Service unavailable, please retry', awsCode: 'ServiceUnavailable' },
-  timeout: { code: 'Timeout', message: 'Request timed out', awsCode: 'TimeoutError' },
+  throttle: { code: 'Throttled', message: 'Rate exceeded', awsCode: 'ThrottlingException', httpStatus: 400 },
+  serverError: { code: 'Unavailable', message: 'Service unavailable, please retry', awsCode: 'ServiceUnavailable', httpStatus: 503 },
+  timeout: { code: 'Timeout', message: 'Request timed out', awsCode: 'TimeoutError', httpStatus: undefined },
 } as const;
 
 interface Window {
@@ -26,6 +29,8 @@ interface Window {
 
 interface ScheduledApiFault extends Window {
   fault: ApiFault;
+  /** Calls it may still fail (its `count`). */
+  left: number;
 }
 
 interface ScheduledRevisionFault extends Window {
@@ -66,7 +71,7 @@ export class FaultSchedule {
         this.targets.push({ ...base, label: `targetsUnhealthy ${fault.targetGroup}`, targetGroupArn: fault.targetGroup });
         return;
       default:
-        this.api.push({ ...base, label: `${fault.kind} ${fault.service}${fault.operations ? `:${fault.operations.join(',')}` : ''}`, fault });
+        this.api.push({ ...base, label: `${fault.kind} ${fault.service}${fault.operations ? `:${fault.operations.join(',')}` : ''}`, fault, left: fault.count ?? Infinity });
     }
   }
 
@@ -89,10 +94,12 @@ export class FaultSchedule {
     for (const w of this.api) {
       if (now < w.from || now >= w.to) continue;
       const f = w.fault;
-      if (f.service !== service || (f.operations && !f.operations.includes(operation))) continue;
+      if (f.service !== service || (f.operations && !f.operations.includes(operation)) || w.left <= 0) continue;
       if ((f.probability ?? 1) < 1 && this.random.next() >= (f.probability ?? 1)) continue;
+      w.left--;
       const e = API_ERRORS[f.kind];
-      return new CloudError(e.code, `${e.message} (${service}:${operation})`, { service, operation, awsCode: e.awsCode });
+      const cause = { name: e.awsCode, ...(e.httpStatus !== undefined ? { $metadata: { httpStatusCode: e.httpStatus } } : {}) };
+      return new CloudError(e.code, `${e.message} (${service}:${operation})`, { service, operation, awsCode: e.awsCode, cause });
     }
     return undefined;
   }

@@ -1,7 +1,11 @@
 // CloudPorts over the simulated world. Every AWS call (a DescribeServices chunk of 10 is one
-// call, as the real adapter makes it) first brings the world up to the clock, is counted by
-// `service:Operation`, may be failed by a scheduled fault, and returns copies of the state.
+// call, as the real adapter makes it) goes through the AWS SDK's retry policy, as the adapters'
+// calls do (sdk-retry.ts): each attempt first brings the world up to the clock, is counted by
+// `service:Operation`, may be failed by a scheduled fault, and returns copies of the state; a
+// throttled, 5xx or timed-out attempt is retried after a backoff on the clock, and keelson sees
+// only the last attempt's outcome.
 
+import { AWS_DEFAULTS } from '../cloud/aws/defaults.js';
 import { CloudError, type CloudErrorCode } from '../cloud/errors.js';
 import type {
   CloudPorts,
@@ -14,6 +18,7 @@ import type {
   ScalingPort,
 } from '../cloud/ports.js';
 import { resolveProfile } from './profiles.js';
+import { sdkErrorType, sdkWaitMs, type RetryDecision, type SdkErrorShape, type SdkRetryStrategy } from './sdk-retry.js';
 import type { SimState } from './state.js';
 import type { FaultService } from './world.js';
 
@@ -22,28 +27,78 @@ export interface PortHost {
   readonly state: SimState;
   /** Brings the world up to the clock; returns the clock's now. */
   catchUp(): number;
+  /** Counts every attempt, retries included. */
   readonly calls: Record<string, number>;
   readonly rejectedCalls: Record<string, Partial<Record<CloudErrorCode, number>>>;
+  /** The retry state of the SDK client for a service (one per service, as the adapters build them). */
+  retryOf(service: FaultService): SdkRetryStrategy;
+  /** Waits on the clock: a backoff, the rate limiter, a request that times out. */
+  sleep(ms: number): Promise<void>;
 }
 
-type Service = FaultService | 'http';
+export async function awsCall<T>(host: PortHost, service: FaultService, operation: string, fn: (now: number) => T | Promise<T>): Promise<T> {
+  const retry = host.retryOf(service);
+  let token = retry.firstToken();
+  await waitToSend(host, retry);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptCall(host, service, operation, fn);
+    if (outcome.ok) {
+      retry.recordSuccess(token);
+      return outcome.value;
+    }
+    const decision = retry.afterFailure(token, sdkErrorType(sdkErrorOf(outcome.error)));
+    if (outcome.injected) tellRejected(host, `${service}:${operation}`, outcome.error, attempt, retry.maxAttempts, decision);
+    if (!decision.retry) throw outcome.error;
+    await host.sleep(sdkWaitMs(decision.delayMs));
+    token = decision.token;
+    await waitToSend(host, retry);
+  }
+}
 
-export async function awsCall<T>(host: PortHost, service: Service, operation: string, fn: (now: number) => T | Promise<T>): Promise<T> {
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: CloudError; injected: boolean };
+
+/** One attempt: one AWS call. Errors that are not CloudErrors are bugs and go straight up. */
+async function attemptCall<T>(host: PortHost, service: FaultService, operation: string, fn: (now: number) => T | Promise<T>): Promise<Attempt<T>> {
   const key = `${service}:${operation}`;
   const now = host.catchUp();
   host.calls[key] = (host.calls[key] ?? 0) + 1;
-  try {
-    const fault = service === 'http' ? undefined : host.state.faults.apiError(service, operation, now);
-    if (fault) throw fault;
-    return await fn(now);
-  } catch (err) {
-    if (err instanceof CloudError) {
-      const byCode = (host.rejectedCalls[key] ??= {});
-      byCode[err.code] = (byCode[err.code] ?? 0) + 1;
-      host.state.ctx.events.addRejected(now, key, err.details.awsCode ? `${err.code} (${err.details.awsCode})` : err.code);
+  const fault = host.state.faults.apiError(service, operation, now);
+  let error: CloudError;
+  if (fault) {
+    // The SDK's request handler gives up after its requestTimeout: the attempt took that long.
+    if (fault.code === 'Timeout') await host.sleep(AWS_DEFAULTS.requestTimeoutMs);
+    error = fault;
+  } else {
+    try {
+      return { ok: true, value: await fn(now) };
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err;
+      error = err;
     }
-    throw err;
   }
+  const byCode = (host.rejectedCalls[key] ??= {});
+  byCode[error.code] = (byCode[error.code] ?? 0) + 1;
+  return { ok: false, error, injected: error === fault };
+}
+
+/** Adaptive mode: the client's rate limiter may hold an attempt back. */
+async function waitToSend(host: PortHost, retry: SdkRetryStrategy): Promise<void> {
+  for (let wait = retry.sendDelayMs(); wait > 0; wait = retry.sendDelayMs()) await host.sleep(sdkWaitMs(wait));
+}
+
+/** The error as the SDK would have seen it: the AWS answer a fault carries, or the model's error code. */
+export function sdkErrorOf(err: CloudError): SdkErrorShape {
+  const cause = err.details.cause as SdkErrorShape | undefined;
+  if (cause && typeof cause === 'object' && typeof cause.name === 'string') return cause;
+  return { name: err.details.awsCode ?? err.code };
+}
+
+function tellRejected(host: PortHost, key: string, err: CloudError, attempt: number, maxAttempts: number, decision: RetryDecision): void {
+  const then = decision.retry
+    ? 'retried by the SDK'
+    : { notRetryable: 'not retried', attemptsUsed: `no attempts left (${attempt} of ${maxAttempts}), keelson sees ${err.code}`, quotaEmpty: `retry quota empty, keelson sees ${err.code}` }[decision.refusal];
+  // Counted per second, operation and outcome, so a throttling storm stays a few lines.
+  host.state.ctx.events.addRejected(host.catchUp(), key, `${err.details.awsCode ?? err.code}; ${then}`);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

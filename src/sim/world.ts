@@ -193,6 +193,8 @@ export interface ApiFault {
   operations?: string[];
   /** Chance that a matching call fails. Default 1. */
   probability?: number;
+  /** Fails at most this many calls (each attempt of an SDK retry is one), then is spent. Default: no limit. */
+  count?: number;
 }
 
 export interface RevisionTurnsBadFault extends BehaviourChange {

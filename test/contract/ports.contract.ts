@@ -39,6 +39,20 @@ export interface ContractSubject {
   /** Lets time pass (virtual time for the simulator). */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
+  /** Only a subject that can make AWS fail on purpose (the simulator) has these. */
+  faults?: ContractFaults;
+}
+
+/** Failing calls on purpose, and watching the attempts the AWS SDK makes of them. */
+export interface ContractFaults {
+  /** The attempts the ports' AWS clients make of one request, retries included. */
+  maxAttempts: number;
+  /** Throttles the next `attempts` attempts of an ECS operation (Infinity: every one). */
+  throttleEcs(operation: string, attempts: number): void;
+  /** Attempts made so far of an ECS operation. */
+  ecsAttempts(operation: string): number;
+  /** Awaits a call, letting time pass while the SDK backs off between attempts. */
+  settle<T>(call: Promise<T>): Promise<T>;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<CloudError> {
@@ -51,7 +65,7 @@ async function rejection(promise: Promise<unknown>): Promise<CloudError> {
   throw new Error('expected a CloudError, the call succeeded');
 }
 
-export function describePortsContract(name: string, factory: () => Promise<ContractSubject>): void {
+export function describePortsContract(name: string, factory: () => Promise<ContractSubject>, options: { faults?: boolean } = {}): void {
   describe(`CloudPorts contract: ${name}`, () => {
     let subject: ContractSubject;
     let ports: CloudPorts;
@@ -228,5 +242,36 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       const named = await ports.dns.readWeightedRecords({ ...fx.record.key, recordName: `${recordName.toUpperCase()}.` });
       expect(named.map((r) => r.setIdentifier).sort()).toEqual([...fx.record.setIdentifiers].sort());
     });
+
+    // The ports stand for AWS SDK clients: a throttled or transient failure is retried by the SDK
+    // before the caller sees it, and the caller sees only the last attempt's outcome (AWS SDKs and
+    // Tools Reference Guide, Retry behavior: https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+    if (options.faults) {
+      const faultsOf = (): ContractFaults => {
+        if (!subject.faults) throw new Error(`${name} was declared able to inject faults but has none`);
+        return subject.faults;
+      };
+
+      it('an intermittently throttled call succeeds within maxAttempts, each attempt an AWS call (SDK retry behavior)', async () => {
+        const f = faultsOf();
+        f.throttleEcs('DescribeServices', f.maxAttempts - 1);
+        const result = await f.settle(ports.ecs.describeServices(fx.cluster, fx.services));
+        expect(result.services.map((s) => s.name).sort()).toEqual([...fx.services].sort());
+        expect(f.ecsAttempts('DescribeServices')).toBe(f.maxAttempts);
+      });
+
+      it('a call throttled on every attempt fails with Throttled after exactly maxAttempts attempts (SDK retry behavior)', async () => {
+        const f = faultsOf();
+        f.throttleEcs('DescribeServices', Infinity);
+        expect((await rejection(f.settle(ports.ecs.describeServices(fx.cluster, fx.services)))).code).toBe('Throttled');
+        expect(f.ecsAttempts('DescribeServices')).toBe(f.maxAttempts);
+      });
+
+      it('a call failing with an error no retry can fix is made once (SDK retry behavior: client errors are not retried)', async () => {
+        const f = faultsOf();
+        expect((await rejection(f.settle(ports.ecs.describeTaskDefinition('no-such-family-keelson:1')))).code).toBe('NotFound');
+        expect(f.ecsAttempts('DescribeTaskDefinition')).toBe(1);
+      });
+    }
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AWS_DEFAULTS } from '../../src/cloud/aws/defaults.js';
 import { fixtureWorld, simulate } from '../unit/sim/fixtures.js';
 import { describePortsContract, type ContractFixture } from './ports.contract.js';
 
@@ -40,11 +41,25 @@ function subject() {
       now: () => clock.now(),
       advance: (ms: number) => clock.advance(ms),
       close: () => sim.close(),
+      faults: {
+        maxAttempts: AWS_DEFAULTS.maxAttempts,
+        throttleEcs: (operation: string, attempts: number) =>
+          sim.outOfBand.addFault({
+            kind: 'throttle',
+            service: 'ecs',
+            operations: [operation],
+            at: `${Math.floor((clock.now() - sim.startedAt) / 1000)}s`,
+            for: '1h',
+            ...(Number.isFinite(attempts) ? { count: attempts } : {}),
+          }),
+        ecsAttempts: (operation: string) => sim.calls[`ecs:${operation}`] ?? 0,
+        settle: <T>(call: Promise<T>) => sim.drive(call),
+      },
     },
   };
 }
 
-describePortsContract('simulator', async () => subject().subject);
+describePortsContract('simulator', async () => subject().subject, { faults: true });
 
 describe('the simulator counts AWS calls as the SDK adapters make them', () => {
   it('describes services ten per DescribeServices call', async () => {

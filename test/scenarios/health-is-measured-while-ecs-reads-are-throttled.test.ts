@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../src/api/types.js';
+import { AWS_DEFAULTS } from '../../src/cloud/aws/defaults.js';
+import { longestThrottledCallMs } from '../../src/sim/sdk-retry.js';
 import { AEP, aepCanary, BLUE_100 } from './support/releases.js';
 import { demoWorld, scenario, type Scenario } from './support/scenario.js';
 
@@ -8,9 +10,15 @@ afterEach(async () => s?.close());
 
 const FAIL_FOR = 60_000;
 const INTERVAL = 15_000;
+// The pass that reverts reads ECS first (DescribeServices, then ListTasks), and the AWS SDK retries
+// each throttled read before keelson sees it fail, as it does on AWS
+// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): the revert comes
+// that much later.
+const ECS_READS_PER_PASS = 2;
+const SDK_RETRYING = ECS_READS_PER_PASS * longestThrottledCallMs(AWS_DEFAULTS.maxAttempts, AWS_DEFAULTS.retryMode);
 
 describe('ECS reads throttled while a bad canary takes traffic', () => {
-  it('still measures health and reverts within failFor + one interval, says what it could not read, and scales the colour down once ECS answers', async () => {
+  it('still measures health and reverts within failFor + one interval plus the SDK retrying its ECS reads, says what it could not read, and scales the colour down once ECS answers', async () => {
     s = await scenario({ world: await demoWorld(), release: aepCanary('aep-backend-prod:11'), listener: { listenerArn: AEP.listener } });
     await s.run(60_000);
     s.apply(aepCanary('aep-backend-prod:12'));
@@ -34,7 +42,7 @@ describe('ECS reads throttled while a bad canary takes traffic', () => {
     // The first bad datapoint is seen within a health interval of the first period that holds it.
     expect(failingSince - storm).toBeLessThanOrEqual(60_000 + INTERVAL);
     const restored = s.weightWrites.find((w) => BLUE_100(w) && w.at >= storm);
-    expect((restored?.at ?? Infinity) - failingSince).toBeLessThanOrEqual(FAIL_FOR + INTERVAL);
+    expect((restored?.at ?? Infinity) - failingSince).toBeLessThanOrEqual(FAIL_FOR + INTERVAL + SDK_RETRYING);
 
     // Throttled ECS calls there were, and status said so with the API and the code.
     expect(s.sim.rejectedCalls['ecs:DescribeServices']?.Throttled ?? 0).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { createHttpProbe } from '../http-probe.js';
 import type { CloudPorts, CloudProvider, HttpProbePort } from '../ports.js';
 import { AwsScaling } from './autoscaling.js';
+import { AWS_DEFAULTS } from './defaults.js';
 import { awsCaller } from './call.js';
 import type { OnAwsCall } from './call.js';
 import { AwsMetrics } from './cloudwatch.js';
@@ -32,12 +33,7 @@ export interface AwsCloudOptions {
   http?: HttpProbePort;
 }
 
-export const AWS_DEFAULTS = {
-  maxAttempts: 5,
-  retryMode: 'adaptive',
-  requestTimeoutMs: 15_000,
-  connectionTimeoutMs: 5_000,
-} as const;
+export { AWS_DEFAULTS };
 
 export interface AwsClients {
   ecs: ECSClient;

@@ -13,10 +13,11 @@ async function run(seed: number): Promise<{ events: SimEvent[]; stats: TrafficSt
   const ports = sim.provider(undefined);
   for (let minute = 0; minute < 30; minute++) {
     await clock.advance(60_000);
-    if (minute === 2) await ports.ecs.updateService({ cluster: SHOP.cluster, service: 'api-rolling', taskDefinition: 'shop-api:2' });
-    if (minute === 4) await ports.ecs.updateService({ cluster: SHOP.cluster, service: 'api-blue', taskDefinition: 'shop-api:4' });
-    if (minute === 8) await ports.lb.setWeights({ listenerArn: SHOP.listenerArn }, [{ targetGroupArn: SHOP.blue, weight: 50 }, { targetGroupArn: SHOP.green, weight: 50 }]);
-    await ports.ecs.describeServices(SHOP.cluster, ['api-blue', 'api-green', 'api-rolling']).catch(() => undefined);
+    // The SDK's retries wait on the clock: sim.drive moves it on.
+    if (minute === 2) await sim.drive(ports.ecs.updateService({ cluster: SHOP.cluster, service: 'api-rolling', taskDefinition: 'shop-api:2' }));
+    if (minute === 4) await sim.drive(ports.ecs.updateService({ cluster: SHOP.cluster, service: 'api-blue', taskDefinition: 'shop-api:4' }));
+    if (minute === 8) await sim.drive(ports.lb.setWeights({ listenerArn: SHOP.listenerArn }, [{ targetGroupArn: SHOP.blue, weight: 50 }, { targetGroupArn: SHOP.green, weight: 50 }]));
+    await sim.drive(ports.ecs.describeServices(SHOP.cluster, ['api-blue', 'api-green', 'api-rolling'])).catch(() => undefined);
   }
   const end = clock.now();
   const metrics = await ports.metrics.getMetricData(
