@@ -74,9 +74,10 @@ function parseCron(body: string): CronFields {
 }
 
 function parseField(text: string, lo: number, hi: number, name: string, names?: readonly string[]): Set<number> {
-  if (/[LW#]/.test(text)) throw new ScheduleError(`cron ${name} "${text}": L, W and # are not supported by the simulator`);
+  if (text.includes('#')) throw new ScheduleError(`cron ${name} "${text}": L, W and # are not supported by the simulator`);
   const value = (v: string): number => {
     const byName = names?.indexOf(v.toUpperCase()) ?? -1;
+    if (byName < 0 && /^(\d*L|\d+W|LW|L-\d+)$/i.test(v)) throw new ScheduleError(`cron ${name} "${text}": L, W and # are not supported by the simulator`);
     const n = byName >= 0 ? byName + 1 : /^\d+$/.test(v) ? Number(v) : NaN;
     if (!(n >= lo && n <= hi)) throw new ScheduleError(`cron ${name} "${text}": ${v} is not in ${lo}-${hi}`);
     return n;
