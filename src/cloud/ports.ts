@@ -213,9 +213,82 @@ export interface ScalableTarget {
   suspended: { dynamicScalingIn: boolean; dynamicScalingOut: boolean; scheduledScaling: boolean };
 }
 
+/** Target tracking's predefined metrics for an ECS service. */
+export type PredefinedScalingMetric = 'ECSServiceAverageCPUUtilization' | 'ECSServiceAverageMemoryUtilization' | 'ALBRequestCountPerTarget';
+
+export interface TargetTrackingPolicy {
+  type: 'TargetTrackingScaling';
+  targetValue: number;
+  /** Exactly one of predefinedMetric and customizedMetric. */
+  predefinedMetric?: { type: PredefinedScalingMetric; /** ALBRequestCountPerTarget: `app/<lb>/<id>/targetgroup/<tg>/<id>`. */ resourceLabel?: string };
+  customizedMetric?: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: 'Average' | 'Minimum' | 'Maximum' | 'SampleCount' | 'Sum' };
+  scaleOutCooldownSeconds?: number;
+  scaleInCooldownSeconds?: number;
+  disableScaleIn?: boolean;
+}
+
+export interface StepAdjustment {
+  /** Relative to the alarm's threshold; lower inclusive, upper exclusive above it. Absent: unbounded. */
+  lowerBound?: number;
+  upperBound?: number;
+  scalingAdjustment: number;
+}
+
+export interface StepScalingPolicy {
+  type: 'StepScaling';
+  adjustmentType: 'ChangeInCapacity' | 'PercentChangeInCapacity' | 'ExactCapacity';
+  stepAdjustments: StepAdjustment[];
+  minAdjustmentMagnitude?: number;
+  cooldownSeconds?: number;
+  metricAggregationType?: 'Average' | 'Minimum' | 'Maximum';
+}
+
+export interface ScalingPolicyInput {
+  name: string;
+  policy: TargetTrackingPolicy | StepScalingPolicy;
+}
+
+export interface ScalingPolicyResult {
+  policyArn: string;
+  /** The alarms Application Auto Scaling created (target tracking only). */
+  alarms: { name: string; arn: string }[];
+}
+
+export interface ScheduledActionInput {
+  name: string;
+  /** `at(yyyy-mm-ddThh:mm:ss)`, `rate(value unit)` or `cron(fields)`. */
+  schedule: string;
+  /** IANA time zone for `at` and `cron`; default UTC. */
+  timezone?: string;
+  startTime?: number;
+  endTime?: number;
+  minCapacity?: number;
+  maxCapacity?: number;
+}
+
+export type ScalingActivityStatus = 'Pending' | 'InProgress' | 'Successful' | 'Overridden' | 'Unfulfilled' | 'Failed';
+
+export interface ScalingActivity {
+  activityId: string;
+  resourceId: string;
+  /** e.g. `Setting desired count to 4.` */
+  description: string;
+  cause: string;
+  startTime: number;
+  endTime?: number;
+  statusCode: ScalingActivityStatus;
+  statusMessage?: string;
+}
+
 export interface ScalingPort {
   /** The registration that owns a service's desiredCount, if any. */
   describeScalableTarget(cluster: string, service: string): Promise<ScalableTarget | undefined>;
+  /** Creates or replaces a scaling policy on the service's scalable target. */
+  putScalingPolicy(cluster: string, service: string, input: ScalingPolicyInput): Promise<ScalingPolicyResult>;
+  /** Creates or replaces a scheduled action on the service's scalable target. */
+  putScheduledAction(cluster: string, service: string, input: ScheduledActionInput): Promise<void>;
+  /** The service's scaling activities, newest first. */
+  describeScalingActivities(cluster: string, service: string, options?: { limit?: number }): Promise<ScalingActivity[]>;
 }
 
 // ---------------------------------------------------------------- HTTP probes

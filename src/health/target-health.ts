@@ -40,7 +40,13 @@ export function judgeTargetHealth(
   const maxUnhealthy = check.maxUnhealthy ?? DEFAULTS.maxUnhealthyTargets;
   const healthy = targets.filter((t) => t.state === 'healthy').length;
   // Once the colour serves traffic, a target ECS replaced is as bad as one failing its checks.
-  const missing = expectedTargets === undefined ? 0 : Math.max(0, expectedTargets - healthy);
+  // A replacement registers while its predecessor drains; targets registering beyond those
+  // draining are capacity being added (Application Auto Scaling scaling the colour out), not
+  // replacements, and are not missing while they start.
+  const starting = targets.filter((t) => t.state === 'initial').length;
+  const draining = targets.filter((t) => t.state === 'draining').length;
+  const added = Math.max(0, starting - draining);
+  const missing = expectedTargets === undefined ? 0 : Math.max(0, expectedTargets - healthy - added);
   if (targets.length === 0 && missing === 0) return noData(base, 'no registered targets');
   const judged = targets.filter((t) => JUDGED.has(t.state));
   if (judged.length === 0 && missing === 0) return noData(base, `no targets in service yet (${countStates(targets)})`);

@@ -17,7 +17,8 @@ import { resolveProfile } from './profiles.js';
 import { ROUTE53_DEFAULTS } from './route53.js';
 import { entryLabel, normalizeDnsName, type EntryRef } from './routing.js';
 import { SimState } from './state.js';
-import type { SimWorld, WorldAlarm, WorldEntryRef, WorldService } from './world.js';
+import type { SimWorld, WorldAlarm, WorldEntryRef, WorldScalableTarget, WorldScalingPolicy, WorldService } from './world.js';
+import type { ScalingPolicyInput } from '../cloud/ports.js';
 
 export const WORLD_DEFAULTS = {
   seed: 1,
@@ -45,7 +46,7 @@ export function buildState(world: SimWorld, start: number, seed: number): SimSta
   buildDns(world, state);
   for (const svc of world.services) buildService(svc, state, start);
   for (const alarm of world.alarms ?? []) buildAlarm(alarm, state, start);
-  for (const t of world.scalableTargets ?? []) state.scaling.register(t.cluster, t.service, t, start);
+  for (const t of world.scalableTargets ?? []) buildScalableTarget(t, state, start);
   for (const f of world.faults ?? []) state.faults.add(f);
   for (const t of world.traffic ?? []) {
     const ref = entryRef(t);
@@ -179,4 +180,62 @@ function buildAlarm(a: WorldAlarm, state: SimState, start: number): void {
     reason: 'Unchecked: Initial alarm creation',
     updatedAt: start,
   });
+}
+
+function buildScalableTarget(t: WorldScalableTarget, state: SimState, start: number): void {
+  state.scaling.register(t.cluster, t.service, t, start);
+  for (const p of t.policies ?? []) state.scaling.putPolicy(t.cluster, t.service, policyInput(p), start, p.stepScaling?.alarm);
+  for (const a of t.scheduledActions ?? []) {
+    state.scaling.putScheduledAction(
+      t.cluster,
+      t.service,
+      {
+        name: a.name,
+        schedule: a.schedule,
+        ...(a.timezone !== undefined ? { timezone: a.timezone } : {}),
+        ...(a.startTime !== undefined ? { startTime: Date.parse(a.startTime) } : {}),
+        ...(a.endTime !== undefined ? { endTime: Date.parse(a.endTime) } : {}),
+        ...(a.minCapacity !== undefined ? { minCapacity: a.minCapacity } : {}),
+        ...(a.maxCapacity !== undefined ? { maxCapacity: a.maxCapacity } : {}),
+      },
+      start,
+    );
+  }
+}
+
+const seconds = (d: string | undefined): number | undefined => (d === undefined ? undefined : parseDuration(d) / 1000);
+
+/** A world file's policy in the port's (AWS's) shape. */
+export function policyInput(p: WorldScalingPolicy): ScalingPolicyInput {
+  if (p.stepScaling) {
+    const s = p.stepScaling;
+    const cooldownSeconds = seconds(s.cooldown);
+    return {
+      name: p.name,
+      policy: {
+        type: 'StepScaling',
+        adjustmentType: s.adjustmentType,
+        stepAdjustments: s.stepAdjustments.map((a) => ({ ...a })),
+        ...(s.minAdjustmentMagnitude !== undefined ? { minAdjustmentMagnitude: s.minAdjustmentMagnitude } : {}),
+        ...(cooldownSeconds !== undefined ? { cooldownSeconds } : {}),
+        ...(s.metricAggregationType !== undefined ? { metricAggregationType: s.metricAggregationType } : {}),
+      },
+    };
+  }
+  const tt = p.targetTracking;
+  if (!tt) throw new Error(`policy ${p.name} needs targetTracking or stepScaling`);
+  const out = seconds(tt.scaleOutCooldown);
+  const inn = seconds(tt.scaleInCooldown);
+  return {
+    name: p.name,
+    policy: {
+      type: 'TargetTrackingScaling',
+      targetValue: tt.targetValue,
+      ...(tt.predefinedMetric ? { predefinedMetric: { type: tt.predefinedMetric, ...(tt.resourceLabel !== undefined ? { resourceLabel: tt.resourceLabel } : {}) } } : {}),
+      ...(tt.customizedMetric ? { customizedMetric: { ...tt.customizedMetric, dimensions: { ...(tt.customizedMetric.dimensions ?? {}) } } } : {}),
+      ...(out !== undefined ? { scaleOutCooldownSeconds: out } : {}),
+      ...(inn !== undefined ? { scaleInCooldownSeconds: inn } : {}),
+      ...(tt.disableScaleIn !== undefined ? { disableScaleIn: tt.disableScaleIn } : {}),
+    },
+  };
 }

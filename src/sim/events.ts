@@ -16,6 +16,7 @@ export type SimEventKind =
   | 'target.health'
   | 'alarm.state'
   | 'scaling.target'
+  | 'scaling.activity'
   | 'fault.started'
   | 'fault.ended'
   | 'service.status'

@@ -243,10 +243,23 @@ function metricsPort(host: PortHost): MetricsPort {
 }
 
 function scalingPort(host: PortHost): ScalingPort {
+  const scaling = host.state.scaling;
+  // Application Auto Scaling names an ECS service by cluster and service name, never by ARN.
+  const names = (cluster: string, service: string): [string, string] => [lastSegment(cluster), lastSegment(service)];
   return {
     describeScalableTarget: (cluster, service) =>
-      awsCall(host, 'autoscaling', 'DescribeScalableTargets', () => host.state.scaling.describe(cluster, service)),
+      awsCall(host, 'autoscaling', 'DescribeScalableTargets', () => scaling.describe(...names(cluster, service))),
+    putScalingPolicy: (cluster, service, input) =>
+      awsCall(host, 'autoscaling', 'PutScalingPolicy', (now) => scaling.putPolicy(...names(cluster, service), input, now)),
+    putScheduledAction: (cluster, service, input) =>
+      awsCall(host, 'autoscaling', 'PutScheduledAction', (now) => scaling.putScheduledAction(...names(cluster, service), input, now)),
+    describeScalingActivities: (cluster, service, options = {}) =>
+      awsCall(host, 'autoscaling', 'DescribeScalingActivities', () => scaling.activities(...names(cluster, service), options.limit)),
   };
+}
+
+function lastSegment(name: string): string {
+  return name.startsWith('arn:') ? (name.split('/').pop() ?? name) : name;
 }
 
 /** Ports for a region the world does not have: every call fails, as with no endpoint. */

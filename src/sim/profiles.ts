@@ -19,6 +19,15 @@ export interface Profile {
   base: Behaviour;
   turnsBad?: { afterMs: number; behaviour: Behaviour };
   job: { durationMs: number; exitCode: number };
+  /** What a task uses of its reservation, for the AWS/ECS utilization metrics. */
+  usage: ResourceUsage;
+}
+
+export interface ResourceUsage {
+  cpuIdle: number;
+  /** CPU percent per request a second. */
+  cpuPerRequest: number;
+  memoryPercent: number;
 }
 
 export const PROFILE_DEFAULTS = {
@@ -27,6 +36,10 @@ export const PROFILE_DEFAULTS = {
   latencyMs: { p50: 40, p95: 120, p99: 250 },
   crashAfter: '5s',
   jobDuration: '30s',
+  // A modest service: 5% CPU idle, 30% at 50 requests a second per task; memory steady at 30%.
+  cpuIdle: 5,
+  cpuPerRequest: 0.5,
+  memoryPercent: 30,
 } as const;
 
 export function resolveProfile(spec: ProfileSpec = {}): Profile {
@@ -54,6 +67,11 @@ export function resolveProfile(spec: ProfileSpec = {}): Profile {
     job: {
       durationMs: parseDuration(spec.runTask?.duration ?? PROFILE_DEFAULTS.jobDuration),
       exitCode: spec.runTask?.exitCode ?? 0,
+    },
+    usage: {
+      cpuIdle: spec.cpu?.idle ?? PROFILE_DEFAULTS.cpuIdle,
+      cpuPerRequest: spec.cpu?.perRequest ?? PROFILE_DEFAULTS.cpuPerRequest,
+      memoryPercent: spec.memoryPercent ?? PROFILE_DEFAULTS.memoryPercent,
     },
   };
 }

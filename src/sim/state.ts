@@ -1,10 +1,12 @@
 // The whole simulated world and one tick of it. Order within a tick is fixed: faults, ECS
 // tasks and scheduler, load-balancer health checks, Route 53 propagation, traffic, and at
-// each whole minute the metrics close and alarms are evaluated.
+// each whole minute the metrics close, alarms are evaluated and scaling policies act; then
+// scheduled scaling actions that are due run.
 
 import type { SimContext } from './context.js';
 import { CloudWatchModel } from './cloudwatch.js';
 import { EcsModel, type SimTask } from './ecs-model.js';
+import { EcsUtilizationMetrics } from './ecs-metrics.js';
 import { EcsScheduler } from './ecs-scheduler.js';
 import { ElbModel } from './elb.js';
 import { EventLog } from './events.js';
@@ -41,6 +43,7 @@ export class SimState {
   readonly metrics: MetricStore;
   readonly cloudwatch: CloudWatchModel;
   readonly scaling: ScalingModel;
+  readonly utilization: EcsUtilizationMetrics;
   readonly faults: FaultSchedule;
   readonly ledger = new TrafficLedger();
   readonly routing: Routing;
@@ -65,10 +68,13 @@ export class SimState {
     this.dns = new DnsModel(this.ctx, options.changePropagationMs);
     this.metrics = new MetricStore(options.publishZeroCounts);
     this.cloudwatch = new CloudWatchModel(this.ctx, this.metrics);
-    this.scaling = new ScalingModel(this.ctx);
+    this.scaling = new ScalingModel(this.ctx, { ecs: this.ecs, cloudwatch: this.cloudwatch, ids: randomStream(seed, 'scaling') });
     this.faults = new FaultSchedule(this.ctx, options.start, this.random.faults, (ref) => this.ecs.taskDefinitionArn(...splitRef(ref)));
     this.routing = new Routing(this.elb, this.dns, this.listenerByDnsName);
-    this.traffic = new TrafficModel(this.metrics, this.elb, this.routing, this.random.traffic, (id, now) => this.serving(id, now), this.ledger);
+    this.utilization = new EcsUtilizationMetrics(this.metrics, this.ecs, this.elb);
+    this.traffic = new TrafficModel(this.metrics, this.elb, this.routing, this.random.traffic, (id, now) => this.serving(id, now), this.ledger, (tg, id, n) =>
+      this.utilization.served(tg, id, n),
+    );
     this.elb.answer = (tg, id, now) => !this.faults.targetsUnhealthy(tg, now) && (this.taskBehaviour(id, now)?.healthCheck ?? false);
   }
 
@@ -87,9 +93,12 @@ export class SimState {
     this.dns.tick(now);
     this.traffic.tick(now, this.entries);
     if (now % MINUTE === 0) {
+      this.utilization.publish(now);
       this.metrics.closeMinute(now - MINUTE);
       this.cloudwatch.evaluateAlarms(now);
+      this.scaling.evaluatePolicies(now);
     }
+    this.scaling.tick(now);
   }
 
   behaviourOf(task: SimTask, now: number): Behaviour {

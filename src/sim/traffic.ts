@@ -51,6 +51,8 @@ export class TrafficModel {
     private readonly random: Random,
     private readonly serving: ServingLookup,
     private readonly ledger: TrafficLedger,
+    /** Told of every batch of requests a target answered (per-task utilization metrics). */
+    private readonly onServed?: (targetGroupArn: string, targetId: string, requests: number) => void,
   ) {}
 
   /** Metric series for a target group seen through a load balancer (or the load balancer alone). */
@@ -125,8 +127,10 @@ export class TrafficModel {
       const c = base + ((i - offset + k) % k < extra ? 1 : 0);
       if (c === 0) continue;
       // A tick at t carries the requests of the second before it: they meet the behaviour of then.
-      const task = this.serving((targets[i] as { id: string }).id, now - 1000);
+      const targetId = (targets[i] as { id: string }).id;
+      const task = this.serving(targetId, now - 1000);
       if (!task) continue;
+      this.onServed?.(tgArn, targetId, c);
       const e = this.random.binomial(c, task.behaviour.errorRate);
       errors += e;
       tgMeters.requests.count(c);

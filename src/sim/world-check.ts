@@ -7,6 +7,7 @@ import { parseDuration } from '../api/duration.js';
 import type { ManifestProblem } from '../api/problem.js';
 import { normalizeRecordName } from './arns.js';
 import { checkTimelineActions } from './timeline-check.js';
+import { checkScaling } from './world-check-scaling.js';
 import type { SimWorld, WorldEntryRef } from './world.js';
 
 type Path = (string | number)[];
@@ -64,6 +65,7 @@ export function checkWorld(world: SimWorld, report: Report, baseDir: string): Ma
   (world.scalableTargets ?? []).forEach((t, i) => {
     if (!services.has(`${t.cluster}/${t.service}`)) fail(['scalableTargets', i, 'service'], `service ${t.cluster}/${t.service} is not in services`);
     if (t.minCapacity > t.maxCapacity) fail(['scalableTargets', i, 'minCapacity'], 'must not exceed maxCapacity');
+    checkScaling(t, ['scalableTargets', i], { alarms: new Set((world.alarms ?? []).map((a) => a.name)), targetGroups: world.targetGroups.map((tg) => tg.arn) }, fail);
   });
   (world.faults ?? []).forEach((f, i) => {
     if (f.kind === 'revisionTurnsBad' && !taskDefinitions.has(f.taskDefinition)) fail(['faults', i, 'taskDefinition'], `task definition ${f.taskDefinition} is not in taskDefinitions`);

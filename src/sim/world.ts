@@ -53,6 +53,13 @@ export interface ProfileSpec extends BehaviourChange {
   turnsBad?: BehaviourChange & { after: DurationString };
   /** One-off tasks (runTask) exit with this code after this long. Default 30s, 0. */
   runTask?: { duration?: DurationString; exitCode?: number };
+  /**
+   * CPU a task uses, in percent of its reservation: `idle` plus `perRequest` for each request a
+   * second it serves (capped at 100). Defaults 5 and 0.5.
+   */
+  cpu?: { idle?: number; perRequest?: number };
+  /** Memory a task uses, in percent of its reservation. Default 30. */
+  memoryPercent?: number;
 }
 
 export interface WorldTaskDefinition {
@@ -176,6 +183,54 @@ export interface WorldScalableTarget {
   minCapacity: number;
   maxCapacity: number;
   suspended?: { dynamicScalingIn?: boolean; dynamicScalingOut?: boolean; scheduledScaling?: boolean };
+  policies?: WorldScalingPolicy[];
+  scheduledActions?: WorldScheduledAction[];
+}
+
+/** A scaling policy: exactly one of targetTracking and stepScaling. */
+export interface WorldScalingPolicy {
+  name: string;
+  targetTracking?: WorldTargetTracking;
+  stepScaling?: WorldStepScaling;
+}
+
+export interface WorldTargetTracking {
+  targetValue: number;
+  /** Exactly one of predefinedMetric and customizedMetric. */
+  predefinedMetric?: 'ECSServiceAverageCPUUtilization' | 'ECSServiceAverageMemoryUtilization' | 'ALBRequestCountPerTarget';
+  /** ALBRequestCountPerTarget: `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>`. */
+  resourceLabel?: string;
+  customizedMetric?: { namespace: string; metricName: string; dimensions?: Record<string, string>; statistic: 'Average' | 'Minimum' | 'Maximum' | 'SampleCount' | 'Sum' };
+  /** Default 300s (ECS). */
+  scaleOutCooldown?: DurationString;
+  /** Default 300s (ECS). */
+  scaleInCooldown?: DurationString;
+  disableScaleIn?: boolean;
+}
+
+export interface WorldStepScaling {
+  /** The world alarm whose ALARM state invokes the policy. */
+  alarm: string;
+  adjustmentType: 'ChangeInCapacity' | 'PercentChangeInCapacity' | 'ExactCapacity';
+  stepAdjustments: { lowerBound?: number; upperBound?: number; scalingAdjustment: number }[];
+  minAdjustmentMagnitude?: number;
+  /** Default 300s. */
+  cooldown?: DurationString;
+  /** Default Average. */
+  metricAggregationType?: 'Average' | 'Minimum' | 'Maximum';
+}
+
+export interface WorldScheduledAction {
+  name: string;
+  /** `at(yyyy-mm-ddThh:mm:ss)`, `rate(value unit)` or `cron(min hour day-of-month month day-of-week year)`. */
+  schedule: string;
+  /** IANA time zone for at and cron. Default UTC. */
+  timezone?: string;
+  /** ISO 8601. */
+  startTime?: string;
+  endTime?: string;
+  minCapacity?: number;
+  maxCapacity?: number;
 }
 
 export interface WorldEndpoint extends WorldEntryRef {

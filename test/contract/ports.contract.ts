@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCloudError, type CloudError } from '../../src/cloud/errors.js';
-import type { CloudPorts, ForwardRef, RecordKey } from '../../src/cloud/ports.js';
+import type { CloudPorts, ForwardRef, RecordKey, ScalingActivity, ScalingPolicyInput, TargetTrackingPolicy } from '../../src/cloud/ports.js';
 
 /** The names the world behind the ports must have. */
 export interface ContractFixture {
@@ -30,6 +30,19 @@ export interface ContractFixture {
   unscaledService: string;
   /** Upper bound for a Route53 change to become INSYNC. */
   dnsSettleMs: number;
+  /**
+   * Application Auto Scaling: registered scalable targets the cases put policies on.
+   * busy: average CPU well above 50%, so a 50% target asks for more than maxCapacity.
+   * quiet/quietTwin: desiredCount 4, average CPU 30% (below 90% of a 50% target) whatever the count.
+   * stepped: a step scaling policy in place on an alarm that goes to ALARM at once, asking for
+   * `firstDesiredCount` from a desiredCount of 1.
+   */
+  autoScaling: {
+    busy: { service: string; maxCapacity: number };
+    quiet: { service: string; desiredCount: number };
+    quietTwin: { service: string; desiredCount: number };
+    stepped: { service: string; firstDesiredCount: number };
+  };
 }
 
 export interface ContractSubject {
@@ -218,6 +231,73 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
         maxCapacity: fx.scaled.maxCapacity,
       });
       expect(await ports.scaling.describeScalableTarget(fx.cluster, fx.unscaledService)).toBeUndefined();
+    });
+
+    // Application Auto Scaling, as documented:
+    // https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html
+    const cpu50 = (extra: Partial<TargetTrackingPolicy> = {}): ScalingPolicyInput => ({
+      name: 'cpu50',
+      policy: { type: 'TargetTrackingScaling', targetValue: 50, predefinedMetric: { type: 'ECSServiceAverageCPUUtilization' }, ...extra },
+    });
+    const desiredCount = async (service: string): Promise<number | undefined> =>
+      (await ports.ecs.describeServices(fx.cluster, [service])).services[0]?.desiredCount;
+
+    // Target tracking scales out when the metric stays above the target (3 one-minute datapoints),
+    // proportionally, and never beyond maxCapacity (target-tracking-scaling-policy-overview.html).
+    it('target tracking scales out when the metric stays above target, never beyond max', async () => {
+      const { service, maxCapacity } = fx.autoScaling.busy;
+      const put = await ports.scaling.putScalingPolicy(fx.cluster, service, cpu50());
+      expect(put.alarms.map((a) => a.name).join(' ')).toMatch(/AlarmHigh.*AlarmLow/);
+      await subject.advance(6 * 60_000);
+      expect(await desiredCount(service)).toBe(maxCapacity);
+      await subject.advance(15 * 60_000);
+      expect(await desiredCount(service)).toBe(maxCapacity);
+      const activities = await ports.scaling.describeScalingActivities(fx.cluster, service);
+      expect(activities.map((a) => a.description)).toEqual([`Setting desired count to ${maxCapacity}.`]);
+      expect(activities[0]).toMatchObject({ statusCode: 'Successful', resourceId: `service/${fx.cluster}/${service}` });
+    });
+
+    // Scale-in needs 15 datapoints below the target's lower margin, then waits ScaleInCooldown
+    // (ECS default 300 s) before the next; DisableScaleIn never removes capacity; activities are
+    // listed newest first (API_DescribeScalingActivities.html).
+    it('target tracking scales in only after the cooldown, not at all with disableScaleIn; activities newest first', async () => {
+      await ports.scaling.putScalingPolicy(fx.cluster, fx.autoScaling.quiet.service, cpu50({ scaleInCooldownSeconds: 300 }));
+      await ports.scaling.putScalingPolicy(fx.cluster, fx.autoScaling.quietTwin.service, cpu50({ disableScaleIn: true }));
+      await subject.advance(13 * 60_000);
+      expect(await desiredCount(fx.autoScaling.quiet.service)).toBe(fx.autoScaling.quiet.desiredCount);
+      await subject.advance(20 * 60_000);
+      const activities = await ports.scaling.describeScalingActivities(fx.cluster, fx.autoScaling.quiet.service);
+      expect(activities.length).toBeGreaterThanOrEqual(2);
+      const [newest, previous] = activities as [ScalingActivity, ScalingActivity];
+      expect(newest.startTime - previous.startTime).toBeGreaterThanOrEqual(300_000);
+      for (let i = 1; i < activities.length; i++) expect((activities[i - 1] as ScalingActivity).startTime).toBeGreaterThanOrEqual((activities[i] as ScalingActivity).startTime);
+      expect(await desiredCount(fx.autoScaling.quiet.service)).toBeLessThan(fx.autoScaling.quiet.desiredCount);
+      expect(await desiredCount(fx.autoScaling.quietTwin.service)).toBe(fx.autoScaling.quietTwin.desiredCount);
+      expect(await ports.scaling.describeScalingActivities(fx.cluster, fx.autoScaling.quietTwin.service)).toEqual([]);
+    });
+
+    // A scheduled action sets MinCapacity/MaxCapacity at its time and, below the new minimum,
+    // scales out to it (scheduled-scaling-policy-overview.html).
+    it('a scheduled action changes min/max at its time and scales out to the new minimum', async () => {
+      const { service, minCapacity, maxCapacity } = fx.scaled;
+      const when = new Date(Math.ceil((subject.now() + 2 * 60_000) / 1000) * 1000).toISOString().slice(0, 19);
+      await ports.scaling.putScheduledAction(fx.cluster, service, { name: 'prewarm', schedule: `at(${when})`, minCapacity: minCapacity + 1, maxCapacity });
+      await subject.advance(60_000);
+      expect((await ports.scaling.describeScalableTarget(fx.cluster, service))?.minCapacity).toBe(minCapacity);
+      await subject.advance(2 * 60_000);
+      expect((await ports.scaling.describeScalableTarget(fx.cluster, service))?.minCapacity).toBe(minCapacity + 1);
+      expect(await desiredCount(service)).toBeGreaterThanOrEqual(minCapacity + 1);
+    });
+
+    // A step scaling policy applies the adjustment of the step holding the alarm's breach
+    // (step-scaling-policy-overview.html).
+    it('a step policy applies its adjustment when its alarm is in ALARM', async () => {
+      const { service, firstDesiredCount } = fx.autoScaling.stepped;
+      await subject.advance(3 * 60_000);
+      const activities = await ports.scaling.describeScalingActivities(fx.cluster, service);
+      expect(activities.at(-1)?.description).toBe(`Setting desired count to ${firstDesiredCount}.`);
+      expect(activities.at(-1)?.cause).toMatch(/in state ALARM triggered policy/);
     });
 
     it('rejects what does not exist with NotFound', async () => {

@@ -29,6 +29,12 @@ const fixture: ContractFixture = {
   scaled: { service: 'orders-worker', minCapacity: 1, maxCapacity: 4 },
   unscaledService: 'orders-blue',
   dnsSettleMs: 60_000,
+  autoScaling: {
+    busy: { service: 'orders-busy', maxCapacity: 3 },
+    quiet: { service: 'orders-quiet', desiredCount: 4 },
+    quietTwin: { service: 'orders-quiet-twin', desiredCount: 4 },
+    stepped: { service: 'orders-batch', firstDesiredCount: 3 },
+  },
 };
 
 function subject() {

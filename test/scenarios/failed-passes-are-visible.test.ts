@@ -99,7 +99,7 @@ describe('a pass that fails with a retryable error', () => {
   it('counts an unexpected error as Internal and still writes a status', async () => {
     const broken: (cloud: CloudProvider) => CloudProvider = (cloud) => (region) => {
       const ports = cloud(region);
-      return { ...ports, scaling: { describeScalableTarget: () => Promise.reject(new TypeError('cannot read properties of undefined')) } };
+      return { ...ports, scaling: { ...ports.scaling, describeScalableTarget: () => Promise.reject(new TypeError('cannot read properties of undefined')) } };
     };
     const t = await start(await demoWorld(), broken);
     t.stage.source.apply(aepCanary('aep-backend-prod:11'));

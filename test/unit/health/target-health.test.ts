@@ -96,6 +96,15 @@ describe('targetHealth once the colour serves traffic', () => {
     expect(m.message).toContain('0 of 2 expected targets healthy');
   });
 
+  it('does not count targets added by a scale-out as missing while they start, but still counts replacements', () => {
+    // Application Auto Scaling raised the desired count from 2 to 4: two new targets register.
+    const scaledOut = [t('a', 'healthy'), t('b', 'healthy'), t('c', 'initial'), t('d', 'initial')];
+    expect(judgeTargetHealth(base, { maxUnhealthy: 0 }, scaledOut, 4)).toMatchObject({ outcome: 'pass', value: 0 });
+    // One of them replaces a task ECS stopped (its target drains): that one is missing.
+    const replaced = [t('a', 'healthy'), t('b', 'draining'), t('c', 'initial'), t('d', 'initial')];
+    expect(judgeTargetHealth(base, { maxUnhealthy: 0 }, replaced, 4)).toMatchObject({ outcome: 'fail', value: 2 });
+  });
+
   it('passes when every expected target is healthy, and ignores the expectation when none is given', () => {
     expect(judgeTargetHealth(base, {}, [t('a', 'healthy'), t('b', 'healthy')], 2)).toMatchObject({ outcome: 'pass', value: 0 });
     expect(judgeTargetHealth(base, {}, [t('a', 'initial')]).outcome).toBe('nodata');

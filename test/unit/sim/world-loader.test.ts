@@ -88,6 +88,15 @@ describe('world files', () => {
     expect(named(['orders', 'cart'])).toEqual([]);
   });
 
+  it('checks scaling policies and scheduled actions: alarms, resource labels, schedules, time zones', async () => {
+    expect(await problems(invalid('bad-scaling.yaml'))).toEqual([
+      'bad-scaling.yaml:14:23 scalableTargets[0].policies[0].stepScaling.alarm: alarm nope is not in alarms',
+      'bad-scaling.yaml:16:88 scalableTargets[0].policies[1].targetTracking.resourceLabel: target group targetgroup/gone/2 is not in targetGroups',
+      'bad-scaling.yaml:18:25 scalableTargets[0].scheduledActions[0].schedule: cron day-of-month "L": L, W and # are not supported by the simulator',
+      'bad-scaling.yaml:19:62 scalableTargets[0].scheduledActions[1].timezone: time zone "Mars/Olympus" is not an IANA time zone',
+    ]);
+  });
+
   it('reports YAML syntax errors with their position', async () => {
     const found = await problems(invalid('broken.yaml'));
     expect(found.length).toBeGreaterThan(0);
