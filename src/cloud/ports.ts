@@ -22,6 +22,49 @@ export interface EcsDeployment {
   updatedAt: number;
 }
 
+/** ECS deployment strategies (DeploymentConfiguration.strategy); ROLLING is ECS's default. */
+export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'CANARY' | 'LINEAR';
+
+/** CloudWatch alarms that fail a deployment when one of them is in ALARM (ECS DeploymentAlarms). */
+export interface DeploymentAlarms {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
+export interface CanaryConfiguration {
+  /** Multiples of 0.1 from 0.1 to 100; ECS's default 5. */
+  canaryPercent?: number;
+  /** 0 to 1440; ECS's default 10. */
+  canaryBakeTimeInMinutes?: number;
+}
+
+export interface LinearConfiguration {
+  /** Multiples of 0.1 from 3 to 100; ECS's default 10. */
+  stepPercent?: number;
+  /** 0 to 1440; ECS's default 6. */
+  stepBakeTimeInMinutes?: number;
+}
+
+/** The blue/green family's load balancer settings (ECS AdvancedConfiguration). */
+export interface LoadBalancerAdvancedConfiguration {
+  alternateTargetGroupArn: string;
+  /** A listener rule (ALB) or a listener (NLB) carrying production traffic. */
+  productionListenerRule: string;
+  testListenerRule?: string;
+  roleArn: string;
+}
+
+/** What a service's deployments follow, beyond the rolling limits every service has. */
+export interface DeploymentSettings {
+  alarms?: DeploymentAlarms;
+  strategy?: DeploymentStrategy;
+  /** Minutes blue and green both run after production traffic has shifted. */
+  bakeTimeInMinutes?: number;
+  canaryConfiguration?: CanaryConfiguration;
+  linearConfiguration?: LinearConfiguration;
+}
+
 export interface EcsService {
   arn: string;
   name: string;
@@ -33,8 +76,8 @@ export interface EcsService {
   runningCount: number;
   pendingCount: number;
   deployments: EcsDeployment[];
-  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
-  deploymentConfiguration: {
+  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number; advancedConfiguration?: LoadBalancerAdvancedConfiguration }[];
+  deploymentConfiguration: DeploymentSettings & {
     minimumHealthyPercent: number;
     maximumPercent: number;
     circuitBreaker?: { enable: boolean; rollback: boolean };
@@ -53,6 +96,12 @@ export interface UpdateServiceInput {
   taskDefinition?: string;
   desiredCount?: number;
   forceNewDeployment?: boolean;
+  /** Only the fields given change; ECS keeps the others as they were. */
+  deploymentConfiguration?: DeploymentSettings & {
+    minimumHealthyPercent?: number;
+    maximumPercent?: number;
+    circuitBreaker?: { enable: boolean; rollback: boolean };
+  };
 }
 
 export interface TaskDefinition {

@@ -125,6 +125,8 @@ function buildDns(world: SimWorld, state: SimState): void {
 
 function buildService(w: WorldService, state: SimState, start: number): void {
   const td = state.ecs.taskDefinition(w.taskDefinition);
+  const lb = w.loadBalancers?.[0];
+  const targetGroupArn = lb?.targetGroupArn ?? w.targetGroup;
   const svc: SimService = {
     arn: state.ecs.serviceArn(w.cluster, w.name),
     cluster: w.cluster,
@@ -133,15 +135,19 @@ function buildService(w: WorldService, state: SimState, start: number): void {
     minimumHealthyPercent: w.minimumHealthyPercent ?? WORLD_DEFAULTS.minimumHealthyPercent,
     maximumPercent: w.maximumPercent ?? WORLD_DEFAULTS.maximumPercent,
     ...(w.circuitBreaker ? { circuitBreaker: { ...w.circuitBreaker } } : {}),
-    ...(w.targetGroup ? { targetGroupArn: w.targetGroup } : {}),
-    containerName: w.containerName ?? td.containers[0]?.name ?? 'app',
-    containerPort: w.containerPort ?? td.containers[0]?.port ?? WORLD_DEFAULTS.containerPort,
+    settings: structuredClone(w.deploymentConfiguration ?? {}),
+    ...(targetGroupArn ? { targetGroupArn } : {}),
+    ...(lb?.advancedConfiguration ? { advanced: { ...lb.advancedConfiguration } } : {}),
+    containerName: lb?.containerName ?? w.containerName ?? td.containers[0]?.name ?? 'app',
+    containerPort: lb?.containerPort ?? w.containerPort ?? td.containers[0]?.port ?? WORLD_DEFAULTS.containerPort,
     deployments: [],
     tasks: [],
     stopped: [],
   };
   state.ecs.services.set(state.ecs.serviceKey(w.cluster, w.name), svc);
   const deployment = state.ecs.newDeployment(svc, td.arn, start);
+  // The world starts with production on the primary target group.
+  if (targetGroupArn) deployment.targetGroupArn = targetGroupArn;
   deployment.rolloutState = 'COMPLETED';
   deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
   svc.lastCompleted = deployment;

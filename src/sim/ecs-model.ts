@@ -3,8 +3,18 @@
 // ecs-scheduler.ts; this module holds the state and answers the API's questions about it.
 
 import { CloudError } from '../cloud/errors.js';
-import type { EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, UpdateServiceInput } from '../cloud/ports.js';
+import type {
+  DeploymentSettings,
+  EcsDeployment,
+  EcsService,
+  EcsTask,
+  LoadBalancerAdvancedConfiguration,
+  RolloutState,
+  TaskDefinition,
+  UpdateServiceInput,
+} from '../cloud/ports.js';
 import type { SimContext } from './context.js';
+import { checkSettings, isTrafficShifting, strategyOf } from './ecs-deployment-config.js';
 import type { Profile } from './profiles.js';
 
 export interface SimTaskDefinition {
@@ -26,6 +36,33 @@ export interface SimDeployment {
   rolloutStateReason: string;
   createdAt: number;
   updatedAt: number;
+  /** The service's deployment settings when it started: a later UpdateService does not change them. */
+  settings: DeploymentSettings;
+  /** The target group its tasks register in (blue/green family: the one production does not use). */
+  targetGroupArn?: string;
+  /** When its first task reached RUNNING: deployment alarms are watched from then on. */
+  firstRunningAt?: number;
+  /** Rolling update with deployment alarms: when the bake after steady state ends. */
+  alarmBakeEndsAt?: number;
+  /** A rollback to this deployment is under way: alarms do not fail it again. */
+  rollingBack?: boolean;
+  /** BLUE_GREEN, CANARY, LINEAR: where the traffic shift stands. */
+  shift?: TrafficShift;
+}
+
+/** Lifecycle stages of the blue/green family that take time (ECS ServiceDeployment.lifecycleStage). */
+export type LifecycleStage = 'SCALE_UP' | 'TEST_TRAFFIC_SHIFT' | 'PRODUCTION_TRAFFIC_SHIFT' | 'BAKE_TIME' | 'CLEAN_UP';
+
+export interface TrafficShift {
+  stage: LifecycleStage;
+  /** The deployment serving production when this one started (blue); absent when there was none. */
+  blueId?: string;
+  /** Green's share of production traffic now, in percent. */
+  percent: number;
+  /** Index of the next production traffic step. */
+  nextStep: number;
+  nextShiftAt?: number;
+  bakeEndsAt?: number;
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'STOPPED';
@@ -69,7 +106,12 @@ export interface SimService {
   minimumHealthyPercent: number;
   maximumPercent: number;
   circuitBreaker?: { enable: boolean; rollback: boolean };
+  /** Alarms and strategy, as last set (CreateService / UpdateService). */
+  settings: DeploymentSettings;
+  /** The primary target group (loadBalancers[0].targetGroupArn). */
   targetGroupArn?: string;
+  /** Blue/green family: the alternate target group and the listener rules ECS moves. */
+  advanced?: LoadBalancerAdvancedConfiguration;
   containerName: string;
   containerPort: number;
   /** PRIMARY first. */
@@ -192,6 +234,8 @@ export class EcsModel {
       rolloutStateReason: reason || 'ECS deployment in progress.',
       createdAt: now,
       updatedAt: now,
+      settings: structuredClone(svc.settings),
+      ...(this.targetGroupFor(svc) ? { targetGroupArn: this.targetGroupFor(svc) as string } : {}),
     };
     svc.deployments.unshift(deployment);
     const why = [reason, note].filter(Boolean).join('; ');
@@ -199,9 +243,39 @@ export class EcsModel {
     return deployment;
   }
 
+  /** Production is on the last COMPLETED deployment's target group; the blue/green family starts green on the other one. */
+  targetGroupFor(svc: SimService): string | undefined {
+    const production = svc.lastCompleted?.targetGroupArn ?? svc.targetGroupArn;
+    if (!svc.advanced || !isTrafficShifting(strategyOf(svc.settings))) return production;
+    return production === svc.advanced.alternateTargetGroupArn ? svc.targetGroupArn : svc.advanced.alternateTargetGroupArn;
+  }
+
+  /**
+   * Blue/green family: rolls back to blue, the last COMPLETED deployment, still running. It
+   * becomes PRIMARY again and goes from COMPLETED to IN_PROGRESS, so it is not eligible for
+   * another rollback until it completes (ECS Developer Guide, deployment failure detection).
+   * False when there is none to go back to.
+   */
+  rollBack(svc: SimService, failed: SimDeployment, why: string, now: number): boolean {
+    const target = svc.lastCompleted;
+    if (!target || target === failed || target.rolloutState !== 'COMPLETED') return false;
+    for (const d of svc.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+    svc.deployments = [target, ...svc.deployments.filter((d) => d !== target)];
+    target.status = 'PRIMARY';
+    target.rolloutState = 'IN_PROGRESS';
+    target.rolloutStateReason = `${why}: rolling back to deploymentId ${target.id}.`;
+    target.desiredCount = svc.desiredCount;
+    target.rollingBack = true;
+    delete target.shift;
+    target.updatedAt = now;
+    this.ctx.events.add(now, 'deployment.rollback', svc.name, `${failed.id} ${shortTd(failed.taskDefinitionArn)} -> ${target.id} ${shortTd(target.taskDefinitionArn)} (${why})`);
+    return true;
+  }
+
   /**
    * UpdateService: a new deployment only for a different task definition or a forced one;
-   * a desiredCount alone scales the PRIMARY deployment.
+   * a desiredCount alone scales the PRIMARY deployment; deployment configuration alone starts
+   * none and applies to the deployments that start after it.
    */
   update(input: UpdateServiceInput, now: number, by = 'api'): SimService {
     const svc = this.service(input.cluster, input.service);
@@ -213,6 +287,7 @@ export class EcsModel {
       }
     }
     const td = input.taskDefinition !== undefined ? this.taskDefinition(input.taskDefinition) : undefined;
+    if (input.deploymentConfiguration) this.configure(svc, input.deploymentConfiguration);
     if (input.desiredCount !== undefined && input.desiredCount !== svc.desiredCount) {
       this.ctx.events.add(now, 'service.scaled', svc.name, `desiredCount ${svc.desiredCount} -> ${input.desiredCount}${by === 'api' ? '' : ` (${by})`}`);
       svc.desiredCount = input.desiredCount;
@@ -223,6 +298,23 @@ export class EcsModel {
       this.newDeployment(svc, td?.arn ?? primary.taskDefinitionArn, now, '', by === 'api' ? '' : by);
     }
     return svc;
+  }
+
+  private configure(svc: SimService, given: NonNullable<UpdateServiceInput['deploymentConfiguration']>): void {
+    const { minimumHealthyPercent, maximumPercent, circuitBreaker, ...rest } = given;
+    const settings: DeploymentSettings = { ...svc.settings, ...structuredClone(rest) };
+    checkSettings(settings, svc.advanced !== undefined);
+    const percent = (name: string, v: number | undefined, min: number, max: number): void => {
+      if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) {
+        throw new CloudError('Invalid', `${name} must be a whole number from ${min} to ${max} (got ${v})`, { service: 'ecs', awsCode: 'InvalidParameterException' });
+      }
+    };
+    percent('minimumHealthyPercent', minimumHealthyPercent, 0, 100);
+    percent('maximumPercent', maximumPercent, 100, 200);
+    svc.settings = settings;
+    if (minimumHealthyPercent !== undefined) svc.minimumHealthyPercent = minimumHealthyPercent;
+    if (maximumPercent !== undefined) svc.maximumPercent = maximumPercent;
+    if (circuitBreaker) svc.circuitBreaker = { ...circuitBreaker };
   }
 
   primary(svc: SimService): SimDeployment {
@@ -287,12 +379,20 @@ export class EcsModel {
       pendingCount: svc.tasks.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length,
       deployments: svc.deployments.map((d) => this.describeDeployment(svc, d)),
       loadBalancers: svc.targetGroupArn
-        ? [{ targetGroupArn: svc.targetGroupArn, containerName: svc.containerName, containerPort: svc.containerPort }]
+        ? [
+            {
+              targetGroupArn: svc.targetGroupArn,
+              containerName: svc.containerName,
+              containerPort: svc.containerPort,
+              ...(svc.advanced ? { advancedConfiguration: { ...svc.advanced } } : {}),
+            },
+          ]
         : [],
       deploymentConfiguration: {
         minimumHealthyPercent: svc.minimumHealthyPercent,
         maximumPercent: svc.maximumPercent,
         ...(svc.circuitBreaker ? { circuitBreaker: { ...svc.circuitBreaker } } : {}),
+        ...structuredClone(svc.settings),
       },
     };
   }

@@ -7,6 +7,8 @@ export type SimEventKind =
   | 'deployment.created'
   | 'deployment.completed'
   | 'deployment.failed'
+  | 'deployment.rollback'
+  | 'deployment.stage'
   | 'service.scaled'
   | 'taskDefinition.registered'
   | 'weights.changed'

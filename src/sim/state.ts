@@ -64,7 +64,14 @@ export class SimState {
     this.time = options.start;
     this.ecs = new EcsModel(this.ctx);
     this.elb = new ElbModel(this.ctx);
-    this.scheduler = new EcsScheduler(this.ctx, this.ecs, this.elb);
+    this.scheduler = new EcsScheduler(this.ctx, this.ecs, this.elb, {
+      alarm: (name) => this.cloudwatch.alarms.get(name),
+      weights: {
+        readWeights: (ref) => this.elb.readWeights(ref),
+        setWeights: (ref, weights, now, by) => this.elb.setWeights(ref, weights, now, by),
+        isRule: (arn) => this.elb.rules.has(arn),
+      },
+    });
     this.dns = new DnsModel(this.ctx, options.changePropagationMs);
     this.metrics = new MetricStore(options.publishZeroCounts);
     this.cloudwatch = new CloudWatchModel(this.ctx, this.metrics);

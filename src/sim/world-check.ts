@@ -6,9 +6,10 @@ import { resolve } from 'node:path';
 import { parseDuration } from '../api/duration.js';
 import type { ManifestProblem } from '../api/problem.js';
 import { normalizeRecordName } from './arns.js';
+import { settingsProblems } from './ecs-deployment-config.js';
 import { checkTimelineActions } from './timeline-check.js';
 import { checkScaling } from './world-check-scaling.js';
-import type { SimWorld, WorldEntryRef } from './world.js';
+import type { SimWorld, WorldEntryRef, WorldService } from './world.js';
 
 type Path = (string | number)[];
 type Report = (path: Path, message: string) => ManifestProblem;
@@ -38,6 +39,7 @@ export function checkWorld(world: SimWorld, report: Report, baseDir: string): Ma
     if (!clusters.has(svc.cluster)) fail(['services', i, 'cluster'], `cluster ${svc.cluster} is not in clusters`);
     if (!taskDefinitions.has(svc.taskDefinition)) fail(['services', i, 'taskDefinition'], `task definition ${svc.taskDefinition} is not in taskDefinitions`);
     if (svc.targetGroup && !targetGroups.has(svc.targetGroup)) fail(['services', i, 'targetGroup'], `target group ${svc.targetGroup} is not in targetGroups`);
+    checkDeploymentSettings(world, svc, ['services', i], fail);
   });
   for (const kind of ['listeners', 'rules'] as const) {
     (world[kind] ?? []).forEach((f, i) =>
@@ -76,4 +78,40 @@ export function checkWorld(world: SimWorld, report: Report, baseDir: string): Ma
   });
   problems.push(...checkTimelineActions(world, report, { clusters, services, taskDefinitions, targetGroups, listeners, rules }));
   return problems;
+}
+
+/**
+ * A service's load balancer and deployment settings: the alarms named exist, the alternate
+ * target group and the listener rules exist, and the production rule forwards to both target
+ * groups (ECS Developer Guide, Application Load Balancer resources for blue/green deployments).
+ */
+function checkDeploymentSettings(world: SimWorld, svc: WorldService, at: Path, fail: (path: Path, message: string) => void): void {
+  const targetGroups = new Set(world.targetGroups.map((tg) => tg.arn));
+  const forwards = new Map([...(world.listeners ?? []), ...(world.rules ?? [])].map((f) => [f.arn, f.forward]));
+  const lb = svc.loadBalancers?.[0];
+  if (lb && svc.targetGroup) fail([...at, 'loadBalancers'], 'give either targetGroup or loadBalancers, not both');
+  if (lb && !targetGroups.has(lb.targetGroupArn)) fail([...at, 'loadBalancers', 0, 'targetGroupArn'], `target group ${lb.targetGroupArn} is not in targetGroups`);
+  const advanced = lb?.advancedConfiguration;
+  if (lb && advanced) {
+    const path: Path = [...at, 'loadBalancers', 0, 'advancedConfiguration'];
+    if (!targetGroups.has(advanced.alternateTargetGroupArn)) fail([...path, 'alternateTargetGroupArn'], `target group ${advanced.alternateTargetGroupArn} is not in targetGroups`);
+    if (advanced.alternateTargetGroupArn === lb.targetGroupArn) fail([...path, 'alternateTargetGroupArn'], 'must differ from the primary target group');
+    for (const key of ['productionListenerRule', 'testListenerRule'] as const) {
+      const arn = advanced[key];
+      if (arn === undefined) continue;
+      const forward = forwards.get(arn);
+      if (!forward) fail([...path, key], `${arn} is not in rules or listeners`);
+      else if (![lb.targetGroupArn, advanced.alternateTargetGroupArn].every((tg) => forward.some((w) => w.targetGroupArn === tg))) {
+        fail([...path, key], 'must forward to both the primary and the alternate target group');
+      }
+    }
+  }
+  const settings = svc.deploymentConfiguration;
+  if (!settings) return;
+  const path: Path = [...at, 'deploymentConfiguration'];
+  for (const problem of settingsProblems(settings, advanced !== undefined)) fail(path, problem);
+  const alarms = new Set((world.alarms ?? []).map((a) => a.name));
+  settings.alarms?.alarmNames.forEach((name, j) => {
+    if (!alarms.has(name)) fail([...path, 'alarms', 'alarmNames', j], `alarm ${name} is not in alarms`);
+  });
 }

@@ -3,6 +3,7 @@
 // offsets from the moment the simulator starts.
 
 import type { DurationString } from '../api/types.js';
+import type { DeploymentSettings, LoadBalancerAdvancedConfiguration } from '../cloud/ports.js';
 
 export interface SimWorld {
   /** Seeds every random draw; the same seed and the same calls give the same run. Default 1. */
@@ -78,9 +79,20 @@ export interface WorldService {
   minimumHealthyPercent?: number;
   maximumPercent?: number;
   circuitBreaker?: { enable: boolean; rollback: boolean };
+  /** Deployment alarms and the strategy, as in ECS's deploymentConfiguration. Default ROLLING. */
+  deploymentConfiguration?: DeploymentSettings;
   targetGroup?: string;
+  /** Instead of targetGroup: one load balancer, with advancedConfiguration for the blue/green family. */
+  loadBalancers?: WorldServiceLoadBalancer[];
   containerName?: string;
   containerPort?: number;
+}
+
+export interface WorldServiceLoadBalancer {
+  targetGroupArn: string;
+  containerName?: string;
+  containerPort?: number;
+  advancedConfiguration?: LoadBalancerAdvancedConfiguration;
 }
 
 export interface WorldLoadBalancer {

@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCloudError, type CloudError } from '../../src/cloud/errors.js';
-import type { CloudPorts, ForwardRef, RecordKey, ScalingActivity, ScalingPolicyInput, TargetTrackingPolicy } from '../../src/cloud/ports.js';
+import type { CloudPorts, EcsDeployment, ForwardRef, RecordKey, ScalingActivity, ScalingPolicyInput, TargetGroupWeight, TargetTrackingPolicy } from '../../src/cloud/ports.js';
 
 /** The names the world behind the ports must have. */
 export interface ContractFixture {
@@ -43,6 +43,26 @@ export interface ContractFixture {
     quietTwin: { service: string; desiredCount: number };
     stepped: { service: string; firstDesiredCount: number };
   };
+  /** ECS's own deployment features (deployment alarms, the blue/green family of strategies). */
+  ecsDeployments: EcsDeploymentsFixture;
+}
+
+export interface EcsDeploymentsFixture {
+  /** A revision every service below runs at the start, a good one, and one whose 5xx set off the alarms. */
+  stable: string;
+  good: string;
+  bad: string;
+  /** Rolling services with deployment alarms on a 5xx alarm of their own traffic: rollback on, and off. */
+  alarmedWithRollback: string;
+  alarmedWithoutRollback: string;
+  /**
+   * A service with a load balancer advancedConfiguration: `productionRule` forwards to
+   * `primaryTargetGroup` (100) and `alternateTargetGroup` (0), carries traffic, and a deployment
+   * alarm with rollback watches its 5xx.
+   */
+  native: { service: string; productionRule: ForwardRef; primaryTargetGroup: string; alternateTargetGroup: string };
+  /** Upper bound for green's tasks to be healthy after UpdateService, and for a failure to be seen. */
+  settleMs: number;
 }
 
 export interface ContractSubject {
@@ -66,6 +86,13 @@ export interface ContractFaults {
   ecsAttempts(operation: string): number;
   /** Awaits a call, letting time pass while the SDK backs off between attempts. */
   settle<T>(call: Promise<T>): Promise<T>;
+}
+
+/** Green's share of production traffic, in percent, from the rule's weights. */
+function greenShare(weights: readonly TargetGroupWeight[], green: string): number {
+  const total = weights.reduce((sum, w) => sum + w.weight, 0);
+  const share = weights.find((w) => w.targetGroupArn === green)?.weight ?? 0;
+  return total === 0 ? 0 : Math.round((share / total) * 1000) / 10;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<CloudError> {
@@ -310,6 +337,136 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
         ports.dns.setWeights(fx.record.key, [{ setIdentifier: `${fx.record.setIdentifiers[0]}-no-such-record`, weight: 1 }]),
       ];
       for (const call of notFound) expect((await rejection(call)).code).toBe('NotFound');
+    });
+
+    // ---------------------------------------------------------------- ECS deployment alarms and strategies
+    const POLL_MS = 10_000;
+    const deploymentOf = async (service: string, taskDefinition: string): Promise<EcsDeployment | undefined> => {
+      const [svc] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+      return svc?.deployments.find((d) => d.taskDefinition.endsWith(`/${taskDefinition}`));
+    };
+    const until = async (what: string, within: number, done: () => Promise<boolean>): Promise<void> => {
+      for (let waited = 0; waited <= within; waited += POLL_MS) {
+        if (await done()) return;
+        await subject.advance(POLL_MS);
+      }
+      throw new Error(`not within ${within / 1000}s: ${what}`);
+    };
+    /** Polls the production rule until green holds all of it; returns the shares seen and when. */
+    const watchShift = async (within: number): Promise<{ share: number; at: number }[]> => {
+      const { productionRule, alternateTargetGroup } = fx.ecsDeployments.native;
+      const seen: { share: number; at: number }[] = [];
+      await until('production traffic on green', within, async () => {
+        const share = greenShare(await ports.lb.readWeights(productionRule), alternateTargetGroup);
+        if (seen.at(-1)?.share !== share) seen.push({ share, at: subject.now() });
+        return share === 100;
+      });
+      return seen;
+    };
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html:
+    // an alarm in ALARM fails the deployment; with rollback the service goes back to the last
+    // COMPLETED deployment (deployment-failure-detection.html).
+    it('fails a rolling deployment whose deployment alarm goes into ALARM and rolls back to the last completed revision (ECS deployment-alarm-failure)', async () => {
+      const { alarmedWithRollback: service, bad, stable, settleMs } = fx.ecsDeployments;
+      await ports.ecs.updateService({ cluster: fx.cluster, service, taskDefinition: bad });
+      await until('the deployment FAILED', settleMs, async () => (await deploymentOf(service, bad))?.rolloutState === 'FAILED');
+      const [svc] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+      const primary = svc?.deployments.find((d) => d.status === 'PRIMARY');
+      expect(primary?.taskDefinition).toMatch(new RegExp(`/${stable}$`));
+      expect(primary?.rolloutState).toBe('IN_PROGRESS');
+      expect(primary?.rolloutStateReason).toMatch(/rolling back/);
+      await until('the rollback COMPLETED', 3 * settleMs, async () => {
+        const [after] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+        return after?.deployments.length === 1 && after.deployments[0]?.rolloutState === 'COMPLETED';
+      });
+      const [after] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+      expect(after?.taskDefinition).toMatch(new RegExp(`/${stable}$`));
+    });
+
+    // Same page: without rollback the deployment is FAILED, and a FAILED deployment launches no
+    // new tasks: it stays as it is.
+    it('marks a rolling deployment FAILED on its alarm and leaves it there when rollback is off (ECS deployment-alarm-failure)', async () => {
+      const { alarmedWithoutRollback: service, bad, settleMs } = fx.ecsDeployments;
+      await ports.ecs.updateService({ cluster: fx.cluster, service, taskDefinition: bad });
+      await until('the deployment FAILED', settleMs, async () => (await deploymentOf(service, bad))?.rolloutState === 'FAILED');
+      const [failedAt] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+      await subject.advance(settleMs);
+      const [later] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+      expect(later?.taskDefinition).toMatch(new RegExp(`/${bad}$`));
+      expect(later?.deployments.map((d) => d.id)).toEqual(failedAt?.deployments.map((d) => d.id));
+      expect(later?.deployments.find((d) => d.status === 'PRIMARY')).toMatchObject({ rolloutState: 'FAILED', rolloutStateReason: expect.stringMatching(/alarm/i) });
+    });
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment.html and
+    // API_CanaryConfiguration: canaryPercent of production first, the rest after canaryBakeTimeInMinutes.
+    it('CANARY shifts canaryPercent of production traffic, then the rest after the canary bake (ECS canary deployments)', async () => {
+      const { native, good, settleMs } = fx.ecsDeployments;
+      await ports.ecs.updateService({
+        cluster: fx.cluster,
+        service: native.service,
+        taskDefinition: good,
+        deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 2 },
+      });
+      const seen = await watchShift(settleMs + 10 * 60_000);
+      expect(seen.map((s) => s.share)).toEqual([0, 10, 100]);
+      const canaryFor = (seen[2]?.at ?? 0) - (seen[1]?.at ?? 0);
+      expect(canaryFor).toBeGreaterThanOrEqual(5 * 60_000 - POLL_MS);
+      expect(canaryFor).toBeLessThanOrEqual(5 * 60_000 + POLL_MS);
+    });
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-linear.html and
+    // API_LinearConfiguration: equal steps of stepPercent, stepBakeTimeInMinutes apart.
+    it('LINEAR shifts production traffic in equal steps with the step bake between them (ECS linear deployments)', async () => {
+      const { native, good, settleMs } = fx.ecsDeployments;
+      await ports.ecs.updateService({
+        cluster: fx.cluster,
+        service: native.service,
+        taskDefinition: good,
+        deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 1 },
+      });
+      const seen = await watchShift(settleMs + 10 * 60_000);
+      expect(seen.map((s) => s.share)).toEqual([0, 25, 50, 75, 100]);
+      for (let i = 2; i < seen.length; i++) {
+        const gap = (seen[i]?.at ?? 0) - (seen[i - 1]?.at ?? 0);
+        expect(gap).toBeGreaterThanOrEqual(2 * 60_000 - POLL_MS);
+        expect(gap).toBeLessThanOrEqual(2 * 60_000 + POLL_MS);
+      }
+    });
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html:
+    // production moves at once; blue keeps running for bakeTimeInMinutes, then is scaled down.
+    it('BLUE_GREEN shifts all production traffic at once and keeps blue running for bakeTimeInMinutes (ECS blue/green deployments)', async () => {
+      const { native, good, stable, settleMs } = fx.ecsDeployments;
+      await ports.ecs.updateService({ cluster: fx.cluster, service: native.service, taskDefinition: good, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10 } });
+      const seen = await watchShift(settleMs);
+      expect(seen.map((s) => s.share)).toEqual([0, 100]);
+      await subject.advance(9 * 60_000);
+      const blue = await deploymentOf(native.service, stable);
+      expect(blue?.runningCount).toBeGreaterThan(0);
+      expect((await deploymentOf(native.service, good))?.rolloutState).toBe('IN_PROGRESS');
+      await until('blue gone and green COMPLETED', settleMs, async () => {
+        const [svc] = (await ports.ecs.describeServices(fx.cluster, [native.service])).services;
+        return svc?.deployments.length === 1 && svc.deployments[0]?.rolloutState === 'COMPLETED';
+      });
+      const [svc] = (await ports.ecs.describeServices(fx.cluster, [native.service])).services;
+      expect(svc?.taskDefinition).toMatch(new RegExp(`/${good}$`));
+      expect(greenShare(await ports.lb.readWeights(native.productionRule), native.alternateTargetGroup)).toBe(100);
+    });
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-how-it-works.html:
+    // alarms are watched during the bake; one in ALARM rolls back, production traffic returns to blue.
+    it('BLUE_GREEN with a deployment alarm firing during the bake shifts production traffic back to blue (ECS blue/green workflow)', async () => {
+      const { native, bad, stable, settleMs } = fx.ecsDeployments;
+      await ports.ecs.updateService({ cluster: fx.cluster, service: native.service, taskDefinition: bad, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10 } });
+      const shifted = await watchShift(settleMs);
+      const shiftedAt = shifted.at(-1)?.at ?? 0;
+      await until('the deployment FAILED', settleMs, async () => (await deploymentOf(native.service, bad))?.rolloutState === 'FAILED');
+      expect(subject.now() - shiftedAt).toBeLessThan(10 * 60_000);
+      expect(greenShare(await ports.lb.readWeights(native.productionRule), native.alternateTargetGroup)).toBe(0);
+      expect(greenShare(await ports.lb.readWeights(native.productionRule), native.primaryTargetGroup)).toBe(100);
+      const [svc] = (await ports.ecs.describeServices(fx.cluster, [native.service])).services;
+      expect(svc?.taskDefinition).toMatch(new RegExp(`/${stable}$`));
     });
 
     // Route 53's ListResourceRecordSets never fails for a name without records: it answers with the

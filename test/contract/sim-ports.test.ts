@@ -35,6 +35,21 @@ const fixture: ContractFixture = {
     quietTwin: { service: 'orders-quiet-twin', desiredCount: 4 },
     stepped: { service: 'orders-batch', firstDesiredCount: 3 },
   },
+  ecsDeployments: {
+    stable: 'orders:5',
+    good: 'orders:6',
+    bad: 'orders:7',
+    alarmedWithRollback: 'orders-alarmed',
+    alarmedWithoutRollback: 'orders-alarmed-kept',
+    native: {
+      service: 'orders-native',
+      productionRule: { ruleArn: `${ELB}:listener-rule/app/orders-alb/1111111111111111/2222222222222222/00000000000000f1` },
+      primaryTargetGroup: `${ELB}:targetgroup/orders-native-a/00000000000000f6`,
+      alternateTargetGroup: `${ELB}:targetgroup/orders-native-b/00000000000000f7`,
+    },
+    // Health checks make a new target healthy in 150s; a 1-minute alarm needs a full minute more.
+    settleMs: 8 * 60_000,
+  },
 };
 
 function subject() {

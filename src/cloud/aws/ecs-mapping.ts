@@ -1,13 +1,16 @@
 // ECS API shapes → port shapes, and the copy of a task definition for a new revision.
 import type {
   Deployment,
+  DeploymentConfiguration,
+  DeploymentStrategy as AwsDeploymentStrategy,
+  LoadBalancer,
   RegisterTaskDefinitionCommandInput,
   Service,
   Tag,
   Task,
   TaskDefinition as AwsTaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition } from '../ports.js';
+import type { DeploymentSettings, DeploymentStrategy, EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, UpdateServiceInput } from '../ports.js';
 import { epochMs, lastSegment } from './batch.js';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -53,15 +56,69 @@ export function toEcsService(s: Service, requestedCluster: string): EcsService {
     loadBalancers: (s.loadBalancers ?? []).flatMap((lb) =>
       lb.targetGroupArn === undefined
         ? []
-        : [{ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName ?? '', containerPort: lb.containerPort ?? 0 }],
+        : [{ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName ?? '', containerPort: lb.containerPort ?? 0, ...advancedOf(lb) }],
     ),
     deploymentConfiguration: {
       // ECS's own defaults when the service never set them.
       minimumHealthyPercent: config?.minimumHealthyPercent ?? 100,
       maximumPercent: config?.maximumPercent ?? 200,
       ...(breaker ? { circuitBreaker: { enable: breaker.enable ?? false, rollback: breaker.rollback ?? false } } : {}),
+      ...deploymentSettingsOf(config),
     },
   };
+}
+
+const STRATEGIES: readonly DeploymentStrategy[] = ['ROLLING', 'BLUE_GREEN', 'CANARY', 'LINEAR'];
+
+function advancedOf(lb: LoadBalancer): Pick<EcsService['loadBalancers'][number], 'advancedConfiguration'> {
+  const a = lb.advancedConfiguration;
+  if (!a?.alternateTargetGroupArn || !a.productionListenerRule) return {};
+  return {
+    advancedConfiguration: {
+      alternateTargetGroupArn: a.alternateTargetGroupArn,
+      productionListenerRule: a.productionListenerRule,
+      ...(a.testListenerRule ? { testListenerRule: a.testListenerRule } : {}),
+      roleArn: a.roleArn ?? '',
+    },
+  };
+}
+
+function deploymentSettingsOf(config: DeploymentConfiguration | undefined): DeploymentSettings {
+  const out: DeploymentSettings = {};
+  if (!config) return out;
+  const alarms = config.alarms;
+  if (alarms) out.alarms = { alarmNames: alarms.alarmNames ?? [], enable: alarms.enable ?? false, rollback: alarms.rollback ?? false };
+  if (config.strategy !== undefined) out.strategy = oneOf(config.strategy, STRATEGIES, 'ROLLING');
+  if (config.bakeTimeInMinutes !== undefined) out.bakeTimeInMinutes = config.bakeTimeInMinutes;
+  const canary = config.canaryConfiguration;
+  if (canary) {
+    out.canaryConfiguration = {
+      ...(canary.canaryPercent !== undefined ? { canaryPercent: canary.canaryPercent } : {}),
+      ...(canary.canaryBakeTimeInMinutes !== undefined ? { canaryBakeTimeInMinutes: canary.canaryBakeTimeInMinutes } : {}),
+    };
+  }
+  const linear = config.linearConfiguration;
+  if (linear) {
+    out.linearConfiguration = {
+      ...(linear.stepPercent !== undefined ? { stepPercent: linear.stepPercent } : {}),
+      ...(linear.stepBakeTimeInMinutes !== undefined ? { stepBakeTimeInMinutes: linear.stepBakeTimeInMinutes } : {}),
+    };
+  }
+  return out;
+}
+
+/** The port's deployment configuration in UpdateService's request shape: only the fields given. */
+export function toDeploymentConfiguration(input: NonNullable<UpdateServiceInput['deploymentConfiguration']>): DeploymentConfiguration {
+  const out: DeploymentConfiguration = {};
+  if (input.minimumHealthyPercent !== undefined) out.minimumHealthyPercent = input.minimumHealthyPercent;
+  if (input.maximumPercent !== undefined) out.maximumPercent = input.maximumPercent;
+  if (input.circuitBreaker) out.deploymentCircuitBreaker = { enable: input.circuitBreaker.enable, rollback: input.circuitBreaker.rollback };
+  if (input.alarms) out.alarms = { alarmNames: [...input.alarms.alarmNames], enable: input.alarms.enable, rollback: input.alarms.rollback };
+  if (input.strategy !== undefined) out.strategy = input.strategy satisfies AwsDeploymentStrategy;
+  if (input.bakeTimeInMinutes !== undefined) out.bakeTimeInMinutes = input.bakeTimeInMinutes;
+  if (input.canaryConfiguration) out.canaryConfiguration = { ...input.canaryConfiguration };
+  if (input.linearConfiguration) out.linearConfiguration = { ...input.linearConfiguration };
+  return out;
 }
 
 export function toTaskDefinition(td: AwsTaskDefinition | undefined, tags?: readonly Tag[]): TaskDefinition {

@@ -22,7 +22,7 @@ import type {
 } from '../ports.js';
 import { chunk, mapLimit } from './batch.js';
 import type { AwsCall } from './call.js';
-import { copyWithImage, stoppedTime, toEcsService, toTask, toTaskDefinition } from './ecs-mapping.js';
+import { copyWithImage, stoppedTime, toDeploymentConfiguration, toEcsService, toTask, toTaskDefinition } from './ecs-mapping.js';
 
 /** ECS limits: services per DescribeServices, tasks per DescribeTasks and per ListTasks page. */
 const SERVICES_PER_CALL = 10;
@@ -53,6 +53,7 @@ export class AwsEcs implements EcsPort {
     if (input.taskDefinition !== undefined) request.taskDefinition = input.taskDefinition;
     if (input.desiredCount !== undefined) request.desiredCount = input.desiredCount;
     if (input.forceNewDeployment !== undefined) request.forceNewDeployment = input.forceNewDeployment;
+    if (input.deploymentConfiguration !== undefined) request.deploymentConfiguration = toDeploymentConfiguration(input.deploymentConfiguration);
     const out = await this.call('UpdateService', () => this.client.send(new UpdateServiceCommand(request)));
     if (!out.service) throw this.missing('UpdateService', `service ${input.service} in ${input.cluster}`);
     return toEcsService(out.service, input.cluster);

@@ -148,6 +148,98 @@ describe('AwsEcs.updateService', () => {
   });
 });
 
+describe('AwsEcs.updateService deployment configuration', () => {
+  it('sends alarms, the strategy and its configuration in the exact UpdateService request shape', async () => {
+    ecs.on(UpdateServiceCommand).resolves({ service: serviceNamed('aep-backend') });
+    const { ports } = awsPortsForTest();
+
+    await ports.ecs.updateService({
+      cluster: CLUSTER,
+      service: 'aep-backend',
+      taskDefinition: 'aep-backend-prod:12',
+      deploymentConfiguration: {
+        strategy: 'CANARY',
+        bakeTimeInMinutes: 15,
+        canaryConfiguration: { canaryPercent: 12.5, canaryBakeTimeInMinutes: 5 },
+        alarms: { alarmNames: ['aep-5xx', 'aep-latency'], enable: true, rollback: true },
+        circuitBreaker: { enable: true, rollback: true },
+      },
+    });
+    await ports.ecs.updateService({
+      cluster: CLUSTER,
+      service: 'aep-backend',
+      deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 2 }, maximumPercent: 150 },
+    });
+
+    expect(ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        cluster: CLUSTER,
+        service: 'aep-backend',
+        taskDefinition: 'aep-backend-prod:12',
+        deploymentConfiguration: {
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+          alarms: { alarmNames: ['aep-5xx', 'aep-latency'], enable: true, rollback: true },
+          strategy: 'CANARY',
+          bakeTimeInMinutes: 15,
+          canaryConfiguration: { canaryPercent: 12.5, canaryBakeTimeInMinutes: 5 },
+        },
+      },
+      {
+        cluster: CLUSTER,
+        service: 'aep-backend',
+        deploymentConfiguration: { maximumPercent: 150, strategy: 'LINEAR', linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 2 } },
+      },
+    ]);
+  });
+
+  it('reads the strategy, alarms and advanced load balancer configuration back from DescribeServices', async () => {
+    const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-blue/73e2d6bc24d8a067';
+    const alternate = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/aep-green/83e2d6bc24d8a067';
+    const rule = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/aep/1/2/3';
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        {
+          ...serviceNamed('aep-backend'),
+          loadBalancers: [
+            {
+              targetGroupArn: tg,
+              containerName: 'backend',
+              containerPort: 8000,
+              advancedConfiguration: { alternateTargetGroupArn: alternate, productionListenerRule: rule, roleArn: 'arn:aws:iam::123456789012:role/ecs-lb' },
+            },
+          ],
+          deploymentConfiguration: {
+            minimumHealthyPercent: 100,
+            maximumPercent: 200,
+            strategy: 'BLUE_GREEN',
+            bakeTimeInMinutes: 10,
+            alarms: { alarmNames: ['aep-5xx'], enable: true, rollback: false },
+          },
+        },
+      ],
+    });
+    const { ports } = awsPortsForTest();
+
+    const [service] = (await ports.ecs.describeServices(CLUSTER, ['aep-backend'])).services;
+
+    expect(service?.loadBalancers).toEqual([
+      {
+        targetGroupArn: tg,
+        containerName: 'backend',
+        containerPort: 8000,
+        advancedConfiguration: { alternateTargetGroupArn: alternate, productionListenerRule: rule, roleArn: 'arn:aws:iam::123456789012:role/ecs-lb' },
+      },
+    ]);
+    expect(service?.deploymentConfiguration).toEqual({
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 10,
+      alarms: { alarmNames: ['aep-5xx'], enable: true, rollback: false },
+    });
+  });
+});
+
 describe('AwsEcs task definitions', () => {
   it('describes a task definition by family:revision', async () => {
     ecs.on(DescribeTaskDefinitionCommand).resolves(fixture('ecs-describe-task-definition.json'));
