@@ -1,6 +1,7 @@
 // The whole simulated world and one tick of it. Order within a tick is fixed: faults, ECS
 // tasks and scheduler, load-balancer health checks, Route 53 propagation, traffic, and at
-// each whole minute the metrics close and alarms are evaluated.
+// each whole minute the metrics close; closed minutes are published a publication delay after
+// they end, and alarms are evaluated every minute on what is published.
 
 import type { SimContext } from './context.js';
 import { CloudWatchModel } from './cloudwatch.js';
@@ -30,6 +31,8 @@ export interface StateOptions {
   start: number;
   changePropagationMs: number;
   publishZeroCounts: boolean;
+  /** How long after its minute ends a metric datapoint is visible (metrics.publicationDelay). */
+  publicationDelayMs: number;
 }
 
 export class SimState {
@@ -63,7 +66,7 @@ export class SimState {
     this.elb = new ElbModel(this.ctx);
     this.scheduler = new EcsScheduler(this.ctx, this.ecs, this.elb);
     this.dns = new DnsModel(this.ctx, options.changePropagationMs);
-    this.metrics = new MetricStore(options.publishZeroCounts);
+    this.metrics = new MetricStore(options.publishZeroCounts, options.publicationDelayMs);
     this.cloudwatch = new CloudWatchModel(this.ctx, this.metrics);
     this.scaling = new ScalingModel(this.ctx);
     this.faults = new FaultSchedule(this.ctx, options.start, this.random.faults, (ref) => this.ecs.taskDefinitionArn(...splitRef(ref)));
@@ -86,10 +89,9 @@ export class SimState {
     this.elb.tick(now);
     this.dns.tick(now);
     this.traffic.tick(now, this.entries);
-    if (now % MINUTE === 0) {
-      this.metrics.closeMinute(now - MINUTE);
-      this.cloudwatch.evaluateAlarms(now);
-    }
+    if (now % MINUTE === 0) this.metrics.closeMinute(now - MINUTE);
+    this.metrics.publish(now);
+    if (now % MINUTE === 0) this.cloudwatch.evaluateAlarms(now);
   }
 
   behaviourOf(task: SimTask, now: number): Behaviour {
