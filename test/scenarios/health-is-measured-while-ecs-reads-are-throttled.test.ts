@@ -11,7 +11,7 @@ const FAIL_FOR = 60_000;
 const INTERVAL = 15_000;
 
 describe('ECS reads throttled while a bad canary takes traffic', () => {
-  it('still measures health and reverts within one interval of failFor or of the bad minute's publication, says what it could not read, and scales the colour down once ECS answers', async () => {
+  it('still measures health and reverts within one interval of failFor or of the bad minute being published, says what it could not read, and scales the colour down once ECS answers', async () => {
     s = await scenario({ world: await demoWorld(), release: aepCanary('aep-backend-prod:11'), listener: { listenerArn: AEP.listener } });
     await s.run(60_000);
     s.apply(aepCanary('aep-backend-prod:12'));
