@@ -109,11 +109,12 @@ function observations(runs: DeployRun[]): string {
         'tasks are healthy and the old ones have drained.',
     );
   }
-  const caught = runs.filter((r) => r.strategy === 'ecs' && r.revertedBy === 'circuit breaker').map((r) => label(r.bad));
-  if (caught.length > 0) {
+  const caught = (id: string): boolean => runs.some((r) => r.strategy === 'ecs' && r.bad === id && r.revertedBy === 'circuit breaker');
+  if (caught('crash-after-warm-up')) {
     notes.push(
-      `The circuit breaker rolled back: ${caught.join(', ')}. With the default 300 s deregistration delay the old tasks are ` +
-        'still draining while the new ones run, so the deployment is in progress when they crash, and the crashes count.',
+      'The circuit breaker did roll back the crash loop after warm-up: with the default 300 s deregistration delay the old ' +
+        'tasks are still draining when the new ones crash 2 minutes in, so the deployment is still in progress and the ' +
+        'crashes count as its failed tasks.',
     );
   }
   const late = of('crash-after-warm-up', 'canary');
