@@ -26,7 +26,8 @@ export function generatedWorld(pairs = PAIRS): SimWorld {
     }
     const tg = (colour: string): string => `${ELB}:targetgroup/${family}-${colour}/${hex}`;
     for (const colour of ['blue', 'green']) {
-      world.targetGroups.push({ arn: tg(colour), healthCheck: { interval: '10s', healthyThreshold: 3 }, deregistrationDelay: '30s' });
+      // AWS defaults: 30s health checks, 300s deregistration delay.
+      world.targetGroups.push({ arn: tg(colour) });
       world.services.push({ cluster: 'bench', name: `${family}-${colour}`, taskDefinition: `${family}:1`, desiredCount: 4, targetGroup: tg(colour) });
     }
     const listenerArn = `${ELB}:listener/app/${family}-alb/${hex}/${hex}`;

@@ -7,6 +7,7 @@ import type { HealthCondition, Release, ReleaseStatus } from '../../src/api/type
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import type { CloudProvider, TargetGroupWeight } from '../../src/cloud/ports.js';
 import { createStage, type Stage } from '../../src/rehearse/stage.js';
+import { CLOUDWATCH_DEFAULTS } from '../../src/sim/cloudwatch.js';
 import { loadWorld } from '../../src/sim/world-loader.js';
 import type { ProfileSpec, SimWorld } from '../../src/sim/world.js';
 import { AEP, aepCanary, aepRevision } from '../../test/scenarios/support/releases.js';
@@ -68,6 +69,12 @@ export interface DeployRun {
     condition: string;
     /** failingSince + the condition's failFor. */
     windowClosedAt: number | null;
+    /**
+     * When the revert could come at the earliest: the window's close, or for a metric condition
+     * the first bad minute's publication (failingSince + 60 s + the world's publication delay)
+     * if that is later.
+     */
+    dueAt: number | null;
     /** The weight write that put blue back to 100; null when traffic never left it. */
     restoredAt: number | null;
     revertedAt: number;
@@ -196,7 +203,7 @@ export async function runBadDeploy(options: DeployRunOptions): Promise<DeployRun
       badSharePerMinute: sharePerMinute(after, deployAt, endAt),
       revertedBy,
       ...(status ? { status } : {}),
-      ...(status && options.strategy === 'canary' ? { revert: revertTiming(status, writes, deployAt, { firstFailedAt, firstServedAt }) } : {}),
+      ...(status && options.strategy === 'canary' ? { revert: revertTiming(status, writes, deployAt, publicationDelayMs(world), { firstFailedAt, firstServedAt }) } : {}),
     };
   } finally {
     await s.close();
@@ -220,16 +227,25 @@ function attributableFailures(stats: Stage['sim']['stats']): number {
   return (stats.byRevision[BAD]?.target5xx ?? 0) + (entry ? entry.failed - entry.target5xx : 0);
 }
 
+/** How long after its minute ends the world's CloudWatch shows a datapoint. */
+function publicationDelayMs(world: SimWorld): number {
+  const set = world.metrics?.publicationDelay;
+  return set !== undefined ? parseDuration(set) : CLOUDWATCH_DEFAULTS.publicationDelayMs;
+}
+
 function revertTiming(
   status: ReleaseStatus,
   writes: { at: number; weights: TargetGroupWeight[] }[],
   deployAt: number,
+  delayMs: number,
   first: { firstFailedAt: number | null; firstServedAt: number | null },
 ): DeployRun['revert'] {
   const revert = status.lastRevert;
   if (!revert) return undefined;
-  const failFor = revert.window ? parseDuration(revert.window) : 0;
-  const windowClosedAt = revert.failingSince ? Date.parse(revert.failingSince) + failFor : null;
+  const since = revert.failingSince ? Date.parse(revert.failingSince) : null;
+  const windowClosedAt = since === null ? null : since + parseDuration(revert.failFor ?? '0s');
+  // A metric's first bad minute is seen only once it has ended and been published.
+  const dueAt = since === null || windowClosedAt === null ? null : revert.window ? Math.max(windowClosedAt, since + 60_000 + delayMs) : windowClosedAt;
   const blueBack = writes.find((w) => w.at >= deployAt && w.weights.some((x) => x.targetGroupArn === AEP.blueTg && x.weight === 100));
-  return { condition: revert.condition, windowClosedAt, restoredAt: blueBack?.at ?? null, revertedAt: Date.parse(revert.revertedAt), deployAt, ...first };
+  return { condition: revert.condition, windowClosedAt, dueAt, restoredAt: blueBack?.at ?? null, revertedAt: Date.parse(revert.revertedAt), deployAt, ...first };
 }

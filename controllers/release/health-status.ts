@@ -87,7 +87,7 @@ export type StepJudgement =
 /**
  * Judges a step (analysis, timed pause, the bake, a move to more traffic): every condition it
  * covers must be Passing, with no bad streak, on a check taken after `since` whose data lies
- * inside the step (a metric's window starts at or after `since`). Unknown never passes.
+ * inside the step (a metric's oldest judged period starts at or after `since`). Unknown never passes.
  * `names`: an analysis step's own list; otherwise every configured condition plus the always-on
  * ECS signal. Before the colour takes traffic, metric conditions are left to the steps that
  * follow unless named: a colour without requests has no error rate to judge.
@@ -108,13 +108,21 @@ export function judgeStep(draft: Draft, names: readonly string[] | undefined, si
     const checkedAt = ms(h?.checkedAt);
     if (!h || h.state === 'Unknown' || !(checkedAt > since)) noData.push(name);
     else if (h.state !== 'Passing' || h.badSince) notPassing.push(`${name} ${h.state === 'Passing' ? 'Breaching' : h.state}`);
-    else if (checkedAt - windowMs < since) noData.push(name);
+    else if (dataStart(h, checkedAt, windowMs) < since) noData.push(name);
     // The earliest moment a check could cover the step: its window must start inside it.
     if (condition) coveredAt = Math.max(coveredAt ?? 0, since + windowMs);
   }
   if (noData.length === 0 && notPassing.length === 0) return { pass: true, judged };
   const parts = [...(noData.length > 0 ? [`no data covering the step for ${noData.join(', ')}`] : []), ...notPassing];
   return { pass: false, noData, notPassing, message: parts.join('; '), ...(coveredAt !== undefined ? { coveredAt } : {}) };
+}
+
+/**
+ * Where the data of the last check begins: a metric's oldest judged period (published some time
+ * after it ended, so well before the check), else the check's window back from the check.
+ */
+function dataStart(h: ConditionHealth, checkedAt: number, windowMs: number): number {
+  return h.dataFrom ? ms(h.dataFrom) : checkedAt - windowMs;
 }
 
 /** Health as a rollout event carries it: each condition's state, value and threshold. */

@@ -11,6 +11,11 @@ export const DEFAULTS = {
   httpTimeout: '5s',
   maxUnhealthyTargets: 0,
   metricWindow: '1m',
+  /**
+   * How late a CloudWatch datapoint may be published after its period ends: ALB metrics are sent
+   * each minute and appear some time after it (AWS states no figure; minutes are typical).
+   */
+  metricPublicationDelay: '3m',
   /** Bounded length of status.history. */
   historyLimit: 20,
   /** A Stalled Release is looked at again this often (at once when its spec or an operation arrives). */

@@ -120,6 +120,10 @@ export type MetricCheck = {
    * Period the value is computed over.
    */
   window?: string;
+  /**
+   * How late CloudWatch may show a period's datapoint after the period ends. keelson queries this much further back than the window and judges the newest published period; data older than that is no data.
+   */
+  publicationDelay?: string;
 };
 /**
  * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
@@ -637,6 +641,10 @@ export interface ConditionHealth {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   checkedAt?: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  dataFrom?: string;
   /**
    * Relative metric conditions: the stable colour's figure compared against, as last measured while the stable colour took traffic (kept through 100% and the bake).
    */

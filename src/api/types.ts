@@ -166,6 +166,11 @@ export interface MetricCheck {
   maxIncreasePercent?: number;
   /** Period the value is computed over. Default 1m. */
   window?: DurationString;
+  /**
+   * How late CloudWatch may show a period's datapoint after the period ends. keelson queries this
+   * much further back than the window and judges the newest published period. Default 3m.
+   */
+  publicationDelay?: DurationString;
 }
 
 export interface MetricQuery {
@@ -236,6 +241,8 @@ export interface ConditionHealth {
   badSince?: string | null;
   /** ISO 8601: when the condition was last measured. */
   checkedAt?: string;
+  /** ISO 8601, metric conditions: start of the oldest period the last check judged. */
+  dataFrom?: string;
   /**
    * Relative metric conditions: the stable colour's figure compared against, as last measured
    * while the stable colour took traffic (kept through 100% and the bake).

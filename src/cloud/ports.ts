@@ -249,6 +249,11 @@ export interface AlarmInfo {
 }
 
 export interface MetricsPort {
+  /**
+   * One result per query that returns data (returnData unset or true), in the order of the
+   * queries. The range's start is rounded down to the whole minute, as CloudWatch does for data
+   * under 15 days old; only published datapoints come back.
+   */
   getMetricData(queries: readonly MetricDataQuery[], range: { start: number; end: number }): Promise<MetricDataResult[]>;
   describeAlarms(names: readonly string[]): Promise<AlarmInfo[]>;
 }

@@ -60,6 +60,7 @@ export function assess(
     since: previous && previous.state === state ? previous.since : new Date(now).toISOString(),
     badSince: badSince === undefined ? null : new Date(badSince).toISOString(),
     checkedAt: new Date(measurement.at).toISOString(),
+    ...(measurement.dataFrom !== undefined ? { dataFrom: new Date(measurement.dataFrom).toISOString() } : {}),
     ...baselineOf(measurement, previous),
   };
 }

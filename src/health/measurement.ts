@@ -23,6 +23,8 @@ export interface Measurement {
    * saw (a metric period, an alarm's change to ALARM). The bad streak starts there.
    */
   badSince?: number;
+  /** Metric checks with a value: epoch ms of the start of the oldest period it came from. */
+  dataFrom?: number;
   /** Relative metric checks: the stable colour's figure compared against, and when it was measured. */
   baseline?: BaselineFigure;
   /** Stopped tasks that make the ECS signal fail, kept so a revert can name them. */

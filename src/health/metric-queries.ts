@@ -8,8 +8,12 @@ import type { MetricDataQuery, MetricDataResult } from '../cloud/ports.js';
 import { HEALTH_LIMITS } from './limits.js';
 import type { ColourTarget } from './measurement.js';
 
-/** A value read from CloudWatch, or why there is none. */
-export type Reading = { value: number; periods?: PeriodValue[]; capturedAt?: number } | { nodata: string };
+/**
+ * A value read from CloudWatch, or why there is none. `periods`: each period's own value over the
+ * whole lookback (a bad streak is dated from them); `valueFrom`: start of the period the value
+ * itself came from (the newest published one).
+ */
+export type Reading = { value: number; periods?: PeriodValue[]; valueFrom?: number; capturedAt?: number } | { nodata: string };
 
 /** One period's own value (timestamp = the period's start), oldest first. */
 export interface PeriodValue {
@@ -38,7 +42,20 @@ export function colourDimensions(colour: ColourTarget): { targetGroup?: string; 
   };
 }
 
-/** The queries for one colour; a string says why the colour cannot be measured. */
+/**
+ * How far back a condition's GetMetricData reaches: CloudWatch publishes a period's datapoint
+ * some time after the period ends, so the newest published period of the window's length can
+ * lie up to one period, plus that delay, plus one period for alignment, before now.
+ */
+export function lookbackMs(windowMs: number, publicationDelayMs: number): number {
+  return 2 * periodSeconds(windowMs) * 1000 + publicationDelayMs;
+}
+
+/**
+ * The queries for one colour; a string says why the colour cannot be measured. The answer is
+ * read on the newest period published (one period is the window, rounded up to whole minutes),
+ * and never on periods that began before `dataSince`.
+ */
 export function colourQueries(
   check: MetricCheck,
   colour: ColourTarget,
@@ -47,16 +64,39 @@ export function colourQueries(
   colourName: string,
 ): ColourQueries | string {
   const built = queriesOf(check, colour, prefix, windowMs, colourName);
+  if (typeof built === 'string') return built;
   const since = colour.dataSince;
-  if (typeof built === 'string' || since === undefined) return built;
-  // CloudWatch widens the window to whole minutes: periods that began before the colour took
-  // this revision belong to another one, and must not judge it.
-  return { queries: built.queries, read: (results) => built.read(new Map([...results].map(([id, r]) => [id, from(r, since)]))) };
+  const ids = new Set(built.queries.map((q) => q.id));
+  return {
+    queries: built.queries,
+    read: (results) => {
+      // Periods that began before the colour took this revision belong to another one: CloudWatch
+      // widens the range to whole minutes, and the lookback reaches further still.
+      const own = new Map([...results].filter(([id]) => ids.has(id)).map(([id, r]) => [id, since === undefined ? r : from(r, since)]));
+      const { newest, results: latest } = newestPeriod(own);
+      const reading = built.read(latest);
+      if (!('value' in reading)) return reading;
+      // The value is the newest period's; the streak is dated from every period in reach.
+      const all = built.read(own);
+      return { ...reading, valueFrom: newest, ...('value' in all && all.periods ? { periods: all.periods } : {}) };
+    },
+  };
 }
 
 function from(result: MetricDataResult, since: number): MetricDataResult {
-  const keep = result.timestamps.map((t) => t >= since);
-  return { ...result, timestamps: result.timestamps.filter((_t, i) => keep[i]), values: result.values.filter((_v, i) => keep[i]) };
+  return keepTimestamps(result, (t) => t >= since);
+}
+
+/** Only the newest period any of the colour's results has: the latest window published. */
+function newestPeriod(results: ReadonlyMap<string, MetricDataResult>): { newest: number; results: Map<string, MetricDataResult> } {
+  let newest = -Infinity;
+  for (const r of results.values()) for (const t of r.timestamps) newest = Math.max(newest, t);
+  return { newest, results: new Map([...results].map(([id, r]) => [id, keepTimestamps(r, (t) => t === newest)])) };
+}
+
+function keepTimestamps(result: MetricDataResult, keep: (t: number) => boolean): MetricDataResult {
+  const kept = result.timestamps.map(keep);
+  return { ...result, timestamps: result.timestamps.filter((_t, i) => kept[i]), values: result.values.filter((_v, i) => kept[i]) };
 }
 
 function queriesOf(

@@ -56,7 +56,26 @@ export function isLoadBalancerArn(arn: string): boolean {
   return /^arn:aws[\w-]*:elasticloadbalancing:[^:]*:\d*:loadbalancer\/(app|net)\/[^/]+\/[^/]+$/.test(arn);
 }
 
-/** Route53 names compare without case and without the final dot. */
+/**
+ * A Route 53 name as Route 53 compares it: lowercase (letters given in upper case or as octal
+ * escapes are stored in lowercase), the trailing dot implied, other escapes (`\052` for `*`)
+ * read as their character. An escaped period (`\056`) stays escaped: it is no label separator.
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
+ */
 export function normalizeRecordName(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
+  return name
+    .replace(/\\([0-7]{3})/g, (escape, octal: string) => (octal === '056' ? escape : String.fromCharCode(parseInt(octal, 8))))
+    .replace(/\.$/, '')
+    .toLowerCase();
+}
+
+/**
+ * A name as Route 53's API answers it: fully qualified, every character other than a–z, 0–9,
+ * `-` and `_` (and the label dots) as a three-digit octal escape, so `*.example.org` lists as
+ * `\052.example.org.` (DNS domain name format, Route 53 Developer Guide).
+ */
+export function apiRecordName(name: string): string {
+  const canonical = normalizeRecordName(name);
+  const escaped = canonical.replace(/\\056|[^a-z0-9_.-]/g, (ch) => (ch === '\\056' ? ch : `\\${ch.charCodeAt(0).toString(8).padStart(3, '0')}`));
+  return `${escaped}.`;
 }

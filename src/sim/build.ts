@@ -11,6 +11,7 @@ import {
   targetGroupDimension,
   targetGroupName,
 } from './arns.js';
+import { CLOUDWATCH_DEFAULTS } from './cloudwatch.js';
 import type { SimService } from './ecs-model.js';
 import { TARGET_GROUP_DEFAULTS } from './elb.js';
 import { resolveProfile } from './profiles.js';
@@ -38,6 +39,7 @@ export function buildState(world: SimWorld, start: number, seed: number): SimSta
     start,
     changePropagationMs: parseDuration(world.route53?.changePropagation ?? `${ROUTE53_DEFAULTS.changePropagationMs / 1000}s`),
     publishZeroCounts: !(world.metrics?.omitZeroCounts ?? false),
+    publicationDelayMs: world.metrics?.publicationDelay !== undefined ? parseDuration(world.metrics.publicationDelay) : CLOUDWATCH_DEFAULTS.publicationDelayMs,
   });
   for (const c of world.clusters) state.ecs.clusters.add(c);
   for (const td of world.taskDefinitions) state.ecs.addTaskDefinition({ family: td.family, revision: td.revision, containers: td.containers, profile: resolveProfile(td.profile) });

@@ -27,6 +27,15 @@ export interface SimAlarm {
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 const MINUTE_MS = 60_000;
 
+export const CLOUDWATCH_DEFAULTS = {
+  /**
+   * How long after its minute ends an ALB datapoint is visible. ELB sends its metrics in 60-second
+   * intervals; AWS documents no ingestion time, so two minutes is an estimate of what is seen,
+   * not a documented figure (docs/sim-world.md, CloudWatch).
+   */
+  publicationDelayMs: 120_000,
+} as const;
+
 function invalid(message: string): CloudError {
   return new CloudError('Invalid', message, { service: 'cloudwatch', operation: 'GetMetricData', awsCode: 'ValidationError' });
 }
@@ -87,18 +96,25 @@ export class CloudWatchModel {
     return out;
   }
 
-  /** Evaluates every alarm over its last evaluationPeriods complete periods. */
+  /**
+   * Evaluates every alarm on what is published: over an evaluation range that reaches further
+   * back than evaluationPeriods (by the periods the publication delay covers, and one more), on
+   * its most recent evaluationPeriods datapoints, as CloudWatch does when the newest are missing
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
+   */
   evaluateAlarms(now: number): void {
     for (const alarm of this.alarms.values()) {
       const period = alarm.periodSeconds * 1000;
       const end = Math.floor(now / period) * period;
-      const start = end - alarm.evaluationPeriods * period;
+      const rangePeriods = alarm.evaluationPeriods + Math.ceil(this.store.publicationDelayMs / period) + 1;
+      const start = end - rangePeriods * period;
       const series = this.store.query(alarm.namespace, alarm.metricName, alarm.dimensions, alarm.stat, alarm.periodSeconds, { start, end });
-      const breaching = series.values.filter((v) => breaches(v, alarm.comparison, alarm.threshold));
+      const evaluated = series.values.slice(0, alarm.evaluationPeriods);
+      const breaching = evaluated.filter((v) => breaches(v, alarm.comparison, alarm.threshold));
       let state: AlarmState;
       let reason: string;
-      const shown = series.values.slice(0, alarm.evaluationPeriods).map((v) => round(v)).join(', ');
-      if (series.values.length === 0) {
+      const shown = evaluated.map((v) => round(v)).join(', ');
+      if (evaluated.length === 0) {
         state = 'INSUFFICIENT_DATA';
         reason = `Insufficient Data: no datapoints in the last ${alarm.evaluationPeriods} period(s).`;
       } else if (breaching.length >= alarm.datapointsToAlarm) {

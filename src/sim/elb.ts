@@ -1,6 +1,7 @@
 // Elastic Load Balancing: target groups whose targets pass or fail health checks every
-// interval (healthy after healthyThreshold passes in a row, unhealthy after unhealthyThreshold
-// failures), drain for the deregistration delay, and listeners/rules with a weighted forward.
+// interval (a new target is healthy after one pass, an unhealthy one after healthyThreshold
+// passes in a row; unhealthy after unhealthyThreshold failures), drain for the deregistration
+// delay, and listeners/rules with a weighted forward.
 
 import { CloudError } from '../cloud/errors.js';
 import type { ForwardRef, TargetGroupWeight, TargetHealth, TargetState, WriteResult } from '../cloud/ports.js';
@@ -170,7 +171,10 @@ export class ElbModel implements TargetRegistry {
     if (passed) {
       target.passes++;
       target.failures = 0;
-      if (target.state !== 'healthy' && target.passes >= tg.healthyThreshold) this.transition(tg, target, 'healthy', now);
+      // A newly registered target needs one passed check; HealthyThresholdCount applies to a
+      // target coming back from unhealthy (ALB user guide, "Health checks for your target groups").
+      const needed = target.state === 'initial' ? 1 : tg.healthyThreshold;
+      if (target.state !== 'healthy' && target.passes >= needed) this.transition(tg, target, 'healthy', now);
     } else {
       target.failures++;
       target.passes = 0;

@@ -1,6 +1,7 @@
-// CloudWatch-style metrics: per-minute datapoints per metric and dimension set, published when
-// the minute ends (as CloudWatch shows load-balancer metrics after their minute), and
-// statistics over any period that is a multiple of 60 seconds.
+// CloudWatch-style metrics: per-minute datapoints per metric and dimension set, closed when the
+// minute ends and published a publication delay later (ELB sends its metrics in 60-second
+// intervals; CloudWatch shows a minute's datapoint some time after the minute), and statistics
+// over any period that is a multiple of 60 seconds.
 
 import { CloudError } from '../cloud/errors.js';
 import { mixQuantile, type LatencyDistribution } from './latency.js';
@@ -56,18 +57,19 @@ export class Series {
     else dp.mix.set(dist.key, { dist, weight: requests });
   }
 
-  close(minute: number, publishZeroCounts: boolean): void {
+  /** Ends the open minute; its datapoint, if any, for publishing later. */
+  close(publishZeroCounts: boolean): Datapoint | undefined {
     if (this.kind === 'count') {
-      if (this.openTotal > 0 || publishZeroCounts) {
-        const dp = emptyDatapoint();
-        addSample(dp, this.openTotal, 1);
-        this.points.set(minute, dp);
-      }
+      const total = this.openTotal;
       this.openTotal = 0;
-      return;
+      if (total <= 0 && !publishZeroCounts) return undefined;
+      const dp = emptyDatapoint();
+      addSample(dp, total, 1);
+      return dp;
     }
-    if (this.open.sampleCount > 0) this.points.set(minute, this.open);
+    const dp = this.open;
     this.open = emptyDatapoint();
+    return dp.sampleCount > 0 ? dp : undefined;
   }
 }
 
@@ -146,10 +148,22 @@ export interface SeriesValues {
   values: number[];
 }
 
+/** Closed minutes waiting for their publication time, oldest first. */
+interface PendingMinute {
+  minute: number;
+  publishAt: number;
+  datapoints: [Series, Datapoint][];
+}
+
 export class MetricStore {
   private readonly series = new Map<string, Series>();
+  private readonly pending: PendingMinute[] = [];
 
-  constructor(private readonly publishZeroCounts = true) {}
+  constructor(
+    private readonly publishZeroCounts = true,
+    /** How long after its minute ends a datapoint becomes visible. */
+    readonly publicationDelayMs = 0,
+  ) {}
 
   define(namespace: string, metricName: string, dimensions: Record<string, string>, kind: MetricKind): Series {
     const key = seriesKey(namespace, metricName, dimensions);
@@ -161,9 +175,23 @@ export class MetricStore {
     return s;
   }
 
-  /** Ends the minute starting at `minute`: its datapoints become visible. */
+  /** Ends the minute starting at `minute`: its datapoints become visible a publication delay after it ends. */
   closeMinute(minute: number): void {
-    for (const s of this.series.values()) s.close(minute, this.publishZeroCounts);
+    const datapoints: [Series, Datapoint][] = [];
+    for (const s of this.series.values()) {
+      const dp = s.close(this.publishZeroCounts);
+      if (dp) datapoints.push([s, dp]);
+    }
+    this.pending.push({ minute, publishAt: minute + MINUTE + this.publicationDelayMs, datapoints });
+    this.publish(minute + MINUTE);
+  }
+
+  /** Makes visible every closed minute whose publication time has come. */
+  publish(now: number): void {
+    while (this.pending.length > 0 && (this.pending[0] as PendingMinute).publishAt <= now) {
+      const { minute, datapoints } = this.pending.shift() as PendingMinute;
+      for (const [s, dp] of datapoints) s.points.set(minute, dp);
+    }
   }
 
   /** One statistic per period over [start, end), newest first; periods without data are left out. */

@@ -4,7 +4,7 @@
 
 import { CloudError } from '../cloud/errors.js';
 import type { ChangeStatus, RecordKey, WeightedRecord, WriteResult } from '../cloud/ports.js';
-import { normalizeRecordName } from './arns.js';
+import { apiRecordName, normalizeRecordName } from './arns.js';
 import type { SimContext } from './context.js';
 
 export const ROUTE53_DEFAULTS = {
@@ -23,7 +23,7 @@ export interface ListStart {
 }
 
 export interface ListedRecord {
-  /** Fully qualified, lowercase, with the trailing dot: as Route 53 answers. */
+  /** Fully qualified, lowercase, escaped, with the trailing dot: as Route 53 answers. */
   name: string;
   type: RecordKey['recordType'];
   record: WeightedRecord;
@@ -102,7 +102,7 @@ export class DnsModel {
     const all: ListedRecord[] = [];
     for (const set of this.recordSets.values()) {
       if (set.key.hostedZoneId !== hostedZoneId) continue;
-      for (const record of set.records.values()) all.push({ name: `${set.key.recordName}.`, type: set.key.recordType, record });
+      for (const record of set.records.values()) all.push({ name: apiRecordName(set.key.recordName), type: set.key.recordType, record });
     }
     const order = (r: ListedRecord): string[] => listOrder(r.name, r.type, r.record.setIdentifier);
     const listed = all.filter((r) => compareOrder(order(r), from) >= 0).sort((a, b) => compareOrder(order(a), order(b)));
@@ -146,12 +146,23 @@ export class DnsModel {
     }
     if (weights.every((w) => set.records.get(w.setIdentifier)?.weight === w.weight)) return { result: 'unchanged' };
     for (const w of weights) (set.records.get(w.setIdentifier) as WeightedRecord).weight = w.weight;
-    const id = `/change/C${this.ctx.ids.chars('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', 13)}`;
+    const id = this.newChangeId();
     const all = new Map([...set.records.values()].map((r) => [r.setIdentifier, r.weight]));
     this.changes.set(id, { id, recordLabel: DnsModel.keyOf(key), insyncAt: now + this.propagationMs, status: 'PENDING', weights: all });
     const text = [...all.entries()].map(([s, w]) => `${s}=${w}`).join(' ');
     this.ctx.events.add(now, 'record.changed', set.label, `${id} ${text}${by === 'api' ? '' : ` (${by})`}`);
     return { result: 'updated', changeId: id };
+  }
+
+  /**
+   * A change id as Route 53 gives one (`/change/C2682N5HXP0BZ4`): drawn from the seeded id
+   * stream, never one already given in this run, as GetChange needs it to name one batch.
+   */
+  private newChangeId(): string {
+    for (;;) {
+      const id = `/change/C${this.ctx.ids.chars('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', 13)}`;
+      if (!this.changes.has(id)) return id;
+    }
   }
 
   changeStatus(changeId: string): ChangeStatus {

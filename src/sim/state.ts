@@ -1,7 +1,8 @@
 // The whole simulated world and one tick of it. Order within a tick is fixed: faults, ECS
 // tasks and scheduler, load-balancer health checks, Route 53 propagation, traffic, and at
-// each whole minute the metrics close, alarms are evaluated and scaling policies act; then
-// scheduled scaling actions that are due run.
+// each whole minute the metrics close; closed minutes are published a publication delay after
+// they end; alarms are evaluated every minute on what is published and scaling policies act;
+// then scheduled scaling actions that are due run.
 
 import type { SimContext } from './context.js';
 import { CloudWatchModel } from './cloudwatch.js';
@@ -32,6 +33,8 @@ export interface StateOptions {
   start: number;
   changePropagationMs: number;
   publishZeroCounts: boolean;
+  /** How long after its minute ends a metric datapoint is visible (metrics.publicationDelay). */
+  publicationDelayMs: number;
 }
 
 export class SimState {
@@ -73,7 +76,7 @@ export class SimState {
       },
     });
     this.dns = new DnsModel(this.ctx, options.changePropagationMs);
-    this.metrics = new MetricStore(options.publishZeroCounts);
+    this.metrics = new MetricStore(options.publishZeroCounts, options.publicationDelayMs);
     this.cloudwatch = new CloudWatchModel(this.ctx, this.metrics);
     this.scaling = new ScalingModel(this.ctx, { ecs: this.ecs, cloudwatch: this.cloudwatch, ids: randomStream(seed, 'scaling') });
     this.faults = new FaultSchedule(this.ctx, options.start, this.random.faults, (ref) => this.ecs.taskDefinitionArn(...splitRef(ref)));
@@ -102,6 +105,9 @@ export class SimState {
     if (now % MINUTE === 0) {
       this.utilization.publish(now);
       this.metrics.closeMinute(now - MINUTE);
+    }
+    this.metrics.publish(now);
+    if (now % MINUTE === 0) {
       this.cloudwatch.evaluateAlarms(now);
       this.scaling.evaluatePolicies(now);
     }

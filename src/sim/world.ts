@@ -23,7 +23,11 @@ export interface SimWorld {
   rules?: WorldRule[];
   hostedZones?: WorldHostedZone[];
   route53?: { changePropagation?: DurationString };
-  metrics?: { omitZeroCounts?: boolean };
+  metrics?: {
+    omitZeroCounts?: boolean;
+    /** How long after its minute ends a datapoint is visible to GetMetricData and alarms. Default 2m. */
+    publicationDelay?: DurationString;
+  };
   traffic?: WorldTraffic[];
   alarms?: WorldAlarm[];
   scalableTargets?: WorldScalableTarget[];

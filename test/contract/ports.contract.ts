@@ -45,6 +45,14 @@ export interface ContractFixture {
   };
   /** ECS's own deployment features (deployment alarms, the blue/green family of strategies). */
   ecsDeployments: EcsDeploymentsFixture;
+  /** Upper bound for a minute's datapoint to be visible after the minute ends. */
+  metricPublicationDelayMs: number;
+  /**
+   * A service behind a target group whose new tasks pass the load balancer's health check, with
+   * the group's health-check interval and healthy threshold (at least 2), and how long a new task
+   * takes to register.
+   */
+  newTarget: { service: string; targetGroup: string; intervalMs: number; healthyThreshold: number; registeredWithinMs: number };
 }
 
 export interface EcsDeploymentsFixture {
@@ -202,6 +210,59 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       for (const t of health) expect(['initial', 'healthy', 'unhealthy', 'unused', 'draining', 'unavailable']).toContain(t.state);
     });
 
+    // "After your target is registered, it must pass one health check to be considered healthy";
+    // HealthyThresholdCount counts for a target coming back from unhealthy.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+    it('turns a newly registered target healthy after one passed health check, not healthyThreshold of them', async () => {
+      const { service, targetGroup, intervalMs, healthyThreshold, registeredWithinMs } = fx.newTarget;
+      expect(healthyThreshold).toBeGreaterThanOrEqual(2);
+      const known = new Set((await ports.lb.describeTargetHealth(targetGroup)).map((t) => t.id));
+      const [svc] = (await ports.ecs.describeServices(fx.cluster, [service])).services;
+      await ports.ecs.updateService({ cluster: fx.cluster, service, desiredCount: (svc?.desiredCount ?? 0) + 1 });
+      let fresh: string | undefined;
+      for (let waited = 0; fresh === undefined && waited < registeredWithinMs; waited += 1_000) {
+        await subject.advance(1_000);
+        fresh = (await ports.lb.describeTargetHealth(targetGroup)).find((t) => !known.has(t.id))?.id;
+      }
+      const stateOf = async (): Promise<string | undefined> => (await ports.lb.describeTargetHealth(targetGroup)).find((t) => t.id === fresh)?.state;
+      expect(await stateOf()).toBe('initial');
+      await subject.advance(intervalMs + 1_000);
+      expect(await stateOf()).toBe('healthy');
+    });
+
+    // ChangeResourceRecordSets returns a ChangeInfo Id (such as /change/C2682N5HXP0BZ4) that
+    // GetChange takes to name that one change batch.
+    // https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html
+    it('gives every Route53 change batch its own id', async () => {
+      const [blue, green] = fx.record.setIdentifiers;
+      const ids: string[] = [];
+      for (const weight of [10, 20, 30, 40]) {
+        const set = await ports.dns.setWeights(fx.record.key, [
+          { setIdentifier: blue, weight: 100 - weight },
+          { setIdentifier: green, weight },
+        ]);
+        ids.push(set.changeId as string);
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const id of ids) {
+        expect(id).toMatch(/^(\/change\/)?[A-Z0-9]+$/);
+        expect(['PENDING', 'INSYNC']).toContain(await ports.dns.getChangeStatus(id));
+      }
+    });
+
+    // Route 53 compares names without case (letters given in upper case or as escapes are stored in
+    // lowercase), with the trailing dot implied, and reads \ooo octal escapes as their characters.
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
+    it('reads the same weighted records for a name in upper case, with a trailing dot, or with its letters escaped', async () => {
+      const { recordName } = fx.record.key;
+      const escaped = [...recordName].map((ch) => (/[a-z]/.test(ch) ? `\\${ch.charCodeAt(0).toString(8).padStart(3, '0')}` : ch)).join('');
+      const expected = [...fx.record.setIdentifiers].sort();
+      for (const name of [`${recordName.toUpperCase()}`, `${recordName}.`, escaped, `${escaped.toUpperCase()}.`]) {
+        const records = await ports.dns.readWeightedRecords({ ...fx.record.key, recordName: name });
+        expect(records.map((r) => r.setIdentifier).sort(), name).toEqual(expected);
+      }
+    });
+
     it('UPSERTs Route53 weights keeping values, with a change that becomes INSYNC', async () => {
       const before = await ports.dns.readWeightedRecords(fx.record.key);
       const [blue, green] = fx.record.setIdentifiers;
@@ -243,6 +304,52 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       }
       const [perMinute, raw] = results;
       expect(perMinute?.values).toEqual(raw?.values.map((v) => v / 60));
+    });
+
+    // GetMetricData: "Start time less than 15 days ago - Round down to the nearest whole minute."
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+    it('rounds StartTime down to the whole minute (data under 15 days old)', async () => {
+      await subject.advance(fx.metricWarmupMs);
+      const end = subject.now();
+      const query = { id: 'requests', metricStat: { ...fx.metric, stat: 'Sum', period: 60 } };
+      const [all] = await ports.metrics.getMetricData([query], { start: end - fx.metricWarmupMs, end });
+      const minute = all?.timestamps[1] as number;
+      expect(minute).toBeDefined();
+      const [rounded] = await ports.metrics.getMetricData([query], { start: minute + 34_000, end });
+      expect(rounded?.timestamps.at(-1)).toBe(minute);
+    });
+
+    // MetricsPort: one result per query that returns data, in the order of the queries (the
+    // adapters keep that order whatever order the API answers in).
+    it('returns metric results in the order of the queries, not of their ids or dependencies', async () => {
+      await subject.advance(fx.metricWarmupMs);
+      const end = subject.now();
+      const results = await ports.metrics.getMetricData(
+        [
+          { id: 'zeta', expression: 'alpha * 2' },
+          { id: 'alpha', metricStat: { ...fx.metric, stat: 'Sum', period: 60 } },
+          { id: 'hidden', metricStat: { ...fx.metric, stat: 'SampleCount', period: 60 }, returnData: false },
+          { id: 'beta', expression: 'alpha + 1' },
+        ],
+        { start: end - fx.metricWarmupMs, end },
+      );
+      expect(results.map((r) => r.id)).toEqual(['zeta', 'alpha', 'beta']);
+    });
+
+    // ELB sends its metrics to CloudWatch in 60-second intervals: a minute's datapoint exists only
+    // once the minute is over, and shows up some time later.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    it('shows a minute\'s datapoint only after the minute ends, and within the publication delay', async () => {
+      await subject.advance(fx.metricWarmupMs + fx.metricPublicationDelayMs);
+      const end = subject.now();
+      const [requests] = await ports.metrics.getMetricData([{ id: 'requests', metricStat: { ...fx.metric, stat: 'Sum', period: 60 } }], {
+        start: end - fx.metricWarmupMs - fx.metricPublicationDelayMs,
+        end,
+      });
+      const newest = requests?.timestamps[0] as number;
+      expect(newest + 60_000).toBeLessThanOrEqual(end);
+      // The newest minute that ended more than the publication delay ago is there.
+      expect(newest).toBeGreaterThanOrEqual(Math.floor((end - fx.metricPublicationDelayMs) / 60_000) * 60_000 - 60_000);
     });
 
     it('describes known alarms and leaves unknown names out', async () => {

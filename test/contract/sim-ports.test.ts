@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_DEFAULTS } from '../../src/cloud/aws/defaults.js';
+import { CLOUDWATCH_DEFAULTS } from '../../src/sim/cloudwatch.js';
 import { fixtureWorld, simulate } from '../unit/sim/fixtures.js';
 import { describePortsContract, type ContractFixture } from './ports.contract.js';
 
@@ -50,6 +51,9 @@ const fixture: ContractFixture = {
     // Health checks make a new target healthy in 150s; a 1-minute alarm needs a full minute more.
     settleMs: 8 * 60_000,
   },
+  metricPublicationDelayMs: CLOUDWATCH_DEFAULTS.publicationDelayMs,
+  // orders-blue's target group keeps the AWS defaults: a 30s interval, a healthy threshold of 5.
+  newTarget: { service: 'orders-blue', targetGroup: `${ELB}:targetgroup/orders-blue/00000000000000b1`, intervalMs: 30_000, healthyThreshold: 5, registeredWithinMs: 60_000 },
 };
 
 function subject() {
@@ -105,6 +109,22 @@ describe('the simulator counts AWS calls as the SDK adapters make them', () => {
     const { sim, subject: s } = subject();
     await expect(s.ports.ecs.describeTaskDefinition('nope:1')).rejects.toMatchObject({ code: 'NotFound' });
     expect(sim.rejectedCalls['ecs:DescribeTaskDefinition']).toEqual({ NotFound: 1 });
+  });
+
+  it('publishes a minute\'s datapoint exactly metrics.publicationDelay after the minute ends', async () => {
+    const world = fixtureWorld('contract-world.yaml');
+    world.metrics = { publicationDelay: '90s' };
+    const { sim, clock } = simulate(world);
+    const query = [{ id: 'requests', metricStat: { ...fixture.metric, stat: 'Sum', period: 60 } }];
+    const newest = async (): Promise<number | undefined> => {
+      const [r] = await sim.provider(undefined).metrics.getMetricData(query, { start: clock.now() - 10 * 60_000, end: clock.now() });
+      return r?.timestamps[0];
+    };
+    // The first minute ends at 60s: visible from 150s on, not a second before.
+    await clock.advance(149_000);
+    expect(await newest()).toBeUndefined();
+    await clock.advance(1_000);
+    expect(await newest()).toBe(sim.startedAt);
   });
 
   it('refuses a region the world is not in', async () => {

@@ -42,7 +42,9 @@ export class AwsMetrics implements MetricsPort {
       }
       nextToken = page.NextToken;
     } while (nextToken);
-    return [...byId.values()];
+    // The port promises the queries' order; the API does not say it keeps it.
+    const position = new Map(queries.map((q, i) => [q.id, i]));
+    return [...byId.values()].sort((a, b) => (position.get(a.id) ?? queries.length) - (position.get(b.id) ?? queries.length));
   }
 
   async describeAlarms(names: readonly string[]): Promise<AlarmInfo[]> {

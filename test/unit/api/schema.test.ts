@@ -57,6 +57,7 @@ describe('the Release schema', () => {
     ['/$defs/httpCheck/properties/timeout', DEFAULTS.httpTimeout],
     ['/$defs/targetHealthCheck/properties/maxUnhealthy', DEFAULTS.maxUnhealthyTargets],
     ['/$defs/metricCheck/properties/window', DEFAULTS.metricWindow],
+    ['/$defs/metricCheck/properties/publicationDelay', DEFAULTS.metricPublicationDelay],
   ])('states the default of %s as defaults.ts does', (pointer, value) => {
     expect(at(pointer).default).toBe(value);
   });
@@ -71,7 +72,7 @@ describe('the Release schema', () => {
       }
     };
     walk(schema);
-    expect(defaults).toHaveLength(11);
+    expect(defaults).toHaveLength(12);
     for (const value of defaults) expect(Object.values(DEFAULTS)).toContain(value);
   });
 

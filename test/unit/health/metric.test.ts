@@ -17,9 +17,11 @@ const TARGET: MeasureTarget = {
 const GREEN = { TargetGroup: 'targetgroup/rastup-api-green/8796a5b4c3d2e1f0', LoadBalancer: 'app/rastup-alb/6d0ecf831eec9f09' };
 const BLUE = { TargetGroup: 'targetgroup/rastup-api-blue/0f1e2d3c4b5a6978', LoadBalancer: 'app/rastup-alb/6d0ecf831eec9f09' };
 
-/** Two one-minute periods inside the window: the full minute before and the partial current one. */
+/** Two one-minute periods inside the reach of a query; P2 is the newest published. */
 const P1 = Date.parse('2026-01-01T11:59:00Z');
 const P2 = Date.parse('2026-01-01T12:00:00Z');
+/** Default reach back from now: two one-minute periods and the default publication delay (3m). */
+const REACH = 2 * MIN + 3 * MIN;
 
 type Series = Record<string, [number, number][]>;
 
@@ -46,12 +48,12 @@ class MetricTable implements MetricsPort {
 const condition = (check: MetricCheck, index = 0, name = 'm') => ({ index, name, check });
 
 describe('metric condition: errorRate', () => {
-  it('sends 5XX and request Sums and the 100*m1/m2 expression for the new colour over the window', async () => {
-    const metrics = new MetricTable({ c2_m2: [[P1, 600], [P2, 400]], c2_e1: [[P1, 10], [P2, 3.25]] });
+  it('sends 5XX and request Sums and the 100*m1/m2 expression for the new colour, reaching back past the publication delay', async () => {
+    const metrics = new MetricTable({ c2_m2: [[P1, 600], [P2, 400]], c2_e1: [[P1, 3.25], [P2, 7.3]] });
     const [m] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 2, 'errors')], TARGET, metrics, NOW);
     expect(metrics.calls).toEqual([
       {
-        range: { start: NOW - MIN, end: NOW },
+        range: { start: NOW - REACH, end: NOW },
         queries: [
           {
             id: 'c2_m1',
@@ -67,14 +69,14 @@ describe('metric condition: errorRate', () => {
         ],
       },
     ]);
-    // (10% × 600 + 3.25% × 400) / 1000 requests = 7.3%
-    expect(m).toEqual({ name: 'errors', outcome: 'fail', value: 7.3, threshold: '≤ 5%', message: '7.3% > 5%', at: NOW });
+    // The newest published period judges: 7.3% of its 400 requests; the bad streak starts there.
+    expect(m).toEqual({ name: 'errors', outcome: 'fail', value: 7.3, threshold: '≤ 5%', message: '7.3% > 5%', at: NOW, badSince: P2, dataFrom: P2 });
   });
 
   it('reads a period with requests but no 5XX datapoint as 0% errors', async () => {
-    const metrics = new MetricTable({ c0_m2: [[P1, 500], [P2, 500]], c0_e1: [[P2, 1]] });
+    const metrics = new MetricTable({ c0_m2: [[P1, 500], [P2, 500]], c0_e1: [[P1, 1]] });
     const [m] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 })], TARGET, metrics, NOW);
-    expect(m).toMatchObject({ outcome: 'pass', value: 0.5, message: '0.5% ≤ 5%' });
+    expect(m).toMatchObject({ outcome: 'pass', value: 0, message: '0% ≤ 5%', dataFrom: P2 });
   });
 
   it.each<[string, Series, string]>([
@@ -85,17 +87,17 @@ describe('metric condition: errorRate', () => {
     expect(m).toMatchObject({ outcome: 'nodata', value: null, message });
   });
 
-  it('rounds the period up to whole minutes and queries the exact window', async () => {
+  it('rounds the period up to whole minutes and reaches back two periods and the publication delay', async () => {
     const metrics = new MetricTable({});
     await measureMetrics([condition({ builtin: 'errorRate', max: 5, window: '90s' })], TARGET, metrics, NOW);
-    expect(metrics.calls[0]?.range).toEqual({ start: NOW - 90_000, end: NOW });
+    expect(metrics.calls[0]?.range).toEqual({ start: NOW - 2 * 120_000 - 3 * MIN, end: NOW });
     expect(metrics.calls[0]?.queries.map((q) => q.metricStat?.period)).toEqual([120, 120, undefined]);
   });
 });
 
 describe('metric condition: latency', () => {
-  it('queries TargetResponseTime p99 with request counts and reports milliseconds, weighted by requests', async () => {
-    const metrics = new MetricTable({ c0_m1: [[P1, 0.2], [P2, 0.5]], c0_m2: [[P1, 300], [P2, 100]] });
+  it('queries TargetResponseTime p99 with request counts and reports the newest period in milliseconds', async () => {
+    const metrics = new MetricTable({ c0_m1: [[P1, 0.5], [P2, 0.275]], c0_m2: [[P1, 300], [P2, 100]] });
     const [m] = await measureMetrics([condition({ builtin: 'latencyP99', max: '250ms' }, 0, 'p99')], TARGET, metrics, NOW);
     expect(metrics.calls[0]?.queries).toEqual([
       {
@@ -109,7 +111,6 @@ describe('metric condition: latency', () => {
         returnData: true,
       },
     ]);
-    // (200ms × 300 + 500ms × 100) / 400 = 275ms
     expect(m).toMatchObject({ outcome: 'fail', value: 275, threshold: '≤ 250ms', message: '275ms > 250ms' });
   });
 
@@ -204,9 +205,9 @@ describe('metric condition: raw CloudWatch queries', () => {
   };
 
   it('resolves placeholders for each colour, prefixes ids in expressions but not in quoted strings', async () => {
-    const metrics = new MetricTable({ c4_rate: [[P1, 3], [P2, 5]], b4_rate: [[P1, 1], [P2, 1]] });
+    const metrics = new MetricTable({ c4_rate: [[P1, 9], [P2, 4]], b4_rate: [[P1, 1], [P2, 1]] });
     const [m] = await measureMetrics([condition(raw, 4, '4xx')], TARGET, metrics, NOW);
-    expect(metrics.calls[0]?.range).toEqual({ start: NOW - 2 * MIN, end: NOW });
+    expect(metrics.calls[0]?.range).toEqual({ start: NOW - 2 * 2 * MIN - 3 * MIN, end: NOW });
     expect(metrics.calls[0]?.queries).toEqual([
       {
         id: 'c4_errors',
@@ -231,7 +232,7 @@ describe('metric condition: raw CloudWatch queries', () => {
       },
       { id: 'b4_rate', returnData: true, expression: "100*b4_errors/b4_requests + 0*SUM(SEARCH('errors requests', 'Sum', 60))" },
     ]);
-    // mean 4 vs baseline 1: +3 > +2
+    // the newest period, 4, vs baseline 1: +3 > +2
     expect(m).toMatchObject({ outcome: 'fail', value: 4, message: '4 is +3 vs baseline 1 (max +2)' });
   });
 
@@ -269,10 +270,32 @@ describe('metric conditions together', () => {
     ]);
   });
 
-  it('makes one call per distinct window', async () => {
+  it('makes one call per distinct reach (window and publication delay)', async () => {
     const metrics = new MetricTable({});
-    await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0), condition({ builtin: 'errorRate', max: 5, window: '5m' }, 1)], TARGET, metrics, NOW);
-    expect(metrics.calls.map((c) => c.range.start)).toEqual([NOW - MIN, NOW - 5 * MIN]);
+    await measureMetrics(
+      [
+        condition({ builtin: 'errorRate', max: 5 }, 0),
+        condition({ builtin: 'errorRate', max: 5, window: '5m' }, 1),
+        condition({ builtin: 'latencyP95', max: '1s', publicationDelay: '0s' }, 2),
+        condition({ builtin: 'latencyP99', max: '1s', publicationDelay: '3m' }, 3),
+      ],
+      TARGET,
+      metrics,
+      NOW,
+    );
+    expect(metrics.calls.map((c) => [c.range.start, c.queries.map((q) => q.id.split('_')[0])])).toEqual([
+      [NOW - REACH, ['c0', 'c0', 'c0', 'c3', 'c3']],
+      [NOW - 10 * MIN - 3 * MIN, ['c1', 'c1', 'c1']],
+      [NOW - 2 * MIN, ['c2', 'c2']],
+    ]);
+  });
+
+  it('judges the newest published period, however far back the publication delay put it', async () => {
+    // Nothing published for the last three minutes: the minute before them still judges.
+    const old = NOW - 30_000 - 4 * MIN;
+    const metrics = new MetricTable({ c0_m2: [[old - MIN, 500], [old, 500]], c0_e1: [[old - MIN, 1], [old, 9]] });
+    const [m] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 })], TARGET, metrics, NOW);
+    expect(m).toMatchObject({ outcome: 'fail', value: 9, dataFrom: old, badSince: old });
   });
 
   it('is nodata for every condition when the call fails, with the error', async () => {
@@ -299,8 +322,8 @@ describe('metric condition: which data judges the new revision', () => {
     expect(m).toMatchObject({ outcome: 'fail', badSince: P1 });
     const recovering = new MetricTable({ c0_m2: [[P1, 600], [P2, 400]], c0_e1: [[P1, 20], [P2, 1]] });
     const [r] = await measureMetrics([condition({ builtin: 'errorRate', max: 5 }, 0, 'errors')], TARGET, recovering, NOW);
-    // 12.4% over the window, but the newest period is fine: no datapoint to date the streak from.
-    expect(r).toMatchObject({ outcome: 'fail' });
+    // The newest period is fine: the condition passes, whatever came before.
+    expect(r).toMatchObject({ outcome: 'pass', value: 1 });
     expect(r?.badSince).toBeUndefined();
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CLOUDWATCH_DEFAULTS } from '../../../src/sim/cloudwatch.js';
 import { fixtureWorld, SHOP, simulate, withRevision } from './fixtures.js';
 
 describe('CloudWatch alarms', () => {
@@ -7,7 +8,10 @@ describe('CloudWatch alarms', () => {
     const { sim, clock } = simulate(fixtureWorld('two-colours.yaml'));
     const describe = async (): Promise<string | undefined> => (await sim.provider(undefined).metrics.describeAlarms(['shop-green-5xx']))[0]?.state;
     expect(await describe()).toBe('INSUFFICIENT_DATA');
-    await clock.advance(60_000);
+    // The first minute's datapoint is published 2m (the default publication delay) after it ends.
+    await clock.advance(60_000 + CLOUDWATCH_DEFAULTS.publicationDelayMs - 1_000);
+    expect(await describe()).toBe('INSUFFICIENT_DATA');
+    await clock.advance(1_000);
     expect(await describe()).toBe('OK');
     // Green (10% of 100 rps) switches to revision 3 (20% 5xx): ~120 errors a minute once it serves.
     sim.outOfBand.updateService({ cluster: SHOP.cluster, service: 'api-green', taskDefinition: 'shop-api:3' });
@@ -22,6 +26,17 @@ describe('CloudWatch alarms', () => {
     expect(alarm?.reason).toMatch(/^Threshold Crossed: 2 out of the last 2 datapoints/);
     const changes = sim.events.filter((e) => e.kind === 'alarm.state').map((e) => e.detail.split(':')[0]);
     expect(changes).toEqual(['INSUFFICIENT_DATA -> OK', 'OK -> ALARM']);
+  });
+
+  it('evaluates on published datapoints only: ALARM comes a publication delay after the bad minutes end', async () => {
+    const world = withRevision(fixtureWorld('two-colours.yaml'), 'api-green', 'shop-api:3');
+    world.metrics = { publicationDelay: '3m' };
+    const { sim, clock } = simulate(world);
+    // Green answers 20% 5xx from the start: the first two minutes breach; ALARM once both are published.
+    await clock.advance(2 * 60_000 + 3 * 60_000 - 60_000);
+    expect(sim.inspect.alarm('shop-green-5xx')?.state).not.toBe('ALARM');
+    await clock.advance(60_000);
+    expect(sim.inspect.alarm('shop-green-5xx')).toMatchObject({ state: 'ALARM', updatedAt: sim.startedAt + 5 * 60_000 });
   });
 
   it('counts out-of-band changes as no call of keelson', async () => {

@@ -48,6 +48,16 @@ describe('the simulated ListResourceRecordSets', () => {
     expect(dns.read({ hostedZoneId: ZONE, recordName: 'WWW.example.test.', recordType: 'A' }).map((r) => r.setIdentifier)).toEqual(['blue', 'green']);
   });
 
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html: letters are
+  // stored in lowercase however given (escapes too); the API answers other characters as escapes.
+  it('reads octal escapes as their characters and answers a wildcard name as \\052', () => {
+    const dns = zone();
+    dns.addRecord({ hostedZoneId: ZONE, recordName: '*.example.test', recordType: 'A' }, { setIdentifier: 'any', weight: 1, ttl: 60, values: ['192.0.2.9'] });
+    expect(names(dns.list(ZONE, { name: '\\052.example.test', type: 'A' }))[0]).toBe('\\052.example.test. A any');
+    expect(dns.read({ hostedZoneId: ZONE, recordName: '\\052.EXAMPLE.test.', recordType: 'A' }).map((r) => r.setIdentifier)).toEqual(['any']);
+    expect(dns.read({ hostedZoneId: ZONE, recordName: '\\127ww.example.test', recordType: 'A' }).map((r) => r.setIdentifier)).toEqual(['blue', 'green']);
+  });
+
   it('pages with NextRecordName, NextRecordType and NextRecordIdentifier', () => {
     const dns = zone();
     const first = dns.list(ZONE, { name: 'www.example.test', type: 'A' }, 1);

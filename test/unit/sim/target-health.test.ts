@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ElbModel } from '../../../src/sim/elb.js';
+import { EventLog } from '../../../src/sim/events.js';
+import { randomStream } from '../../../src/sim/random.js';
 import { fixtureWorld, SHOP, simulate } from './fixtures.js';
 
 /** Seconds from `from` until the target reaches `state`, probing every second. */
@@ -8,7 +11,9 @@ async function secondsUntil(step: () => Promise<string | undefined>, state: stri
 }
 
 describe('target health', () => {
-  it('turns healthy after 5 checks 30s apart (AWS defaults) once the task runs', async () => {
+  // A new target needs one passed check, 30s (the AWS default interval) after registering:
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+  it('turns a new target healthy at its first passed check, one 30s interval after it registers', async () => {
     const { sim, clock } = simulate(fixtureWorld('two-colours.yaml'));
     await sim.provider(undefined).ecs.updateService({ cluster: SHOP.cluster, service: 'api-blue', desiredCount: 3 });
     // The task is created on the next tick and RUNNING 20s later: registered as `initial`.
@@ -20,7 +25,7 @@ describe('target health', () => {
       await clock.advance(1_000);
       return sim.inspect.targetHealth(SHOP.blue).find((t) => t.id === id)?.state;
     }, 'healthy');
-    expect(seconds).toBe(5 * 30);
+    expect(seconds).toBe(30);
   });
 
   it('turns unhealthy after 2 failed checks 30s apart', async () => {
@@ -38,7 +43,7 @@ describe('target health', () => {
     expect(sim.inspect.targetHealth(SHOP.green).find((t) => t.id === id)).toMatchObject({ reason: 'Target.ResponseCodeMismatch' });
   });
 
-  it('follows the interval and thresholds a world sets', async () => {
+  it('follows the interval a world sets: a new target is healthy at the first check, whatever the healthy threshold', async () => {
     const world = fixtureWorld('two-colours.yaml');
     const tg = world.targetGroups.find((t) => t.arn === SHOP.blue);
     if (!tg) throw new Error('fixture changed');
@@ -51,7 +56,26 @@ describe('target health', () => {
       await clock.advance(1_000);
       return sim.inspect.targetHealth(SHOP.blue).find((t) => t.id === id)?.state;
     }, 'healthy');
-    expect(seconds).toBe(3 * 10);
+    expect(seconds).toBe(10);
+  });
+
+  it('needs healthyThreshold passes in a row for a target coming back from unhealthy', () => {
+    const elb = new ElbModel({ account: '123456789012', region: 'us-east-1', events: new EventLog(), ids: randomStream(1, 'ids') });
+    elb.targetGroups.set(SHOP.blue, {
+      arn: SHOP.blue, name: 'api-blue', loadBalancerArns: [], intervalMs: 30_000, healthyThreshold: 5, unhealthyThreshold: 2, deregistrationDelayMs: 300_000, targets: new Map(),
+    });
+    let passing = false;
+    elb.answer = () => passing;
+    elb.register(SHOP.blue, '10.0.0.9', 8080, 0);
+    const stateAt = (seconds: number): string | undefined => {
+      elb.tick(seconds * 1000);
+      return elb.targetState(SHOP.blue, '10.0.0.9');
+    };
+    expect(stateAt(30)).toBe('initial');
+    expect(stateAt(60)).toBe('unhealthy');
+    passing = true;
+    expect([90, 120, 150, 180].map(stateAt)).toEqual(['unhealthy', 'unhealthy', 'unhealthy', 'unhealthy']);
+    expect(stateAt(210)).toBe('healthy');
   });
 
   it('drains a stopped task for the deregistration delay, then removes it', async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDataQuery } from '../../../src/cloud/ports.js';
+import { CLOUDWATCH_DEFAULTS } from '../../../src/sim/cloudwatch.js';
 import { fixtureWorld, SHOP, simulate, withRevision } from './fixtures.js';
+
+/** The default publication delay: a minute's datapoint is visible this long after the minute ends. */
+const DELAY = CLOUDWATCH_DEFAULTS.publicationDelayMs;
 
 const NS = 'AWS/ApplicationELB';
 
@@ -30,7 +34,7 @@ describe('traffic and metrics', () => {
 
   it('publishes per-minute CloudWatch metrics per target group, and metric math over them', async () => {
     const { sim, clock } = simulate(withRevision(fixtureWorld('two-colours.yaml'), 'api-green', 'shop-api:3'));
-    await clock.advance(5 * 60_000 + 30_000);
+    await clock.advance(5 * 60_000 + 30_000 + DELAY);
     const end = clock.now();
     const [errorRate, requests, p95, healthy] = await sim.provider(undefined).metrics.getMetricData(
       [
@@ -43,9 +47,10 @@ describe('traffic and metrics', () => {
       ],
       { start: end - 10 * 60_000, end },
     );
-    // Five whole minutes are published; the running one is not yet.
+    // Five whole minutes are published; those that ended less than the publication delay ago and
+    // the running one are not yet.
     expect(requests?.timestamps).toHaveLength(5);
-    expect(requests?.timestamps[0]).toBe(Math.floor(end / 60_000) * 60_000 - 60_000);
+    expect(requests?.timestamps[0]).toBe(Math.floor((end - DELAY) / 60_000) * 60_000 - 60_000);
     expect(requests?.values).toEqual([5400, 5400, 5400, 5400, 5400]);
     for (const v of errorRate?.values ?? []) expect(Math.abs(v - 20)).toBeLessThan(5);
     // One profile: the percentile comes back as the profile states it, in seconds.
@@ -57,8 +62,9 @@ describe('traffic and metrics', () => {
     const { sim, clock } = simulate(fixtureWorld('two-colours.yaml'));
     await clock.advance(5 * 60_000 + 34_000);
     const end = clock.now();
-    const [requests] = await sim.provider(undefined).metrics.getMetricData([metric('requests', 'RequestCount', SHOP.dims.blue, 'Sum')], { start: end - 60_000, end });
-    expect(requests?.timestamps).toEqual([Math.floor(end / 60_000) * 60_000 - 60_000]);
+    // The newest published minute began 34s before `end - 60s - DELAY`: only the rounding reaches it.
+    const [requests] = await sim.provider(undefined).metrics.getMetricData([metric('requests', 'RequestCount', SHOP.dims.blue, 'Sum')], { start: end - 60_000 - DELAY, end });
+    expect(requests?.timestamps).toEqual([Math.floor(end / 60_000) * 60_000 - 60_000 - DELAY]);
   });
 
   it('computes latency percentiles over a mix of revisions weighted by requests', async () => {
@@ -74,9 +80,9 @@ describe('traffic and metrics', () => {
 
   it('sums periods longer than a minute', async () => {
     const { sim, clock } = simulate(fixtureWorld('two-colours.yaml'));
-    await clock.advance(10 * 60_000);
+    await clock.advance(10 * 60_000 + DELAY);
     const end = clock.now();
-    const [five] = await sim.provider(undefined).metrics.getMetricData([metric('r', 'RequestCount', SHOP.dims.blue, 'Sum', 300)], { start: end - 600_000, end });
+    const [five] = await sim.provider(undefined).metrics.getMetricData([metric('r', 'RequestCount', SHOP.dims.blue, 'Sum', 300)], { start: end - 600_000 - DELAY, end });
     expect(five?.values).toEqual([27_000, 27_000]);
     await expect(sim.provider(undefined).metrics.getMetricData([metric('r', 'RequestCount', SHOP.dims.blue, 'Sum', 90)], { start: end - 600_000, end })).rejects.toMatchObject({
       code: 'Invalid',
@@ -93,10 +99,11 @@ describe('traffic and metrics', () => {
     expect(sim.stats.byEntryPoint.shop?.requests).toBe(6_000);
     const targets = sim.stats.byRevision['shop-api:1'];
     expect(targets?.requests).toBe(6_000);
+    await clock.advance(DELAY);
     const end = clock.now();
     const [blue, green] = await sim.provider(undefined).metrics.getMetricData(
       [metric('b', 'RequestCount', SHOP.dims.blue, 'Sum'), metric('g', 'RequestCount', SHOP.dims.green, 'Sum')],
-      { start: end - 60_000, end },
+      { start: end - 60_000 - DELAY, end },
     );
     expect(blue?.values).toEqual([0]);
     expect(green?.values).toEqual([6_000]);
@@ -111,8 +118,9 @@ describe('traffic and metrics', () => {
     // Healthy for the first two checks (60s), then every green request is a 503.
     expect(shop?.elb5xx).toBeGreaterThan(0.1 * 100 * 520);
     expect(shop?.elb5xx).toBeLessThan(0.1 * 100 * 560);
+    await clock.advance(DELAY);
     const end = clock.now();
-    const [elb] = await sim.provider(undefined).metrics.getMetricData([metric('e', 'HTTPCode_ELB_5XX_Count', undefined, 'Sum', 600)], { start: end - 600_000, end });
+    const [elb] = await sim.provider(undefined).metrics.getMetricData([metric('e', 'HTTPCode_ELB_5XX_Count', undefined, 'Sum', 600)], { start: end - 600_000 - DELAY, end: end - DELAY });
     expect(elb?.values).toEqual([shop?.elb5xx]);
   });
 });

@@ -107,6 +107,18 @@ describe('AwsMetrics.getMetricData', () => {
       },
     ]);
   });
+
+  it('returns the results in the order of the queries, whatever order the API answers in', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'rate', Timestamps: [new Date(START)], Values: [2], StatusCode: 'Complete' },
+        { Id: 'errors', Timestamps: [new Date(START)], Values: [4], StatusCode: 'Complete' },
+      ],
+    });
+    const { ports } = awsPortsForTest();
+    const results = await ports.metrics.getMetricData(queries, { start: START, end: END });
+    expect(results.map((r) => r.id)).toEqual(['errors', 'rate']);
+  });
 });
 
 describe('AwsMetrics.describeAlarms', () => {

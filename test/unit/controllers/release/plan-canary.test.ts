@@ -60,6 +60,19 @@ describe('plan: canary', () => {
     expect(after.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 50, green: 50 } })]);
   });
 
+  it('judges a step on a metric only when the period its value came from began inside the step, however late the check', () => {
+    const status = atPause();
+    const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
+    const now = T0 + 5 * MIN + 1;
+    // Checked now, but the newest published period began before the pause (publication delay).
+    const stale = [{ ...passing('errors', 0.2, now), dataFrom: new Date(T0 - MIN).toISOString() }, passing('ecs-tasks', 0, now)];
+    const held = pass({ status, world, health: stale, now });
+    expect(held.actions).toEqual([]);
+    expect(held.status.message).toContain('no data covering the step for errors');
+    const inside = [{ ...passing('errors', 0.2, now), dataFrom: new Date(T0 + 3 * MIN).toISOString() }, passing('ecs-tasks', 0, now)];
+    expect(pass({ status, world, health: inside, now }).actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 50, green: 50 } })]);
+  });
+
   it('never ends a timed pause on missing data: it waits, then pauses with NoData naming the conditions', () => {
     const status = atPause();
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
