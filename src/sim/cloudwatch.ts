@@ -104,11 +104,7 @@ export class CloudWatchModel {
    */
   evaluateAlarms(now: number): void {
     for (const alarm of this.alarms.values()) {
-      const period = alarm.periodSeconds * 1000;
-      const end = Math.floor(now / period) * period;
-      const rangePeriods = alarm.evaluationPeriods + Math.ceil(this.store.publicationDelayMs / period) + 1;
-      const start = end - rangePeriods * period;
-      const series = this.store.query(alarm.namespace, alarm.metricName, alarm.dimensions, alarm.stat, alarm.periodSeconds, { start, end });
+      const series = this.store.query(alarm.namespace, alarm.metricName, alarm.dimensions, alarm.stat, alarm.periodSeconds, alarmEvaluationRange(alarm, this.store.publicationDelayMs, now));
       const evaluated = series.values.slice(0, alarm.evaluationPeriods);
       const breaching = evaluated.filter((v) => breaches(v, alarm.comparison, alarm.threshold));
       let state: AlarmState;
@@ -167,4 +163,15 @@ function describe(comparison: ComparisonOperator): string {
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * The range an alarm is evaluated over: back past its evaluationPeriods by the periods the
+ * publication delay covers, and one more, so the newest published datapoints are in it.
+ */
+export function alarmEvaluationRange(alarm: { periodSeconds: number; evaluationPeriods: number }, publicationDelayMs: number, now: number): { start: number; end: number } {
+  const period = alarm.periodSeconds * 1000;
+  const end = Math.floor(now / period) * period;
+  const rangePeriods = alarm.evaluationPeriods + Math.ceil(publicationDelayMs / period) + 1;
+  return { start: end - rangePeriods * period, end };
 }

@@ -15,7 +15,7 @@ import type {
   ScheduledActionInput,
   StepScalingPolicy,
 } from '../cloud/ports.js';
-import type { CloudWatchModel, SimAlarm } from './cloudwatch.js';
+import { alarmEvaluationRange, type CloudWatchModel, type SimAlarm } from './cloudwatch.js';
 import type { SimContext } from './context.js';
 import type { EcsModel, SimService } from './ecs-model.js';
 import type { Random } from './random.js';
@@ -339,11 +339,13 @@ export class ScalingModel {
     this.setDesiredCount(state, svc, wanted, cause, now);
   }
 
-  /** The alarm's newest datapoint within its evaluation window. */
+  /**
+   * The alarm's newest published datapoint, over the range the alarm itself was evaluated on
+   * (reaching back past the publication delay).
+   */
   private latest(alarm: Pick<SimAlarm, 'namespace' | 'metricName' | 'dimensions' | 'stat' | 'periodSeconds' | 'evaluationPeriods'>, now: number): number | undefined {
-    const period = alarm.periodSeconds * 1000;
-    const end = Math.floor(now / period) * period;
-    const series = this.requireDeps().cloudwatch.store.query(alarm.namespace, alarm.metricName, alarm.dimensions, alarm.stat, alarm.periodSeconds, { start: end - alarm.evaluationPeriods * period, end });
+    const store = this.requireDeps().cloudwatch.store;
+    const series = store.query(alarm.namespace, alarm.metricName, alarm.dimensions, alarm.stat, alarm.periodSeconds, alarmEvaluationRange(alarm, store.publicationDelayMs, now));
     return series.values[0];
   }
 

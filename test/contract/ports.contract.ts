@@ -428,7 +428,7 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
     // (step-scaling-policy-overview.html).
     it('a step policy applies its adjustment when its alarm is in ALARM', async () => {
       const { service, firstDesiredCount } = fx.autoScaling.stepped;
-      await subject.advance(3 * 60_000);
+      await subject.advance(3 * 60_000 + fx.metricPublicationDelayMs);
       const activities = await ports.scaling.describeScalingActivities(fx.cluster, service);
       expect(activities.at(-1)?.description).toBe(`Setting desired count to ${firstDesiredCount}.`);
       expect(activities.at(-1)?.cause).toMatch(/in state ALARM triggered policy/);

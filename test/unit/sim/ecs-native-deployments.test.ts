@@ -3,6 +3,7 @@
 // watched, the bake), and the blue/green family's target groups, test rule and circuit breaker.
 import { describe, expect, it } from 'vitest';
 import type { CloudPorts, EcsService } from '../../../src/cloud/ports.js';
+import { CLOUDWATCH_DEFAULTS } from '../../../src/sim/cloudwatch.js';
 import { settingsProblems, shiftWeights, trafficPlan } from '../../../src/sim/ecs-deployment-config.js';
 import type { SimWorld } from '../../../src/sim/world.js';
 import { fixtureWorld, simulate } from './fixtures.js';
@@ -159,7 +160,8 @@ describe('deployment alarms on a rolling update (ECS deployment-alarm-failure)',
       if (alarm) Object.assign(alarm, { metricName: 'RequestCount', threshold: 1 });
     });
     const { sim, clock } = simulate(world);
-    await clock.advance(2 * MINUTE);
+    // The first minute's datapoint is published after the CloudWatch publication delay.
+    await clock.advance(2 * MINUTE + CLOUDWATCH_DEFAULTS.publicationDelayMs);
     expect(sim.inspect.alarm('orders-alarmed-5xx')?.state).toBe('ALARM');
     await sim.provider(undefined).ecs.updateService({ cluster: 'orders', service: 'orders-alarmed', taskDefinition: 'orders:6' });
     await clock.advance(5 * MINUTE);
