@@ -13,7 +13,7 @@ const WORLD = join(ROOT, 'test/fixtures/sim/equivalence/world.yaml');
 const RELEASES = join(ROOT, 'test/fixtures/sim/equivalence/releases');
 /** Fast enough for a short test, slow enough that a pass taking 100 ms of a busy CPU is 6 s of the world. */
 const SPEED = 60;
-const RUN_LIMIT_MS = 20_000;
+const RUN_LIMIT_MS = 40_000;
 
 interface Outcome {
   phase: string | undefined;
@@ -48,7 +48,7 @@ const parseLog = (line: string): LogLine | undefined => {
 };
 
 async function rehearsed(): Promise<RehearsalResult> {
-  const { stdout } = await keelson(['rehearse', '--world', WORLD, '--releases', RELEASES, '--until', '8m', '-o', 'json'], ROOT);
+  const { stdout } = await keelson(['rehearse', '--world', WORLD, '--releases', RELEASES, '--until', '12m', '-o', 'json'], ROOT);
   return JSON.parse(stdout) as RehearsalResult;
 }
 

@@ -39,7 +39,7 @@ describe('timeline actions in a rehearsal', () => {
       { at: '4m', by: 'frank', delete: 'orders' },
       { at: '5m', by: 'frank', restore: 'orders' },
     ];
-    const result = await rehearse({ world, releases: await manifests(), untilMs: 6 * 60_000, http: false });
+    const result = await rehearse({ world, releases: await manifests(), untilMs: 10 * 60_000, http: false });
     const lines = result.events;
     const sim = result.sim.events;
 
@@ -62,7 +62,7 @@ describe('timeline actions in a rehearsal', () => {
     // keelson sees the hand edit and puts its own weights back.
     const payments = sim.filter((e) => e.kind === 'weights.changed' && e.subject === PAYMENTS_LISTENER).map((e) => [e.offset, e.detail]);
     expect(payments.slice(0, 3)).toEqual([
-      ['45s', 'payments-blue=90 payments-green=10'],
+      ['30s', 'payments-blue=90 payments-green=10'],
       ['2m', 'payments-blue=100 payments-green=0 (out of band)'],
       ['2m15s', 'payments-blue=90 payments-green=10'],
     ]);
