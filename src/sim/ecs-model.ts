@@ -79,6 +79,8 @@ export interface SimService {
   tasks: SimTask[];
   /** Recently stopped tasks, oldest first (bounded). */
   stopped: SimTask[];
+  /** Set once the service is deleted (DeleteService); absent while ACTIVE. */
+  status?: 'DRAINING' | 'INACTIVE';
 }
 
 const STOPPED_KEPT = 200;
@@ -203,6 +205,8 @@ export class EcsModel {
    */
   update(input: UpdateServiceInput, now: number, by = 'api'): SimService {
     const svc = this.service(input.cluster, input.service);
+    // A deleted service cannot be updated (UpdateService: ServiceNotActiveException).
+    if (svc.status) throw new CloudError('NotFound', `Service ${svc.name} is ${svc.status}, not ACTIVE`, { service: 'ecs', awsCode: 'ServiceNotActiveException' });
     if (input.desiredCount !== undefined) {
       if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
         throw new CloudError('Invalid', `desiredCount must be a whole number (got ${input.desiredCount})`, { service: 'ecs', awsCode: 'InvalidParameterException' });
@@ -276,7 +280,7 @@ export class EcsModel {
       arn: svc.arn,
       name: svc.name,
       cluster: svc.cluster,
-      status: 'ACTIVE',
+      status: svc.status ?? 'ACTIVE',
       taskDefinition: primary.taskDefinitionArn,
       desiredCount: svc.desiredCount,
       runningCount: svc.tasks.filter((t) => t.lastStatus === 'RUNNING').length,

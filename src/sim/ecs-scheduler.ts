@@ -121,6 +121,11 @@ export class EcsScheduler {
   }
 
   private schedule(svc: SimService, now: number): void {
+    // A deleted service starts nothing; it is INACTIVE once its last task has stopped.
+    if (svc.status) {
+      if (svc.status === 'DRAINING' && svc.tasks.length === 0) setServiceStatus(this.ctx, svc, 'INACTIVE', now);
+      return;
+    }
     const primary = this.ecs.primary(svc);
     const tg = svc.targetGroupArn;
     let failing: SimTask[] | undefined;
@@ -181,4 +186,9 @@ export class EcsScheduler {
     svc.lastCompleted = primary;
     this.ctx.events.add(now, 'deployment.completed', svc.name, `${primary.id} ${shortTd(primary.taskDefinitionArn)}`);
   }
+}
+
+export function setServiceStatus(ctx: SimContext, svc: SimService, status: 'DRAINING' | 'INACTIVE', now: number): void {
+  ctx.events.add(now, 'service.status', svc.name, `${svc.status ?? 'ACTIVE'} -> ${status}`);
+  svc.status = status;
 }

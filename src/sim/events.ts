@@ -17,7 +17,11 @@ export type SimEventKind =
   | 'alarm.state'
   | 'scaling.target'
   | 'fault.started'
-  | 'fault.ended';
+  | 'fault.ended'
+  | 'service.status'
+  | 'targetGroup.deleted'
+  | 'call.rejected'
+  | 'operator.action';
 
 export interface SimEvent {
   /** Epoch ms of the tick (or call) in which it happened. */
@@ -26,6 +30,8 @@ export interface SimEvent {
   /** What it happened to: a service, target group, record, alarm or fault. */
   subject: string;
   detail: string;
+  /** How many calls one `call.rejected` event stands for (they are counted per second). */
+  count?: number;
 }
 
 export class EventLog {
@@ -34,4 +40,29 @@ export class EventLog {
   add(at: number, kind: SimEventKind, subject: string, detail: string): void {
     this.list.push({ at, kind, subject, detail });
   }
+
+  /**
+   * A call AWS refused. Rejections are counted per second, operation and error rather than
+   * logged one by one, so a throttling storm stays a few lines.
+   */
+  addRejected(at: number, operation: string, error: string): void {
+    const second = Math.floor(at / 1000) * 1000;
+    const key = `${second}|${operation}|${error}`;
+    const same = this.lastRejected.get(key);
+    if (same) {
+      same.count = (same.count ?? 1) + 1;
+      return;
+    }
+    const event: SimEvent = { at: second, kind: 'call.rejected', subject: operation, detail: error, count: 1 };
+    // Only the current second's rejections can still grow.
+    if (this.rejectedSecond !== second) {
+      this.lastRejected.clear();
+      this.rejectedSecond = second;
+    }
+    this.lastRejected.set(key, event);
+    this.list.push(event);
+  }
+
+  private readonly lastRejected = new Map<string, SimEvent>();
+  private rejectedSecond: number | undefined;
 }

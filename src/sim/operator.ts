@@ -14,6 +14,7 @@ import type {
   WriteResult,
 } from '../cloud/ports.js';
 import type { UpdateServiceInput } from '../cloud/ports.js';
+import { deleteService, deleteTargetGroup } from './deletions.js';
 import type { ScalableTargetInput } from './scaling.js';
 import type { SimState } from './state.js';
 import type { TrafficStats } from './traffic-stats.js';
@@ -34,6 +35,15 @@ export interface OutOfBand {
   stopTask(cluster: string, taskArn: string, reason?: string): void;
   /** Schedules another fault; `at` is relative to the simulator's start. */
   addFault(fault: WorldFault): void;
+  /**
+   * Someone ran `aws ecs delete-service`: refused with InvalidParameterException while the
+   * service is scaled above 0, unless `force` (deletions.ts).
+   */
+  deleteService(cluster: string, service: string, options?: { force?: boolean }): void;
+  /** Someone ran `aws elbv2 delete-target-group`: refused with ResourceInUse while forwarded to. */
+  deleteTargetGroup(targetGroupArn: string): void;
+  /** Logs what a person did that the world does not model itself (a manifest changed, a keelson operation). */
+  recordAction(actor: string, action: string): void;
 }
 
 /** Counts of a service's live tasks, as the min/max-percent rules see them. */
@@ -91,6 +101,9 @@ export function outOfBand(state: SimState, catchUp: () => number): OutOfBand {
       catchUp();
       state.faults.add(fault);
     },
+    deleteService: (cluster, service, options = {}) => deleteService(state, cluster, service, catchUp(), options.force ?? false),
+    deleteTargetGroup: (targetGroupArn) => deleteTargetGroup(state, targetGroupArn, catchUp()),
+    recordAction: (actor, action) => state.ctx.events.add(catchUp(), 'operator.action', actor, action),
   };
 }
 

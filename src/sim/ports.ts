@@ -40,6 +40,7 @@ export async function awsCall<T>(host: PortHost, service: Service, operation: st
     if (err instanceof CloudError) {
       const byCode = (host.rejectedCalls[key] ??= {});
       byCode[err.code] = (byCode[err.code] ?? 0) + 1;
+      host.state.ctx.events.addRejected(now, key, err.details.awsCode ? `${err.code} (${err.details.awsCode})` : err.code);
     }
     throw err;
   }
