@@ -16,7 +16,7 @@ export const MINUTE_BOUNDARY_MS = 60 * S;
 /** Route 53: a change is INSYNC after the propagation time (30s) and clients follow one TTL (30s) later. */
 export const ROUTE53_LAG_MS = 60 * S;
 /** The trial looks every step: a revert that happened inside a step is seen at its end. */
-export const STEP_MS = 5 * S;
+export const STEP_MS = 10 * S;
 /** A controller restarted after a kill: its first pass, and the work queue's first backoff. */
 export const RESTART_MS = 60 * S;
 /** ECS replaces a crashed task and the next one crashes too: one more start-up. */

@@ -149,5 +149,5 @@ export function planTrial(seed: number): TrialPlan {
   const r = new Random(seed * 2_654_435_761 + 1);
   const releases = Array.from({ length: between(r, 1, 6) }, (_, i) => releasePlan(r, i));
   const disturbances = Array.from({ length: between(r, 0, 6) }, () => disturbance(r, releases.length)).sort((a, b) => a.atS - b.atS);
-  return { seed, releases, disturbances, maxDurationS: 50 * 60 };
+  return { seed, releases, disturbances, maxDurationS: 40 * 60 };
 }
