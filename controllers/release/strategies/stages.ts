@@ -85,9 +85,6 @@ export function ensureWeights(
   reason: string,
 ): StageResult {
   const traffic = draft.observed.traffic;
-  // The weights last decided in a pass are the ones written: a step that chose to move traffic
-  // forward earlier in this pass (then ran out of its deadline, say) never lands after a revert.
-  draft.withdraw('setWeights');
   if (!traffic || !sameWeights(traffic.weights, want)) {
     draft.act({ kind: 'setWeights', weights: want, reason });
     if (rollout) Object.assign(rollout, NO_TRAFFIC_CHANGE);
