@@ -4,7 +4,8 @@ import { formatDuration } from '../../src/api/duration.js';
 import { stoppedTaskEvidence } from '../../src/health/ecs-signals.js';
 import { ECS_TASKS_CONDITION, failsAt, summarizeHealth } from '../../src/health/index.js';
 import { HEALTH_LIMITS } from '../../src/health/limits.js';
-import type { ConditionHealth, RevertEvidence } from '../../src/api/types.js';
+import { periodSeconds } from '../../src/health/metric-queries.js';
+import type { ConditionHealth, HealthCondition, RevertEvidence } from '../../src/api/types.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import type { RolloutEvent } from '../../src/notify/events.js';
 import type { Draft } from './draft.js';
@@ -108,13 +109,24 @@ export function judgeStep(draft: Draft, names: readonly string[] | undefined, si
     const checkedAt = ms(h?.checkedAt);
     if (!h || h.state === 'Unknown' || !(checkedAt > since)) noData.push(name);
     else if (h.state !== 'Passing' || h.badSince) notPassing.push(`${name} ${h.state === 'Passing' ? 'Breaching' : h.state}`);
-    else if (checkedAt - windowMs < since) noData.push(name);
+    else if (dataStart(condition, checkedAt, windowMs) < since) noData.push(name);
     // The earliest moment a check could cover the step: its window must start inside it.
     if (condition) coveredAt = Math.max(coveredAt ?? 0, since + windowMs);
   }
   if (noData.length === 0 && notPassing.length === 0) return { pass: true, judged };
   const parts = [...(noData.length > 0 ? [`no data covering the step for ${noData.join(', ')}`] : []), ...notPassing];
   return { pass: false, noData, notPassing, message: parts.join('; '), ...(coveredAt !== undefined ? { coveredAt } : {}) };
+}
+
+/**
+ * Where the data of a check taken at `checkedAt` starts. A metric is read in whole CloudWatch
+ * periods, aligned to the period: the newest one complete at `checkedAt` may have begun up to a
+ * period before `checkedAt - window` (a 1m window checked at 10:03:52 reads 10:02:00–10:03:00).
+ */
+function dataStart(condition: HealthCondition | undefined, checkedAt: number, windowMs: number): number {
+  if (!condition?.metric) return checkedAt - windowMs;
+  const periodMs = periodSeconds(windowMs) * 1000;
+  return Math.floor(checkedAt / periodMs) * periodMs - periodMs;
 }
 
 /** Health as a rollout event carries it: each condition's state, value and threshold. */
