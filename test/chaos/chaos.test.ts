@@ -13,7 +13,7 @@ const TRIAL_TIMEOUT = 120_000;
 describe('chaos trials', () => {
   it('build worlds whose every reference resolves', () => {
     for (let seed = 1; seed <= 100; seed++) {
-      const problems = checkWorld(buildWorld(planTrial(seed)).world, (path, message) => ({ field: path.join('.'), message }) as ManifestProblem, '.');
+      const problems = checkWorld(buildWorld(planTrial(seed)).world, (path, message) => ({ field: path.join('.'), message }) as unknown as ManifestProblem, '.');
       expect(problems, `seed ${seed}`).toEqual([]);
     }
   });

@@ -342,7 +342,7 @@ export async function runTrial(seed: number, options: TrialOptions = {}): Promis
       const before = t.status;
       t.status = written.get(name);
       const status = t.status;
-      if (options.log && JSON.stringify(before) !== JSON.stringify(status)) log(`${elapsedS()}s ${name} status ${status?.phase} ${JSON.stringify(status?.rollout)} w=${JSON.stringify(status?.weights)} aws=${JSON.stringify(s.forward && sim.inspect.weights(s.forward).map((w) => w.weight))} msg=${status?.message}`);
+      if (options.log && JSON.stringify(before) !== JSON.stringify(status)) log(`${elapsedS()}s ${name} status ${status?.phase} ${JSON.stringify(status?.rollout)} w=${JSON.stringify(status?.weights)} aws=${JSON.stringify(s.forward && sim.inspect.weights(s.forward).map((w) => w.weight))} msg=${status?.message} h=${JSON.stringify(status?.health?.map((x) => [x.name, x.state, x.value, x.checkedAt, x.badSince]))}`);
       const run = currentRun(t);
       const td = run ? tdOf(t, run.n) : undefined;
 
@@ -366,7 +366,8 @@ export async function runTrial(seed: number, options: TrialOptions = {}): Promis
 
       // 5. A lost source or a deleted manifest never tears anything down.
       if ((sourceDown || t.deleted) && t.terminalAt === undefined && before) {
-        if (sourceDown) checks.check(status?.phase !== 'Orphaned', INVARIANTS.sourceLossKeepsSpec, () => 'Orphaned while the source was unreachable', name);
+        // Turning Orphaned during the outage is the failure; one deleted before it stays Orphaned.
+        if (sourceDown) checks.check(status?.phase !== 'Orphaned' || before.phase === 'Orphaned', INVARIANTS.sourceLossKeepsSpec, () => 'Orphaned while the source was unreachable', name);
         checks.check(status !== undefined, INVARIANTS.sourceLossKeepsSpec, () => 'status deleted', name);
         const svc = 'rolling' in s.services ? s.services.rolling : s.services[before.stableColour ?? 'blue'];
         const desired = sim.inspect.service(s.cluster, svc).desiredCount;
