@@ -63,6 +63,11 @@ export class Draft {
     this.actions.push(action);
   }
 
+  /** Withdraws the actions of a kind chosen earlier in this pass: a later stage decided otherwise. */
+  withdraw(kind: Action['kind']): void {
+    for (let i = this.actions.length - 1; i >= 0; i--) if (this.actions[i]?.kind === kind) this.actions.splice(i, 1);
+  }
+
   emit(fields: EventFields): void {
     this.events.push({
       release: this.input.release.metadata.name,

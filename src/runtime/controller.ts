@@ -58,6 +58,8 @@ export class Controller {
   /** Releases refused because another holds what they name. */
   private refused = new Map<string, Refusal>();
   private readonly sourceHealth = new Map<Source, SourceHealth>();
+  /** Releases gone from their source whose Orphaned status could not be written yet. */
+  private readonly orphansToMark = new Map<string, Source>();
   private readonly queue: ControllerQueue;
   private readonly unwatch: (() => void)[] = [];
   private cancelSourceSync: (() => void) | undefined;
@@ -131,8 +133,9 @@ export class Controller {
     const seen = new Set<string>();
     for (const item of snapshot.releases) {
       seen.add(item.name);
+      this.orphansToMark.delete(item.name);
       if (item.problems && item.problems.length > 0) {
-        await this.markInvalid(item.name, item.problems, item.sourceRevision);
+        await this.recordOrFail(item.name, 'Invalid', () => this.markInvalid(item.name, item.problems ?? [], item.sourceRevision));
         this.held.delete(item.name);
         this.firstSeen.delete(item.name);
         continue;
@@ -152,7 +155,11 @@ export class Controller {
       this.held.delete(name);
       this.firstSeen.delete(name);
       this.queue.remove(name);
-      await this.markOrphaned(name, snapshot.revision);
+      this.orphansToMark.set(name, source);
+    }
+    for (const [name, from] of [...this.orphansToMark]) {
+      if (from !== source || seen.has(name)) continue;
+      if (await this.recordOrFail(name, 'Orphaned', () => this.markOrphaned(name, snapshot.revision))) this.orphansToMark.delete(name);
     }
     this.updateClaims();
   }
@@ -233,6 +240,25 @@ export class Controller {
     });
   }
 
+  /**
+   * A status written while reading a source (Invalid, Orphaned) that cannot be written now (the
+   * state store is full, say) is logged with its code and tried again at the next source read:
+   * the read itself goes on, and never ends in an unhandled rejection.
+   */
+  private async recordOrFail(name: string, phase: string, write: () => Promise<void>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      this.options.logger.error(
+        { release: name, code: typeof code === 'string' ? code : 'Internal', err: err instanceof Error ? err.message : String(err) },
+        `could not record ${name} as ${phase}; tried again at the next source read`,
+      );
+      return false;
+    }
+  }
+
   private async writeStatus(name: string, change: (status: ReleaseStatus) => void): Promise<void> {
     const fence = this.options.fence();
     if (!fence) return;
@@ -244,7 +270,8 @@ export class Controller {
   private scheduleSourceSync(): void {
     if (this.stopped) return;
     this.cancelSourceSync = this.options.clock.setTimer(this.options.resyncMs, () => {
-      void Promise.all(this.options.sources.map((s) => this.sync(s))).then(() => this.scheduleSourceSync());
+      // allSettled: one source's failure never stops the periodic reads of every source.
+      void Promise.allSettled(this.options.sources.map((s) => this.sync(s))).then(() => this.scheduleSourceSync());
     });
   }
 }

@@ -134,7 +134,8 @@ describe('a pass that fails with a terminal error', () => {
     const t = await start(await demoWorld(), deniedWrites);
     t.stage.source.apply(aepCanary('aep-backend-prod:11'));
     await t.stage.advance(60_000);
-    t.stage.source.apply(aepCanary('aep-backend-prod:12'));
+    // A deadline beyond the 15 minutes watched: what is shown is the stall, not a revert on the deadline.
+    t.stage.source.apply(aepCanary('aep-backend-prod:12', (r) => (r.spec.progressDeadline = '30m')));
     // Green comes up, then the first weight write is refused.
     await t.stage.advance(4 * 60_000);
     const st = await t.stage.status(NAME);

@@ -302,6 +302,9 @@ function beginWindBack(d: Draft, r: RolloutProgress, result: RolloutResult, reas
 function finishWindBack(d: Draft, r: RolloutProgress): void {
   const stable = otherColour(r.colour as Colour);
   const reason = d.status.history?.[0]?.reason ?? String(r.result);
+  // A step that chose to move traffic forward earlier in this pass (then ran out of its
+  // deadline, say) must not land after the decision to go back.
+  d.withdraw('setWeights');
   const back = ensureWeights(d, r, weightsFor(stable, 100), `${r.result}: all traffic back to ${d.status.stableRevision}`);
   if (!back.done) {
     setWindBackPhase(d, r, `moving all traffic back to ${d.status.stableRevision} (${stable}): ${reason}`);
