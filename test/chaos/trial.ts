@@ -233,6 +233,7 @@ export async function runTrial(seed: number, options: TrialOptions = {}): Promis
     schedule(at(t.stack.plan.applyAtS), () => applyRevision(t, NEW_REVISION));
   }
   let nextRevision = new Map(tracks.map((t) => [t.stack.plan.index, NEW_REVISION + 1]));
+  const outages = { source: 0, store: 0 };
   const disturb = async (d: Disturbance): Promise<void> => {
     const t = 'release' in d ? tracks[d.release] : undefined;
     log(`${elapsedS()}s ${d.kind}${t ? ` ${t.stack.plan.name}` : ''} ${JSON.stringify(d)}`);
@@ -240,13 +241,14 @@ export async function runTrial(seed: number, options: TrialOptions = {}): Promis
       case 'apiFault':
         sim.outOfBand.addFault({ kind: d.fault, service: d.service, at: `${d.atS}s`, for: `${d.forS}s`, probability: d.probability });
         return;
+      // Outages may overlap: each kind heals when the last one ends.
       case 'sourceDown':
-        source.setUnavailable('the source is unreachable');
-        schedule(at(d.atS + d.forS), () => source.setUnavailable(undefined));
+        if (outages.source++ === 0) source.setUnavailable('the source is unreachable');
+        schedule(at(d.atS + d.forS), () => void (--outages.source === 0 && source.setUnavailable(undefined)));
         return;
       case 'storeDown':
-        files.fail(d.code);
-        schedule(at(d.atS + d.forS), () => files.heal());
+        if (outages.store++ === 0) files.fail(d.code);
+        schedule(at(d.atS + d.forS), () => void (--outages.store === 0 && files.heal()));
         return;
       case 'kill':
         if (!stage) return;
@@ -420,9 +422,13 @@ export async function runTrial(seed: number, options: TrialOptions = {}): Promis
         }
       }
       // The history entry is written when the wind-back begins; AWS is judged once it is over.
-      if (t.revertPending && (!status.rollout || status.rollout.result !== 'Reverted')) {
+      if (t.revertPending && !status.rollout) {
         t.revertPending = false;
         reverted(t);
+      } else if (t.revertPending && status.rollout && status.rollout.result !== 'Reverted') {
+        // A retry or a newer revision took over before the wind-back was over: that rollout is judged instead.
+        t.revertPending = false;
+        note('revert not checked on AWS: a new rollout began before its wind-back was over');
       }
       if (status.lastRevert) {
         const which = t.runs.find((r) => tdOf(t, r.n) === status.lastRevert?.revision);

@@ -135,11 +135,19 @@ function windBack(d: Draft, service: string, r: RolloutProgress): void {
   const stable = d.status.stableRevision as string;
   const svc = d.observed.services[service];
   // Not read: put the stable revision back anyway; UpdateService to what runs already is harmless.
-  if (svc ? !sameRevision(svc.taskDefinition, stable) : isUnread(d.observed, 'services')) {
+  const back = svc !== undefined && sameRevision(svc.taskDefinition, stable);
+  if (!back && (svc || isUnread(d.observed, 'services'))) {
     d.act({ kind: 'updateService', service, taskDefinition: stable, reason: `${r.result}: back to ${stable}` });
   }
-  d.status.rollout = null;
   const reason = d.status.history?.[0]?.reason ?? String(r.result);
+  if (!back && r.result !== 'Superseded') {
+    // Over only once ECS reads back the stable revision: an UpdateService that failed (throttled,
+    // say) is tried again on the next pass, and status never says "back on stable" before it is.
+    setWindBackPhase(d, r, `putting ${service} back on ${stable}: ${reason}`);
+    d.requeue(healthIntervalMs(d.spec));
+    return;
+  }
+  d.status.rollout = null;
   if (r.result === 'Superseded') {
     d.setPhase('Progressing', REASONS.RolloutInProgress, `back on ${stable}; starting ${d.status.desiredRevision}`);
     d.requeue(0);

@@ -35,7 +35,21 @@ describe('plan: rolling', () => {
     const s0 = rollingPass('web:8', undefined, { services: [svc('web:7')] }).status;
     const result = rollingPass('web:8', s0, { services: [svc('web:8')], targets: { service: 3 } }, { health: [failing('errors', 12)], now: T0 + MIN });
     expect(result.actions).toEqual([expect.objectContaining({ kind: 'updateService', service: 'web-svc', taskDefinition: 'web:7' })]);
-    expect(result.status).toMatchObject({ phase: 'Degraded', blockedRevision: 'web:8', stableRevision: 'web:7', rollout: null });
+    expect(result.status).toMatchObject({ phase: 'Degraded', blockedRevision: 'web:8', stableRevision: 'web:7', rollout: { result: 'Reverted' } });
+    // The wind-back is over once ECS reads back the stable revision.
+    const back = rollingPass('web:8', result.status, { services: [svc('web:7')], targets: { service: 3 } }, { now: T0 + 2 * MIN });
+    expect(back.actions).toEqual([]);
+    expect(back.status).toMatchObject({ phase: 'Degraded', rollout: null });
+  });
+
+  it('keeps winding back, and says so, while the UpdateService back to stable has not landed (found by chaos seed 197)', () => {
+    const s0 = rollingPass('web:8', undefined, { services: [svc('web:7')] }).status;
+    const reverting = rollingPass('web:8', s0, { services: [svc('web:8')], targets: { service: 3 } }, { health: [failing('errors', 12)], now: T0 + MIN });
+    // The UpdateService was throttled: ECS still runs web:8 on the next pass.
+    const again = rollingPass('web:8', reverting.status, { services: [svc('web:8')], targets: { service: 3 } }, { now: T0 + 2 * MIN });
+    expect(again.actions).toEqual([expect.objectContaining({ kind: 'updateService', service: 'web-svc', taskDefinition: 'web:7' })]);
+    expect(again.status.rollout).toMatchObject({ result: 'Reverted' });
+    expect(again.status.message).toContain('putting web-svc back on web:7');
   });
 
   it('treats an ECS deployment that failed (circuit breaker) as a failure', () => {

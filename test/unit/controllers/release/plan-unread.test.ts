@@ -146,7 +146,7 @@ describe('plan: rolling, a pass whose reads partly failed', () => {
     const s0 = pass({ release: rollingRelease('web:8'), world: { desired: 'web:8', services: [svc('web:7')] } }).status;
     const result = unreadPass(rolling(s0, [failing('errors', 12)]), ['services']);
     expect(result.actions).toEqual([expect.objectContaining({ kind: 'updateService', service: 'web-svc', taskDefinition: 'web:7' })]);
-    expect(result.status).toMatchObject({ phase: 'Degraded', blockedRevision: 'web:8', stableRevision: 'web:7', rollout: null });
+    expect(result.status).toMatchObject({ phase: 'Degraded', blockedRevision: 'web:8', stableRevision: 'web:7', rollout: { result: 'Reverted' } });
   });
 
   it('holds a rollout with nothing failing and the service unread: not missing, nothing written', () => {
