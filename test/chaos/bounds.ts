@@ -1,17 +1,18 @@
 // How long a revert or a promotion may take, from the Release's own settings. Each bound is
 // what keelson promises (failFor, the health interval, the steps, the progress deadline) plus
 // the lag of what it observes, named here so a change to the simulator's lags is one edit.
+import { CLOUDWATCH_DEFAULTS } from '../../src/sim/cloudwatch.js';
 import type { ReleasePlan, RevisionKind } from './plan.js';
 
 const S = 1_000;
 /** A task's start-up (profile startup 20s) and two passed health checks 10s apart. */
 export const TASKS_UP_MS = 20 * S + 2 * 10 * S + 10 * S;
 /**
- * CloudWatch: a minute's datapoint exists once the minute ends, and may be published later
- * (AWS documents delays of a minute or more); the first wholly bad minute ends up to a minute
- * after the bad behaviour began.
+ * CloudWatch: a minute's datapoint exists once the minute ends and is published the simulator's
+ * publication delay later (the trials' worlds keep the default); the first wholly bad minute
+ * ends up to a minute after the bad behaviour began.
  */
-export const METRIC_PUBLICATION_MS = 60 * S;
+export const METRIC_PUBLICATION_MS = CLOUDWATCH_DEFAULTS.publicationDelayMs;
 export const MINUTE_BOUNDARY_MS = 60 * S;
 /** Route 53: a change is INSYNC after the propagation time (30s) and clients follow one TTL (30s) later. */
 export const ROUTE53_LAG_MS = 60 * S;
@@ -61,8 +62,9 @@ export function promoteBoundMs(plan: ReleasePlan): number {
   if (plan.strategy.startsWith('canary')) {
     for (const step of plan.steps) {
       total += interval;
-      if ('pauseS' in step) total += step.pauseS * S;
-      if ('analysisS' in step) total += step.analysisS * S;
+      // A judged step ends only on a whole minute that began inside it, once published.
+      if ('pauseS' in step) total += step.pauseS * S + MINUTE_BOUNDARY_MS + METRIC_PUBLICATION_MS;
+      if ('analysisS' in step) total += step.analysisS * S + MINUTE_BOUNDARY_MS + METRIC_PUBLICATION_MS;
       if ('setWeight' in step && route53) total += ROUTE53_LAG_MS;
     }
   } else if (plan.strategy.startsWith('blueGreen')) {
