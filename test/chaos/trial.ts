@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ReleaseStatus } from '../../src/api/types.js';
 import { createStage, STAGE_LEASE, type Stage } from '../../src/rehearse/stage.js';
 import { settleMicrotasks, VirtualClock } from '../../src/runtime/clock.js';
+import { untilSettledOrWaiting } from '../../src/sim/clock-waits.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { MemorySource } from '../../src/sources/memory.js';
 import { DirStateStore } from '../../src/store/dir-store.js';
@@ -169,7 +170,8 @@ export async function runTrial(seed: number, options: TrialOptions = {}): Promis
     for (let quiet = 0; quiet < 2; ) {
       await settleMicrotasks(3);
       await untilIo(() => files.inFlight === 0);
-      await stage?.controller.idle();
+      // A pass in the SDK's retry backoff waits on the clock: settled once it is only waiting.
+      if (stage) await untilSettledOrWaiting(stage.controller.idle(), sim.waits);
       quiet = files.inFlight === 0 ? quiet + 1 : 0;
     }
   };
