@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../../src/api/problem.js';
-import { loadWorld, WorldError } from '../../../src/sim/world-loader.js';
-
-const invalid = (name: string): string => new URL(`../../fixtures/sim/invalid/${name}`, import.meta.url).pathname;
-
-async function problems(file: string): Promise<string[]> {
-  try {
-    await loadWorld(file);
-  } catch (err) {
-    if (err instanceof WorldError) return err.problems.map((p) => formatProblem({ ...p, file: p.file.split('/').pop() ?? p.file }));
-    throw err;
-  }
-  throw new Error(`${file} loaded without problems`);
-}
+import { invalid, problems } from './world-problems.js';
 
 describe('world files: deployment alarms and strategies', () => {
   it('locates every deployment setting that does not hold together by file, line and field', async () => {

@@ -5,18 +5,9 @@ import { formatProblem } from '../../../src/api/problem.js';
 import type { Release } from '../../../src/api/types.js';
 import { checkWorldReleases, loadWorld, parseWorld, WorldError } from '../../../src/sim/world-loader.js';
 
-const invalid = (name: string): string => new URL(`../../fixtures/sim/invalid/${name}`, import.meta.url).pathname;
-const repoFile = (path: string): string => new URL(`../../../${path}`, import.meta.url).pathname;
+import { invalid, problems } from './world-problems.js';
 
-async function problems(file: string): Promise<string[]> {
-  try {
-    await loadWorld(file);
-  } catch (err) {
-    if (err instanceof WorldError) return err.problems.map((p) => formatProblem({ ...p, file: p.file.split('/').pop() ?? p.file }));
-    throw err;
-  }
-  throw new Error(`${file} loaded without problems`);
-}
+const repoFile = (path: string): string => new URL(`../../../${path}`, import.meta.url).pathname;
 
 describe('world files', () => {
   it('locates a task definition that does not exist by file, line, column and field', async () => {
