@@ -787,6 +787,10 @@ export interface RolloutProgress {
    */
   stepReachedAt?: Timestamp | null;
   /**
+   * When the current wait on the cloud (tasks, targets, weights read back) began: progressDeadline counts from here, not from time spent waiting on data, a timer or a person.
+   */
+  cloudWaitSince?: Timestamp | null;
+  /**
    * A person asked to skip the remaining steps.
    */
   promoteFull?: boolean;

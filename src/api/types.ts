@@ -328,6 +328,8 @@ export interface RolloutProgress {
   stepStartedAt: string;
   /** Set once weights for the current step were written and read back. */
   stepReachedAt?: string | null;
+  /** When the current wait on the cloud began: progressDeadline counts from here. */
+  cloudWaitSince?: string | null;
   promoteFull?: boolean;
   /** Set when the rollout is being wound back (revert, abort, superseded by a newer revision). */
   result?: RolloutResult | null;

@@ -97,10 +97,21 @@ export function ensureWeights(
   return verdict.settled ? DONE : waitFor(verdict.message, verdict.retryAfterMs);
 }
 
-/** Applies a stage's wait to the draft; true when the wait has outlived progressDeadline. */
+/**
+ * Applies a stage's wait to the draft; true when a wait on the cloud has outlived progressDeadline.
+ * The deadline runs from when the cloud wait began: time the step spent waiting for data, a
+ * timer or a person (or while the store could not be written) is not the cloud's fault. A read
+ * gap interrupts nothing, so failing reads cannot keep a wait from ever timing out.
+ */
 export function deadlinePassed(draft: Draft, rollout: RolloutProgress, result: StageResult): boolean {
-  if (result.done || result.waitingOn !== 'cloud') return false;
-  return draft.now - ms(rollout.stepStartedAt) > progressDeadlineMs(draft.spec);
+  if (result.done) return false;
+  if (result.waitingOn !== 'cloud') {
+    if ((draft.observed.unread ?? []).length === 0) rollout.cloudWaitSince = null;
+    return false;
+  }
+  const began = Math.max(ms(rollout.stepStartedAt), rollout.cloudWaitSince ? ms(rollout.cloudWaitSince) : draft.now);
+  rollout.cloudWaitSince = iso(began);
+  return draft.now - began > progressDeadlineMs(draft.spec);
 }
 
 export function requeueFor(draft: Draft, result: StageResult): void {
@@ -156,6 +167,6 @@ export function deadlineEvidence(d: Draft, rollout: RolloutProgress): RevertEvid
     condition: 'progressDeadline',
     failFor: d.spec.progressDeadline ?? DEFAULTS.progressDeadline,
     revertedAt: iso(d.now),
-    failingSince: rollout.stepStartedAt,
+    failingSince: rollout.cloudWaitSince ?? rollout.stepStartedAt,
   };
 }

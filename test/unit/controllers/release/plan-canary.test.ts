@@ -266,6 +266,22 @@ describe('plan: canary', () => {
     expect(late.status.lastRevert).toMatchObject({ condition: 'progressDeadline', revision: 'app:12' });
   });
 
+  it('times progressDeadline from when the wait on the cloud began, not from a long wait for data before it', () => {
+    const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
+    // The pause ended at T0+5m; data covering it only came at T0+15m (after progressDeadline, 10m).
+    const waitedForData = pass({ status: atPause(), world, now: T0 + 12 * MIN });
+    expect(waitedForData.status.rollout?.cloudWaitSince ?? null).toBeNull();
+    const move = pass({ status: waitedForData.status, world, health: allPassing(T0 + 15 * MIN), now: T0 + 15 * MIN });
+    expect(move.status.phase).toBe('Progressing');
+    expect(move.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 50, green: 50 } })]);
+    expect(move.status.rollout?.cloudWaitSince).toBe(new Date(T0 + 15 * MIN).toISOString());
+    // The weights never read back: the cloud wait itself runs out 10m later, and only then.
+    const stillWaiting = pass({ status: move.status, world, health: allPassing(T0 + 24 * MIN), now: T0 + 24 * MIN });
+    expect(stillWaiting.status.phase).toBe('Progressing');
+    const late = pass({ status: stillWaiting.status, world, health: allPassing(T0 + 26 * MIN), now: T0 + 26 * MIN });
+    expect(late.status.lastRevert).toMatchObject({ condition: 'progressDeadline', failingSince: new Date(T0 + 15 * MIN).toISOString() });
+  });
+
   it('holds without reverting when automatic rollback is off', () => {
     const release = canaryRelease('app:12', { rollback: { auto: false } });
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };
