@@ -7,7 +7,7 @@ import type { ReleaseStatus } from '../api/types.js';
 import type { DesiredRelease, PassAttempt, Reconciler } from '../../controllers/release/reconciler.js';
 import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
 import type { Source, SourceSnapshot } from '../sources/source.js';
-import type { StateStore } from '../store/store.js';
+import type { LastKnownSpec, StateStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { refusedClaims, type Refusal } from './claims.js';
 import { startResync, type Resync } from './resync.js';
@@ -58,6 +58,10 @@ export class Controller {
   /** Releases refused because another holds what they name. */
   private refused = new Map<string, Refusal>();
   private readonly sourceHealth = new Map<Source, SourceHealth>();
+  /** Sources read at least once since start: before that, a failed read resumes from the store. */
+  private readonly synced = new Set<Source>();
+  /** The last known spec of each Release as the store holds it; undefined until it could be read. */
+  private lastKnown: Map<string, LastKnownSpec> | undefined;
   /** Releases gone from their source whose Orphaned status could not be written yet. */
   private readonly orphansToMark = new Map<string, Source>();
   private readonly queue: ControllerQueue;
@@ -75,6 +79,7 @@ export class Controller {
       this.sourceHealth.set(source, { description: source.description, ready: false, message: 'not synced yet' });
       this.unwatch.push(source.watch(() => void this.sync(source)));
     }
+    await this.loadLastKnown();
     await Promise.all(this.options.sources.map((s) => this.sync(s)));
     this.scheduleSourceSync();
     // Each Release at its own moment of the period: 5,000 of them trickle rather than burst.
@@ -127,8 +132,10 @@ export class Controller {
         held.stale = why;
         this.queue.add(name);
       }
+      if (!this.synced.has(source)) await this.resumeFromLastKnown(source, why);
       return;
     }
+    this.synced.add(source);
     this.sourceHealth.set(source, { description: source.description, ready: true, lastSyncAt: this.options.clock.now(), message: `synced ${snapshot.revision}` });
     const seen = new Set<string>();
     for (const item of snapshot.releases) {
@@ -164,6 +171,69 @@ export class Controller {
     this.updateClaims();
   }
 
+  /**
+   * A source unreachable since start: its Releases carry on with the spec the store kept for them
+   * (DESIGN §4: losing a source keeps the last known spec in force, across restarts too), so a
+   * rollout in flight is still watched and reverted. Orphaned and Invalid ones stay as they are.
+   */
+  private async resumeFromLastKnown(source: Source, why: string): Promise<void> {
+    const known = await this.loadLastKnown();
+    if (!known) return;
+    let statuses: Map<string, ReleaseStatus>;
+    try {
+      statuses = await this.options.store.listStatuses();
+    } catch (err) {
+      this.warnStore(err, 'statuses not read; Releases of the unreachable source wait for it');
+      return;
+    }
+    const resumed: string[] = [];
+    for (const [name, spec] of known) {
+      const phase = statuses.get(name)?.phase;
+      if (spec.source !== source.description || this.held.has(name) || phase === 'Orphaned' || phase === 'Invalid') continue;
+      this.held.set(name, { desired: { release: spec.release, generation: spec.generation, sourceRevision: spec.sourceRevision }, source, stale: why });
+      if (!this.firstSeen.has(name)) this.firstSeen.set(name, this.options.clock.now());
+      this.queue.add(name);
+      resumed.push(name);
+    }
+    if (resumed.length === 0) return;
+    this.options.logger.warn({ source: source.description, releases: resumed.length }, 'source unreachable since start; its Releases resume from their last known spec');
+    this.updateClaims();
+  }
+
+  private async loadLastKnown(): Promise<Map<string, LastKnownSpec> | undefined> {
+    if (this.lastKnown) return this.lastKnown;
+    try {
+      const specs = await this.options.store.listLastKnownSpecs();
+      this.lastKnown = new Map(specs.map((s) => [s.release.metadata.name, s]));
+    } catch (err) {
+      this.warnStore(err, 'last known specs not read; a source unreachable at start leaves its Releases waiting for it');
+    }
+    return this.lastKnown;
+  }
+
+  /** Keeps the spec a Release is held with once per change, so a restart can resume from it. */
+  private async keepLastKnown(name: string, held: Held): Promise<void> {
+    const fence = this.options.fence();
+    if (held.stale || !fence) return;
+    const kept = await this.loadLastKnown();
+    if (!kept) return;
+    const known = kept.get(name);
+    if (known && known.generation === held.desired.generation && known.source === held.source.description) return;
+    const spec: LastKnownSpec = { source: held.source.description, release: held.desired.release, generation: held.desired.generation, sourceRevision: held.desired.sourceRevision };
+    try {
+      await this.options.store.putLastKnownSpec(spec, fence);
+      kept.set(name, spec);
+    } catch (err) {
+      // The pass goes on; the spec is kept at the next one. Its status write meets the same store.
+      this.warnStore(err, `last known spec of ${name} not kept`);
+    }
+  }
+
+  private warnStore(err: unknown, what: string): void {
+    const code = (err as { code?: unknown } | null)?.code;
+    this.options.logger.warn({ code: typeof code === 'string' ? code : 'StoreUnavailable', err: err instanceof Error ? err.message : String(err) }, what);
+  }
+
   /** Looks again at every Release whose refusal began or ended. */
   private updateClaims(): void {
     const before = this.refused;
@@ -187,6 +257,7 @@ export class Controller {
       await this.markConflict(name, refusal, held.desired.sourceRevision);
       return {};
     }
+    await this.keepLastKnown(name, held);
     const desired: DesiredRelease = held.stale ? { ...held.desired, sourceStale: held.stale } : held.desired;
     const result = await this.options.reconciler.reconcile(desired, attempt);
     // Its status is written; the queue backs off on the error itself (a Stalled pass is not retried soon).

@@ -1,5 +1,6 @@
 // The embedded default state store: a local folder.
 //   status/<name>.json        one Release's status
+//   specs/<name>.json         the spec it was last held with, and its source
 //   operations/<name>.jsonl   operations asked for that Release, one JSON object a line
 //   leases/<name>.json        a lease; leases/<name>.lock guards changes to it
 // Every write is a temp file renamed over the target, so a crash leaves the old file whole.
@@ -12,7 +13,7 @@ import type { ReleaseStatus } from '../api/types.js';
 import { isTempFile, readJsonFile, writeFileAtomic, writeJsonFileAtomic } from './atomic-file.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { asStoreError, nodeFileSystem, type StoreFileSystem } from './store-fs.js';
-import { StaleFenceError, type Lease, type OperationRequest, type StateStore } from './store.js';
+import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore } from './store.js';
 
 export interface DirStateStoreOptions {
   folder: string;
@@ -63,6 +64,23 @@ export class DirStateStore implements StateStore {
 
   async deleteStatus(release: string, fence: { lease: string; token: number }): Promise<void> {
     await this.guard(`delete the status of ${release}`, () => this.fenced(fence, () => this.files.unlink(this.statusFile(release)).catch(ignoreMissing)));
+  }
+
+  async putLastKnownSpec(spec: LastKnownSpec, fence: { lease: string; token: number }): Promise<void> {
+    const name = spec.release.metadata.name;
+    const file = join(this.folder, 'specs', `${fileName(name)}.json`);
+    await this.guard(`write the last known spec of ${name}`, () => this.fenced(fence, () => writeJsonFileAtomic(file, spec, this.files)));
+  }
+
+  async listLastKnownSpecs(): Promise<LastKnownSpec[]> {
+    return this.guard('list last known specs', async () => {
+      const specs: LastKnownSpec[] = [];
+      for (const file of await this.list('specs', '.json')) {
+        const spec = await readJsonFile<LastKnownSpec>(join(this.folder, 'specs', file), this.files);
+        if (spec) specs.push(spec);
+      }
+      return specs;
+    });
   }
 
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {

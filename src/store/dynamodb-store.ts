@@ -1,5 +1,6 @@
 // State in one DynamoDB table (created by createTables), keys pk (S) + sk (S):
 //   pk release#<name>  sk status              status (M), fence (N), fenceLease (S), updatedAt (S)
+//   pk release#<name>  sk spec                spec (M): the spec last held and its source; fence (N)
 //   pk release#<name>  sk opcounter           seq (N): the last operation number, an atomic counter
 //   pk release#<name>  sk op#<seq, 10 digits> one operation: kind, requestedAt, requestedBy, seq
 //   pk lease#<name>    sk lease               holder (S), token (N), expiresAt (N)
@@ -11,7 +12,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { upgradeStatus } from '../api/status-upgrade.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { RealClock, type Clock } from '../runtime/clock.js';
-import { StaleFenceError, type Lease, type OperationRequest, type StateStore } from './store.js';
+import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore } from './store.js';
 
 export interface DynamoStateStoreOptions {
   client: DynamoDBClient;
@@ -23,6 +24,7 @@ export interface DynamoStateStoreOptions {
 type Fence = { lease: string; token: number };
 
 const STATUS = 'status';
+const SPEC = 'spec';
 const OP_COUNTER = 'opcounter';
 const LEASE = 'lease';
 const opKey = (seq: number): string => `op#${String(seq).padStart(10, '0')}`;
@@ -100,6 +102,41 @@ export class DynamoStateStore implements StateStore {
         ExpressionAttributeValues: { ':token': fence.token },
       }),
     );
+  }
+
+  async putLastKnownSpec(spec: LastKnownSpec, fence: Fence): Promise<void> {
+    await this.checkLease(fence);
+    await this.fencedWrite(
+      fence,
+      new PutCommand({
+        TableName: this.options.table,
+        Item: { pk: releaseKey(spec.release.metadata.name), sk: SPEC, spec, fence: fence.token, fenceLease: fence.lease },
+        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
+        ExpressionAttributeNames: { '#fence': 'fence' },
+        ExpressionAttributeValues: { ':token': fence.token },
+      }),
+    );
+  }
+
+  async listLastKnownSpecs(): Promise<LastKnownSpec[]> {
+    const specs: LastKnownSpec[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.docs.send(
+        new ScanCommand({
+          TableName: this.options.table,
+          ConsistentRead: true,
+          FilterExpression: '#sk = :spec',
+          ProjectionExpression: '#spec',
+          ExpressionAttributeNames: { '#sk': 'sk', '#spec': 'spec' },
+          ExpressionAttributeValues: { ':spec': SPEC },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) specs.push(item.spec as LastKnownSpec);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return specs;
   }
 
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {

@@ -2,13 +2,14 @@
 // and of benchmarks with thousands of Releases. It keeps the same contract as the durable stores:
 // fenced status writes, leases whose token grows when the holder changes, ordered operations.
 import type { ReleaseStatus } from '../api/types.js';
-import { StaleFenceError, type Lease, type OperationRequest, type StateStore } from './store.js';
+import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore } from './store.js';
 
 type Fence = { lease: string; token: number };
 
 export class MemoryStateStore implements StateStore {
   readonly description = 'memory (nothing kept after exit)';
   private readonly statuses = new Map<string, ReleaseStatus>();
+  private readonly specs = new Map<string, LastKnownSpec>();
   private readonly operations = new Map<string, OperationRequest[]>();
   private readonly leases = new Map<string, Lease>();
   /** Newest token ever handed out per lease; survives release so tokens never go back. */
@@ -33,6 +34,15 @@ export class MemoryStateStore implements StateStore {
   async deleteStatus(release: string, fence: Fence): Promise<void> {
     this.checkFence(release, fence);
     this.statuses.delete(release);
+  }
+
+  async putLastKnownSpec(spec: LastKnownSpec, fence: Fence): Promise<void> {
+    this.checkFence(spec.release.metadata.name, fence);
+    this.specs.set(spec.release.metadata.name, structuredClone(spec));
+  }
+
+  async listLastKnownSpecs(): Promise<LastKnownSpec[]> {
+    return [...this.specs.values()].map((s) => structuredClone(s));
   }
 
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {

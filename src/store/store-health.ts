@@ -99,6 +99,8 @@ export function watchStore(store: StateStore, health: StoreHealth): StateStore {
     listStatuses: () => read(() => store.listStatuses()),
     putStatus: (release, status, fence) => write(() => store.putStatus(release, status, fence)),
     deleteStatus: (release, fence) => write(() => store.deleteStatus(release, fence)),
+    putLastKnownSpec: (spec, fence) => write(() => store.putLastKnownSpec(spec, fence)),
+    listLastKnownSpecs: () => read(() => store.listLastKnownSpecs()),
     requestOperation: (op: Omit<OperationRequest, 'seq'>) => write(() => store.requestOperation(op)),
     listOperations: (release, afterSeq) => read(() => store.listOperations(release, afterSeq)),
     // Answered either way, the store took the lease's lock (or conditional write): it is writable.

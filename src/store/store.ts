@@ -1,4 +1,16 @@
-import type { ReleaseStatus } from '../api/types.js';
+import type { Release, ReleaseStatus } from '../api/types.js';
+
+/**
+ * The spec a Release was last held with and the source it came from: a controller started while
+ * that source is unreachable carries on with it instead of leaving rollouts unwatched.
+ */
+export interface LastKnownSpec {
+  /** The source's description, e.g. `git:https://…#main:releases`. */
+  source: string;
+  release: Release;
+  generation: number;
+  sourceRevision: string;
+}
 
 /** An operation a person asked for; applied by the reconciler in sequence order. */
 export interface OperationRequest {
@@ -49,6 +61,9 @@ export interface StatusStore {
   /** Refuses (StaleFenceError) when `fence` is older than the newest token of the lease. */
   putStatus(release: string, status: ReleaseStatus, fence: { lease: string; token: number }): Promise<void>;
   deleteStatus(release: string, fence: { lease: string; token: number }): Promise<void>;
+  /** Written when a Release's spec changes (not on every pass); fenced like status. */
+  putLastKnownSpec(spec: LastKnownSpec, fence: { lease: string; token: number }): Promise<void>;
+  listLastKnownSpecs(): Promise<LastKnownSpec[]>;
 
   /** Appends an operation and returns it with its sequence number. */
   requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest>;

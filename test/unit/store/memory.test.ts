@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../../src/api/types.js';
 import { MemoryStateStore } from '../../../src/store/memory.js';
 import { StaleFenceError } from '../../../src/store/store.js';
+import { stateStoreContract } from './state-store-contract.js';
 
 const LEASE = 'keelson-controller';
 const TTL = 15_000;
+
+stateStoreContract('MemoryStateStore', async () => new MemoryStateStore());
 
 function healthy(stable: string): ReleaseStatus {
   return { phase: 'Healthy', stableRevision: stable, weights: { blue: 100, green: 0 }, history: [] };

@@ -56,6 +56,33 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect((await store.getStatus('web'))?.phase).toBe('Healthy');
     });
 
+    it('keeps the last known spec of each Release with its source, fenced like status', async () => {
+      const store = await open();
+      const first = (await store.acquire('controller', 'a', 15_000, 0))!;
+      const release = (name: string, revision: string) => ({
+        apiVersion: 'keelson.dev/v1alpha1' as const,
+        kind: 'Release' as const,
+        metadata: { name, labels: { team: 'web' } },
+        spec: { cluster: 'prod', revision: { taskDefinition: revision }, strategy: { rolling: { service: name } } },
+      });
+      const fence = { lease: 'controller', token: first.token };
+      await store.putLastKnownSpec({ source: 'git:deploy#main', release: release('web', 'web:1'), generation: 1, sourceRevision: 'main@sha1:a' }, fence);
+      await store.putLastKnownSpec({ source: 'git:deploy#main', release: release('web', 'web:2'), generation: 2, sourceRevision: 'main@sha1:b' }, fence);
+      await store.putLastKnownSpec({ source: 'dir:releases', release: release('api', 'api:7'), generation: 1, sourceRevision: 'dir@1' }, fence);
+      const kept = (await store.listLastKnownSpecs()).sort((a, b) => a.release.metadata.name.localeCompare(b.release.metadata.name));
+      expect(kept).toEqual([
+        { source: 'dir:releases', release: release('api', 'api:7'), generation: 1, sourceRevision: 'dir@1' },
+        { source: 'git:deploy#main', release: release('web', 'web:2'), generation: 2, sourceRevision: 'main@sha1:b' },
+      ]);
+
+      await store.release(first);
+      const second = (await store.acquire('controller', 'b', 15_000, 1_000))!;
+      const stale = store.putLastKnownSpec({ source: 'git:deploy#main', release: release('web', 'web:1'), generation: 1, sourceRevision: 'main@sha1:a' }, fence);
+      await expect(stale).rejects.toBeInstanceOf(StaleFenceError);
+      await store.putLastKnownSpec({ source: 'git:deploy#main', release: release('web', 'web:3'), generation: 3, sourceRevision: 'main@sha1:c' }, { lease: 'controller', token: second.token });
+      expect((await store.listLastKnownSpecs()).find((s) => s.release.metadata.name === 'web')?.generation).toBe(3);
+    });
+
     it('numbers operations per Release in order and lists those after a sequence number', async () => {
       const store = await open();
       const first = await store.requestOperation({ release: 'web', kind: 'promote', requestedAt: 1, requestedBy: 'ada' });
