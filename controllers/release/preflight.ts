@@ -1,18 +1,29 @@
 // Named resources a pass depends on must exist before anything is written. A missing one is an
 // error retrying cannot fix (the Release stalls), not a reason to start a rollout that cannot finish.
-import type { Release } from '../../src/api/types.js';
+import type { Release, ReleaseStatus } from '../../src/api/types.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import type { CloudPorts } from '../../src/cloud/ports.js';
 import type { Action } from './actions.js';
 import { isUnread, type Observation } from './observation.js';
+import { rolloutServiceOf } from './observe.js';
 import { COLOURS, servicesOf, trafficOf } from './spec.js';
 
-/** Every service the Release names was described (ECS reports a missing one as a failure, not an error). */
-export function requireServices(release: Release, observed: Observation): void {
+/**
+ * Every service the Release names was described and is ACTIVE (ECS reports a missing one as a
+ * failure, not an error, and a deleted one as DRAINING, then INACTIVE). The one exception is the
+ * colour a rollout in flight is bringing up: its deletion reverts that rollout (the plan sees it),
+ * which takes weight writes only.
+ */
+export function requireServices(release: Release, observed: Observation, status?: ReleaseStatus): void {
   if (isUnread(observed, 'services')) return; // not read is not missing
-  const missing = servicesOf(release.spec).filter((name) => !observed.services[name]);
+  const rolloutColour = status?.rollout ? rolloutServiceOf(release, status) : undefined;
+  const missing = servicesOf(release.spec).filter((name) => {
+    const svc = observed.services[name];
+    return !svc || (svc.status !== 'ACTIVE' && name !== rolloutColour);
+  });
   if (missing.length === 0) return;
-  throw new CloudError('NotFound', `service ${missing.join(', ')} not found in cluster ${release.spec.cluster}`, {
+  const described = missing.map((name) => (observed.services[name] ? `${name} (${observed.services[name]?.status})` : name));
+  throw new CloudError('NotFound', `service ${described.join(', ')} not found in cluster ${release.spec.cluster}`, {
     service: 'ecs',
     operation: 'DescribeServices',
   });

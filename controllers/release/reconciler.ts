@@ -151,7 +151,7 @@ export class Reconciler {
       const { resolved, missing } = await this.resolveDuringRollout(release, previous, desired.generation, ports);
       out.desiredRevision = missing?.revision ?? resolved.revision;
       const observed = await observe(release, previous, resolved.revision, ports, this.taskDefinitions, resolved.gap ? [resolved.gap] : []);
-      requireServices(release, observed);
+      requireServices(release, observed, previous);
       out.now = this.deps.clock.now();
       const health = await this.deps.health({ release, status: previous, observed, ports, now: out.now });
       out.decision = plan({

@@ -85,6 +85,11 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   }
   const abort = d.take('abort');
   if (abort) return beginWindBack(d, r, 'Aborted', `aborted by ${abort.requestedBy ?? 'an operator'}`);
+  const deleted = deletedService(d, serviceOf(d, canary));
+  if (deleted && autoRollback(d.spec)) {
+    // The new colour cannot carry the rollout any more; traffic it has goes back to stable.
+    return beginWindBack(d, r, 'Reverted', deleted, { revision: r.revision, condition: 'service-deleted', revertedAt: iso(d.now) });
+  }
   const failing = failingConditions(d)[0];
   if (failing) {
     if (autoRollback(d.spec)) {
@@ -116,6 +121,13 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
   const baked = bake(d, r);
   if (!baked.done) return wait(d, r, steps, baked);
   promote(d, r);
+}
+
+/** Why a service was deleted outside keelson (ECS shows it DRAINING, then INACTIVE), if it was. */
+function deletedService(d: Draft, name: string): string | undefined {
+  const svc = d.observed.services[name];
+  if (!svc || svc.status === 'ACTIVE') return undefined;
+  return `service ${name} was deleted outside keelson (${svc.status})`;
 }
 
 /** blueGreen's preview listener or rule sends everything to the colour being rolled out, once it is up. */
@@ -319,7 +331,7 @@ function finishWindBack(d: Draft, r: RolloutProgress): void {
     return;
   }
   const svc = d.observed.services[canaryService];
-  if (r.result !== 'Superseded' && svc && svc.desiredCount > 0) {
+  if (r.result !== 'Superseded' && svc && svc.status === 'ACTIVE' && svc.desiredCount > 0) {
     d.act({ kind: 'updateService', service: canaryService, desiredCount: 0, reason: `${r.result}: scale the failed colour down` });
   }
   d.status.rollout = null;

@@ -282,6 +282,17 @@ describe('plan: canary', () => {
     expect(late.status.lastRevert).toMatchObject({ condition: 'progressDeadline', failingSince: new Date(T0 + 15 * MIN).toISOString() });
   });
 
+  it('reverts at once when the service of the new colour is deleted mid-rollout, and scales nothing on it', () => {
+    const gone = service('app-green', 'app:12', { status: 'INACTIVE', desiredCount: 0, runningCount: 0 });
+    const world = { blue: service('app-blue', 'app:11'), green: gone, targets: { blue: 2, green: 0 }, weights: { blue: 90, green: 10 } };
+    const result = pass({ status: atPause(), world, health: allPassing(T0 + MIN), now: T0 + MIN });
+    expect(result.actions).toEqual([expect.objectContaining({ kind: 'setWeights', weights: { blue: 100, green: 0 } })]);
+    expect(result.status.lastRevert).toMatchObject({ condition: 'service-deleted', revision: 'app:12' });
+    const back = pass({ status: result.status, world: { ...world, weights: { blue: 100, green: 0 } }, now: T0 + MIN + 15_000 });
+    expect(back.actions).toEqual([]);
+    expect(back.status).toMatchObject({ rollout: null, blockedRevision: 'app:12', phase: 'Degraded' });
+  });
+
   it('holds without reverting when automatic rollback is off', () => {
     const release = canaryRelease('app:12', { rollback: { auto: false } });
     const world = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 }, weights: { blue: 90, green: 10 } };

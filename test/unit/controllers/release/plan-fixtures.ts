@@ -60,7 +60,7 @@ export function service(name: string, revision: string, options: Partial<EcsServ
     arn: `arn:aws:ecs:us-east-1:123456789012:service/prod/${name}`,
     name,
     cluster: 'prod',
-    status: 'ACTIVE',
+    status: options.status ?? 'ACTIVE',
     taskDefinition: arn,
     desiredCount: desired,
     runningCount: running,
