@@ -43,9 +43,9 @@ export function heldByGates(d: Draft, desired: string, serving: string): boolean
   return false;
 }
 
-/** A revision this Release promoted before: rolling back to it is never held. */
+/** A revision this Release served as stable before (promoted, or replaced by a promotion): going back to it is never held. */
 function isRollback(d: Draft, desired: string): boolean {
-  return (d.status.history ?? []).some((h) => h.result === 'Promoted' && sameRevision(h.revision, desired));
+  return (d.status.history ?? []).some((h) => h.result === 'Promoted' && (sameRevision(h.revision, desired) || sameRevision(h.fromRevision, desired)));
 }
 
 function holdForGate(d: Draft, desired: string, wait: Wait): true {
