@@ -1,6 +1,7 @@
 // plan(): the decision of one pass, a pure function of spec, status, observation and time.
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import { Draft, type PlanInput, type PlanResult } from './draft.js';
+import { recordDigests, recordStable } from './digest-status.js';
 import { recordHealth, wakeWhenStreaksCount } from './health-status.js';
 import { describeGaps } from './observation.js';
 import { REASONS, removeCondition, setCondition } from './status.js';
@@ -20,11 +21,13 @@ export function plan(input: PlanInput): PlanResult {
   }
   recordHealth(draft);
   applyOperations(draft);
+  recordDigests(draft);
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
   else planTwoColour(draft);
   wakeWhenStreaksCount(draft);
   recordObservation(draft);
+  recordStable(draft);
 
   status.observedGeneration = input.generation;
   if (input.sourceRevision) status.sourceRevision = input.sourceRevision;

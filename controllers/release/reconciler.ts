@@ -10,6 +10,7 @@ import { DEFAULTS } from '../../src/api/defaults.js';
 import { parseDuration } from '../../src/api/duration.js';
 import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
+import { gatherEvidence, logUnresolved, type GateEvidence } from './evidence.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
 import { ObservationIncompleteError, type Observation, type UnreadGap } from './observation.js';
@@ -77,6 +78,7 @@ interface PassOutcome {
   outcomes: ActionOutcome[];
   failure?: PassFailure;
   now: number;
+  evidence?: GateEvidence;
 }
 
 /** A Stalled Release: not looked at again before retryAt unless its spec or an operation changes. */
@@ -124,6 +126,7 @@ export class Reconciler {
       : setCondition(status.conditions ?? [], 'SourceReady', 'True', REASONS.SourceSynced, `spec from ${desired.sourceRevision}`, now);
     recordOutcomes(status, outcomes);
     for (const o of outcomes) log.info({ action: o.action, result: o.result }, describeAction(o.action));
+    if (pass.evidence) logUnresolved(log, pass.evidence);
     const summary = { phase: status.phase, step: status.currentStepIndex, weights: status.weights };
     if (!failure) log.info(summary, status.message ?? status.phase);
     else logFailure(log, failure, summary, status.message ?? failure.message);
@@ -154,6 +157,11 @@ export class Reconciler {
       requireServices(release, observed, previous);
       out.now = this.deps.clock.now();
       const health = await this.deps.health({ release, status: previous, observed, ports, now: out.now });
+      out.evidence = await gatherEvidence(release, previous, resolved.revision, {
+        cloud: this.deps.cloud,
+        readStatus: (name) => this.deps.store.getStatus(name),
+        taskDefinition: (ref) => this.taskDefinitions.get(ports.ecs, ref),
+      });
       out.decision = plan({
         release,
         generation: desired.generation,
@@ -163,6 +171,7 @@ export class Reconciler {
         health,
         operations,
         now: out.now,
+        evidence: out.evidence,
       });
       if (missing) out.decision.status.desiredRevision = missing.revision;
       await requireTargetGroups(release, observed, out.decision.actions, ports);

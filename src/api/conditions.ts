@@ -32,6 +32,10 @@ export const REASONS = {
   Conflict: 'Conflict',
   // Reconciling (retried after the queue's backoff):
   RetryingAfterError: 'RetryingAfterError',
+  /** spec.promotion: the revision's digests are not yet proven in the other Release (or it cannot be read). */
+  PromotionPending: 'PromotionPending',
+  /** The revision's task definition holds plaintext secrets in `environment`: refused before any write. */
+  PlaintextSecret: 'PlaintextSecret',
 } as const;
 
 export type Reason = (typeof REASONS)[keyof typeof REASONS];

@@ -8,8 +8,12 @@ export interface ManifestProblem {
   /** Field path, e.g. `spec.strategy.canary.steps[2].setWeight`; empty for the whole document. */
   path: string;
   message: string;
-  /** Stable code: `yaml`, `schema`, `duration`, `semantic`, `duplicate`, `io`, `limit` (an input limit, src/api/limits.ts). */
-  code: 'yaml' | 'schema' | 'duration' | 'semantic' | 'duplicate' | 'io' | 'limit';
+  /**
+   * Stable code: `yaml`, `schema`, `duration`, `semantic`, `duplicate`, `io`, `limit` (an input limit,
+   * src/api/limits.ts); with `validate --cloud`: `plaintext` (a secret in a task definition's
+   * environment) and `cloud` (the task definition could not be read).
+   */
+  code: 'yaml' | 'schema' | 'duration' | 'semantic' | 'duplicate' | 'io' | 'limit' | 'plaintext' | 'cloud';
 }
 
 /** `manifests/aep.yaml:14:9 spec.strategy.canary.steps[2].setWeight: must be at most 100 (got 150)` */

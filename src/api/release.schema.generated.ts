@@ -215,6 +215,7 @@ export interface ReleaseSpec {
    * A rollout whose tasks never become stable within this time fails and is reverted.
    */
   progressDeadline?: string;
+  promotion?: Promotion;
 }
 /**
  * A new image for one container; keelson registers a revision derived from the stable one.
@@ -497,6 +498,24 @@ export interface Rollback {
   bakeTime?: string;
 }
 /**
+ * Promotion by digest: the revision's images must first have been stable and Healthy in another Release for a given time.
+ */
+export interface Promotion {
+  /**
+   * The Release (reconciled by this controller, from any of its sources) whose stable revision must have run these image digests.
+   */
+  from: {
+    /**
+     * Name of the other Release, e.g. api-staging.
+     */
+    release: string;
+    /**
+     * How long the other Release must have served these digests as its stable revision, Healthy, up to now.
+     */
+    stableFor: string;
+  };
+}
+/**
  * What keelson observed and did; written by the controller, never by people.
  */
 export interface ReleaseStatus {
@@ -577,6 +596,74 @@ export interface ReleaseStatus {
    * Highest operation (promote, abort, retry) sequence number already applied.
    */
   lastOperationSeq?: number;
+  /**
+   * The image digests of the desired revision, resolved once per revision.
+   */
+  digests?: {
+    /**
+     * The revision the digests are of.
+     */
+    revision: string;
+    /**
+     * One entry per container.
+     */
+    images: ImageDigest[];
+    /**
+     * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+     */
+    resolvedAt: string;
+  } | null;
+  /**
+   * The image digests of the stable revision.
+   */
+  stableDigests?: ImageDigest[] | null;
+  /**
+   * Since when the stable revision has been stable and Healthy with no rollout in flight; null while it is not (a rollout, a revert, a stall).
+   */
+  stableSince?: Timestamp | null;
+  /**
+   * spec.promotion's check of the desired revision: Waiting (not proven yet), Unknown (the other Release could not be read), Met (with the evidence) or Exempt (a revision this Release served as stable before: going back to it is a rollback).
+   */
+  promotion?: {
+    /**
+     * The other Release.
+     */
+    from: string;
+    /**
+     * The revision checked.
+     */
+    revision: string;
+    /**
+     * Waiting, Unknown, Met or Exempt.
+     */
+    state: "Waiting" | "Unknown" | "Met" | "Exempt";
+    /**
+     * What was found, in a sentence.
+     */
+    message: string;
+    evidence?: PromotionEvidence1;
+  } | null;
+  /**
+   * The plaintext-secret check of the desired revision's task definition: variable names only, never values.
+   */
+  plaintext?: {
+    /**
+     * The revision checked.
+     */
+    revision: string;
+    /**
+     * The spec generation that checked it; a newer spec (an allow-list change) checks again.
+     */
+    generation?: number;
+    /**
+     * Variables that look like secrets.
+     */
+    refused: PlaintextFinding[];
+    /**
+     * Variables that look like secrets, let through by the keelson.dev/allow-plaintext annotation.
+     */
+    allowed: PlaintextFinding[];
+  } | null;
 }
 export interface StatusCondition {
   /**
@@ -669,9 +756,9 @@ export interface HistoryEntry {
    */
   fromRevision?: string | null;
   /**
-   * Promoted, Reverted, Aborted or Superseded.
+   * Promoted, Reverted, Aborted, Superseded, or Refused (never started: the revision failed a check before any write).
    */
-  result: "Promoted" | "Reverted" | "Aborted" | "Superseded";
+  result: "Promoted" | "Reverted" | "Aborted" | "Superseded" | "Refused";
   /**
    * Why it ended so.
    */
@@ -684,6 +771,58 @@ export interface HistoryEntry {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   finishedAt: string;
+  /**
+   * The image digests of the revision.
+   */
+  digests?: ImageDigest[];
+  promotion?: PromotionEvidence;
+}
+export interface ImageDigest {
+  /**
+   * The container of the task definition.
+   */
+  container: string;
+  /**
+   * Its image as the task definition names it.
+   */
+  image: string;
+  /**
+   * sha256:<hex>, pinned in the image or resolved from its tag; null when it could not be resolved.
+   */
+  digest: string | null;
+  /**
+   * pinned (the image names its digest), ecr (a tag resolved by ECR DescribeImages) or unresolved.
+   */
+  source?: "pinned" | "ecr" | "unresolved";
+  /**
+   * Why the digest is null: the error code and what failed.
+   */
+  problem?: string;
+}
+/**
+ * spec.promotion's evidence when the rollout started.
+ */
+export interface PromotionEvidence {
+  /**
+   * The Release the digests were proven in.
+   */
+  release: string;
+  /**
+   * Its stable revision at the time.
+   */
+  revision?: string | null;
+  /**
+   * The digests it served.
+   */
+  digests: string[];
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  stableSince: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  checkedAt: string;
 }
 export interface RevertEvidence {
   /**
@@ -824,4 +963,43 @@ export interface WarmColour {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   scaleDownAt: string;
+}
+/**
+ * When Met: which Release, which digests, since when.
+ */
+export interface PromotionEvidence1 {
+  /**
+   * The Release the digests were proven in.
+   */
+  release: string;
+  /**
+   * Its stable revision at the time.
+   */
+  revision?: string | null;
+  /**
+   * The digests it served.
+   */
+  digests: string[];
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  stableSince: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  checkedAt: string;
+}
+export interface PlaintextFinding {
+  /**
+   * The container.
+   */
+  container: string;
+  /**
+   * The environment variable's name.
+   */
+  name: string;
+  /**
+   * The rule it matched, e.g. name:PASSWORD or value:aws-access-key-id.
+   */
+  rule: string;
 }

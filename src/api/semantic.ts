@@ -4,6 +4,7 @@ import { DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
 import type { FieldPath } from './locate.js';
 import { formatPath } from './locate.js';
+import { checkGates } from './gate-checks.js';
 import { metricThresholds } from './quantity.js';
 import type { Finding } from './schema-errors.js';
 import type {
@@ -35,6 +36,7 @@ export function checkRelease(release: Release): Finding[] {
   out.push(...checkHealth(spec, 'rolling' in strategy && strategy.rolling !== undefined));
   out.push(...checkAnalysisReferences(spec));
   out.push(...checkArnPlaces(spec));
+  out.push(...checkGates(release));
   return out;
 }
 

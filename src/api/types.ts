@@ -35,6 +35,17 @@ export interface ReleaseSpec {
   rollback?: RollbackSpec;
   /** A rollout whose tasks never become stable within this time fails. Default 10m. */
   progressDeadline?: DurationString;
+  /** The revision's images must first have been stable and Healthy in another Release. */
+  promotion?: PromotionSpec;
+}
+
+export interface PromotionSpec {
+  from: {
+    /** Another Release this controller reconciles (any source), e.g. api-staging. */
+    release: string;
+    /** How long it must have served these digests as its stable revision, Healthy, up to now. */
+    stableFor: DurationString;
+  };
 }
 
 export type RevisionSpec =
@@ -252,13 +263,68 @@ export interface ConditionHealth {
 
 export type RolloutResult = 'Promoted' | 'Reverted' | 'Aborted' | 'Superseded';
 
+/** Refused: the revision never started, it failed a check before any write. */
+export type HistoryResult = RolloutResult | 'Refused';
+
 export interface HistoryEntry {
   revision: string;
   fromRevision?: string | null;
-  result: RolloutResult;
+  result: HistoryResult;
   reason?: string;
   startedAt: string;
   finishedAt: string;
+  digests?: ImageDigest[];
+  /** spec.promotion's evidence when the rollout started. */
+  promotion?: PromotionEvidence;
+}
+
+/** A container's image and its digest: pinned in the image, resolved from its tag, or not resolved. */
+export interface ImageDigest {
+  container: string;
+  image: string;
+  digest: string | null;
+  source?: 'pinned' | 'ecr' | 'unresolved';
+  /** Why digest is null: the error code and what failed. */
+  problem?: string;
+}
+
+export interface RevisionDigests {
+  revision: string;
+  images: ImageDigest[];
+  resolvedAt: string;
+}
+
+export interface PromotionEvidence {
+  release: string;
+  revision?: string | null;
+  digests: string[];
+  stableSince: string;
+  checkedAt: string;
+}
+
+export type PromotionState = 'Waiting' | 'Unknown' | 'Met' | 'Exempt';
+
+export interface PromotionStatus {
+  from: string;
+  revision: string;
+  state: PromotionState;
+  message: string;
+  evidence?: PromotionEvidence;
+}
+
+export interface PlaintextFinding {
+  container: string;
+  /** The variable's name; its value is never recorded. */
+  name: string;
+  /** `name:PASSWORD`, `value:aws-access-key-id`, ... */
+  rule: string;
+}
+
+export interface PlaintextCheck {
+  revision: string;
+  generation?: number;
+  refused: PlaintextFinding[];
+  allowed: PlaintextFinding[];
 }
 
 /** Why a revision was reverted: enough for a person to act without digging. */
@@ -307,6 +373,13 @@ export interface ReleaseStatus {
   warmColour?: WarmColour | null;
   /** Highest operation (promote/abort/retry) sequence number already applied. */
   lastOperationSeq?: number;
+  /** The desired revision's image digests, resolved once per revision. */
+  digests?: RevisionDigests | null;
+  stableDigests?: ImageDigest[] | null;
+  /** Since when the stable revision has been stable and Healthy with no rollout in flight. */
+  stableSince?: string | null;
+  promotion?: PromotionStatus | null;
+  plaintext?: PlaintextCheck | null;
 }
 
 export interface WarmColour {

@@ -109,9 +109,19 @@ export interface TaskDefinition {
   family: string;
   revision: number;
   status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
-  containers: { name: string; image: string }[];
+  containers: TaskDefinitionContainer[];
   /** Its tags, when the call asked for them (findTaskDefinition does). */
   tags?: Record<string, string>;
+}
+
+/** A container definition: its name, image and, when set, its environment and secrets. */
+export interface TaskDefinitionContainer {
+  name: string;
+  image: string;
+  /** ContainerDefinition.environment: plain name/value pairs, visible to anyone who can describe the task definition. */
+  environment?: { name: string; value: string }[];
+  /** ContainerDefinition.secrets: values fetched at start from Secrets Manager or SSM (`valueFrom`). */
+  secrets?: { name: string; valueFrom: string }[];
 }
 
 export interface EcsTask {
@@ -358,6 +368,24 @@ export interface HttpProbePort {
   get(url: string, options: { timeoutMs: number }): Promise<HttpProbeResult>;
 }
 
+// ---------------------------------------------------------------- ECR
+
+/** One image of a repository, as ECR DescribeImages reports it. */
+export interface RegistryImage {
+  digest: string;
+  tags: string[];
+  pushedAt?: number;
+}
+
+export interface RegistryPort {
+  /**
+   * The image a tag names now in `repository` (ECR DescribeImages with imageIds imageTag);
+   * `registryId` is the account, the default registry when absent. Rejects NotFound when the
+   * repository or the tag does not exist.
+   */
+  describeImageByTag(repository: string, tag: string, registryId?: string): Promise<RegistryImage>;
+}
+
 // ---------------------------------------------------------------- all together
 
 export interface CloudPorts {
@@ -367,6 +395,7 @@ export interface CloudPorts {
   metrics: MetricsPort;
   scaling: ScalingPort;
   http: HttpProbePort;
+  registry: RegistryPort;
 }
 
 /** Ports for a region (`undefined`: the configured default). */

@@ -12,6 +12,9 @@ export const ROLLOUT_EVENT_TYPES = [
   'Aborted',
   'Superseded',
   'DriftCorrected',
+  'PromotionWaiting',
+  'PromotionMet',
+  'PlaintextRefused',
 ] as const;
 
 export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];

@@ -12,6 +12,9 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   Aborted: { icon: '🛑', title: 'Aborted' },
   Superseded: { icon: '⏭️', title: 'Superseded' },
   DriftCorrected: { icon: '🔧', title: 'Drift corrected' },
+  PromotionWaiting: { icon: '⏳', title: 'Waiting for promotion' },
+  PromotionMet: { icon: '🔏', title: 'Promotion proven' },
+  PlaintextRefused: { icon: '🔐', title: 'Refused: plaintext secrets' },
 };
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {

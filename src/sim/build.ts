@@ -44,6 +44,7 @@ export function buildState(world: SimWorld, start: number, seed: number): SimSta
   for (const c of world.clusters) state.ecs.clusters.add(c);
   for (const td of world.taskDefinitions) state.ecs.addTaskDefinition({ family: td.family, revision: td.revision, containers: td.containers, profile: resolveProfile(td.profile) });
   for (const i of world.images ?? []) state.imageProfiles.set(i.image, resolveProfile(i.profile));
+  for (const repo of world.repositories ?? []) state.registry.add(repo.name, repo.registryId, repo.images, start);
   buildLoadBalancing(world, state);
   buildDns(world, state);
   for (const svc of world.services) buildService(svc, state, start);

@@ -16,12 +16,13 @@ import type {
 import type { SimContext } from './context.js';
 import { checkSettings, isTrafficShifting, strategyOf } from './ecs-deployment-config.js';
 import type { Profile } from './profiles.js';
+import type { WorldContainer } from './world.js';
 
 export interface SimTaskDefinition {
   arn: string;
   family: string;
   revision: number;
-  containers: { name: string; image: string; port?: number }[];
+  containers: WorldContainer[];
   profile: Profile;
   tags?: Record<string, string>;
 }
@@ -422,7 +423,12 @@ export class EcsModel {
       family: td.family,
       revision: td.revision,
       status: 'ACTIVE',
-      containers: td.containers.map((c) => ({ name: c.name, image: c.image })),
+      containers: td.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        ...(c.environment?.length ? { environment: c.environment.map((e) => ({ ...e })) } : {}),
+        ...(c.secrets?.length ? { secrets: c.secrets.map((s) => ({ ...s })) } : {}),
+      })),
     };
   }
 

@@ -15,6 +15,7 @@ import type {
   HttpProbePort,
   LoadBalancingPort,
   MetricsPort,
+  RegistryPort,
   ScalingPort,
 } from '../cloud/ports.js';
 import { resolveProfile } from './profiles.js';
@@ -108,7 +109,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function simPorts(host: PortHost, http: HttpProbePort): CloudPorts {
-  return { ecs: ecsPort(host), lb: lbPort(host), dns: dnsPort(host), metrics: metricsPort(host), scaling: scalingPort(host), http };
+  return { ecs: ecsPort(host), lb: lbPort(host), dns: dnsPort(host), metrics: metricsPort(host), scaling: scalingPort(host), http, registry: registryPort(host) };
 }
 
 function ecsPort(host: PortHost): EcsPort {
@@ -258,6 +259,13 @@ function scalingPort(host: PortHost): ScalingPort {
   };
 }
 
+function registryPort(host: PortHost): RegistryPort {
+  return {
+    describeImageByTag: (repository, tag, registryId) =>
+      awsCall(host, 'ecr', 'DescribeImages', () => host.state.registry.describeImageByTag(repository, tag, registryId)),
+  };
+}
+
 function lastSegment(name: string): string {
   return name.startsWith('arn:') ? (name.split('/').pop() ?? name) : name;
 }
@@ -268,5 +276,5 @@ export function missingRegionPorts(region: string, worldRegion: string): CloudPo
     Promise.reject(new CloudError('Invalid', `region ${region} is not simulated (the world is in ${worldRegion})`, { awsCode: 'UnknownRegion' }));
   const handler: ProxyHandler<object> = { get: () => fail };
   const port = <T>(): T => new Proxy({}, handler) as T;
-  return { ecs: port(), lb: port(), dns: port(), metrics: port(), scaling: port(), http: port() };
+  return { ecs: port(), lb: port(), dns: port(), metrics: port(), scaling: port(), http: port(), registry: port() };
 }

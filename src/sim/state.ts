@@ -20,6 +20,7 @@ import { Routing, type EntryRef } from './routing.js';
 import { ScalingModel } from './scaling.js';
 import { TrafficModel, type ServingTask, type TrafficEntry } from './traffic.js';
 import { TrafficLedger } from './traffic-stats.js';
+import { RegistryModel } from './ecr.js';
 
 export interface SimEndpoint {
   host: string;
@@ -46,6 +47,7 @@ export class SimState {
   readonly metrics: MetricStore;
   readonly cloudwatch: CloudWatchModel;
   readonly scaling: ScalingModel;
+  readonly registry: RegistryModel;
   readonly utilization: EcsUtilizationMetrics;
   readonly faults: FaultSchedule;
   readonly ledger = new TrafficLedger();
@@ -78,6 +80,7 @@ export class SimState {
     this.dns = new DnsModel(this.ctx, options.changePropagationMs);
     this.metrics = new MetricStore(options.publishZeroCounts, options.publicationDelayMs);
     this.cloudwatch = new CloudWatchModel(this.ctx, this.metrics);
+    this.registry = new RegistryModel(this.ctx);
     this.scaling = new ScalingModel(this.ctx, { ecs: this.ecs, cloudwatch: this.cloudwatch, ids: randomStream(seed, 'scaling') });
     this.faults = new FaultSchedule(this.ctx, options.start, this.random.faults, (ref) => this.ecs.taskDefinitionArn(...splitRef(ref)));
     this.routing = new Routing(this.elb, this.dns, this.listenerByDnsName);

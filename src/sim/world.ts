@@ -17,6 +17,8 @@ export interface SimWorld {
   /** Behaviour of images registered later (registerTaskDefinitionFrom), by image URI. */
   images?: { image: string; profile: ProfileSpec }[];
   services: WorldService[];
+  /** ECR repositories, for tags resolved to digests. */
+  repositories?: WorldRepository[];
   loadBalancers?: WorldLoadBalancer[];
   targetGroups: WorldTargetGroup[];
   listeners?: WorldListener[];
@@ -70,8 +72,26 @@ export interface ProfileSpec extends BehaviourChange {
 export interface WorldTaskDefinition {
   family: string;
   revision: number;
-  containers: { name: string; image: string; port?: number }[];
+  containers: WorldContainer[];
   profile?: ProfileSpec;
+}
+
+export interface WorldContainer {
+  name: string;
+  image: string;
+  port?: number;
+  /** ContainerDefinition.environment: plain name/value pairs. */
+  environment?: { name: string; value: string }[];
+  /** ContainerDefinition.secrets: values ECS fetches at start (`valueFrom` an ARN). */
+  secrets?: { name: string; valueFrom: string }[];
+}
+
+/** An ECR repository: each image by digest, with the tags that name it now. */
+export interface WorldRepository {
+  name: string;
+  /** The registry's account id. Default: the world's account. */
+  registryId?: string;
+  images: { digest: string; tags?: string[] }[];
 }
 
 export interface WorldService {
@@ -253,7 +273,7 @@ export interface WorldEndpoint extends WorldEntryRef {
   host: string;
 }
 
-export type FaultService = 'ecs' | 'elbv2' | 'route53' | 'cloudwatch' | 'autoscaling';
+export type FaultService = 'ecs' | 'elbv2' | 'route53' | 'cloudwatch' | 'autoscaling' | 'ecr';
 
 export interface ApiFault {
   kind: 'throttle' | 'serverError' | 'timeout';

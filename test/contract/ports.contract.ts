@@ -8,6 +8,7 @@ import type { CloudPorts, EcsDeployment, ForwardRef, RecordKey, ScalingActivity,
 
 /** The names the world behind the ports must have. */
 export interface ContractFixture {
+  registry: RegistryFixture;
   cluster: string;
   /** Services that exist (at least one). */
   services: string[];
@@ -71,6 +72,15 @@ export interface EcsDeploymentsFixture {
   native: { service: string; productionRule: ForwardRef; primaryTargetGroup: string; alternateTargetGroup: string };
   /** Upper bound for green's tasks to be healthy after UpdateService, and for a failure to be seen. */
   settleMs: number;
+}
+
+/** ECR and container environments: a repository with tagged images, a task definition with environment and secrets. */
+export interface RegistryFixture {
+  repository: string;
+  tags: Record<string, string>;
+  missingTag: string;
+  missingRepository: string;
+  withEnvironment: { ref: string; container: string; environment: { name: string; value: string }[]; secrets: { name: string; valueFrom: string }[] };
 }
 
 export interface ContractSubject {
@@ -158,6 +168,28 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       expect(after.deployments.map((d) => d.id)).toEqual(before?.deployments.map((d) => d.id));
       expect(after.desiredCount).toBe((before?.desiredCount ?? 0) + 1);
       expect(after.deployments.find((d) => d.status === 'PRIMARY')?.desiredCount).toBe(after.desiredCount);
+    });
+
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageIdentifier.html
+    it('resolves an ECR tag to the digest it names; an unknown tag or repository is NotFound', async () => {
+      const reg = fx.registry;
+      for (const [tag, digest] of Object.entries(reg.tags)) {
+        expect((await ports.registry.describeImageByTag(reg.repository, tag)).digest).toBe(digest);
+      }
+      expect((await rejection(ports.registry.describeImageByTag(reg.repository, reg.missingTag))).code).toBe('NotFound');
+      expect((await rejection(ports.registry.describeImageByTag(reg.missingRepository, 'latest'))).code).toBe('NotFound');
+    });
+
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KeyValuePair.html
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Secret.html
+    it("describes a container's environment (name, value) and secrets (name, valueFrom) apart", async () => {
+      const env = fx.registry.withEnvironment;
+      const td = await ports.ecs.describeTaskDefinition(env.ref);
+      const container = td.containers.find((c) => c.name === env.container);
+      expect(container?.environment).toEqual(env.environment);
+      expect(container?.secrets).toEqual(env.secrets);
     });
 
     it('describes a task definition by family:revision and by ARN', async () => {

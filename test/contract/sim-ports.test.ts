@@ -28,6 +28,18 @@ const fixture: ContractFixture = {
   metricWarmupMs: 5 * 60_000,
   alarm: 'orders-5xx',
   scaled: { service: 'orders-worker', minCapacity: 1, maxCapacity: 4 },
+  registry: {
+    repository: 'orders',
+    tags: { '1.0': 'sha256:' + 'a'.repeat(64), '1.1': 'sha256:' + 'b'.repeat(64), latest: 'sha256:' + 'b'.repeat(64) },
+    missingTag: '9.9',
+    missingRepository: 'orders-nowhere',
+    withEnvironment: {
+      ref: 'orders-env:1',
+      container: 'app',
+      environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+      secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db' }],
+    },
+  },
   unscaledService: 'orders-blue',
   dnsSettleMs: 60_000,
   autoScaling: {

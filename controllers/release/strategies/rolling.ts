@@ -9,6 +9,7 @@ import { autoRollback, bakeTimeMs, healthIntervalMs } from '../spec.js';
 import { appendHistory, iso, ms, REASONS } from '../status.js';
 import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, incompleteObservation, recordDrift, requeueFor, type StageResult } from './stages.js';
 import { judged, phaseOfWait } from './waits.js';
+import { heldByGates } from './gates.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
 export function planRolling(d: Draft): void {
@@ -175,6 +176,7 @@ function steady(d: Draft, service: string): void {
     requeueFor(d, gap);
     return;
   }
+  if (heldByGates(d, desired, `${service} on ${stable}`)) return;
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: stable,

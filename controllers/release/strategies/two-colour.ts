@@ -37,6 +37,7 @@ import {
   weightsFor,
 } from './stages.js';
 import { awaitPerson, judged, phaseOfWait } from './waits.js';
+import { heldByGates } from './gates.js';
 import { previewTargets } from '../traffic/preview.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 
@@ -385,6 +386,7 @@ function planSteady(d: Draft): void {
     requeueFor(d, gap);
     return;
   }
+  if (heldByGates(d, desired, `100% on ${stableRevision}`)) return;
   startRollout(d, desired, stable);
 }
 

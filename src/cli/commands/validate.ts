@@ -9,9 +9,13 @@ import type { ManifestProblem } from '../../api/problem.js';
 import { byPlace } from '../../api/validate.js';
 import { expandPaths, validatePaths, type PathsValidation } from '../../api/validate-paths.js';
 import { refusedClaims } from '../../runtime/claims.js';
+import { cloudProblems } from './validate-cloud.js';
 
 export interface ValidateOptions {
   output: 'text' | 'json';
+  /** Also check each Release's task definition in this cloud: aws | sim | sim:WORLD.yaml. */
+  cloud?: string;
+  region?: string;
 }
 
 /** Where the command writes; the CLI passes the process streams, tests collect the text. */
@@ -39,6 +43,10 @@ export async function runValidate(paths: string[], options: ValidateOptions, io:
   }
   const result = await validatePaths(paths);
   result.problems = [...result.problems, ...claimConflicts(result.releases)].sort(byPlace);
+  if (options.cloud && result.problems.length === 0) {
+    const found = await cloudProblems(result.releases, { cloud: options.cloud, ...(options.region ? { region: options.region } : {}) });
+    result.problems = found.map((p) => ({ ...p, ...fieldPosition(p.file, p.line, ['spec', 'revision', 'taskDefinition']) })).sort(byPlace);
+  }
   const valid = result.problems.length === 0;
   if (options.output === 'json') {
     io.out(JSON.stringify({ valid, problems: result.problems }, null, 2));
@@ -117,6 +125,8 @@ export function registerValidate(program: Command, io: Output = processOutput): 
     .description('Check Release manifests (files, or folders of *.yaml/*.yml) against the schema and the semantic rules.')
     .argument('<paths...>', 'manifest files or folders')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--cloud <cloud>', 'also check each task definition for plaintext secrets in this cloud: aws | sim | sim:WORLD.yaml')
+    .option('--region <region>', 'AWS region for --cloud aws (default: from the environment)')
     .action(async (paths: string[], options: ValidateOptions) => {
       process.exitCode = await runValidate(paths, options, io);
     });

@@ -1,6 +1,7 @@
 // The AWS cloud: SDK clients per region, built once, and the ports on top of them.
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -12,6 +13,7 @@ import { AWS_DEFAULTS } from './defaults.js';
 import { awsCaller } from './call.js';
 import type { OnAwsCall } from './call.js';
 import { AwsMetrics } from './cloudwatch.js';
+import { AwsRegistry } from './ecr.js';
 import { AwsEcs } from './ecs.js';
 import { AwsLoadBalancing } from './elb.js';
 import { AwsDns } from './route53.js';
@@ -41,6 +43,7 @@ export interface AwsClients {
   route53: Route53Client;
   cloudwatch: CloudWatchClient;
   autoscaling: ApplicationAutoScalingClient;
+  ecr: ECRClient;
 }
 
 /** The configuration every client shares; options left out stay out, so the SDK resolves them. */
@@ -68,6 +71,7 @@ export function createAwsClients(region: string | undefined, options: AwsCloudOp
     route53: new Route53Client(config),
     cloudwatch: new CloudWatchClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
+    ecr: new ECRClient(config),
   };
 }
 
@@ -79,6 +83,7 @@ export function awsPorts(clients: AwsClients, http: HttpProbePort, onCall?: OnAw
     metrics: new AwsMetrics(clients.cloudwatch, awsCaller('cloudwatch', onCall)),
     scaling: new AwsScaling(clients.autoscaling, awsCaller('application-autoscaling', onCall)),
     http,
+    registry: new AwsRegistry(clients.ecr, awsCaller('ecr', onCall)),
   };
 }
 

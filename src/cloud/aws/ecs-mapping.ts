@@ -10,7 +10,7 @@ import type {
   Task,
   TaskDefinition as AwsTaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { DeploymentSettings, DeploymentStrategy, EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, UpdateServiceInput } from '../ports.js';
+import type { DeploymentSettings, DeploymentStrategy, EcsDeployment, EcsService, EcsTask, RolloutState, TaskDefinition, TaskDefinitionContainer, UpdateServiceInput } from '../ports.js';
 import { epochMs, lastSegment } from './batch.js';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -128,7 +128,19 @@ export function toTaskDefinition(td: AwsTaskDefinition | undefined, tags?: reado
     family: td?.family ?? '',
     revision: td?.revision ?? 0,
     status: oneOf(td?.status, ['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'], 'ACTIVE'),
-    containers: (td?.containerDefinitions ?? []).map((c) => ({ name: c.name ?? '', image: c.image ?? '' })),
+    containers: (td?.containerDefinitions ?? []).map(containerOf),
+  };
+}
+
+/** Name and image, plus environment and secrets when the definition has any (names and ARNs as ECS gives them). */
+function containerOf(c: NonNullable<AwsTaskDefinition['containerDefinitions']>[number]): TaskDefinitionContainer {
+  const environment = (c.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value ?? '' }));
+  const secrets = (c.secrets ?? []).map((s) => ({ name: s.name ?? '', valueFrom: s.valueFrom ?? '' }));
+  return {
+    name: c.name ?? '',
+    image: c.image ?? '',
+    ...(environment.length > 0 ? { environment } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
   };
 }
 

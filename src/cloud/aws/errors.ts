@@ -21,6 +21,7 @@ const BY_NAME: ReadonlyMap<string, CloudErrorCode> = new Map(
       'TaskSetNotFound', 'ServiceDeploymentNotFound', 'TargetNotFound', 'ListenerNotFound',
       'RuleNotFound', 'TargetGroupNotFound', 'LoadBalancerNotFound', 'NoSuchHostedZone',
       'HostedZoneNotFound', 'NoSuchChange', 'NoSuchHealthCheck', 'ObjectNotFound',
+      'ImageNotFound', 'RepositoryNotFound',
     ],
     Conflict: [
       'UpdateInProgress', 'ResourceInUse', 'ConcurrentModification', 'ConcurrentUpdate', 'Conflict',

@@ -87,6 +87,7 @@ export function killAfterWrite(kill: Kill): (cloud: CloudProvider) => CloudProvi
       metrics: guard(ports.metrics),
       scaling: guard(ports.scaling),
       http: guard(ports.http),
+      registry: guard(ports.registry),
     };
     return wrapped;
   };

@@ -5,7 +5,7 @@ import type { ManifestProblem } from '../../../src/api/problem.js';
 const docs = readFileSync(new URL('../../../docs/release-api.md', import.meta.url), 'utf8');
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/release.schema.json', import.meta.url), 'utf8')) as unknown;
 
-const CODES = ['yaml', 'schema', 'duration', 'semantic', 'duplicate', 'io', 'limit'] as const;
+const CODES = ['yaml', 'schema', 'duration', 'semantic', 'duplicate', 'io', 'limit', 'plaintext', 'cloud'] as const;
 // Compiles only while CODES lists exactly the codes a ManifestProblem can have.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const codesListed: Same<(typeof CODES)[number], ManifestProblem['code']> = true;

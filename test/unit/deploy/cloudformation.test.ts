@@ -14,6 +14,7 @@ const KEELSON_CALLS: Record<string, string[]> = {
   route53: ['ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'],
   cloudwatch: ['GetMetricData', 'DescribeAlarms'],
   'application-autoscaling': ['DescribeScalableTargets'],
+  ecr: ['DescribeImages'],
   dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'],
 };
 /** Not a call but a permission a call needs: RegisterTaskDefinition and RunTask hand roles to ECS. */

@@ -10,6 +10,7 @@ const IAM_PREFIX: Record<string, string> = {
   'route53.ts': 'route53',
   'cloudwatch.ts': 'cloudwatch',
   'autoscaling.ts': 'application-autoscaling',
+  'ecr.ts': 'ecr',
 };
 
 describe('docs/aws.md', () => {

@@ -257,6 +257,9 @@ describe('AwsEcs task definitions', () => {
         {
           name: 'backend',
           image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/aep-backend@sha256:1111111111111111111111111111111111111111111111111111111111111111',
+          // environment and secrets kept apart, as ContainerDefinition has them (the plaintext-secret check reads only environment)
+          environment: [{ name: 'APP_ENV', value: 'prod' }],
+          secrets: [{ name: 'DATABASE_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:aep/prod/db-AbCdEf' }],
         },
         { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
       ],

@@ -13,7 +13,7 @@ import { stepsOf } from '../../../../controllers/release/spec.js';
 import { initialStatus } from '../../../../controllers/release/status.js';
 import { assess, ECS_TASKS_CONDITION } from '../../../../src/health/index.js';
 import type { Measurement, Outcome } from '../../../../src/health/measurement.js';
-import { canaryRelease, observation, service, T0 } from './plan-fixtures.js';
+import { canaryRelease, checked, observation, service, T0 } from './plan-fixtures.js';
 
 const SEED = Number(process.env['KEELSON_PROPERTY_SEED'] ?? 20261130);
 const RUNS = 1_500;
@@ -155,7 +155,7 @@ function drive(trial: Trial): Outcome2 {
     targets: { blue: 2, green: 0 },
   };
   const pass = (r: Release, status: ReleaseStatus, health: ConditionHealth[], now: number, desired: string) =>
-    plan({ release: r, generation: 1, status, observed: observation({ ...world, desired }), health, operations: [], now });
+    plan({ release: r, generation: 1, status, observed: observation({ ...world, desired }), health, operations: [], now, evidence: checked({ desiredRevision: desired }) });
 
   let status = pass(stable, initialStatus(), [], T0, 'app:11').status;
   let now = T0 + 1_000;

@@ -1,4 +1,5 @@
 // Builders for plan() tests: a Release, a look at the cloud, a pass. Data, not behaviour.
+import type { GateEvidence } from '../../../../controllers/release/evidence.js';
 import type { ConditionHealth, Release, ReleaseStatus } from '../../../../src/api/types.js';
 import type { EcsService } from '../../../../src/cloud/ports.js';
 import type { Observation, ObservedTraffic } from '../../../../controllers/release/observation.js';
@@ -115,6 +116,11 @@ export interface Pass {
   generation?: number;
 }
 
+/** What the reconciler reads for the gates: here, a desired revision whose task definition is clean. */
+export function checked(observed: { desiredRevision: string }): GateEvidence {
+  return { digests: {}, plaintext: { revision: observed.desiredRevision, refused: [], allowed: [] } };
+}
+
 export function pass(p: Pass): PlanResult {
   const release = p.release ?? canaryRelease(p.world.desired ?? 'app:12');
   return plan({
@@ -126,6 +132,7 @@ export function pass(p: Pass): PlanResult {
     health: p.health ?? [],
     operations: (p.operations ?? []).map((op) => ({ ...op, release: release.metadata.name, requestedAt: p.now ?? T0 })),
     now: p.now ?? T0,
+    evidence: checked(observation(p.world)),
   });
 }
 

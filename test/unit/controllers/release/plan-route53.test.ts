@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Release, ReleaseStatus } from '../../../../src/api/types.js';
 import { plan } from '../../../../controllers/release/plan.js';
-import { allPassing, MIN, observation, pass, service, T0, TG } from './plan-fixtures.js';
+import { allPassing, checked, MIN, observation, pass, service, T0, TG } from './plan-fixtures.js';
 
 function blueGreen(revision: string): Release {
   return {
@@ -68,11 +68,12 @@ describe('plan: blueGreen on Route53', () => {
       health: [],
       operations: [],
       now: T0 + MIN,
+      evidence: checked(observed),
     });
     expect(result.actions).toEqual([
       expect.objectContaining({ kind: 'setPreviewWeights', targetGroups: [{ targetGroupArn: TG.blue, weight: 0 }, { targetGroupArn: TG.green, weight: 100 }] }),
     ]);
-    const pointed = plan({ release, generation: 1, status: result.status, observed: { ...observed, preview: { [TG.blue]: 0, [TG.green]: 100 } }, health: [], operations: [], now: T0 + 2 * MIN });
+    const pointed = plan({ release, generation: 1, status: result.status, observed: { ...observed, preview: { [TG.blue]: 0, [TG.green]: 100 } }, health: [], operations: [], now: T0 + 2 * MIN, evidence: checked(observed) });
     expect(pointed.actions).toEqual([]);
     expect(pointed.status.message).toContain('analysis');
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../../../src/api/types.js';
 import type { Observation, ObservedPart, UnreadGap } from '../../../../controllers/release/observation.js';
 import { plan, type PlanResult } from '../../../../controllers/release/plan.js';
-import { allPassing, canaryRelease, failing, MIN, observation, pass, rollingRelease, service, T0, type Pass } from './plan-fixtures.js';
+import { allPassing, canaryRelease, checked, failing, MIN, observation, pass, rollingRelease, service, T0, type Pass } from './plan-fixtures.js';
 
 const API: Record<ObservedPart, string> = {
   desiredRevision: 'ecs:DescribeTaskDefinition',
@@ -40,6 +40,7 @@ function unreadPass(p: Pass, parts: ObservedPart[]): PlanResult {
     health: p.health ?? [],
     operations: [],
     now: p.now ?? T0,
+    evidence: checked(observation(p.world)),
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Release, ReleaseStatus } from '../../../../src/api/types.js';
 import type { EcsTask } from '../../../../src/cloud/ports.js';
 import { plan } from '../../../../controllers/release/plan.js';
-import { canaryRelease, failing, initialStatus, MIN, observation, pass, rollingRelease, service, T0, type World } from './plan-fixtures.js';
+import { canaryRelease, checked, failing, initialStatus, MIN, observation, pass, rollingRelease, service, T0, type World } from './plan-fixtures.js';
 
 const UP: World = { blue: service('app-blue', 'app:11'), green: service('app-green', 'app:12'), targets: { blue: 2, green: 2 } };
 
@@ -72,6 +72,7 @@ describe('a revert records its evidence', () => {
       health: [failing('errors', 7.5)],
       operations: [],
       now: T0 + 2 * MIN,
+      evidence: checked(observed),
     });
     expect(result.status.lastRevert?.stoppedTasks).toEqual([
       {
