@@ -35,6 +35,36 @@ export interface ReleaseSpec {
   rollback?: RollbackSpec;
   /** A rollout whose tasks never become stable within this time fails. Default 10m. */
   progressDeadline?: DurationString;
+  /** When a rollout may move forward. Default: the source's defaults in keelson.yaml, else always. */
+  schedule?: DeploySchedule;
+  /** ISO 8601: roll the stable revision again (new tasks) once this time has come, if later than the last restart. */
+  restartAt?: string;
+}
+
+/** Allowed windows, blackouts and freezes: a rollout starts and moves traffic forward only while allowed. */
+export interface DeploySchedule {
+  /** IANA time zone of entries that name none. Default UTC. */
+  timeZone?: string;
+  /** None listed: always allowed, blackouts and freezes aside. */
+  windows?: RecurringPeriod[];
+  blackouts?: RecurringPeriod[];
+  freezes?: Freeze[];
+}
+
+/** A period that opens at every occurrence of `cron` and lasts `duration`. */
+export interface RecurringPeriod {
+  cron: string;
+  duration: DurationString;
+  timeZone?: string;
+  reason?: string;
+}
+
+export interface Freeze {
+  /** ISO 8601. */
+  from: string;
+  /** ISO 8601, later than from. */
+  to: string;
+  reason?: string;
 }
 
 export type RevisionSpec =
@@ -259,6 +289,8 @@ export interface HistoryEntry {
   reason?: string;
   startedAt: string;
   finishedAt: string;
+  /** The rollout restarted the stable revision: who asked, and when. */
+  restart?: RestartRequest;
 }
 
 /** Why a revision was reverted: enough for a person to act without digging. */
@@ -307,6 +339,39 @@ export interface ReleaseStatus {
   warmColour?: WarmColour | null;
   /** Highest operation (promote/abort/retry) sequence number already applied. */
   lastOperationSeq?: number;
+  /** The deployment schedule as last evaluated; absent when the Release has none. */
+  window?: WindowStatus | null;
+  /** ISO 8601: when keelson last started a restart of the stable revision. */
+  restartedAt?: string | null;
+  /** A restart asked for and not started yet. */
+  restart?: RestartRequest | null;
+}
+
+export type WindowClosedBy = 'outsideWindow' | 'blackout' | 'freeze';
+
+export interface WindowStatus {
+  state: 'open' | 'closed';
+  closedBy?: WindowClosedBy | null;
+  message: string;
+  /** Closed: when a rollout may next move; null: not within a year. */
+  nextOpenAt?: string | null;
+  /** Open: when it next closes; null: not within a year. */
+  closesAt?: string | null;
+  /** A rollout, or its start, is held by the closed window now. */
+  holding?: boolean;
+  /** A person's promote that lets one revision move while the window is closed. */
+  override?: { revision: string; by: string; at: string } | null;
+}
+
+export interface RestartRequest {
+  /** spec.restartAt, or when keelson restart was asked for. */
+  requestedAt: string;
+  /** Who asked (keelson restart). */
+  requestedBy?: string;
+  /** The restarted service's ECS deployments before the new one was asked for. */
+  deployments?: string[];
+  /** When the new deployment was asked for. */
+  deployedAt?: string | null;
 }
 
 export interface WarmColour {
@@ -336,4 +401,6 @@ export interface RolloutProgress {
   trafficInSyncAt?: string | null;
   /** Switched straight back to a warm colour, without the steps. */
   fast?: boolean;
+  /** The rollout restarts the stable revision. */
+  restart?: RestartRequest | null;
 }
