@@ -7,6 +7,7 @@ import { REASONS, removeCondition, setCondition } from './status.js';
 import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
 import { strategyKind } from './spec.js';
+import { recordWindow } from './window-gate.js';
 
 export type { PlanInput, PlanResult } from './draft.js';
 
@@ -20,6 +21,7 @@ export function plan(input: PlanInput): PlanResult {
   }
   recordHealth(draft);
   applyOperations(draft);
+  recordWindow(draft);
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
   else planTwoColour(draft);

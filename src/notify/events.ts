@@ -12,6 +12,8 @@ export const ROLLOUT_EVENT_TYPES = [
   'Aborted',
   'Superseded',
   'DriftCorrected',
+  'WindowClosed',
+  'WindowOpened',
 ] as const;
 
 export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];

@@ -12,6 +12,8 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   Aborted: { icon: '🛑', title: 'Aborted' },
   Superseded: { icon: '⏭️', title: 'Superseded' },
   DriftCorrected: { icon: '🔧', title: 'Drift corrected' },
+  WindowClosed: { icon: '🕘', title: 'Waiting for the deployment window' },
+  WindowOpened: { icon: '🟢', title: 'Deployment window open' },
 };
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {

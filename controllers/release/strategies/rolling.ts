@@ -10,6 +10,7 @@ import { appendHistory, iso, ms, REASONS } from '../status.js';
 import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, incompleteObservation, recordDrift, requeueFor, type StageResult } from './stages.js';
 import { judged, phaseOfWait } from './waits.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
+import { holdStart } from '../window-gate.js';
 
 export function planRolling(d: Draft): void {
   const service = d.spec.strategy.rolling?.service as string;
@@ -175,6 +176,7 @@ function steady(d: Draft, service: string): void {
     requeueFor(d, gap);
     return;
   }
+  if (holdStart(d, `rollout of ${desired}`)) return;
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: stable,

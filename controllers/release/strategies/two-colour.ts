@@ -39,6 +39,7 @@ import {
 import { awaitPerson, judged, phaseOfWait } from './waits.js';
 import { previewTargets } from '../traffic/preview.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
+import { holdStart, windowHold } from '../window-gate.js';
 
 export function planTwoColour(d: Draft): void {
   if (!adoptStable(d)) return;
@@ -152,6 +153,8 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     // judged the colour at its current weight yet (a pause or analysis in between already did).
     const previous = steps[r.stepIndex - 1];
     const more = step.setWeight > current && !sameWeights(d.observed.traffic?.weights, want);
+    const held = more ? windowHold(d, `${step.setWeight}% to ${canary}`) : undefined;
+    if (held) return held;
     if (more && previous && 'setWeight' in previous && current > 0) {
       const gate = judged(d, judgeStep(d, undefined, since, true), since, `before ${step.setWeight}% to ${canary}`);
       if (!gate.done) return gate;
@@ -286,7 +289,8 @@ function wait(d: Draft, r: RolloutProgress, steps: Step[], result: StageResult):
   const stepText = r.stepIndex < steps.length ? `step ${r.stepIndex + 1}/${steps.length}: ${describeStep(steps[r.stepIndex])}` : 'bake';
   const message = `${stepText} to ${r.revision} (${r.colour}): ${result.message}`;
   const { phase, reason } = phaseOfWait(d, result);
-  if (phase === 'Paused' && d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  // A window's hold is told by WindowClosed.
+  if (phase === 'Paused' && d.status.phase !== 'Paused' && result.waitingOn !== 'window') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
   d.setPhase(phase, reason, message);
   requeueFor(d, result);
 }
@@ -373,6 +377,7 @@ function planSteady(d: Draft): void {
     requeueFor(d, gap);
     return;
   }
+  if (holdStart(d, `rollout of ${desired}`)) return;
   startRollout(d, desired, stable);
 }
 
