@@ -2,7 +2,7 @@
 // moves more traffic to the new revision. It holds forward progress only: health is still
 // watched, a failure still reverts, an abort still goes back. A person's promote with
 // overrideWindow lets the desired revision move anyway, and is recorded.
-import type { WindowStatus } from '../../src/api/types.js';
+import type { RolloutProgress, WindowStatus } from '../../src/api/types.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import { describeInstant, displayTimeZone, evaluateSchedule, hasSchedule } from '../../src/schedule/deploy-schedule.js';
 import type { Draft } from './draft.js';
@@ -56,10 +56,13 @@ export function recordWindow(d: Draft): void {
  * first hold tells people once (WindowClosed); the pass comes back when the window opens, and
  * sooner when health is due.
  */
-export function windowHold(d: Draft, what: string): Wait | undefined {
+export function windowHold(d: Draft, what: string, rollout?: RolloutProgress): Wait | undefined {
   const w = d.status.window;
   if (!w || w.state === 'open') return undefined;
   if (w.override && sameRevision(w.override.revision, d.status.desiredRevision)) return undefined;
+  // The held step starts again when the window opens: neither its progressDeadline nor the
+  // health that must cover it counts the hours it was held.
+  if (rollout) rollout.stepStartedAt = iso(d.now);
   const message = `${what} waits for the deployment window (${w.message})`;
   if (!w.holding) {
     d.emit({ type: 'WindowClosed', toRevision: d.status.desiredRevision ?? null, reason: w.closedBy ?? 'outsideWindow', message });

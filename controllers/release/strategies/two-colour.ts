@@ -153,7 +153,7 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     // judged the colour at its current weight yet (a pause or analysis in between already did).
     const previous = steps[r.stepIndex - 1];
     const more = step.setWeight > current && !sameWeights(d.observed.traffic?.weights, want);
-    const held = more ? windowHold(d, `${step.setWeight}% to ${canary}`) : undefined;
+    const held = more ? windowHold(d, `${step.setWeight}% to ${canary}`, r) : undefined;
     if (held) return held;
     if (more && previous && 'setWeight' in previous && current > 0) {
       const gate = judged(d, judgeStep(d, undefined, since, true), since, `before ${step.setWeight}% to ${canary}`);
