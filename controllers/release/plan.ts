@@ -8,6 +8,7 @@ import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
 import { strategyKind } from './spec.js';
 import { recordWindow } from './window-gate.js';
+import { recordRestartRequest } from './restart.js';
 
 export type { PlanInput, PlanResult } from './draft.js';
 
@@ -21,6 +22,7 @@ export function plan(input: PlanInput): PlanResult {
   }
   recordHealth(draft);
   applyOperations(draft);
+  recordRestartRequest(draft);
   recordWindow(draft);
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);

@@ -274,6 +274,11 @@ export interface RevisionTurnsBadFault extends BehaviourChange {
   taskDefinition: string;
   at: DurationString;
   for?: DurationString;
+  /**
+   * Only tasks started at or after `at` change: ECS injects secrets when a container starts, so
+   * a rotated secret reaches new tasks only (a bad rotation shows in them alone).
+   */
+  newTasksOnly?: boolean;
 }
 
 export interface TargetsUnhealthyFault {

@@ -40,6 +40,8 @@ import { awaitPerson, judged, phaseOfWait } from './waits.js';
 import { previewTargets } from '../traffic/preview.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 import { holdStart, windowHold } from '../window-gate.js';
+import { restartDeployment, restartRecord, takeRestart } from '../restart.js';
+import type { RestartRequest } from '../../../src/api/types.js';
 
 export function planTwoColour(d: Draft): void {
   if (!adoptStable(d)) return;
@@ -103,6 +105,8 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
     return wait(d, r, steps, gap);
   }
   const stableService = serviceOf(d, otherColour(canary));
+  const fresh = restartDeployment(d, r, serviceOf(d, canary), replicasFor(d, stableService));
+  if (!fresh.done) return wait(d, r, steps, fresh);
   const up = ensureServiceUp(d, serviceOf(d, canary), r.revision, replicasFor(d, stableService), canary);
   if (!up.done) return wait(d, r, steps, up);
   pointPreview(d, canary);
@@ -253,8 +257,10 @@ function promote(d: Draft, r: RolloutProgress): void {
     fromRevision: from,
     result: 'Promoted',
     ...(r.fast ? { reason: 'fast rollback to a warm colour' } : {}),
+    ...(r.restart ? { reason: 'restart' } : {}),
     startedAt: r.startedAt,
     finishedAt: iso(d.now),
+    ...restartRecord(r),
   });
   d.status.rollout = null;
   const warm = otherColour(r.colour as Colour);
@@ -367,6 +373,10 @@ function planSteady(d: Draft): void {
   }
 
   if (sameRevision(desired, stableRevision)) {
+    if (d.status.restart && !gap) {
+      if (holdStart(d, `restart of ${stableRevision}`)) return;
+      return startRollout(d, desired, stable, takeRestart(d));
+    }
     d.status.currentStepIndex = null;
     d.setPhase('Healthy', REASONS.Stable, `${stableRevision} is stable on ${stable} (100%)`);
     return;
@@ -402,10 +412,11 @@ function scaleDownWarmColour(d: Draft, warm: WarmColour, stable: Colour, idleSer
   d.status.warmColour = null;
 }
 
-function startRollout(d: Draft, desired: string, stable: Colour): void {
+function startRollout(d: Draft, desired: string, stable: Colour, restart?: RestartRequest): void {
   const canary = otherColour(stable);
   const steps = stepsOf(d.spec);
-  const warm = isWarm(d, desired, canary);
+  // A restart wants new tasks: a colour still warm runs old ones.
+  const warm = !restart && isWarm(d, desired, canary);
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: d.status.stableRevision ?? null,
@@ -419,6 +430,7 @@ function startRollout(d: Draft, desired: string, stable: Colour): void {
     trafficChangeId: null,
     trafficInSyncAt: null,
     fast: warm,
+    ...(restart ? { restart } : {}),
   };
   d.status.rollout = rollout;
   // The warm colour is the one this rollout takes over: it is warm no longer.
@@ -429,9 +441,12 @@ function startRollout(d: Draft, desired: string, stable: Colour): void {
     fromRevision: d.status.stableRevision ?? null,
     toRevision: desired,
     step: { index: rollout.stepIndex, total: steps.length, description: describeStep(steps[rollout.stepIndex]) },
-    message: warm
-      ? `rolling back to ${desired}: ${canary} is still warm, switching at once`
-      : `rollout of ${desired} on ${canary} started (${steps.length} steps)`,
+    ...(restart ? { reason: 'restart', ...(restart.requestedBy ? { by: restart.requestedBy } : {}) } : {}),
+    message: restart
+      ? `restart of ${desired}: new tasks on ${canary} take traffic step by step (${steps.length} steps)`
+      : warm
+        ? `rolling back to ${desired}: ${canary} is still warm, switching at once`
+        : `rollout of ${desired} on ${canary} started (${steps.length} steps)`,
   });
   progressRollout(d, rollout);
 }
