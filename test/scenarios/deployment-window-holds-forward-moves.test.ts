@@ -67,6 +67,29 @@ describe('deployment windows', () => {
     expect(s.violations).toEqual([]);
   });
 
+  it('are not overridden by a plain promote; promote with overrideWindow moves the revision on, and is recorded', async () => {
+    const schedule: DeploySchedule = { blackouts: [{ cron: '0 9 * * *', duration: '2h', reason: 'morning peak' }] };
+    s = await scenario({ world: await demoWorld(), release: scheduled('aep-backend-prod:11', schedule), listener: { listenerArn: AEP.listener } });
+    await s.run(60_000);
+    s.apply(scheduled('aep-backend-prod:12', schedule));
+    await s.run(2 * 60_000);
+    await s.store.requestOperation({ release: 'aep-backend-prod', kind: 'promote', requestedAt: s.clock.now(), requestedBy: 'bob' });
+    s.controller.enqueue('aep-backend-prod');
+    await s.run(2 * 60_000);
+    expect(await s.current()).toMatchObject({ phase: 'Pending', rollout: null, window: { state: 'closed', override: null } });
+
+    await s.store.requestOperation({ release: 'aep-backend-prod', kind: 'promote', requestedAt: s.clock.now(), requestedBy: 'alice', overrideWindow: true });
+    s.controller.enqueue('aep-backend-prod');
+    await s.runUntil((st) => st?.phase === 'Healthy' && st.stableRevision === 'aep-backend-prod:12', 60 * 60_000);
+    expect(s.clock.now()).toBeLessThan(at('11:00'));
+    const override = s.events.find((e) => e.type === 'WindowOpened');
+    expect(override).toMatchObject({ by: 'alice', reason: 'overrideWindow', toRevision: 'aep-backend-prod:12' });
+    expect(s.events.filter((e) => e.type === 'RolloutStarted')).toHaveLength(1);
+    // Every step still ran: the override lifts the window, not the steps.
+    expect(greenWritesBetween(s, 0, Infinity).map((w) => w.weights.find((x) => x.targetGroupArn === AEP.greenTg)?.weight)).toEqual([50, 100]);
+    expect(s.violations).toEqual([]);
+  });
+
   it('hold a rollout through a freeze', async () => {
     const schedule: DeploySchedule = { freezes: [{ from: '2026-03-02T09:04:00Z', to: '2026-03-02T10:00:00Z', reason: 'incident INC-42' }] };
     s = await scenario({ world: await demoWorld(), release: scheduled('aep-backend-prod:11', schedule), listener: { listenerArn: AEP.listener } });
