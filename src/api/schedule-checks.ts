@@ -1,6 +1,7 @@
 // Checks of a deployment schedule the schema cannot make: the cron expression parses, the time
 // zone exists, a freeze ends after it begins. Shared by Releases and keelson.yaml's source defaults.
 import { compileCron, isTimeZone } from '../schedule/deploy-schedule.js';
+import { parseDuration } from './duration.js';
 import type { DeploySchedule, RecurringPeriod } from './types.js';
 
 export interface ScheduleProblem {
@@ -27,6 +28,7 @@ export function checkSchedule(schedule: DeploySchedule | undefined): SchedulePro
 
 function checkPeriod(period: RecurringPeriod, inherited: string, at: (string | number)[]): ScheduleProblem[] {
   if (period.timeZone !== undefined && !isTimeZone(period.timeZone)) return [{ at: [...at, 'timeZone'], message: unknownZone(period.timeZone) }];
+  if (!(parseDuration(period.duration) > 0)) return [{ at: [...at, 'duration'], message: 'must be longer than 0s: a period of no length never holds or allows anything' }];
   try {
     compileCron(period.cron, period.timeZone ?? inherited);
     return [];
