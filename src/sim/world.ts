@@ -291,7 +291,7 @@ export interface TargetsUnhealthyFault {
 export type WorldFault = ApiFault | RevisionTurnsBadFault | TargetsUnhealthyFault;
 
 /** keelson operations a timeline can run (`approve` will join them). */
-export type TimelineOperation = 'promote' | 'abort' | 'retry';
+export type TimelineOperation = 'promote' | 'abort' | 'retry' | 'restart';
 
 /** What people do at `at`: exactly one action per entry (see docs/sim-world.md). */
 export interface WorldTimelineEntry {
