@@ -33,8 +33,9 @@ export function recordWindow(d: Draft): void {
       message: `${override.by} overrode the closed deployment window for ${desired}`,
     });
   }
-  // Nothing waits any more (the rollout ended or was reverted): there is nothing to resume.
-  const waiting = !!d.status.rollout || !sameRevision(desired, d.status.stableRevision) || !!d.status.restart;
+  // Nothing waits any more (the rollout ended, or its revision is blocked): there is nothing to resume.
+  const starting = !sameRevision(desired, d.status.stableRevision) && !sameRevision(desired, d.status.blockedRevision);
+  const waiting = !!d.status.rollout || starting || !!d.status.restart;
   const window: WindowStatus = verdict.open
     ? { state: 'open', closedBy: null, message: `open; closes ${when(verdict.changesAt)}`, closesAt: at(verdict.changesAt), holding: false, override }
     : {
