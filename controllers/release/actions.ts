@@ -7,6 +7,8 @@ export type Action =
       service: string;
       taskDefinition?: string;
       desiredCount?: number;
+      /** A new deployment even of the same task definition: every task is replaced. */
+      forceNewDeployment?: boolean;
       reason: string;
     }
   | {
@@ -27,6 +29,7 @@ export function describeAction(action: Action): string {
       const parts = [
         action.taskDefinition ? `task definition ${action.taskDefinition}` : '',
         action.desiredCount !== undefined ? `desired count ${action.desiredCount}` : '',
+        action.forceNewDeployment ? 'new deployment' : '',
       ].filter(Boolean);
       return `update ${action.service}: ${parts.join(', ')} (${action.reason})`;
     }

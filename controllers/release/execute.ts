@@ -45,6 +45,7 @@ async function perform(release: Release, action: Action, ports: CloudPorts): Pro
         service: action.service,
         ...(action.taskDefinition ? { taskDefinition: action.taskDefinition } : {}),
         ...(action.desiredCount !== undefined ? { desiredCount: action.desiredCount } : {}),
+        ...(action.forceNewDeployment ? { forceNewDeployment: true } : {}),
       });
       return { action, result: 'updated' };
     }

@@ -8,6 +8,8 @@ import { REASONS, removeCondition, setCondition } from './status.js';
 import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
 import { strategyKind } from './spec.js';
+import { recordWindow } from './window-gate.js';
+import { recordRestartRequest } from './restart.js';
 
 export type { PlanInput, PlanResult } from './draft.js';
 
@@ -22,6 +24,8 @@ export function plan(input: PlanInput): PlanResult {
   recordHealth(draft);
   applyOperations(draft);
   recordDigests(draft);
+  recordRestartRequest(draft);
+  recordWindow(draft);
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
   else planTwoColour(draft);

@@ -23,6 +23,8 @@ export const REASONS = {
   SourceStale: 'SourceStale',
   RemovedFromSource: 'RemovedFromSource',
   ReadFailed: 'ReadFailed',
+  /** A rollout, or its start, waits for the deployment window (spec.schedule). */
+  WindowClosed: 'WindowClosed',
   // Why a pass failed. Stalled (retrying cannot fix it; no AWS writes until it is fixed):
   AccessDenied: 'AccessDenied',
   ResourceNotFound: 'ResourceNotFound',

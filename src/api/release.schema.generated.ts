@@ -216,6 +216,11 @@ export interface ReleaseSpec {
    */
   progressDeadline?: string;
   promotion?: Promotion;
+  schedule?: Schedule;
+  /**
+   * Roll the stable revision again through the strategy (new tasks, e.g. after a secret rotation) once this time has come, if it is later than the last restart.
+   */
+  restartAt?: string;
 }
 /**
  * A new image for one container; keelson registers a revision derived from the stable one.
@@ -516,6 +521,65 @@ export interface Promotion {
   };
 }
 /**
+ * When a rollout may move traffic forward: allowed windows, blackouts and dated freezes. Default: from the source's defaults in keelson.yaml, else always.
+ */
+export interface Schedule {
+  /**
+   * IANA time zone of the entries that name none, e.g. Europe/Berlin. Default UTC.
+   */
+  timeZone?: string;
+  /**
+   * Allowed windows: a rollout starts and moves traffic forward only inside one of them. None listed: always allowed (blackouts and freezes still apply).
+   *
+   * @maxItems 50
+   */
+  windows?: RecurringPeriod[];
+  /**
+   * Recurring periods in which no rollout starts or moves traffic forward, even inside a window.
+   *
+   * @maxItems 50
+   */
+  blackouts?: RecurringPeriod[];
+  /**
+   * Dated periods in which no rollout starts or moves traffic forward (holidays, incidents).
+   *
+   * @maxItems 200
+   */
+  freezes?: Freeze[];
+}
+export interface RecurringPeriod {
+  /**
+   * When each period opens: a cron expression (minute hour day-of-month month day-of-week), e.g. 0 9 * * 1-4.
+   */
+  cron: string;
+  /**
+   * How long each period lasts from its opening, e.g. 8h.
+   */
+  duration: string;
+  /**
+   * IANA time zone the cron expression is read in. Default: the schedule's timeZone.
+   */
+  timeZone?: string;
+  /**
+   * Shown in status while the period holds a rollout.
+   */
+  reason?: string;
+}
+export interface Freeze {
+  /**
+   * When the freeze begins.
+   */
+  from: string;
+  /**
+   * When it ends; later than from.
+   */
+  to: string;
+  /**
+   * Shown in status while the freeze holds a rollout, e.g. Christmas.
+   */
+  reason?: string;
+}
+/**
  * What keelson observed and did; written by the controller, never by people.
  */
 export interface ReleaseStatus {
@@ -664,6 +728,18 @@ export interface ReleaseStatus {
      */
     allowed: PlaintextFinding[];
   } | null;
+  /**
+   * The deployment schedule as last evaluated; absent when the Release has none.
+   */
+  window?: WindowStatus | null;
+  /**
+   * When keelson last started a restart of the stable revision.
+   */
+  restartedAt?: Timestamp | null;
+  /**
+   * A restart asked for (spec.restartAt or keelson restart) and not started yet.
+   */
+  restart?: RestartRequest1 | null;
 }
 export interface StatusCondition {
   /**
@@ -776,6 +852,7 @@ export interface HistoryEntry {
    */
   digests?: ImageDigest[];
   promotion?: PromotionEvidence;
+  restart?: RestartRequest;
 }
 export interface ImageDigest {
   /**
@@ -823,6 +900,27 @@ export interface PromotionEvidence {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   checkedAt: string;
+}
+/**
+ * Set when the rollout was a restart of the stable revision: who asked, and when.
+ */
+export interface RestartRequest {
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  requestedAt: string;
+  /**
+   * Who asked (keelson restart); absent for spec.restartAt.
+   */
+  requestedBy?: string;
+  /**
+   * The ECS deployments of the restarted service before its new deployment was asked for.
+   */
+  deployments?: string[];
+  /**
+   * When the new deployment was asked for.
+   */
+  deployedAt?: Timestamp | null;
 }
 export interface RevertEvidence {
   /**
@@ -949,6 +1047,28 @@ export interface RolloutProgress {
    * Switched straight back to a warm colour, without the steps.
    */
   fast?: boolean;
+  /**
+   * Set when the rollout restarts the stable revision (new tasks of the same task definition).
+   */
+  restart?: RestartRequest1 | null;
+}
+export interface RestartRequest1 {
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  requestedAt: string;
+  /**
+   * Who asked (keelson restart); absent for spec.restartAt.
+   */
+  requestedBy?: string;
+  /**
+   * The ECS deployments of the restarted service before its new deployment was asked for.
+   */
+  deployments?: string[];
+  /**
+   * When the new deployment was asked for.
+   */
+  deployedAt?: Timestamp | null;
 }
 export interface WarmColour {
   /**
@@ -1002,4 +1122,47 @@ export interface PlaintextFinding {
    * The rule it matched, e.g. name:PASSWORD or value:aws-access-key-id.
    */
   rule: string;
+}
+export interface WindowStatus {
+  /**
+   * open: a rollout may start and move forward; closed: it waits.
+   */
+  state: "open" | "closed";
+  /**
+   * Why it is closed: outsideWindow, blackout or freeze.
+   */
+  closedBy?: "outsideWindow" | "blackout" | "freeze" | null;
+  /**
+   * Why, and until when, in a sentence.
+   */
+  message: string;
+  /**
+   * Closed: when a rollout may next move (null: not within a year).
+   */
+  nextOpenAt?: Timestamp | null;
+  /**
+   * Open: when it next closes (null: not within a year).
+   */
+  closesAt?: Timestamp | null;
+  /**
+   * A rollout, or its start, is held by the closed window now.
+   */
+  holding?: boolean;
+  /**
+   * A person's promote --override-window that lets one revision move while the window is closed.
+   */
+  override?: {
+    /**
+     * The revision the override is for.
+     */
+    revision: string;
+    /**
+     * Who asked for it.
+     */
+    by: string;
+    /**
+     * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+     */
+    at: string;
+  } | null;
 }

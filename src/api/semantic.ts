@@ -6,6 +6,7 @@ import type { FieldPath } from './locate.js';
 import { formatPath } from './locate.js';
 import { checkGates } from './gate-checks.js';
 import { metricThresholds } from './quantity.js';
+import { checkSchedule } from './schedule-checks.js';
 import type { Finding } from './schema-errors.js';
 import type {
   AlbTraffic,
@@ -37,6 +38,7 @@ export function checkRelease(release: Release): Finding[] {
   out.push(...checkAnalysisReferences(spec));
   out.push(...checkArnPlaces(spec));
   out.push(...checkGates(release));
+  out.push(...checkSchedule(spec.schedule).map((p) => problem([...at, 'schedule', ...p.at], p.message)));
   return out;
 }
 

@@ -37,6 +37,10 @@ export interface ReleaseSpec {
   progressDeadline?: DurationString;
   /** The revision's images must first have been stable and Healthy in another Release. */
   promotion?: PromotionSpec;
+  /** When a rollout may move forward. Default: the source's defaults in keelson.yaml, else always. */
+  schedule?: DeploySchedule;
+  /** ISO 8601: roll the stable revision again (new tasks) once this time has come, if later than the last restart. */
+  restartAt?: string;
 }
 
 export interface PromotionSpec {
@@ -46,6 +50,32 @@ export interface PromotionSpec {
     /** How long it must have served these digests as its stable revision, Healthy, up to now. */
     stableFor: DurationString;
   };
+}
+
+/** Allowed windows, blackouts and freezes: a rollout starts and moves traffic forward only while allowed. */
+export interface DeploySchedule {
+  /** IANA time zone of entries that name none. Default UTC. */
+  timeZone?: string;
+  /** None listed: always allowed, blackouts and freezes aside. */
+  windows?: RecurringPeriod[];
+  blackouts?: RecurringPeriod[];
+  freezes?: Freeze[];
+}
+
+/** A period that opens at every occurrence of `cron` and lasts `duration`. */
+export interface RecurringPeriod {
+  cron: string;
+  duration: DurationString;
+  timeZone?: string;
+  reason?: string;
+}
+
+export interface Freeze {
+  /** ISO 8601. */
+  from: string;
+  /** ISO 8601, later than from. */
+  to: string;
+  reason?: string;
 }
 
 export type RevisionSpec =
@@ -276,6 +306,8 @@ export interface HistoryEntry {
   digests?: ImageDigest[];
   /** spec.promotion's evidence when the rollout started. */
   promotion?: PromotionEvidence;
+  /** The rollout restarted the stable revision: who asked, and when. */
+  restart?: RestartRequest;
 }
 
 /** A container's image and its digest: pinned in the image, resolved from its tag, or not resolved. */
@@ -380,6 +412,39 @@ export interface ReleaseStatus {
   stableSince?: string | null;
   promotion?: PromotionStatus | null;
   plaintext?: PlaintextCheck | null;
+  /** The deployment schedule as last evaluated; absent when the Release has none. */
+  window?: WindowStatus | null;
+  /** ISO 8601: when keelson last started a restart of the stable revision. */
+  restartedAt?: string | null;
+  /** A restart asked for and not started yet. */
+  restart?: RestartRequest | null;
+}
+
+export type WindowClosedBy = 'outsideWindow' | 'blackout' | 'freeze';
+
+export interface WindowStatus {
+  state: 'open' | 'closed';
+  closedBy?: WindowClosedBy | null;
+  message: string;
+  /** Closed: when a rollout may next move; null: not within a year. */
+  nextOpenAt?: string | null;
+  /** Open: when it next closes; null: not within a year. */
+  closesAt?: string | null;
+  /** A rollout, or its start, is held by the closed window now. */
+  holding?: boolean;
+  /** A person's promote that lets one revision move while the window is closed. */
+  override?: { revision: string; by: string; at: string } | null;
+}
+
+export interface RestartRequest {
+  /** spec.restartAt, or when keelson restart was asked for. */
+  requestedAt: string;
+  /** Who asked (keelson restart). */
+  requestedBy?: string;
+  /** The restarted service's ECS deployments before the new one was asked for. */
+  deployments?: string[];
+  /** When the new deployment was asked for. */
+  deployedAt?: string | null;
 }
 
 export interface WarmColour {
@@ -411,4 +476,6 @@ export interface RolloutProgress {
   trafficInSyncAt?: string | null;
   /** Switched straight back to a warm colour, without the steps. */
   fast?: boolean;
+  /** The rollout restarts the stable revision. */
+  restart?: RestartRequest | null;
 }

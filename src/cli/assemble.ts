@@ -31,6 +31,7 @@ import { webhookForGitSource } from '../sources/git-webhook.js';
 import type { GitSource } from '../sources/git.js';
 import type { Source } from '../sources/source.js';
 import { shadowedBy, TimelineSource } from '../sources/timeline-source.js';
+import { withSourceDefaults } from '../sources/source-defaults.js';
 import { LeaseKeeper } from '../store/lease-keeper.js';
 import type { StoreFileSystem } from '../store/store-fs.js';
 import { StoreHealth, watchStore } from '../store/store-health.js';
@@ -76,7 +77,8 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const world = config.cloud.provider === 'sim' ? await loadWorld(worldFile) : undefined;
   const timeline = world?.timeline?.length ? await timelineSourceFor(world, sources, logger) : undefined;
   // The timeline's Releases win over the user's sources, which are never written to.
-  const controllerSources = timeline ? [...sources.map((s) => shadowedBy(s, timeline)), timeline] : sources;
+  const defaulted = sources.map((s, i) => withSourceDefaults(s, config.sources[i] ?? {}));
+  const controllerSources = timeline ? [...defaulted.map((s) => shadowedBy(s, timeline)), timeline] : defaulted;
 
   const settings = notificationSettings(config.notifications);
   const notifier = new Notifier({ targets: settings.targets, clock, ...(settings.queueLimit ? { queueLimit: settings.queueLimit } : {}), ...(settings.backoff ? { backoff: settings.backoff } : {}), logger });

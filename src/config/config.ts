@@ -1,3 +1,5 @@
+import type { DeploySchedule } from '../api/types.js';
+
 // The controller's configuration, resolved: defaults applied, durations in milliseconds, one
 // shape whether it came from keelson.yaml, from flags, or both. schemas/config.schema.json
 // describes the file.
@@ -32,7 +34,12 @@ export interface DynamoDbSourceConfig {
   pollIntervalMs: number;
 }
 
-export type SourceConfig = DirSourceConfig | GitSourceConfig | DynamoDbSourceConfig;
+/** Defaults a source gives its Releases (those that set none of their own). */
+export interface SourceDefaults {
+  schedule?: DeploySchedule;
+}
+
+export type SourceConfig = (DirSourceConfig | GitSourceConfig | DynamoDbSourceConfig) & SourceDefaults;
 
 export type StateConfig = { kind: 'dir'; path: string } | { kind: 'dynamodb'; table: string };
 

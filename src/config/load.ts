@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { parseDuration } from '../api/duration.js';
+import { checkSchedule } from '../api/schedule-checks.js';
+import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { CONFIG_DEFAULTS, defaultConfig, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
 import { urlHasPassword } from '../sources/git-command.js';
@@ -116,6 +118,10 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
       report(raw.sources ? ['sources', i, 'git', 'url'] : ['source', 'git', 'url'], 'carries a password; give it as token (token: {env: NAME} or {file: PATH}), never in the URL');
     }
   });
+  const sourceEntries = raw.sources ? raw.sources.map((entry, i) => ({ at: ['sources', i, Object.keys(entry)[0] as string], block: Object.values(entry)[0] as Fields })) : raw.source ? [{ at: ['source', raw.source.kind], block: raw.source[raw.source.kind] as Fields }] : [];
+  for (const { at, block } of sourceEntries) {
+    for (const p of checkSchedule(block?.schedule as DeploySchedule | undefined)) report([...at, 'schedule', ...p.at], p.message);
+  }
   const durationMs = raw.leaderElection?.duration ? parseDuration(raw.leaderElection.duration) : base.leaderElection.durationMs;
   const renewEveryMs = raw.leaderElection?.renewEvery ? parseDuration(raw.leaderElection.renewEvery) : Math.floor(durationMs / 3);
   if (renewEveryMs >= durationMs) report(['leaderElection', 'renewEvery'], 'must be shorter than leaderElection.duration');
@@ -149,8 +155,9 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
 
 export function resolveSource(kind: SourceConfig['kind'], block: Fields): SourceConfig {
   const poll = (fallback: number): number => (typeof block.pollInterval === 'string' ? parseDuration(block.pollInterval) : fallback);
-  if (kind === 'dir') return { kind, path: block.path as string, pollIntervalMs: poll(CONFIG_DEFAULTS.dirPollIntervalMs) };
-  if (kind === 'dynamodb') return { kind, table: block.table as string, pollIntervalMs: poll(CONFIG_DEFAULTS.dynamodbPollIntervalMs) };
+  const defaults = block.schedule ? { schedule: block.schedule as DeploySchedule } : {};
+  if (kind === 'dir') return { kind, path: block.path as string, pollIntervalMs: poll(CONFIG_DEFAULTS.dirPollIntervalMs), ...defaults };
+  if (kind === 'dynamodb') return { kind, table: block.table as string, pollIntervalMs: poll(CONFIG_DEFAULTS.dynamodbPollIntervalMs), ...defaults };
   const optional = (key: string): Fields => (typeof block[key] === 'string' ? { [key]: block[key] } : {});
   const token = block.token === null || block.token === '' || block.token === undefined ? undefined : secretRef(block.token);
   return {
@@ -165,6 +172,7 @@ export function resolveSource(kind: SourceConfig['kind'], block: Fields): Source
     ...optional('sshKeyFile'),
     ...optional('knownHostsFile'),
     ...optional('cacheDir'),
+    ...defaults,
   };
 }
 

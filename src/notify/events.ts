@@ -15,6 +15,8 @@ export const ROLLOUT_EVENT_TYPES = [
   'PromotionWaiting',
   'PromotionMet',
   'PlaintextRefused',
+  'WindowClosed',
+  'WindowOpened',
 ] as const;
 
 export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];

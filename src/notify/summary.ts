@@ -15,6 +15,8 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   PromotionWaiting: { icon: '⏳', title: 'Waiting for promotion' },
   PromotionMet: { icon: '🔏', title: 'Promotion proven' },
   PlaintextRefused: { icon: '🔐', title: 'Refused: plaintext secrets' },
+  WindowClosed: { icon: '🕘', title: 'Waiting for the deployment window' },
+  WindowOpened: { icon: '🟢', title: 'Deployment window open' },
 };
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {

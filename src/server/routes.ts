@@ -32,7 +32,7 @@ export interface Route {
   handle: (req: RouteRequest) => Promise<Reply>;
 }
 
-const OPERATION_KINDS = { promote: 'promote', abort: 'abort', retry: 'retry' } as const;
+const OPERATION_KINDS = { promote: 'promote', abort: 'abort', retry: 'retry', restart: 'restart' } as const;
 
 export function buildRoutes(options: HttpServerOptions): Route[] {
   const guardRead = (headers: IncomingHttpHeaders): void => {
@@ -91,16 +91,17 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
     },
     {
       method: 'POST',
-      pattern: /^\/api\/v1\/releases\/([^/]+)\/(promote|abort|retry)$/,
+      pattern: /^\/api\/v1\/releases\/([^/]+)\/(promote|abort|retry|restart)$/,
       handle: async (req) => {
         requireToken(req.headers, options.apiToken);
         const name = req.params[0] ?? '';
         const verb = OPERATION_KINDS[req.params[1] as keyof typeof OPERATION_KINDS];
         const body = parseOperationBody(await req.body());
         if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
+        if (body.overrideWindow !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"overrideWindow" applies only to promote, not ${verb}`);
         await statusOf(name);
         const kind = verb === 'promote' && body.full ? 'promoteFull' : verb;
-        const operation: OperationRequest = await requestOperation(options, name, kind, body.by);
+        const operation: OperationRequest = await requestOperation(options, name, kind, body.by, body.overrideWindow ? { overrideWindow: true } : {});
         return { status: 202, json: { operation } };
       },
     },

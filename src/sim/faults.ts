@@ -36,6 +36,7 @@ interface ScheduledApiFault extends Window {
 interface ScheduledRevisionFault extends Window {
   taskDefinitionArn: string;
   change: BehaviourChange;
+  newTasksOnly: boolean;
 }
 
 interface ScheduledTargetFault extends Window {
@@ -61,10 +62,16 @@ export class FaultSchedule {
     const base = { from, to, started: false, ended: false };
     switch (fault.kind) {
       case 'revisionTurnsBad': {
-        const { kind: _k, taskDefinition, at: _a, for: _f, ...change } = fault;
+        const { kind: _k, taskDefinition, at: _a, for: _f, newTasksOnly, ...change } = fault;
         const arn = this.taskDefinitionArn(taskDefinition);
         const given = Object.keys(change).length > 0;
-        this.revisions.push({ ...base, label: `revisionTurnsBad ${taskDefinition}`, taskDefinitionArn: arn, change: given ? change : BAD_REVISION_DEFAULTS });
+        this.revisions.push({
+          ...base,
+          label: `revisionTurnsBad ${taskDefinition}${newTasksOnly ? ' (new tasks)' : ''}`,
+          taskDefinitionArn: arn,
+          change: given ? change : BAD_REVISION_DEFAULTS,
+          newTasksOnly: newTasksOnly === true,
+        });
         return;
       }
       case 'targetsUnhealthy':
@@ -104,8 +111,13 @@ export class FaultSchedule {
     return undefined;
   }
 
-  revisionChange(taskDefinitionArn: string, now: number): BehaviourChange | undefined {
-    for (const w of this.revisions) if (w.taskDefinitionArn === taskDefinitionArn && now >= w.from && now < w.to) return w.change;
+  /** `taskStartedAt`: when the task started; a newTasksOnly fault spares tasks started before it. */
+  revisionChange(taskDefinitionArn: string, now: number, taskStartedAt?: number): BehaviourChange | undefined {
+    for (const w of this.revisions) {
+      if (w.taskDefinitionArn !== taskDefinitionArn || now < w.from || now >= w.to) continue;
+      if (w.newTasksOnly && (taskStartedAt === undefined || taskStartedAt < w.from)) continue;
+      return w.change;
+    }
     return undefined;
   }
 

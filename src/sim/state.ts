@@ -121,7 +121,7 @@ export class SimState {
     const p = task.profile;
     const bad = p.turnsBad && task.startedAt !== undefined && now >= task.startedAt + p.turnsBad.afterMs;
     const b = bad ? (p.turnsBad as { behaviour: Behaviour }).behaviour : p.base;
-    const change = this.faults.hasRevisionFaults ? this.faults.revisionChange(task.taskDefinitionArn, now) : undefined;
+    const change = this.faults.hasRevisionFaults ? this.faults.revisionChange(task.taskDefinitionArn, now, task.startedAt ?? task.createdAt) : undefined;
     return change ? applyChange(b, change) : b;
   }
 

@@ -294,6 +294,11 @@ export interface RevisionTurnsBadFault extends BehaviourChange {
   taskDefinition: string;
   at: DurationString;
   for?: DurationString;
+  /**
+   * Only tasks started at or after `at` change: ECS injects secrets when a container starts, so
+   * a rotated secret reaches new tasks only (a bad rotation shows in them alone).
+   */
+  newTasksOnly?: boolean;
 }
 
 export interface TargetsUnhealthyFault {
@@ -306,7 +311,7 @@ export interface TargetsUnhealthyFault {
 export type WorldFault = ApiFault | RevisionTurnsBadFault | TargetsUnhealthyFault;
 
 /** keelson operations a timeline can run (`approve` will join them). */
-export type TimelineOperation = 'promote' | 'abort' | 'retry';
+export type TimelineOperation = 'promote' | 'abort' | 'retry' | 'restart';
 
 /** What people do at `at`: exactly one action per entry (see docs/sim-world.md). */
 export interface WorldTimelineEntry {

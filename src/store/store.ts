@@ -16,9 +16,11 @@ export interface LastKnownSpec {
 export interface OperationRequest {
   seq: number;
   release: string;
-  kind: 'promote' | 'promoteFull' | 'abort' | 'retry';
+  kind: 'promote' | 'promoteFull' | 'abort' | 'retry' | 'restart';
   requestedAt: number;
   requestedBy?: string;
+  /** promote: move on even while the deployment window is closed (recorded in status.window.override). */
+  overrideWindow?: boolean;
 }
 
 export interface Lease {

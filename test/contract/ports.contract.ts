@@ -162,6 +162,18 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       expect(second.taskDefinition).toMatch(new RegExp(`${fx.update.toTaskDefinition}$`));
     });
 
+    // UpdateService, forceNewDeployment: "Determines whether to force a new deployment of the
+    // service", the same task definition included
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+    it('starts a new primary deployment of the same task definition when forceNewDeployment is given', async () => {
+      const [before] = (await ports.ecs.describeServices(fx.cluster, [fx.update.service])).services;
+      const after = await ports.ecs.updateService({ cluster: fx.cluster, service: fx.update.service, forceNewDeployment: true });
+      const primary = after.deployments.find((d) => d.status === 'PRIMARY');
+      expect(before?.deployments.map((d) => d.id)).not.toContain(primary?.id);
+      expect(primary?.taskDefinition).toBe(before?.taskDefinition);
+      expect(after.taskDefinition).toBe(before?.taskDefinition);
+    });
+
     it('changes only the count when only desiredCount is given', async () => {
       const [before] = (await ports.ecs.describeServices(fx.cluster, [fx.update.service])).services;
       const after = await ports.ecs.updateService({ cluster: fx.cluster, service: fx.update.service, desiredCount: (before?.desiredCount ?? 0) + 1 });

@@ -11,6 +11,9 @@ import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServ
 import { judged, phaseOfWait } from './waits.js';
 import { heldByGates } from './gates.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
+import { holdStart } from '../window-gate.js';
+import { restartDeployment, restartRecord, takeRestart } from '../restart.js';
+import type { RestartRequest } from '../../../src/api/types.js';
 
 export function planRolling(d: Draft): void {
   const service = d.spec.strategy.rolling?.service as string;
@@ -69,6 +72,8 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
   const gap = incompleteObservation(d);
   if (gap) return wait(d, service, r, gap);
 
+  const fresh = restartDeployment(d, r, service);
+  if (!fresh.done) return wait(d, service, r, fresh);
   const up = ensureServiceUp(d, service, r.revision, replicas(d, service), 'service');
   if (!up.done) return wait(d, service, r, up);
   r.stepReachedAt ??= iso(d.now);
@@ -109,8 +114,10 @@ function promote(d: Draft, r: RolloutProgress): void {
     revision,
     fromRevision: from,
     result: 'Promoted',
+    ...(r.restart ? { reason: 'restart' } : {}),
     startedAt: r.startedAt,
     finishedAt: iso(d.now),
+    ...restartRecord(r),
   });
   const message = `${revision} is stable`;
   d.setPhase('Healthy', REASONS.Promoted, message);
@@ -167,6 +174,10 @@ function steady(d: Draft, service: string): void {
   if (!gap) recordDrift(d, correctServiceDrift(d, service, stable, starting));
 
   if (sameRevision(desired, stable)) {
+    if (d.status.restart && !gap) {
+      if (holdStart(d, `restart of ${stable}`)) return;
+      return startRollout(d, service, stable, stable, takeRestart(d));
+    }
     d.setPhase('Healthy', REASONS.Stable, `${stable} is stable on ${service}`);
     return;
   }
@@ -177,6 +188,11 @@ function steady(d: Draft, service: string): void {
     return;
   }
   if (heldByGates(d, desired, `${service} on ${stable}`)) return;
+  if (holdStart(d, `rollout of ${desired}`)) return;
+  startRollout(d, service, desired, stable);
+}
+
+function startRollout(d: Draft, service: string, desired: string, stable: string, restart?: RestartRequest): void {
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: stable,
@@ -187,9 +203,16 @@ function steady(d: Draft, service: string): void {
     stepStartedAt: iso(d.now),
     stepReachedAt: null,
     result: null,
+    ...(restart ? { restart } : {}),
   };
   d.status.rollout = rollout;
   d.status.health = [];
-  d.emit({ type: 'RolloutStarted', fromRevision: stable, toRevision: desired, message: `rolling ${service} from ${stable} to ${desired}` });
+  d.emit({
+    type: 'RolloutStarted',
+    fromRevision: stable,
+    toRevision: desired,
+    ...(restart ? { reason: 'restart', ...(restart.requestedBy ? { by: restart.requestedBy } : {}) } : {}),
+    message: restart ? `restarting ${service} on ${desired}: a new deployment replaces every task` : `rolling ${service} from ${stable} to ${desired}`,
+  });
   progress(d, service, rollout);
 }

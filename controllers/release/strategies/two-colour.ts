@@ -40,6 +40,9 @@ import { awaitPerson, judged, phaseOfWait } from './waits.js';
 import { heldByGates } from './gates.js';
 import { previewTargets } from '../traffic/preview.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
+import { holdStart, windowHold } from '../window-gate.js';
+import { restartDeployment, restartRecord, takeRestart } from '../restart.js';
+import type { RestartRequest } from '../../../src/api/types.js';
 
 export function planTwoColour(d: Draft): void {
   if (!adoptStable(d)) return;
@@ -108,6 +111,8 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
     return wait(d, r, steps, gap);
   }
   const stableService = serviceOf(d, otherColour(canary));
+  const fresh = restartDeployment(d, r, serviceOf(d, canary), replicasFor(d, stableService));
+  if (!fresh.done) return wait(d, r, steps, fresh);
   const up = ensureServiceUp(d, serviceOf(d, canary), r.revision, replicasFor(d, stableService), canary);
   if (!up.done) return wait(d, r, steps, up);
   pointPreview(d, canary);
@@ -165,6 +170,8 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     // judged the colour at its current weight yet (a pause or analysis in between already did).
     const previous = steps[r.stepIndex - 1];
     const more = step.setWeight > current && !sameWeights(d.observed.traffic?.weights, want);
+    const held = more ? windowHold(d, `${step.setWeight}% to ${canary}`, r) : undefined;
+    if (held) return held;
     if (more && previous && 'setWeight' in previous && current > 0) {
       const gate = judged(d, judgeStep(d, undefined, since, true), since, `before ${step.setWeight}% to ${canary}`);
       if (!gate.done) return gate;
@@ -263,8 +270,10 @@ function promote(d: Draft, r: RolloutProgress): void {
     fromRevision: from,
     result: 'Promoted',
     ...(r.fast ? { reason: 'fast rollback to a warm colour' } : {}),
+    ...(r.restart ? { reason: 'restart' } : {}),
     startedAt: r.startedAt,
     finishedAt: iso(d.now),
+    ...restartRecord(r),
   });
   d.status.rollout = null;
   const warm = otherColour(r.colour as Colour);
@@ -299,7 +308,8 @@ function wait(d: Draft, r: RolloutProgress, steps: Step[], result: StageResult):
   const stepText = r.stepIndex < steps.length ? `step ${r.stepIndex + 1}/${steps.length}: ${describeStep(steps[r.stepIndex])}` : 'bake';
   const message = `${stepText} to ${r.revision} (${r.colour}): ${result.message}`;
   const { phase, reason } = phaseOfWait(d, result);
-  if (phase === 'Paused' && d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  // A window's hold is told by WindowClosed.
+  if (phase === 'Paused' && d.status.phase !== 'Paused' && result.waitingOn !== 'window') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
   d.setPhase(phase, reason, message);
   requeueFor(d, result);
 }
@@ -376,6 +386,10 @@ function planSteady(d: Draft): void {
   }
 
   if (sameRevision(desired, stableRevision)) {
+    if (d.status.restart && !gap) {
+      if (holdStart(d, `restart of ${stableRevision}`)) return;
+      return startRollout(d, desired, stable, takeRestart(d));
+    }
     d.status.currentStepIndex = null;
     d.setPhase('Healthy', REASONS.Stable, `${stableRevision} is stable on ${stable} (100%)`);
     return;
@@ -387,6 +401,7 @@ function planSteady(d: Draft): void {
     return;
   }
   if (heldByGates(d, desired, `100% on ${stableRevision}`)) return;
+  if (holdStart(d, `rollout of ${desired}`)) return;
   startRollout(d, desired, stable);
 }
 
@@ -411,10 +426,11 @@ function scaleDownWarmColour(d: Draft, warm: WarmColour, stable: Colour, idleSer
   d.status.warmColour = null;
 }
 
-function startRollout(d: Draft, desired: string, stable: Colour): void {
+function startRollout(d: Draft, desired: string, stable: Colour, restart?: RestartRequest): void {
   const canary = otherColour(stable);
   const steps = stepsOf(d.spec);
-  const warm = isWarm(d, desired, canary);
+  // A restart wants new tasks: a colour still warm runs old ones.
+  const warm = !restart && isWarm(d, desired, canary);
   const rollout: RolloutProgress = {
     revision: desired,
     fromRevision: d.status.stableRevision ?? null,
@@ -428,6 +444,7 @@ function startRollout(d: Draft, desired: string, stable: Colour): void {
     trafficChangeId: null,
     trafficInSyncAt: null,
     fast: warm,
+    ...(restart ? { restart } : {}),
   };
   d.status.rollout = rollout;
   // The warm colour is the one this rollout takes over: it is warm no longer.
@@ -438,9 +455,12 @@ function startRollout(d: Draft, desired: string, stable: Colour): void {
     fromRevision: d.status.stableRevision ?? null,
     toRevision: desired,
     step: { index: rollout.stepIndex, total: steps.length, description: describeStep(steps[rollout.stepIndex]) },
-    message: warm
-      ? `rolling back to ${desired}: ${canary} is still warm, switching at once`
-      : `rollout of ${desired} on ${canary} started (${steps.length} steps)`,
+    ...(restart ? { reason: 'restart', ...(restart.requestedBy ? { by: restart.requestedBy } : {}) } : {}),
+    message: restart
+      ? `restart of ${desired}: new tasks on ${canary} take traffic step by step (${steps.length} steps)`
+      : warm
+        ? `rolling back to ${desired}: ${canary} is still warm, switching at once`
+        : `rollout of ${desired} on ${canary} started (${steps.length} steps)`,
   });
   progressRollout(d, rollout);
 }

@@ -14,8 +14,9 @@ import { REASONS, type Reason } from '../status.js';
  *       the Release goes Paused (NoData), and moves on only once the data passes or a person promotes.
  * release: another Release (spec.promotion) must first prove the revision; nothing has started,
  *       so no deadline runs.
+ * window: the deployment schedule is closed; it never counts against progressDeadline.
  */
-export type WaitingOn = 'cloud' | 'timer' | 'person' | 'data' | 'release';
+export type WaitingOn = 'cloud' | 'timer' | 'person' | 'data' | 'release' | 'window';
 
 export interface Wait {
   done: false;
@@ -66,6 +67,7 @@ export function judged(d: Draft, judgement: StepJudgement, waitingSince: number,
 export function phaseOfWait(d: Draft, wait: Wait): { phase: Phase; reason: Reason } {
   if (wait.waitingOn === 'person') return { phase: 'Paused', reason: REASONS.RolloutPaused };
   if (wait.waitingOn === 'release') return { phase: 'Pending', reason: REASONS.PromotionPending };
+  if (wait.waitingOn === 'window') return { phase: 'Paused', reason: REASONS.WindowClosed };
   if (wait.waitingOn === 'data' && dataOverdue(d, wait)) {
     return { phase: 'Paused', reason: wait.noData ? REASONS.NoData : REASONS.AnalysisInconclusive };
   }

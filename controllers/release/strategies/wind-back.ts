@@ -4,6 +4,7 @@ import { familyRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { eventHealth } from '../health-status.js';
 import { appendHistory, iso, REASONS } from '../status.js';
+import { restartRecord } from '../restart.js';
 
 /** History, the blocked revision, the evidence and the event; the strategy then moves traffic back. */
 export function recordWindBack(
@@ -22,6 +23,7 @@ export function recordWindBack(
     reason,
     startedAt: r.startedAt,
     finishedAt: iso(d.now),
+    ...restartRecord(r),
   });
   const stable = d.status.stableRevision;
   if (result === 'Superseded') {
@@ -37,7 +39,8 @@ export function recordWindBack(
     });
     return;
   }
-  d.status.blockedRevision = revision;
+  // A failed restart leaves the stable revision's old tasks serving: that revision is not blocked.
+  if (!r.restart) d.status.blockedRevision = revision;
   if (evidence) d.status.lastRevert = evidence;
   const image = stable ? d.observed.images?.[stable] : undefined;
   d.emit({

@@ -8,16 +8,18 @@ const WHAT: Record<string, string> = {
   promote: 'Skip the current pause or step of a rollout (--full: skip all remaining steps and the bake).',
   abort: 'Send all traffic back to the stable revision now; the revision stays blocked until retry.',
   retry: 'Allow a blocked (reverted or aborted) revision to roll out again.',
+  restart: 'Roll the stable revision again through the strategy: new tasks (after a secret rotation), canaried, reverted if unhealthy.',
 };
 
 export function registerOperations(program: Command): void {
-  for (const verb of ['promote', 'abort', 'retry'] as const) {
+  for (const verb of ['promote', 'abort', 'retry', 'restart'] as const) {
     const command = withServerOptions(program.command(verb)).description(WHAT[verb] as string).argument('<name>', 'the Release');
     if (verb === 'promote') command.option('--full', 'skip every remaining step and the bake time');
+    if (verb === 'promote') command.option('--override-window', 'move on even while the deployment window is closed (recorded in status)');
     command
       .option('--by <who>', 'recorded with the operation (default: your user name)')
       .addHelpText('after', `\nExample:\n  keelson ${verb} aep-backend-prod${verb === 'promote' ? ' --full' : ''}`)
-      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string }) => {
+      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string; overrideWindow?: boolean }) => {
         const client = await openClient(options);
         try {
           if (!(await client.get(name))) {
@@ -26,7 +28,7 @@ export function registerOperations(program: Command): void {
             return;
           }
           const kind: OperationKind = verb === 'promote' && options.full ? 'promoteFull' : verb;
-          const op = await client.request(name, kind, options.by ?? userInfo().username);
+          const op = await client.request(name, kind, options.by ?? userInfo().username, options.overrideWindow ? { overrideWindow: true } : {});
           console.log(`${kind} requested for ${name} (operation #${op.seq}); the controller applies it at its next pass`);
         } finally {
           await client.close();
