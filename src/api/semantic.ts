@@ -5,6 +5,7 @@ import { parseDuration } from './duration.js';
 import type { FieldPath } from './locate.js';
 import { formatPath } from './locate.js';
 import { metricThresholds } from './quantity.js';
+import { checkJobs } from './semantic-jobs.js';
 import type { Finding } from './schema-errors.js';
 import type {
   AlbTraffic,
@@ -35,6 +36,7 @@ export function checkRelease(release: Release): Finding[] {
   out.push(...checkHealth(spec, 'rolling' in strategy && strategy.rolling !== undefined));
   out.push(...checkAnalysisReferences(spec));
   out.push(...checkArnPlaces(spec));
+  out.push(...checkJobs(spec));
   return out;
 }
 

@@ -12,6 +12,9 @@ export const ROLLOUT_EVENT_TYPES = [
   'Aborted',
   'Superseded',
   'DriftCorrected',
+  'JobStarted',
+  'JobSucceeded',
+  'JobFailed',
 ] as const;
 
 export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];
@@ -54,6 +57,20 @@ export interface RolloutEvent {
   by?: string;
   /** The status message at that moment. */
   message: string;
+  /** Job events: which job, where it runs, and how it ended. */
+  job?: RolloutEventJob;
+}
+
+export interface RolloutEventJob {
+  name: string;
+  hook: 'preDeploy' | 'step' | 'postPromote';
+  kind: 'job' | 'http';
+  attempt: number;
+  taskArn?: string | null;
+  exitCode?: number | null;
+  stoppedReason?: string;
+  timedOut?: boolean;
+  log?: { group: string; stream: string; region?: string };
 }
 
 /** Receives rollout events. `emit` is synchronous, never throws and never blocks the caller. */

@@ -12,6 +12,9 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   Aborted: { icon: '🛑', title: 'Aborted' },
   Superseded: { icon: '⏭️', title: 'Superseded' },
   DriftCorrected: { icon: '🔧', title: 'Drift corrected' },
+  JobStarted: { icon: '🏃', title: 'Job started' },
+  JobSucceeded: { icon: '☑️', title: 'Job succeeded' },
+  JobFailed: { icon: '💥', title: 'Job failed' },
 };
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {

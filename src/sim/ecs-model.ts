@@ -4,6 +4,7 @@
 
 import { CloudError } from '../cloud/errors.js';
 import type {
+  ContainerLogConfiguration,
   DeploymentSettings,
   EcsDeployment,
   EcsService,
@@ -21,7 +22,7 @@ export interface SimTaskDefinition {
   arn: string;
   family: string;
   revision: number;
-  containers: { name: string; image: string; port?: number }[];
+  containers: { name: string; image: string; port?: number; logConfiguration?: ContainerLogConfiguration }[];
   profile: Profile;
   tags?: Record<string, string>;
 }
@@ -136,6 +137,8 @@ export class EcsModel {
   readonly tasks = new Map<string, SimTask>();
   /** One-off tasks not yet stopped. */
   readonly jobs: SimTask[] = [];
+  /** RunTask client tokens by `cluster token`: the request they came with and the task it started. */
+  readonly runTaskTokens = new Map<string, { request: string; taskArn: string; at: number }>();
   /** Tasks by private IP (the target id), most recent first wins. */
   readonly byIp = new Map<string, SimTask>();
   private ipCounter = 10;
@@ -422,7 +425,7 @@ export class EcsModel {
       family: td.family,
       revision: td.revision,
       status: 'ACTIVE',
-      containers: td.containers.map((c) => ({ name: c.name, image: c.image })),
+      containers: td.containers.map((c) => ({ name: c.name, image: c.image, ...(c.logConfiguration ? { logConfiguration: structuredClone(c.logConfiguration) } : {}) })),
     };
   }
 

@@ -7,6 +7,8 @@ export interface OperationRequest {
   kind: 'promote' | 'promoteFull' | 'abort' | 'retry';
   requestedAt: number;
   requestedBy?: string;
+  /** retry: run the revision's preDeploy jobs again even where they succeeded. */
+  rerunJobs?: boolean;
 }
 
 export interface Lease {

@@ -10,6 +10,7 @@ import { appendHistory, iso, ms, REASONS } from '../status.js';
 import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, incompleteObservation, recordDrift, requeueFor, type StageResult } from './stages.js';
 import { judged, phaseOfWait } from './waits.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
+import { failedJob, preDeploy } from '../jobs/gates.js';
 
 export function planRolling(d: Draft): void {
   const service = d.spec.strategy.rolling?.service as string;
@@ -58,6 +59,8 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
       revertedAt: iso(d.now),
     });
   }
+  const jobFailure = failedJob(d, r);
+  if (jobFailure) return beginWindBack(d, service, r, 'Reverted', jobFailure.reason, jobFailure.evidence);
   if (failing || failed) {
     const why = failing ? describeFailure(failing, d.now) : 'ECS deployment failed';
     d.setPhase('Degraded', REASONS.ConditionFailing, `${why}; automatic rollback is off: abort or fix`);
@@ -68,6 +71,9 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
   const gap = incompleteObservation(d);
   if (gap) return wait(d, service, r, gap);
 
+  // Migrations run before the service is updated: a failure leaves it on the stable revision.
+  const migrated = preDeploy(d, r, service);
+  if (!migrated.done) return wait(d, service, r, migrated);
   const up = ensureServiceUp(d, service, r.revision, replicas(d, service), 'service');
   if (!up.done) return wait(d, service, r, up);
   r.stepReachedAt ??= iso(d.now);

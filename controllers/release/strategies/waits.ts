@@ -12,8 +12,10 @@ import { REASONS, type Reason } from '../status.js';
  * person: `keelson promote`.
  * data: health that has not yet passed with data covering the step; after progressDeadline
  *       the Release goes Paused (NoData), and moves on only once the data passes or a person promotes.
+ * job: a one-off task (preDeploy, a job step, postPromote) still running; bounded by its own
+ *      timeout, so it never counts against progressDeadline.
  */
-export type WaitingOn = 'cloud' | 'timer' | 'person' | 'data';
+export type WaitingOn = 'cloud' | 'timer' | 'person' | 'data' | 'job';
 
 export interface Wait {
   done: false;
@@ -63,6 +65,7 @@ export function judged(d: Draft, judgement: StepJudgement, waitingSince: number,
 /** The phase a wait puts the Release in, and whether it just became a pause (tell people once). */
 export function phaseOfWait(d: Draft, wait: Wait): { phase: Phase; reason: Reason } {
   if (wait.waitingOn === 'person') return { phase: 'Paused', reason: REASONS.RolloutPaused };
+  if (wait.waitingOn === 'job') return { phase: 'Progressing', reason: REASONS.JobRunning };
   if (wait.waitingOn === 'data' && dataOverdue(d, wait)) {
     return { phase: 'Paused', reason: wait.noData ? REASONS.NoData : REASONS.AnalysisInconclusive };
   }

@@ -128,7 +128,13 @@ export function toTaskDefinition(td: AwsTaskDefinition | undefined, tags?: reado
     family: td?.family ?? '',
     revision: td?.revision ?? 0,
     status: oneOf(td?.status, ['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'], 'ACTIVE'),
-    containers: (td?.containerDefinitions ?? []).map((c) => ({ name: c.name ?? '', image: c.image ?? '' })),
+    containers: (td?.containerDefinitions ?? []).map((c) => ({
+      name: c.name ?? '',
+      image: c.image ?? '',
+      ...(c.logConfiguration?.logDriver
+        ? { logConfiguration: { logDriver: c.logConfiguration.logDriver, ...(c.logConfiguration.options ? { options: { ...c.logConfiguration.options } } : {}) } }
+        : {}),
+    })),
   };
 }
 
