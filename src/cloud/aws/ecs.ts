@@ -160,8 +160,8 @@ export class AwsEcs implements EcsPort {
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<'unchanged' | 'updated'> {
     const [task] = await this.describeRawTasks(cluster, [taskArn]);
     if (task?.lastStatus === 'STOPPED' || task?.desiredStatus === 'STOPPED') return 'unchanged';
-    // StopTask's reason is at most 1024 characters; it becomes the task's stoppedReason.
-    await this.call('StopTask', () => this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 1024) })));
+    // StopTask's reason is at most 255 characters; it becomes the task's stoppedReason.
+    await this.call('StopTask', () => this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) })));
     return 'updated';
   }
 
