@@ -9,7 +9,8 @@ export type OperationKind = OperationRequest['kind'];
 export interface ReleaseClient {
   list(): Promise<NamedStatus[]>;
   get(name: string): Promise<ReleaseStatus | undefined>;
-  request(name: string, kind: OperationKind, by: string): Promise<{ seq: number }>;
+  /** `rerunJobs`: a retry that runs the revision's preDeploy jobs again even where they succeeded. */
+  request(name: string, kind: OperationKind, by: string, options?: { rerunJobs?: boolean }): Promise<{ seq: number }>;
   close(): Promise<void>;
 }
 
@@ -20,8 +21,8 @@ export function storeClient(store: StateStore): ReleaseClient {
       return [...all].map(([name, status]) => ({ name, status })).sort((a, b) => a.name.localeCompare(b.name));
     },
     get: (name) => store.getStatus(name),
-    async request(name, kind, by) {
-      return store.requestOperation({ release: name, kind, requestedAt: Date.now(), requestedBy: by });
+    async request(name, kind, by, options) {
+      return store.requestOperation({ release: name, kind, requestedAt: Date.now(), requestedBy: by, ...(options?.rerunJobs ? { rerunJobs: true } : {}) });
     },
     close: () => store.close(),
   };
@@ -63,11 +64,11 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
     async get(name) {
       return (await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`))?.status;
     },
-    async request(name, kind, by) {
+    async request(name, kind, by, options) {
       const action = kind === 'promoteFull' ? 'promote' : kind;
       const answer = await call<{ operation: { seq: number } }>(`/api/v1/releases/${encodeURIComponent(name)}/${action}`, {
         method: 'POST',
-        body: JSON.stringify({ by, ...(kind === 'promoteFull' ? { full: true } : {}) }),
+        body: JSON.stringify({ by, ...(kind === 'promoteFull' ? { full: true } : {}), ...(options?.rerunJobs ? { rerunJobs: true } : {}) }),
       });
       return { seq: answer?.operation.seq ?? 0 };
     },

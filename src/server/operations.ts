@@ -12,12 +12,19 @@ export interface OperationDeps {
   logger: Logger;
 }
 
-export async function requestOperation(deps: OperationDeps, release: string, kind: OperationRequest['kind'], by: string | undefined): Promise<OperationRequest> {
+export async function requestOperation(
+  deps: OperationDeps,
+  release: string,
+  kind: OperationRequest['kind'],
+  by: string | undefined,
+  options?: { rerunJobs?: boolean },
+): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
     kind,
     requestedAt: deps.clock.now(),
     ...(by !== undefined ? { requestedBy: by } : {}),
+    ...(options?.rerunJobs ? { rerunJobs: true } : {}),
   });
   deps.controller?.enqueue(release);
   deps.logger.info({ release, operation }, `${operation.kind} requested${by ? ` by ${by}` : ''}`);

@@ -98,9 +98,10 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         const verb = OPERATION_KINDS[req.params[1] as keyof typeof OPERATION_KINDS];
         const body = parseOperationBody(await req.body());
         if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
+        if (body.rerunJobs !== undefined && verb !== 'retry') throw new HttpApiError('InvalidBody', `"rerunJobs" applies only to retry, not ${verb}`);
         await statusOf(name);
         const kind = verb === 'promote' && body.full ? 'promoteFull' : verb;
-        const operation: OperationRequest = await requestOperation(options, name, kind, body.by);
+        const operation: OperationRequest = await requestOperation(options, name, kind, body.by, body.rerunJobs ? { rerunJobs: true } : undefined);
         return { status: 202, json: { operation } };
       },
     },

@@ -14,10 +14,11 @@ export function registerOperations(program: Command): void {
   for (const verb of ['promote', 'abort', 'retry'] as const) {
     const command = withServerOptions(program.command(verb)).description(WHAT[verb] as string).argument('<name>', 'the Release');
     if (verb === 'promote') command.option('--full', 'skip every remaining step and the bake time');
+    if (verb === 'retry') command.option('--rerun-jobs', "run the revision's preDeploy jobs again, even those that succeeded");
     command
       .option('--by <who>', 'recorded with the operation (default: your user name)')
       .addHelpText('after', `\nExample:\n  keelson ${verb} aep-backend-prod${verb === 'promote' ? ' --full' : ''}`)
-      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string }) => {
+      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string; rerunJobs?: boolean }) => {
         const client = await openClient(options);
         try {
           if (!(await client.get(name))) {
@@ -26,7 +27,7 @@ export function registerOperations(program: Command): void {
             return;
           }
           const kind: OperationKind = verb === 'promote' && options.full ? 'promoteFull' : verb;
-          const op = await client.request(name, kind, options.by ?? userInfo().username);
+          const op = await client.request(name, kind, options.by ?? userInfo().username, options.rerunJobs ? { rerunJobs: true } : undefined);
           console.log(`${kind} requested for ${name} (operation #${op.seq}); the controller applies it at its next pass`);
         } finally {
           await client.close();
