@@ -21,6 +21,25 @@ export type Action =
       kind: 'setPreviewWeights';
       targetGroups: { targetGroupArn: string; weight: number }[];
       reason: string;
+    }
+  | {
+      /** A job's one-off task; the client token makes a repeat (after a crash) find the same task. */
+      kind: 'runJob';
+      job: string;
+      taskDefinition: string;
+      container: string;
+      command?: string[];
+      environment?: Record<string, string>;
+      /** The service whose launch settings (network, launch type or capacity providers) the task copies. */
+      likeService: string;
+      clientToken: string;
+      reason: string;
+    }
+  | {
+      kind: 'stopJob';
+      job: string;
+      taskArn: string;
+      reason: string;
     };
 
 export function describeAction(action: Action): string {
@@ -35,6 +54,10 @@ export function describeAction(action: Action): string {
     }
     case 'setWeights':
       return `set weights blue ${action.weights.blue} / green ${action.weights.green} (${action.reason})`;
+    case 'runJob':
+      return `run job ${action.job} on ${action.taskDefinition} like ${action.likeService} (${action.reason})`;
+    case 'stopJob':
+      return `stop job ${action.job} task ${action.taskArn} (${action.reason})`;
     case 'setPreviewWeights':
       return `point the preview at ${action.targetGroups.filter((t) => t.weight > 0).map((t) => t.targetGroupArn).join(', ')} (${action.reason})`;
   }

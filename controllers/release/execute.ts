@@ -5,12 +5,15 @@ import type { Action } from './actions.js';
 import { trafficOf } from './spec.js';
 import { previewOf } from './traffic/preview.js';
 import { routerFor } from './traffic/router.js';
+import { performJobAction } from './jobs/perform.js';
 
 export interface ActionOutcome {
   action: Action;
   result: WriteResult;
   /** Route53: the change carrying the new weights. */
   changeId?: string;
+  /** runJob: the task RunTask started (or found again by its client token). */
+  taskArn?: string;
 }
 
 export class ActionFailedError extends Error {
@@ -49,6 +52,9 @@ async function perform(release: Release, action: Action, ports: CloudPorts): Pro
       });
       return { action, result: 'updated' };
     }
+    case 'runJob':
+    case 'stopJob':
+      return performJobAction(release, action, ports);
     case 'setPreviewWeights': {
       const ref = previewOf(release);
       if (!ref) throw new Error('setPreviewWeights on a Release without a preview');

@@ -35,6 +35,10 @@ export interface Observation {
   autoscaled: Record<string, boolean>;
   /** Recently stopped tasks of the service being rolled out, newest first. */
   stoppedTasks: EcsTask[];
+  /** The tasks of jobs status says are under way, by task ARN; absent from it: ECS no longer knows the task. */
+  jobs?: Record<string, ObservedJobTask>;
+  /** The http step the rollout stands at, probed this pass. */
+  httpStep?: ObservedHttpStep;
   /**
    * Reads that failed this pass. The parts they would have filled are unknown, not empty: a
    * service not read is not a missing service, weights not read are not drift. Absent or empty:
@@ -44,7 +48,25 @@ export interface Observation {
 }
 
 /** The parts of an Observation a failed read leaves unknown. */
-export type ObservedPart = 'desiredRevision' | 'services' | 'traffic' | 'preview' | 'targets' | 'autoscaled' | 'stoppedTasks';
+export type ObservedPart = 'desiredRevision' | 'services' | 'traffic' | 'preview' | 'targets' | 'autoscaled' | 'stoppedTasks' | 'jobs';
+
+/** A job's task as DescribeTasks shows it, with where its container logs go. */
+export interface ObservedJobTask {
+  task: EcsTask;
+  log?: { group: string; stream: string; region?: string };
+}
+
+/** One probe of an http step: passed, or failed with what was seen. */
+export interface ObservedHttpStep {
+  name: string;
+  /** The rollout step index it was probed for. */
+  stepIndex: number;
+  /** nodata: the probe itself could not be made; it holds, never passes. */
+  outcome: 'pass' | 'fail' | 'nodata';
+  statusCode: number | null;
+  message: string;
+  at: number;
+}
 
 /** One read that failed: which part it leaves unknown, the API (`ecs:DescribeServices`) and why. */
 export interface UnreadGap {

@@ -9,6 +9,7 @@ import type { TaskDefinitionCache } from './revision.js';
 import { servicesOf, trafficOf, twoColour } from './spec.js';
 import { previewOf, readPreview } from './traffic/preview.js';
 import { routerFor } from './traffic/router.js';
+import { observeHttpStep, observeJobTasks } from './jobs/observe-jobs.js';
 
 /** How many stopped tasks to read as evidence. */
 const STOPPED_TASKS_READ = 20;
@@ -21,6 +22,8 @@ export async function observe(
   taskDefinitions: TaskDefinitionCache,
   /** Reads that already failed this pass (resolving the desired revision). */
   earlier: readonly UnreadGap[] = [],
+  /** The clock's time, for the probe of an http step. */
+  now = 0,
 ): Promise<Observation> {
   const { spec } = release;
   const names = servicesOf(spec);
@@ -88,6 +91,9 @@ export async function observe(
     if (td && image) images[familyRevision(td.arn) ?? ref] = image;
   }
 
+  const jobs = await observeJobTasks(release, status, ports, taskDefinitions, read);
+  const httpStep = await observeHttpStep(release, status, ports, now);
+
   return Object.freeze({
     desiredRevision,
     images,
@@ -97,6 +103,8 @@ export async function observe(
     targets,
     autoscaled,
     stoppedTasks: stoppedTasks ?? [],
+    ...(jobs ? { jobs } : {}),
+    ...(httpStep ? { httpStep } : {}),
     ...(unread.length > 0 ? { unread } : {}),
   });
 }

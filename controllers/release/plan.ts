@@ -10,6 +10,8 @@ import { planTwoColour } from './strategies/two-colour.js';
 import { strategyKind } from './spec.js';
 import { recordWindow } from './window-gate.js';
 import { recordRestartRequest } from './restart.js';
+import { planJobsAfterStrategy } from './jobs/after-promotion.js';
+import { forgetPreDeploy } from './jobs/runs.js';
 
 export type { PlanInput, PlanResult } from './draft.js';
 
@@ -29,6 +31,7 @@ export function plan(input: PlanInput): PlanResult {
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
   else planTwoColour(draft);
+  planJobsAfterStrategy(draft);
   wakeWhenStreaksCount(draft);
   recordObservation(draft);
   recordStable(draft);
@@ -43,6 +46,7 @@ function applyOperations(draft: Draft): void {
   for (const op of draft.input.operations) {
     if (op.seq <= (draft.status.lastOperationSeq ?? 0)) continue;
     draft.status.lastOperationSeq = op.seq;
+    if (op.kind === 'retry' && op.rerunJobs) forgetPreDeploy(draft.status, draft.status.blockedRevision ?? draft.status.desiredRevision);
     if (op.kind === 'retry') draft.status.blockedRevision = null;
     else draft.requested.push(op);
   }

@@ -20,6 +20,8 @@ import { requireServices, requireTargetGroups } from './preflight.js';
 import { resolveOrKeepRevision, TaskDefinitionCache } from './revision.js';
 import { healthIntervalMs } from './spec.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
+import { logJobFailures } from './jobs/log.js';
+import { recordJobOutcomes } from './jobs/runs.js';
 
 /** A Release as its source holds it. */
 export interface DesiredRelease {
@@ -125,12 +127,14 @@ export class Reconciler {
       ? setCondition(status.conditions ?? [], 'SourceReady', 'False', REASONS.SourceStale, `source unavailable, last known spec in force: ${desired.sourceStale}`, now)
       : setCondition(status.conditions ?? [], 'SourceReady', 'True', REASONS.SourceSynced, `spec from ${desired.sourceRevision}`, now);
     recordOutcomes(status, outcomes);
+    recordJobOutcomes(status, outcomes);
     for (const o of outcomes) log.info({ action: o.action, result: o.result }, describeAction(o.action));
     if (pass.evidence) logUnresolved(log, pass.evidence);
     const summary = { phase: status.phase, step: status.currentStepIndex, weights: status.weights };
     if (!failure) log.info(summary, status.message ?? status.phase);
     else logFailure(log, failure, summary, status.message ?? failure.message);
     await this.deps.store.putStatus(name, status, fence);
+    logJobFailures(log, decision?.events ?? []);
     for (const event of decision?.events ?? []) this.deps.events.emit(event);
 
     if (failure) return { ...(failure.terminal ? { requeueAfter: retryInMs } : {}), status, actions: outcomes, failure };
@@ -153,7 +157,7 @@ export class Reconciler {
     try {
       const { resolved, missing } = await this.resolveDuringRollout(release, previous, desired.generation, ports);
       out.desiredRevision = missing?.revision ?? resolved.revision;
-      const observed = await observe(release, previous, resolved.revision, ports, this.taskDefinitions, resolved.gap ? [resolved.gap] : []);
+      const observed = await observe(release, previous, resolved.revision, ports, this.taskDefinitions, resolved.gap ? [resolved.gap] : [], this.deps.clock.now());
       requireServices(release, observed, previous);
       out.now = this.deps.clock.now();
       const health = await this.deps.health({ release, status: previous, observed, ports, now: out.now });

@@ -67,6 +67,8 @@ export function describeStep(step: Step | undefined): string {
   if (!step) return 'done';
   if ('setWeight' in step) return `setWeight ${step.setWeight}%`;
   if ('pause' in step) return step.pause.duration ? `pause ${step.pause.duration}` : 'pause until promoted';
+  if ('job' in step) return `job ${step.job.name}`;
+  if ('http' in step) return `http ${step.http.name}`;
   return `analysis ${step.analysis.duration}`;
 }
 

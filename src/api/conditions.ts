@@ -32,6 +32,8 @@ export const REASONS = {
   InvalidRequest: 'InvalidRequest',
   /** Another Release already holds a service, listener, rule or record this one names. */
   Conflict: 'Conflict',
+  /** A job (preDeploy, a job step, postPromote) or an http step is running; the rollout waits for it. */
+  JobRunning: 'JobRunning',
   // Reconciling (retried after the queue's backoff):
   RetryingAfterError: 'RetryingAfterError',
   /** spec.promotion: the revision's digests are not yet proven in the other Release (or it cannot be read). */

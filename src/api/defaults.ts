@@ -20,4 +20,12 @@ export const DEFAULTS = {
   historyLimit: 20,
   /** A Stalled Release is looked at again this often (at once when its spec or an operation arrives). */
   stalledRetry: '5m',
+  /** A job still running after this long is stopped and fails. */
+  jobTimeout: '10m',
+  /** The exit code of a job's container that counts as success. */
+  jobSuccessExitCode: 0,
+  /** How long an http step may answer wrong before the rollout reverts: the first wrong answer. */
+  httpStepFailFor: '0s',
+  /** Bounded length of status.jobs. */
+  jobRunsLimit: 30,
 } as const;

@@ -38,6 +38,8 @@ export const PATTERN_HELP: Readonly<Record<string, Help>> = {
     `${show(v)} is not a CloudWatch query id: start with a lowercase letter, then letters, digits and '_'`,
   '/$defs/releaseMetadata/properties/labels/propertyNames': (v) =>
     `${show(v)} is not a valid label key: letters, digits, '-', '_' and '.', optionally after a DNS prefix and '/'`,
+  '/$defs/job/properties/environment/propertyNames': (v) =>
+    `${show(v)} is not an environment variable name: letters, digits and '_', not starting with a digit`,
   '/$defs/releaseMetadata/properties/labels/additionalProperties': (v) =>
     `${show(v)} is not a valid label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
 };

@@ -35,7 +35,19 @@ export type Step =
          */
         conditions?: string[];
       };
+    }
+  | {
+      job: NamedJob;
+    }
+  | {
+      http: HttpStep;
     };
+/**
+ * The command to run instead of the container's own, e.g. [alembic, upgrade, head].
+ *
+ * @minItems 1
+ */
+export type Command = string[];
 export type HealthCondition =
   | {
       /**
@@ -221,6 +233,7 @@ export interface ReleaseSpec {
    * Roll the stable revision again through the strategy (new tasks, e.g. after a secret rotation) once this time has come, if it is later than the last restart.
    */
   restartAt?: string;
+  hooks?: Hooks;
 }
 /**
  * A new image for one container; keelson registers a revision derived from the stable one.
@@ -338,6 +351,74 @@ export interface Route53Traffic {
      */
     green: string;
   };
+}
+/**
+ * Run a one-off task on the new revision here (a smoke test, say); a failure reverts like a failed analysis.
+ */
+export interface NamedJob {
+  /**
+   * The job's name, shown in status, events and history.
+   */
+  name: string;
+  /**
+   * The container of the revision's task definition whose command and environment are overridden.
+   */
+  container: string;
+  command?: Command;
+  environment?: Environment;
+  /**
+   * A job still running after this long is stopped (StopTask) and counts as failed.
+   */
+  timeout?: string;
+  /**
+   * The exit code of the container that counts as success.
+   */
+  successExitCode?: number;
+}
+/**
+ * Environment variables added to the container's own (plain values: secrets belong in the task definition's secrets).
+ */
+export interface Environment {
+  [k: string]: string;
+}
+/**
+ * An HTTP check that must pass here before the next step; a failing answer reverts.
+ */
+export interface HttpStep {
+  /**
+   * The check's name, shown in status and in the revert evidence.
+   */
+  name: string;
+  /**
+   * The URL to GET, e.g. https://aep.example.com/health/ready.
+   */
+  url: string;
+  /**
+   * The HTTP status a healthy answer has.
+   */
+  expectStatus?: number;
+  jsonField?: JsonField;
+  /**
+   * A request taking longer than this fails; must be shorter than the health interval.
+   */
+  timeout?: string;
+  /**
+   * How long the check may keep answering wrong before the rollout reverts; 0s: the first wrong answer reverts.
+   */
+  failFor?: string;
+}
+/**
+ * Also require a field of the JSON body to equal a value, e.g. {path: ok, equals: true}.
+ */
+export interface JsonField {
+  /**
+   * Dotted path of the field in the JSON body, e.g. ok or checks.0.ok.
+   */
+  path: string;
+  /**
+   * The value the field must have.
+   */
+  equals: string | number | boolean;
 }
 /**
  * Two services (blue and green); the new colour comes up fully, then takes all traffic at once.
@@ -580,6 +661,59 @@ export interface Freeze {
   reason?: string;
 }
 /**
+ * One-off ECS tasks run around a rollout: preDeploy before the new revision starts (migrations), postPromote after it is promoted.
+ */
+export interface Hooks {
+  /**
+   * Run in order before the new revision starts (runbook 000 section 4: migrations before code). Success is recorded per revision; a failure blocks the revision with nothing started and no traffic moved.
+   *
+   * @minItems 1
+   */
+  preDeploy?: HookJob[];
+  /**
+   * Run in order after the revision is promoted (cache warm-up, notifications). A failure is reported; it never reverts.
+   *
+   * @minItems 1
+   */
+  postPromote?: HookJob[];
+}
+export interface HookJob {
+  /**
+   * The job's name, shown in status, events and history; unique among the hooks.
+   */
+  name: string;
+  job: Job;
+}
+/**
+ * The one-off task to run.
+ */
+export interface Job {
+  /**
+   * The container of the revision's task definition whose command and environment are overridden.
+   */
+  container: string;
+  /**
+   * The command to run instead of the container's own, e.g. [alembic, upgrade, head].
+   *
+   * @minItems 1
+   */
+  command?: string[];
+  /**
+   * Environment variables added to the container's own (plain values: secrets belong in the task definition's secrets).
+   */
+  environment?: {
+    [k: string]: string;
+  };
+  /**
+   * A job still running after this long is stopped (StopTask) and counts as failed.
+   */
+  timeout?: string;
+  /**
+   * The exit code of the container that counts as success.
+   */
+  successExitCode?: number;
+}
+/**
  * What keelson observed and did; written by the controller, never by people.
  */
 export interface ReleaseStatus {
@@ -740,6 +874,10 @@ export interface ReleaseStatus {
    * A restart asked for (spec.restartAt or keelson restart) and not started yet.
    */
   restart?: RestartRequest1 | null;
+  /**
+   * The jobs (hooks and job steps) and http steps run for recent revisions, newest first (bounded): what ran, its task, how it ended and where its logs are.
+   */
+  jobs?: JobRun1[];
 }
 export interface StatusCondition {
   /**
@@ -989,6 +1127,101 @@ export interface RevertEvidence {
       exitCode?: number | null;
     }[];
   }[];
+  job?: JobRun;
+}
+/**
+ * The job or http step that failed, with its task, exit code, stoppedReason and log location.
+ */
+export interface JobRun {
+  /**
+   * The job's or http step's name.
+   */
+  name: string;
+  /**
+   * Where it runs: preDeploy, step (a job or http step of the canary steps) or postPromote.
+   */
+  hook: "preDeploy" | "step" | "postPromote";
+  /**
+   * job: a one-off ECS task; http: an HTTP check.
+   */
+  kind: "job" | "http";
+  /**
+   * The revision it ran for.
+   */
+  revision: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  rolloutStartedAt?: string;
+  /**
+   * 1 for the first run of this job on this revision, 2 after a retry that reran it, and so on.
+   */
+  attempt: number;
+  /**
+   * The RunTask idempotency token: a second RunTask with it (after a crash) finds the same task rather than starting another.
+   */
+  clientToken?: string;
+  /**
+   * The task RunTask started; absent until RunTask answered.
+   */
+  taskArn?: string | null;
+  /**
+   * Starting (RunTask asked), Running, Succeeded or Failed.
+   */
+  state: "Starting" | "Running" | "Succeeded" | "Failed";
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  startedAt: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  finishedAt?: string;
+  /**
+   * The container's exit code.
+   */
+  exitCode?: number | null;
+  /**
+   * ECS's stoppedReason for the task.
+   */
+  stoppedReason?: string;
+  /**
+   * It ran past its timeout and keelson stopped it (StopTask).
+   */
+  timedOut?: boolean;
+  /**
+   * A retry asked for the revision's jobs to run again (retry --rerun-jobs): this success no longer counts.
+   */
+  rerun?: boolean;
+  /**
+   * Where the container's logs are (awslogs): group and stream <awslogs-stream-prefix>/<container>/<task id>.
+   */
+  log?: {
+    /**
+     * The CloudWatch Logs log group.
+     */
+    group: string;
+    /**
+     * The log stream.
+     */
+    stream: string;
+    /**
+     * The log group's region, when the task definition names one.
+     */
+    region?: string;
+  };
+  /**
+   * http: the status of the last answer.
+   */
+  statusCode?: number | null;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  failingSince?: string;
+  /**
+   * What was seen, in a sentence.
+   */
+  message?: string;
 }
 export interface RolloutProgress {
   /**
@@ -1165,4 +1398,95 @@ export interface WindowStatus {
      */
     at: string;
   } | null;
+}
+export interface JobRun1 {
+  /**
+   * The job's or http step's name.
+   */
+  name: string;
+  /**
+   * Where it runs: preDeploy, step (a job or http step of the canary steps) or postPromote.
+   */
+  hook: "preDeploy" | "step" | "postPromote";
+  /**
+   * job: a one-off ECS task; http: an HTTP check.
+   */
+  kind: "job" | "http";
+  /**
+   * The revision it ran for.
+   */
+  revision: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  rolloutStartedAt?: string;
+  /**
+   * 1 for the first run of this job on this revision, 2 after a retry that reran it, and so on.
+   */
+  attempt: number;
+  /**
+   * The RunTask idempotency token: a second RunTask with it (after a crash) finds the same task rather than starting another.
+   */
+  clientToken?: string;
+  /**
+   * The task RunTask started; absent until RunTask answered.
+   */
+  taskArn?: string | null;
+  /**
+   * Starting (RunTask asked), Running, Succeeded or Failed.
+   */
+  state: "Starting" | "Running" | "Succeeded" | "Failed";
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  startedAt: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  finishedAt?: string;
+  /**
+   * The container's exit code.
+   */
+  exitCode?: number | null;
+  /**
+   * ECS's stoppedReason for the task.
+   */
+  stoppedReason?: string;
+  /**
+   * It ran past its timeout and keelson stopped it (StopTask).
+   */
+  timedOut?: boolean;
+  /**
+   * A retry asked for the revision's jobs to run again (retry --rerun-jobs): this success no longer counts.
+   */
+  rerun?: boolean;
+  /**
+   * Where the container's logs are (awslogs): group and stream <awslogs-stream-prefix>/<container>/<task id>.
+   */
+  log?: {
+    /**
+     * The CloudWatch Logs log group.
+     */
+    group: string;
+    /**
+     * The log stream.
+     */
+    stream: string;
+    /**
+     * The log group's region, when the task definition names one.
+     */
+    region?: string;
+  };
+  /**
+   * http: the status of the last answer.
+   */
+  statusCode?: number | null;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  failingSince?: string;
+  /**
+   * What was seen, in a sentence.
+   */
+  message?: string;
 }

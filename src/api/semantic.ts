@@ -7,6 +7,7 @@ import { formatPath } from './locate.js';
 import { checkGates } from './gate-checks.js';
 import { metricThresholds } from './quantity.js';
 import { checkSchedule } from './schedule-checks.js';
+import { checkJobs } from './semantic-jobs.js';
 import type { Finding } from './schema-errors.js';
 import type {
   AlbTraffic,
@@ -39,6 +40,7 @@ export function checkRelease(release: Release): Finding[] {
   out.push(...checkArnPlaces(spec));
   out.push(...checkGates(release));
   out.push(...checkSchedule(spec.schedule).map((p) => problem([...at, 'schedule', ...p.at], p.message)));
+  out.push(...checkJobs(spec));
   return out;
 }
 

@@ -41,6 +41,8 @@ export interface ReleaseSpec {
   schedule?: DeploySchedule;
   /** ISO 8601: roll the stable revision again (new tasks) once this time has come, if later than the last restart. */
   restartAt?: string;
+  /** One-off ECS tasks run around a rollout: migrations before, warm-ups after. */
+  hooks?: HooksSpec;
 }
 
 export interface PromotionSpec {
@@ -144,10 +146,51 @@ export interface Route53Traffic {
   setIdentifiers: { blue: string; green: string };
 }
 
-export type Step = SetWeightStep | PauseStep | AnalysisStep;
+export type Step = SetWeightStep | PauseStep | AnalysisStep | JobStep | HttpStep;
 export interface SetWeightStep { setWeight: number }
 export interface PauseStep { pause: { duration?: DurationString } }
 export interface AnalysisStep { analysis: { duration: DurationString; conditions?: string[] } }
+/** A one-off task on the new revision (a smoke test); a failure reverts. */
+export interface JobStep { job: NamedJob }
+/** An HTTP check that must pass before the next step; a failure reverts. */
+export interface HttpStep { http: HttpStepCheck }
+
+/**
+ * A one-off ECS task (RunTask) on the revision being rolled out, launched like the Release's
+ * service (cluster, launch type or capacity providers, network, platform version).
+ */
+export interface JobSpec {
+  /** The container whose command and environment are overridden. */
+  container: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  /** Stopped (StopTask) and failed past this. Default 10m. */
+  timeout?: DurationString;
+  /** The container exit code that counts as success. Default 0. */
+  successExitCode?: number;
+}
+
+export interface NamedJob extends JobSpec {
+  name: string;
+}
+
+export interface HookJob {
+  name: string;
+  job: JobSpec;
+}
+
+export interface HooksSpec {
+  /** Before the new revision starts (migrations); success is recorded per revision. */
+  preDeploy?: HookJob[];
+  /** After promotion; a failure is reported and never reverts. */
+  postPromote?: HookJob[];
+}
+
+export interface HttpStepCheck extends HttpCheck {
+  name: string;
+  /** How long wrong answers may last before the rollout reverts. Default 0s: the first one reverts. */
+  failFor?: DurationString;
+}
 
 export interface HealthSpec {
   /** How often conditions are measured. Default 15s. */
@@ -372,6 +415,8 @@ export interface RevertEvidence {
   failingSince?: string;
   revertedAt: string;
   stoppedTasks?: StoppedTaskEvidence[];
+  /** The job or http step that failed. */
+  job?: JobRun;
 }
 
 /** A stopped task of the reverted revision, with ECS's reasons for the task and its containers. */
@@ -418,6 +463,8 @@ export interface ReleaseStatus {
   restartedAt?: string | null;
   /** A restart asked for and not started yet. */
   restart?: RestartRequest | null;
+  /** Jobs and http steps of recent revisions, newest first (bounded). */
+  jobs?: JobRun[];
 }
 
 export type WindowClosedBy = 'outsideWindow' | 'blackout' | 'freeze';
@@ -445,6 +492,38 @@ export interface RestartRequest {
   deployments?: string[];
   /** When the new deployment was asked for. */
   deployedAt?: string | null;
+}
+
+export type JobHook = 'preDeploy' | 'step' | 'postPromote';
+export type JobState = 'Starting' | 'Running' | 'Succeeded' | 'Failed';
+
+/** One run of a job (or one http step): what ran, its task, how it ended, where its logs are. */
+export interface JobRun {
+  name: string;
+  hook: JobHook;
+  kind: 'job' | 'http';
+  revision: string;
+  /** The rollout it ran in: steps run again in every rollout, preDeploy once per revision. */
+  rolloutStartedAt?: string;
+  attempt: number;
+  /** RunTask's idempotency token: a RunTask repeated after a crash finds the same task. */
+  clientToken?: string;
+  taskArn?: string | null;
+  state: JobState;
+  startedAt: string;
+  finishedAt?: string;
+  exitCode?: number | null;
+  stoppedReason?: string;
+  timedOut?: boolean;
+  /** A retry asked for the jobs to run again: this success no longer counts. */
+  rerun?: boolean;
+  /** awslogs: group and stream `<awslogs-stream-prefix>/<container>/<task id>`. */
+  log?: { group: string; stream: string; region?: string };
+  /** http: the last answer's status. */
+  statusCode?: number | null;
+  /** http: when the current run of wrong answers began. */
+  failingSince?: string;
+  message?: string;
 }
 
 export interface WarmColour {

@@ -9,7 +9,8 @@ export type OperationKind = OperationRequest['kind'];
 export interface ReleaseClient {
   list(): Promise<NamedStatus[]>;
   get(name: string): Promise<ReleaseStatus | undefined>;
-  request(name: string, kind: OperationKind, by: string, extra?: { overrideWindow?: boolean }): Promise<{ seq: number }>;
+  /** `overrideWindow` (promote): move on while the deployment window is closed. `rerunJobs` (retry): run the revision's preDeploy jobs again even where they succeeded. */
+  request(name: string, kind: OperationKind, by: string, options?: { overrideWindow?: boolean; rerunJobs?: boolean }): Promise<{ seq: number }>;
   close(): Promise<void>;
 }
 
@@ -20,8 +21,15 @@ export function storeClient(store: StateStore): ReleaseClient {
       return [...all].map(([name, status]) => ({ name, status })).sort((a, b) => a.name.localeCompare(b.name));
     },
     get: (name) => store.getStatus(name),
-    async request(name, kind, by, extra) {
-      return store.requestOperation({ release: name, kind, requestedAt: Date.now(), requestedBy: by, ...(extra?.overrideWindow ? { overrideWindow: true } : {}) });
+    async request(name, kind, by, options) {
+      return store.requestOperation({
+        release: name,
+        kind,
+        requestedAt: Date.now(),
+        requestedBy: by,
+        ...(options?.overrideWindow ? { overrideWindow: true } : {}),
+        ...(options?.rerunJobs ? { rerunJobs: true } : {}),
+      });
     },
     close: () => store.close(),
   };
@@ -63,11 +71,11 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
     async get(name) {
       return (await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`))?.status;
     },
-    async request(name, kind, by, extra) {
+    async request(name, kind, by, options) {
       const action = kind === 'promoteFull' ? 'promote' : kind;
       const answer = await call<{ operation: { seq: number } }>(`/api/v1/releases/${encodeURIComponent(name)}/${action}`, {
         method: 'POST',
-        body: JSON.stringify({ by, ...(kind === 'promoteFull' ? { full: true } : {}), ...(extra?.overrideWindow ? { overrideWindow: true } : {}) }),
+        body: JSON.stringify({ by, ...(kind === 'promoteFull' ? { full: true } : {}), ...(options?.overrideWindow ? { overrideWindow: true } : {}), ...(options?.rerunJobs ? { rerunJobs: true } : {}) }),
       });
       return { seq: answer?.operation.seq ?? 0 };
     },

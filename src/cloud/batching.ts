@@ -94,6 +94,7 @@ function batchedEcs(ecs: () => EcsPort, batcher: DescribeServicesBatcher): EcsPo
     listStoppedTasks: (cluster, service, options) => ecs().listStoppedTasks(cluster, service, options),
     runTask: (input) => ecs().runTask(input),
     describeTasks: (cluster, taskArns) => ecs().describeTasks(cluster, taskArns),
+    stopTask: (cluster, taskArn, reason) => ecs().stopTask(cluster, taskArn, reason),
   };
 }
 

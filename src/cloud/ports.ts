@@ -122,6 +122,13 @@ export interface TaskDefinitionContainer {
   environment?: { name: string; value: string }[];
   /** ContainerDefinition.secrets: values fetched at start from Secrets Manager or SSM (`valueFrom`). */
   secrets?: { name: string; valueFrom: string }[];
+  logConfiguration?: ContainerLogConfiguration;
+}
+
+/** A container's logConfiguration; for awslogs, options hold awslogs-group, awslogs-stream-prefix, awslogs-region. */
+export interface ContainerLogConfiguration {
+  logDriver: string;
+  options?: Record<string, string>;
 }
 
 export interface EcsTask {
@@ -143,6 +150,13 @@ export interface RunTaskInput {
   overrides?: { name: string; command?: string[]; environment?: Record<string, string> }[];
   /** Copy network configuration and launch type from this service. */
   likeService?: string;
+  /**
+   * RunTask's idempotency token (at most 64 ASCII characters 33-126, per cluster, kept 24 hours):
+   * the same token and parameters return the task first started instead of starting another.
+   */
+  clientToken?: string;
+  /** Recorded on the task (at most 128 characters); ListTasks can filter by it. */
+  startedBy?: string;
 }
 
 export interface EcsPort {
@@ -165,6 +179,8 @@ export interface EcsPort {
   listStoppedTasks(cluster: string, service: string, options?: { since?: number; limit?: number }): Promise<EcsTask[]>;
   runTask(input: RunTaskInput): Promise<{ taskArn: string }>;
   describeTasks(cluster: string, taskArns: readonly string[]): Promise<EcsTask[]>;
+  /** Stops a task (StopTask); its stoppedReason becomes `reason`. Stopping a stopped task changes nothing. */
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<WriteResult>;
 }
 
 // ---------------------------------------------------------------- Elastic Load Balancing

@@ -17,6 +17,9 @@ export const ROLLOUT_EVENT_TYPES = [
   'PlaintextRefused',
   'WindowClosed',
   'WindowOpened',
+  'JobStarted',
+  'JobSucceeded',
+  'JobFailed',
 ] as const;
 
 export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];
@@ -59,6 +62,20 @@ export interface RolloutEvent {
   by?: string;
   /** The status message at that moment. */
   message: string;
+  /** Job events: which job, where it runs, and how it ended. */
+  job?: RolloutEventJob;
+}
+
+export interface RolloutEventJob {
+  name: string;
+  hook: 'preDeploy' | 'step' | 'postPromote';
+  kind: 'job' | 'http';
+  attempt: number;
+  taskArn?: string | null;
+  exitCode?: number | null;
+  stoppedReason?: string;
+  timedOut?: boolean;
+  log?: { group: string; stream: string; region?: string };
 }
 
 /** Receives rollout events. `emit` is synchronous, never throws and never blocks the caller. */

@@ -17,6 +17,9 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   PlaintextRefused: { icon: '🔐', title: 'Refused: plaintext secrets' },
   WindowClosed: { icon: '🕘', title: 'Waiting for the deployment window' },
   WindowOpened: { icon: '🟢', title: 'Deployment window open' },
+  JobStarted: { icon: '🏃', title: 'Job started' },
+  JobSucceeded: { icon: '☑️', title: 'Job succeeded' },
+  JobFailed: { icon: '💥', title: 'Job failed' },
 };
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {

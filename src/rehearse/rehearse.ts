@@ -47,6 +47,8 @@ export interface TimelineLine {
   kind: 'event' | 'phase' | 'apply' | 'problem' | 'action';
   type: string;
   message: string;
+  /** Job events: the job, its task, how it ended and where its logs are. */
+  job?: RolloutEvent['job'];
 }
 
 export interface RehearsalResult {
@@ -144,7 +146,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 }
 
 function eventLine(event: RolloutEvent): Omit<TimelineLine, 'at' | 'offset'> {
-  return { release: event.release, kind: 'event', type: event.type, message: event.message };
+  return { release: event.release, kind: 'event', type: event.type, message: event.message, ...(event.job ? { job: event.job } : {}) };
 }
 
 export function simEventLines(events: readonly SimEvent[], start: number): SimEventLine[] {

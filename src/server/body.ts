@@ -47,6 +47,8 @@ export interface OperationBody {
   by?: string;
   /** promote: move on even while the deployment window is closed. */
   overrideWindow?: boolean;
+  /** retry: run the revision's preDeploy jobs again. */
+  rerunJobs?: boolean;
 }
 
 /** The optional JSON body of promote, abort and retry: `{ "full": true, "by": "alice" }`. */
@@ -60,13 +62,19 @@ export function parseOperationBody(body: Buffer): OperationBody {
     throw new HttpApiError('InvalidBody', `body is not JSON: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpApiError('InvalidBody', 'body must be a JSON object');
-  const { full, by, overrideWindow, ...rest } = value as Record<string, unknown>;
+  const { full, by, overrideWindow, rerunJobs, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "overrideWindow" and "by"`);
+  if (unknown.length > 0) throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "overrideWindow", "rerunJobs" and "by"`);
   if (overrideWindow !== undefined && typeof overrideWindow !== 'boolean') throw new HttpApiError('InvalidBody', '"overrideWindow" must be true or false');
+  if (rerunJobs !== undefined && typeof rerunJobs !== 'boolean') throw new HttpApiError('InvalidBody', '"rerunJobs" must be true or false');
   if (full !== undefined && typeof full !== 'boolean') throw new HttpApiError('InvalidBody', '"full" must be true or false');
   if (by !== undefined && (typeof by !== 'string' || by.trim() === '' || by.length > MAX_BY_LENGTH)) {
     throw new HttpApiError('InvalidBody', `"by" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
   }
-  return { ...(full !== undefined ? { full } : {}), ...(by !== undefined ? { by: by.trim() } : {}), ...(overrideWindow ? { overrideWindow } : {}) };
+  return {
+    ...(full !== undefined ? { full } : {}),
+    ...(by !== undefined ? { by: by.trim() } : {}),
+    ...(overrideWindow ? { overrideWindow } : {}),
+    ...(rerunJobs !== undefined ? { rerunJobs } : {}),
+  };
 }

@@ -60,6 +60,7 @@ export class ControllerMetrics {
   private readonly sourceReady = this.gauge('keelson_source_ready', '1 when the last read of a source succeeded, else 0.', ['source']);
   private readonly notifications = this.counter('keelson_notifications_total', 'Notifications by outcome.', ['outcome']);
   private readonly stateStoreUp = this.gauge('keelson_state_store_up', '1 while the state store takes writes; 0 from a failed call until a write lands again.', []);
+  private readonly jobs = this.counter('keelson_jobs_total', 'Jobs (preDeploy, job and http steps, postPromote) that ended, by hook and result.', ['hook', 'result']);
   private readonly stateStoreErrors = this.counter(
     'keelson_state_store_errors_total',
     'Failed state store calls by error code and cause (ENOSPC, EROFS, EACCES, Locked, ...).',
@@ -73,6 +74,7 @@ export class ControllerMetrics {
     for (const result of ['ok', 'error', 'not_leader'] satisfies ReconcileResultLabel[]) this.reconciles.inc({ result }, 0);
     for (const code of FAILURE_CODES) this.reconcileErrors.inc({ code }, 0);
     for (const event of Object.values(ROLLOUT_EVENT_LABELS)) this.rollouts.inc({ event }, 0);
+    for (const hook of ['preDeploy', 'step', 'postPromote']) for (const result of ['succeeded', 'failed']) this.jobs.inc({ hook, result }, 0);
     this.stateStoreUp.set(1);
   }
 
@@ -149,6 +151,9 @@ export class ControllerMetrics {
       emit: (event: RolloutEvent) => {
         const label = ROLLOUT_EVENT_LABELS[event.type];
         if (label) this.rollouts.inc({ event: label });
+        if (event.job && (event.type === 'JobSucceeded' || event.type === 'JobFailed')) {
+          this.jobs.inc({ hook: event.job.hook, result: event.type === 'JobFailed' ? 'failed' : 'succeeded' });
+        }
       },
     };
   }

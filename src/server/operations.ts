@@ -17,7 +17,7 @@ export async function requestOperation(
   release: string,
   kind: OperationRequest['kind'],
   by: string | undefined,
-  extra: Pick<OperationRequest, 'overrideWindow'> = {},
+  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs'> = {},
 ): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
@@ -25,6 +25,7 @@ export async function requestOperation(
     requestedAt: deps.clock.now(),
     ...(by !== undefined ? { requestedBy: by } : {}),
     ...(extra.overrideWindow ? { overrideWindow: true } : {}),
+    ...(extra.rerunJobs ? { rerunJobs: true } : {}),
   });
   deps.controller?.enqueue(release);
   deps.logger.info({ release, operation }, `${operation.kind} requested${by ? ` by ${by}` : ''}`);

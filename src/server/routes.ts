@@ -99,9 +99,11 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         const body = parseOperationBody(await req.body());
         if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
         if (body.overrideWindow !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"overrideWindow" applies only to promote, not ${verb}`);
+        if (body.rerunJobs !== undefined && verb !== 'retry') throw new HttpApiError('InvalidBody', `"rerunJobs" applies only to retry, not ${verb}`);
         await statusOf(name);
         const kind = verb === 'promote' && body.full ? 'promoteFull' : verb;
-        const operation: OperationRequest = await requestOperation(options, name, kind, body.by, body.overrideWindow ? { overrideWindow: true } : {});
+        const extra = { ...(body.overrideWindow ? { overrideWindow: true } : {}), ...(body.rerunJobs ? { rerunJobs: true } : {}) };
+        const operation: OperationRequest = await requestOperation(options, name, kind, body.by, extra);
         return { status: 202, json: { operation } };
       },
     },

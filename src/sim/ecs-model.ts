@@ -4,6 +4,7 @@
 
 import { CloudError } from '../cloud/errors.js';
 import type {
+  ContainerLogConfiguration,
   DeploymentSettings,
   EcsDeployment,
   EcsService,
@@ -137,6 +138,8 @@ export class EcsModel {
   readonly tasks = new Map<string, SimTask>();
   /** One-off tasks not yet stopped. */
   readonly jobs: SimTask[] = [];
+  /** RunTask client tokens by `cluster token`: the request they came with and the task it started. */
+  readonly runTaskTokens = new Map<string, { request: string; taskArn: string; at: number }>();
   /** Tasks by private IP (the target id), most recent first wins. */
   readonly byIp = new Map<string, SimTask>();
   private ipCounter = 10;
@@ -428,6 +431,7 @@ export class EcsModel {
         image: c.image,
         ...(c.environment?.length ? { environment: c.environment.map((e) => ({ ...e })) } : {}),
         ...(c.secrets?.length ? { secrets: c.secrets.map((s) => ({ ...s })) } : {}),
+        ...(c.logConfiguration ? { logConfiguration: structuredClone(c.logConfiguration) } : {}),
       })),
     };
   }

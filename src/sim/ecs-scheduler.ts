@@ -161,7 +161,7 @@ export class EcsScheduler {
     task.exitCode = crash ? crash.exitCode : task.profile.job.exitCode;
     if (crash?.reason) task.containerReason = crash.reason;
     task.desiredStatus = 'STOPPED';
-    task.stoppedReason = STOP_REASONS.essentialExited;
+    task.stoppedReason = (!crash && !task.service ? task.profile.job.stoppedReason : undefined) ?? STOP_REASONS.essentialExited;
     task.stopCode = 'EssentialContainerExited';
     if (task.targetGroupArn) this.targets.deregister(task.targetGroupArn, task.ip, now);
     this.ecs.finishStop(task, now);

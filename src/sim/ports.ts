@@ -16,6 +16,7 @@ import type {
   LoadBalancingPort,
   MetricsPort,
   RegistryPort,
+  RunTaskInput,
   ScalingPort,
 } from '../cloud/ports.js';
 import { resolveProfile } from './profiles.js';
@@ -162,7 +163,20 @@ function ecsPort(host: PortHost): EcsPort {
         ecs.requireCluster(input.cluster);
         if (input.likeService) ecs.service(input.cluster, input.likeService);
         const td = ecs.taskDefinition(input.taskDefinition);
-        return { taskArn: ecs.createTask(input.cluster, td, now).arn };
+        const earlier = input.clientToken ? sameRunTask(ecs.runTaskTokens, input, now) : undefined;
+        if (earlier) return { taskArn: earlier };
+        const task = ecs.createTask(input.cluster, td, now);
+        if (input.clientToken) ecs.runTaskTokens.set(`${input.cluster} ${input.clientToken}`, { request: runTaskKey(input), taskArn: task.arn, at: now });
+        return { taskArn: task.arn };
+      }),
+    stopTask: (cluster, taskArn, reason) =>
+      awsCall(host, 'ecs', 'StopTask', (now) => {
+        ecs.requireCluster(cluster);
+        const task = ecs.tasks.get(taskArn);
+        if (!task || task.cluster !== cluster) throw new CloudError('Invalid', `The referenced task was not found.`, { service: 'ecs', awsCode: 'InvalidParameterException' });
+        if (task.desiredStatus === 'STOPPED') return 'unchanged';
+        host.state.scheduler.stopTask(task, reason, now, 'UserInitiated');
+        return 'updated';
       }),
     async describeTasks(cluster, taskArns) {
       const out: EcsTask[] = [];
@@ -178,6 +192,27 @@ function ecsPort(host: PortHost): EcsPort {
       return out;
     },
   };
+}
+
+/**
+ * RunTask idempotency (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html):
+ * a token is scoped to its cluster and kept 24 hours; the same token with the same parameters
+ * returns the task first started, with other parameters it is a ConflictException.
+ */
+const RUN_TASK_TOKEN_TTL_MS = 24 * 3_600_000;
+
+function sameRunTask(tokens: Map<string, { request: string; taskArn: string; at: number }>, input: RunTaskInput, now: number): string | undefined {
+  const key = `${input.cluster} ${input.clientToken}`;
+  const earlier = tokens.get(key);
+  if (!earlier || now - earlier.at >= RUN_TASK_TOKEN_TTL_MS) return undefined;
+  if (earlier.request !== runTaskKey(input)) {
+    throw new CloudError('Conflict', `The client token ${input.clientToken} was already used with different parameters.`, { service: 'ecs', awsCode: 'ConflictException' });
+  }
+  return earlier.taskArn;
+}
+
+function runTaskKey(input: RunTaskInput): string {
+  return JSON.stringify([input.taskDefinition, input.likeService ?? null, input.overrides ?? [], input.startedBy ?? null]);
 }
 
 function profileOfImage(host: PortHost, image: string): ReturnType<typeof resolveProfile> {

@@ -18,7 +18,7 @@ export interface Profile {
   crash?: { exitCode: number; reason?: string; afterMs: number };
   base: Behaviour;
   turnsBad?: { afterMs: number; behaviour: Behaviour };
-  job: { durationMs: number; exitCode: number };
+  job: { durationMs: number; exitCode: number; stoppedReason?: string };
   /** What a task uses of its reservation, for the AWS/ECS utilization metrics. */
   usage: ResourceUsage;
 }
@@ -67,6 +67,7 @@ export function resolveProfile(spec: ProfileSpec = {}): Profile {
     job: {
       durationMs: parseDuration(spec.runTask?.duration ?? PROFILE_DEFAULTS.jobDuration),
       exitCode: spec.runTask?.exitCode ?? 0,
+      ...(spec.runTask?.stoppedReason ? { stoppedReason: spec.runTask.stoppedReason } : {}),
     },
     usage: {
       cpuIdle: spec.cpu?.idle ?? PROFILE_DEFAULTS.cpuIdle,

@@ -3,7 +3,7 @@
 // offsets from the moment the simulator starts.
 
 import type { DurationString } from '../api/types.js';
-import type { DeploymentSettings, LoadBalancerAdvancedConfiguration } from '../cloud/ports.js';
+import type { ContainerLogConfiguration, DeploymentSettings, LoadBalancerAdvancedConfiguration } from '../cloud/ports.js';
 
 export interface SimWorld {
   /** Seeds every random draw; the same seed and the same calls give the same run. Default 1. */
@@ -58,8 +58,8 @@ export interface ProfileSpec extends BehaviourChange {
   crashOnStart?: { exitCode: number; reason?: string; after?: DurationString };
   /** The behaviour changes this long after each task started. */
   turnsBad?: BehaviourChange & { after: DurationString };
-  /** One-off tasks (runTask) exit with this code after this long. Default 30s, 0. */
-  runTask?: { duration?: DurationString; exitCode?: number };
+  /** One-off tasks (runTask) exit with this code after this long. Default 30s, 0; stoppedReason: ECS's for an exited essential container. */
+  runTask?: { duration?: DurationString; exitCode?: number; stoppedReason?: string };
   /**
    * CPU a task uses, in percent of its reservation: `idle` plus `perRequest` for each request a
    * second it serves (capped at 100). Defaults 5 and 0.5.
@@ -84,6 +84,8 @@ export interface WorldContainer {
   environment?: { name: string; value: string }[];
   /** ContainerDefinition.secrets: values ECS fetches at start (`valueFrom` an ARN). */
   secrets?: { name: string; valueFrom: string }[];
+  /** ContainerDefinition.logConfiguration: where a job's logs go (awslogs group and stream prefix). */
+  logConfiguration?: ContainerLogConfiguration;
 }
 
 /** An ECR repository: each image by digest, with the tags that name it now. */

@@ -21,6 +21,8 @@ export interface OperationRequest {
   requestedBy?: string;
   /** promote: move on even while the deployment window is closed (recorded in status.window.override). */
   overrideWindow?: boolean;
+  /** retry: run the revision's preDeploy jobs again even where they succeeded. */
+  rerunJobs?: boolean;
 }
 
 export interface Lease {

@@ -211,6 +211,41 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       expect(await ports.ecs.describeTaskDefinition(td.arn)).toEqual(td);
     });
 
+    // RunTask idempotency (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html):
+    // the same client token and parameters return the task first started; other parameters are a
+    // ConflictException. RunTask: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+    it('runs one task for a RunTask repeated with its client token, another for a new token (ECS idempotency)', async () => {
+      const input = {
+        cluster: fx.cluster,
+        taskDefinition: fx.taskDefinition.ref,
+        likeService: fx.update.service,
+        overrides: [{ name: fx.taskDefinition.containers[0] as string, command: ['migrate'] }],
+        clientToken: 'keelson-contract-token-1',
+      };
+      const first = await ports.ecs.runTask(input);
+      const again = await ports.ecs.runTask(input);
+      expect(again.taskArn).toBe(first.taskArn);
+      const other = await ports.ecs.runTask({ ...input, clientToken: 'keelson-contract-token-2' });
+      expect(other.taskArn).not.toBe(first.taskArn);
+      await expect(ports.ecs.runTask({ ...input, overrides: [{ name: fx.taskDefinition.containers[0] as string, command: ['other'] }] })).rejects.toMatchObject({
+        code: 'Conflict',
+      });
+    });
+
+    // DescribeTasks (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html) and
+    // StopTask (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html): the reason
+    // given becomes the task's stoppedReason; a stopped task stays described for a while.
+    it('stops a running task with the reason given, and a second stop changes nothing (StopTask)', async () => {
+      const { taskArn } = await ports.ecs.runTask({ cluster: fx.cluster, taskDefinition: fx.taskDefinition.ref, likeService: fx.update.service, clientToken: 'keelson-contract-stop' });
+      const [running] = await ports.ecs.describeTasks(fx.cluster, [taskArn]);
+      expect(running).toMatchObject({ arn: taskArn, desiredStatus: 'RUNNING' });
+      expect(await ports.ecs.stopTask(fx.cluster, taskArn, 'keelson: job ran past its timeout')).toBe('updated');
+      await subject.advance(60_000);
+      const [stopped] = await ports.ecs.describeTasks(fx.cluster, [taskArn]);
+      expect(stopped).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedReason: 'keelson: job ran past its timeout', stopCode: 'UserInitiated' });
+      expect(await ports.ecs.stopTask(fx.cluster, taskArn, 'again')).toBe('unchanged');
+    });
+
     it('registers a revision from a base with one image replaced and the others kept', async () => {
       const base = await ports.ecs.describeTaskDefinition(fx.taskDefinition.ref);
       const [first, ...rest] = base.containers;

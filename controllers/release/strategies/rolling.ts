@@ -11,6 +11,7 @@ import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServ
 import { judged, phaseOfWait } from './waits.js';
 import { heldByGates } from './gates.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
+import { failedJob, preDeploy } from '../jobs/gates.js';
 import { holdStart } from '../window-gate.js';
 import { restartDeployment, restartRecord, takeRestart } from '../restart.js';
 import type { RestartRequest } from '../../../src/api/types.js';
@@ -62,6 +63,8 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
       revertedAt: iso(d.now),
     });
   }
+  const jobFailure = failedJob(d, r);
+  if (jobFailure) return beginWindBack(d, service, r, 'Reverted', jobFailure.reason, jobFailure.evidence);
   if (failing || failed) {
     const why = failing ? describeFailure(failing, d.now) : 'ECS deployment failed';
     d.setPhase('Degraded', REASONS.ConditionFailing, `${why}; automatic rollback is off: abort or fix`);
@@ -72,6 +75,9 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
   const gap = incompleteObservation(d);
   if (gap) return wait(d, service, r, gap);
 
+  // Migrations run before the service is updated: a failure leaves it on the stable revision.
+  const migrated = preDeploy(d, r, service);
+  if (!migrated.done) return wait(d, service, r, migrated);
   const fresh = restartDeployment(d, r, service);
   if (!fresh.done) return wait(d, service, r, fresh);
   const up = ensureServiceUp(d, service, r.revision, replicas(d, service), 'service');

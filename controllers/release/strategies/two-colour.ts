@@ -1,6 +1,6 @@
 // canary and blueGreen: two services, traffic moved between them by weights, step by step.
 import { formatDuration, parseDuration } from '../../../src/api/duration.js';
-import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
+import type { AnalysisStep, Colour, PauseStep, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { isUnread } from '../observation.js';
@@ -43,6 +43,7 @@ import { recordWindBack, setWindBackPhase } from './wind-back.js';
 import { holdStart, windowHold } from '../window-gate.js';
 import { restartDeployment, restartRecord, takeRestart } from '../restart.js';
 import type { RestartRequest } from '../../../src/api/types.js';
+import { failedJob, gateStep, preDeploy } from '../jobs/gates.js';
 
 export function planTwoColour(d: Draft): void {
   if (!adoptStable(d)) return;
@@ -103,6 +104,8 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
     d.requeue(healthIntervalMs(d.spec));
     return;
   }
+  const jobFailure = failedJob(d, r);
+  if (jobFailure) return beginWindBack(d, r, 'Reverted', jobFailure.reason, jobFailure.evidence);
 
   const steps = stepsOf(d.spec);
   const gap = incompleteObservation(d);
@@ -110,6 +113,9 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
     applyPromote(d, r, steps);
     return wait(d, r, steps, gap);
   }
+  // Migrations run before the new colour starts: a failure leaves it never started.
+  const migrated = preDeploy(d, r, serviceOf(d, canary));
+  if (!migrated.done) return wait(d, r, steps, migrated);
   const stableService = serviceOf(d, otherColour(canary));
   const fresh = restartDeployment(d, r, serviceOf(d, canary), replicasFor(d, stableService));
   if (!fresh.done) return wait(d, r, steps, fresh);
@@ -191,7 +197,7 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
   }
-  const result = timedStep(d, step, since, current);
+  const result = 'job' in step || 'http' in step ? gateStep(d, r, step, serviceOf(d, canary)) : timedStep(d, step, since, current);
   if (ahead && !result.done) {
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
@@ -202,7 +208,7 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
 }
 
 /** A pause or an analysis: its time, then its judgement on measured health. */
-function timedStep(d: Draft, step: Exclude<Step, { setWeight: number }>, since: number, current: number): StageResult {
+function timedStep(d: Draft, step: PauseStep | AnalysisStep, since: number, current: number): StageResult {
   const elapsed = d.now - since;
   if ('pause' in step) {
     if (!step.pause.duration) return awaitPerson('paused until promoted (keelson promote)');

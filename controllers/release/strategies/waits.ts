@@ -15,8 +15,10 @@ import { REASONS, type Reason } from '../status.js';
  * release: another Release (spec.promotion) must first prove the revision; nothing has started,
  *       so no deadline runs.
  * window: the deployment schedule is closed; it never counts against progressDeadline.
+ * job: a one-off task (preDeploy, a job step, postPromote) still running; bounded by its own
+ *      timeout, so it never counts against progressDeadline.
  */
-export type WaitingOn = 'cloud' | 'timer' | 'person' | 'data' | 'release' | 'window';
+export type WaitingOn = 'cloud' | 'timer' | 'person' | 'data' | 'release' | 'window' | 'job';
 
 export interface Wait {
   done: false;
@@ -68,6 +70,7 @@ export function phaseOfWait(d: Draft, wait: Wait): { phase: Phase; reason: Reaso
   if (wait.waitingOn === 'person') return { phase: 'Paused', reason: REASONS.RolloutPaused };
   if (wait.waitingOn === 'release') return { phase: 'Pending', reason: REASONS.PromotionPending };
   if (wait.waitingOn === 'window') return { phase: 'Paused', reason: REASONS.WindowClosed };
+  if (wait.waitingOn === 'job') return { phase: 'Progressing', reason: REASONS.JobRunning };
   if (wait.waitingOn === 'data' && dataOverdue(d, wait)) {
     return { phase: 'Paused', reason: wait.noData ? REASONS.NoData : REASONS.AnalysisInconclusive };
   }

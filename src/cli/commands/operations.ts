@@ -16,10 +16,11 @@ export function registerOperations(program: Command): void {
     const command = withServerOptions(program.command(verb)).description(WHAT[verb] as string).argument('<name>', 'the Release');
     if (verb === 'promote') command.option('--full', 'skip every remaining step and the bake time');
     if (verb === 'promote') command.option('--override-window', 'move on even while the deployment window is closed (recorded in status)');
+    if (verb === 'retry') command.option('--rerun-jobs', "run the revision's preDeploy jobs again, even those that succeeded");
     command
       .option('--by <who>', 'recorded with the operation (default: your user name)')
       .addHelpText('after', `\nExample:\n  keelson ${verb} aep-backend-prod${verb === 'promote' ? ' --full' : ''}`)
-      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string; overrideWindow?: boolean }) => {
+      .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string; overrideWindow?: boolean; rerunJobs?: boolean }) => {
         const client = await openClient(options);
         try {
           if (!(await client.get(name))) {
@@ -28,7 +29,10 @@ export function registerOperations(program: Command): void {
             return;
           }
           const kind: OperationKind = verb === 'promote' && options.full ? 'promoteFull' : verb;
-          const op = await client.request(name, kind, options.by ?? userInfo().username, options.overrideWindow ? { overrideWindow: true } : {});
+          const op = await client.request(name, kind, options.by ?? userInfo().username, {
+            ...(options.overrideWindow ? { overrideWindow: true } : {}),
+            ...(options.rerunJobs ? { rerunJobs: true } : {}),
+          });
           console.log(`${kind} requested for ${name} (operation #${op.seq}); the controller applies it at its next pass`);
         } finally {
           await client.close();

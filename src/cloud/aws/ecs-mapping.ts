@@ -141,6 +141,9 @@ function containerOf(c: NonNullable<AwsTaskDefinition['containerDefinitions']>[n
     image: c.image ?? '',
     ...(environment.length > 0 ? { environment } : {}),
     ...(secrets.length > 0 ? { secrets } : {}),
+    ...(c.logConfiguration?.logDriver
+      ? { logConfiguration: { logDriver: c.logConfiguration.logDriver, ...(c.logConfiguration.options ? { options: { ...c.logConfiguration.options } } : {}) } }
+      : {}),
   };
 }
 

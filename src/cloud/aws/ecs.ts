@@ -7,6 +7,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { ECSClient, RunTaskCommandInput, Service, Task, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
@@ -127,7 +128,8 @@ export class AwsEcs implements EcsPort {
       cluster: input.cluster,
       taskDefinition: input.taskDefinition,
       count: 1,
-      startedBy: STARTED_BY,
+      startedBy: input.startedBy ?? STARTED_BY,
+      ...(input.clientToken ? { clientToken: input.clientToken } : {}),
       ...(input.likeService ? await this.placementOf(input.cluster, input.likeService) : {}),
     };
     if (input.overrides && input.overrides.length > 0) {
@@ -153,6 +155,14 @@ export class AwsEcs implements EcsPort {
 
   async describeTasks(cluster: string, taskArns: readonly string[]): Promise<EcsTask[]> {
     return (await this.describeRawTasks(cluster, taskArns)).map(toTask);
+  }
+
+  async stopTask(cluster: string, taskArn: string, reason: string): Promise<'unchanged' | 'updated'> {
+    const [task] = await this.describeRawTasks(cluster, [taskArn]);
+    if (task?.lastStatus === 'STOPPED' || task?.desiredStatus === 'STOPPED') return 'unchanged';
+    // StopTask's reason is at most 255 characters; it becomes the task's stoppedReason.
+    await this.call('StopTask', () => this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) })));
+    return 'updated';
   }
 
   private async describeRawTasks(cluster: string, taskArns: readonly string[]): Promise<Task[]> {

@@ -336,7 +336,8 @@ function semanticMutations(ex: Example): InvalidManifest[] {
       add(`${pathText(path)} in another region`, path, (doc) => setValue(doc, path, value.replace('us-east-1', 'eu-west-1')));
     }
     if (last === 'failFor') add(`${pathText(path)} shorter than the interval`, path, (doc) => setValue(doc, path, '1s'));
-    if (last === 'timeout') add(`${pathText(path)} longer than the interval`, path, (doc) => setValue(doc, path, '4m'));
+    // Only an http check's timeout is bounded by the interval (a job's is its own run time).
+    if (last === 'timeout' && path.at(-2) === 'http') add(`${pathText(path)} longer than the interval`, path, (doc) => setValue(doc, path, '4m'));
     if (path.at(-2) === 'conditions' && path.at(-3) === 'analysis') {
       add(`${pathText(path)} names no condition`, path, (doc) => setValue(doc, path, 'nosuch'));
     }

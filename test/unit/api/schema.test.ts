@@ -58,6 +58,9 @@ describe('the Release schema', () => {
     ['/$defs/targetHealthCheck/properties/maxUnhealthy', DEFAULTS.maxUnhealthyTargets],
     ['/$defs/metricCheck/properties/window', DEFAULTS.metricWindow],
     ['/$defs/metricCheck/properties/publicationDelay', DEFAULTS.metricPublicationDelay],
+    ['/$defs/job/properties/timeout', DEFAULTS.jobTimeout],
+    ['/$defs/job/properties/successExitCode', DEFAULTS.jobSuccessExitCode],
+    ['/$defs/httpStep/properties/failFor', DEFAULTS.httpStepFailFor],
   ])('states the default of %s as defaults.ts does', (pointer, value) => {
     expect(at(pointer).default).toBe(value);
   });
@@ -72,7 +75,7 @@ describe('the Release schema', () => {
       }
     };
     walk(schema);
-    expect(defaults).toHaveLength(12);
+    expect(defaults).toHaveLength(15);
     for (const value of defaults) expect(Object.values(DEFAULTS)).toContain(value);
   });
 

@@ -39,6 +39,12 @@ export const typesAgree: Record<string, true> = {
   revert: true satisfies Agree<Api.RevertEvidence, Generated.RevertEvidence>,
   rollout: true satisfies Agree<Api.RolloutProgress, Generated.RolloutProgress>,
   warmColour: true satisfies Agree<Api.WarmColour, Generated.WarmColour>,
+  hooks: true satisfies Agree<Api.HooksSpec, Generated.Hooks>,
+  hookJob: true satisfies Agree<Api.HookJob, Generated.HookJob>,
+  job: true satisfies Agree<Api.JobSpec, Generated.Job>,
+  namedJob: true satisfies Agree<Api.NamedJob, Generated.NamedJob>,
+  httpStep: true satisfies Agree<Api.HttpStepCheck, Generated.HttpStep>,
+  jobRun: true satisfies Agree<Api.JobRun, Generated.JobRun>,
   // Objects the schema defines inline.
   image: true satisfies Agree<Api.ImageRevision, Generated.ImageRevision>,
   rolling: true satisfies Agree<Api.RollingStrategy, Generated.RollingStrategy>,

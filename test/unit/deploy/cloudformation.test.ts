@@ -9,7 +9,7 @@ const template: Template = parseTemplate(
 
 /** The AWS calls keelson makes (its AWS adapters), by service. */
 const KEELSON_CALLS: Record<string, string[]> = {
-  ecs: ['DescribeServices', 'UpdateService', 'DescribeTaskDefinition', 'ListTaskDefinitions', 'RegisterTaskDefinition', 'ListTasks', 'DescribeTasks', 'RunTask', 'TagResource'],
+  ecs: ['DescribeServices', 'UpdateService', 'DescribeTaskDefinition', 'ListTaskDefinitions', 'RegisterTaskDefinition', 'ListTasks', 'DescribeTasks', 'RunTask', 'StopTask', 'TagResource'],
   elasticloadbalancing: ['DescribeListeners', 'DescribeRules', 'ModifyListener', 'ModifyRule', 'DescribeTargetHealth', 'DescribeTargetGroups'],
   route53: ['ListResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange'],
   cloudwatch: ['GetMetricData', 'DescribeAlarms'],
@@ -35,6 +35,7 @@ const SCOPES: Record<string, Json[]> = {
   'ecs:DescribeServices': [{ Ref: 'ManagedServiceArns' }],
   'ecs:UpdateService': [{ Ref: 'ManagedServiceArns' }],
   'ecs:RunTask': [{ Ref: 'ManagedTaskDefinitionArns' }],
+  'ecs:StopTask': [{ 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/*' }],
   'ecs:TagResource': [{ Ref: 'ManagedTaskDefinitionArns' }],
   'iam:PassRole': [{ Ref: 'ManagedRoleArns' }],
   'elasticloadbalancing:ModifyListener': [{ Ref: 'ManagedListenerArns' }],

@@ -7,6 +7,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { DescribeServicesCommandOutput, DescribeTaskDefinitionCommandOutput, Service, Task } from '@aws-sdk/client-ecs';
@@ -260,6 +261,11 @@ describe('AwsEcs task definitions', () => {
           // environment and secrets kept apart, as ContainerDefinition has them (the plaintext-secret check reads only environment)
           environment: [{ name: 'APP_ENV', value: 'prod' }],
           secrets: [{ name: 'DATABASE_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:aep/prod/db-AbCdEf' }],
+          // Where a job's logs go: its stream is <awslogs-stream-prefix>/<container>/<task id>.
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/aep-backend-prod', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' },
+          },
         },
         { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
       ],
@@ -464,6 +470,27 @@ describe('AwsEcs tasks', () => {
       },
       overrides: { containerOverrides: [{ name: 'backend', command: ['alembic', 'upgrade', 'head'], environment: [{ name: 'MIGRATION', value: '1' }] }] },
     });
+  });
+
+  it('sends the client token and the startedBy it is given, so a repeated RunTask finds the same task', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task' }] });
+    const { ports } = awsPortsForTest();
+
+    await ports.ecs.runTask({ cluster: CLUSTER, taskDefinition: 'aep-backend-prod:12', clientToken: 'keelson-0123abcd', startedBy: 'keelson/aep-backend-prod' });
+
+    expect(ecs.commandCalls(RunTaskCommand)[0]?.args[0].input).toMatchObject({ clientToken: 'keelson-0123abcd', startedBy: 'keelson/aep-backend-prod' });
+  });
+
+  it('stops a running task with its reason, and leaves a stopped one alone', async () => {
+    const arn = `${ACCOUNT_ARN}:task/aep-prod/feedface`;
+    ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [{ taskArn: arn, lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] }).resolves({ tasks: [{ taskArn: arn, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }] });
+    ecs.on(StopTaskCommand).resolves({});
+    const { ports } = awsPortsForTest();
+
+    expect(await ports.ecs.stopTask(CLUSTER, arn, 'keelson: job migrate ran past its timeout of 10m')).toBe('updated');
+    expect(await ports.ecs.stopTask(CLUSTER, arn, 'again')).toBe('unchanged');
+
+    expect(ecs.commandCalls(StopTaskCommand).map((c) => c.args[0].input)).toEqual([{ cluster: CLUSTER, task: arn, reason: 'keelson: job migrate ran past its timeout of 10m' }]);
   });
 
   it('copies a capacity provider strategy instead of a launch type', async () => {

@@ -12,6 +12,7 @@ const API: Record<ObservedPart, string> = {
   targets: 'elbv2:DescribeTargetHealth',
   autoscaled: 'application-autoscaling:DescribeScalableTargets',
   stoppedTasks: 'ecs:ListTasks',
+  jobs: 'ecs:DescribeTasks',
 };
 
 /** What observe() returns when these reads were throttled: the parts left unknown, the gaps named. */
