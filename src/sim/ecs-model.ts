@@ -4,7 +4,6 @@
 
 import { CloudError } from '../cloud/errors.js';
 import type {
-  ContainerLogConfiguration,
   DeploymentSettings,
   EcsDeployment,
   EcsService,
