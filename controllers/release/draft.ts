@@ -3,6 +3,7 @@ import type { ConditionHealth, Phase, Release, ReleaseStatus } from '../../src/a
 import type { RolloutEvent } from '../../src/notify/events.js';
 import type { OperationRequest } from '../../src/store/store.js';
 import type { Action } from './actions.js';
+import type { ApproverGroups } from './approval-gate.js';
 import type { Observation } from './observation.js';
 import { servicesOf } from './spec.js';
 import { conditionsForPhase, type Reason } from './status.js';
@@ -18,6 +19,8 @@ export interface PlanInput {
   health: ConditionHealth[];
   /** Operations not yet applied, oldest first. */
   operations: OperationRequest[];
+  /** Groups of people who may approve (keelson.yaml `approvers`), by group name. */
+  approvers?: ApproverGroups;
   now: number;
 }
 

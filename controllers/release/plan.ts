@@ -3,6 +3,8 @@ import { sameRevision } from '../../src/cloud/task-definition-ref.js';
 import { Draft, type PlanInput, type PlanResult } from './draft.js';
 import { recordHealth, wakeWhenStreaksCount } from './health-status.js';
 import { describeGaps } from './observation.js';
+import { keepApprovalsOfDesired, recordApproval } from './approvals.js';
+import { recordAudit } from './audit.js';
 import { REASONS, removeCondition, setCondition } from './status.js';
 import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
@@ -19,6 +21,7 @@ export function plan(input: PlanInput): PlanResult {
     status.blockedRevision = null;
   }
   recordHealth(draft);
+  keepApprovalsOfDesired(draft);
   applyOperations(draft);
 
   if (strategyKind(input.release.spec) === 'rolling') planRolling(draft);
@@ -28,6 +31,7 @@ export function plan(input: PlanInput): PlanResult {
 
   status.observedGeneration = input.generation;
   if (input.sourceRevision) status.sourceRevision = input.sourceRevision;
+  recordAudit(draft);
   return draft.result();
 }
 
@@ -37,6 +41,7 @@ function applyOperations(draft: Draft): void {
     if (op.seq <= (draft.status.lastOperationSeq ?? 0)) continue;
     draft.status.lastOperationSeq = op.seq;
     if (op.kind === 'retry') draft.status.blockedRevision = null;
+    else if (op.kind === 'approve') recordApproval(draft, op);
     else draft.requested.push(op);
   }
 }

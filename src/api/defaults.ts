@@ -20,4 +20,13 @@ export const DEFAULTS = {
   historyLimit: 20,
   /** A Stalled Release is looked at again this often (at once when its spec or an operation arrives). */
   stalledRetry: '5m',
+  /** Approvals an approval gate needs when it does not say. */
+  approvalsRequired: 1,
+  /** Bounded length of status.approvals.refused. */
+  refusedApprovalsLimit: 10,
+  /**
+   * Bounded length of status.audit: the newest entries are kept. An entry is a few hundred bytes,
+   * so the whole status stays far below a DynamoDB item's 400 KB.
+   */
+  auditLimit: 200,
 } as const;

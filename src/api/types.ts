@@ -57,6 +57,8 @@ export type StrategyKind = 'rolling' | 'canary' | 'blueGreen';
 
 export interface RollingStrategy {
   service: string;
+  /** A gate before the new revision starts: people approve it first. */
+  approval?: ApprovalGate;
 }
 
 export interface ColourServices {
@@ -82,6 +84,8 @@ export interface BlueGreenStrategy {
   /** When false, wait for a human `promote` before switching. Default true. */
   autoPromote?: boolean;
   scaleDownDelay?: DurationString;
+  /** A gate before the switch: people approve the new colour before it takes traffic. */
+  approval?: ApprovalGate;
 }
 
 export type TrafficSpec =
@@ -103,10 +107,21 @@ export interface Route53Traffic {
   setIdentifiers: { blue: string; green: string };
 }
 
-export type Step = SetWeightStep | PauseStep | AnalysisStep;
+export type Step = SetWeightStep | PauseStep | AnalysisStep | ApprovalStep;
 export interface SetWeightStep { setWeight: number }
 export interface PauseStep { pause: { duration?: DurationString } }
 export interface AnalysisStep { analysis: { duration: DurationString; conditions?: string[] } }
+export interface ApprovalStep { approval: ApprovalGate }
+
+/** Holds the rollout until enough distinct people approve the revision (`keelson approve`). */
+export interface ApprovalGate {
+  /** Distinct people who must approve. Default 1. */
+  required?: number;
+  /** Only members of this group (keelson.yaml `approvers`) count. */
+  group?: string;
+  /** An approval older than this no longer counts. Default: never expires. */
+  expiresAfter?: DurationString;
+}
 
 export interface HealthSpec {
   /** How often conditions are measured. Default 15s. */
@@ -307,6 +322,67 @@ export interface ReleaseStatus {
   warmColour?: WarmColour | null;
   /** Highest operation (promote/abort/retry) sequence number already applied. */
   lastOperationSeq?: number;
+  /** Approvals of the desired revision, and the gate waiting for them. */
+  approvals?: ApprovalsStatus | null;
+  /** The Release's audit history, newest last, bounded (DEFAULTS.auditLimit entries). */
+  audit?: AuditLog;
+}
+
+export interface ApprovalsStatus {
+  /** The revision these approvals are for: a new revision needs new approvals. */
+  revision: string;
+  granted: ApprovalRecord[];
+  /** Approvals that did not count, newest first (bounded): who, when and why. */
+  refused?: RefusedApproval[];
+  /** The gate the rollout waits at, while it waits. */
+  waiting?: ApprovalWait | null;
+}
+
+export interface ApprovalRecord {
+  by: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+export interface RefusedApproval {
+  by: string;
+  at: string;
+  /** The revision the person approved, when it was not the desired one. */
+  revision?: string | null;
+  reason: string;
+}
+
+export interface ApprovalWait {
+  required: number;
+  /** Distinct, unexpired approvals that count for this gate. */
+  received: number;
+  group?: string | null;
+  /** Who counted so far. */
+  approvers: string[];
+}
+
+export interface AuditLog {
+  /** Sequence number of the newest entry ever written; entries keep their number as old ones drop off. */
+  seq: number;
+  /** The spec generation last recorded as a SpecChanged entry. */
+  generation?: number;
+  entries: AuditEntry[];
+}
+
+/** One thing that happened to a Release: who did what, when, to which revision, from which source revision. */
+export interface AuditEntry {
+  seq: number;
+  /** ISO 8601. */
+  at: string;
+  /** A person, or `keelson` for the controller's own decisions. */
+  by: string;
+  /** SpecChanged, an operation (promote, abort, retry, approve), or a rollout event type. */
+  what: string;
+  revision?: string | null;
+  sourceRevision?: string | null;
+  detail: string;
+  /** Reverts: the failed condition, its value, threshold and times. */
+  evidence?: RevertEvidence;
 }
 
 export interface WarmColour {
@@ -336,4 +412,6 @@ export interface RolloutProgress {
   trafficInSyncAt?: string | null;
   /** Switched straight back to a warm colour, without the steps. */
   fast?: boolean;
+  /** When the last approval gate of this rollout passed: later gates count only approvals given since. */
+  approvedAt?: string | null;
 }

@@ -4,9 +4,11 @@ import type { ReleaseStatus } from '../api/types.js';
 export interface OperationRequest {
   seq: number;
   release: string;
-  kind: 'promote' | 'promoteFull' | 'abort' | 'retry';
+  kind: 'promote' | 'promoteFull' | 'abort' | 'retry' | 'approve';
   requestedAt: number;
   requestedBy?: string;
+  /** approve: the revision approved; an approval binds to it and counts for no other. */
+  revision?: string;
 }
 
 export interface Lease {

@@ -1,6 +1,7 @@
 // canary and blueGreen: two services, traffic moved between them by weights, step by step.
 import { formatDuration, parseDuration } from '../../../src/api/duration.js';
-import type { Colour, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
+import type { ApprovalStep, Colour, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
+import { approvalStage, promoteStopsAt } from '../approvals.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { isUnread } from '../observation.js';
@@ -130,6 +131,16 @@ function applyPromote(d: Draft, r: RolloutProgress, steps: Step[]): void {
   const op = d.take('promoteFull') ?? d.take('promote');
   if (!op) return;
   const by = op.requestedBy ?? 'an operator';
+  const stop = promoteStopsAt(d, r);
+  if (stop) {
+    // Up to the approval gate, no further: the gate is for the people it names.
+    if (stop.gate > r.stepIndex) {
+      r.stepIndex = op.kind === 'promoteFull' ? stop.gate : r.stepIndex + 1;
+      r.stepStartedAt = iso(d.now);
+    }
+    d.status.message = `promoted by ${by}; ${stop.message}`;
+    return;
+  }
   if (op.kind === 'promoteFull') {
     r.promoteFull = true;
     r.stepIndex = Math.max(r.stepIndex, steps.length - 1);
@@ -171,7 +182,7 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
   }
-  const result = timedStep(d, step, since, current);
+  const result = 'approval' in step ? approvalStage(d, r, step.approval) : timedStep(d, step, since, current);
   if (ahead && !result.done) {
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
@@ -182,7 +193,7 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
 }
 
 /** A pause or an analysis: its time, then its judgement on measured health. */
-function timedStep(d: Draft, step: Exclude<Step, { setWeight: number }>, since: number, current: number): StageResult {
+function timedStep(d: Draft, step: Exclude<Step, { setWeight: number } | ApprovalStep>, since: number, current: number): StageResult {
   const elapsed = d.now - since;
   if ('pause' in step) {
     if (!step.pause.duration) return awaitPerson('paused until promoted (keelson promote)');
@@ -286,7 +297,8 @@ function wait(d: Draft, r: RolloutProgress, steps: Step[], result: StageResult):
   const stepText = r.stepIndex < steps.length ? `step ${r.stepIndex + 1}/${steps.length}: ${describeStep(steps[r.stepIndex])}` : 'bake';
   const message = `${stepText} to ${r.revision} (${r.colour}): ${result.message}`;
   const { phase, reason } = phaseOfWait(d, result);
-  if (phase === 'Paused' && d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  // An approval gate tells people itself (AwaitingApproval), with how to approve.
+  if (phase === 'Paused' && d.status.phase !== 'Paused' && reason !== REASONS.AwaitingApproval) d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
   d.setPhase(phase, reason, message);
   requeueFor(d, result);
 }

@@ -47,6 +47,7 @@ export function recordWindBack(
     reason,
     health: eventHealth(d.input.health),
     ...(stable ? { rollbackTarget: { revision: stable, ...(image ? { image } : {}) } } : {}),
+    ...(evidence ? { evidence } : {}),
     message: `${result === 'Aborted' ? 'aborted' : 'reverted'} ${revision}: ${reason}`,
   });
 }
