@@ -65,6 +65,7 @@ function fromEvent(event: RolloutEvent): NewEntry {
     by: event.by ?? CONTROLLER,
     what: event.type,
     revision: event.toRevision ?? null,
+    ...(event.fromRevision !== undefined && event.fromRevision !== event.toRevision ? { fromRevision: event.fromRevision } : {}),
     sourceRevision: event.sourceRevision ?? null,
     detail: `${event.message}${reason}`,
     ...(event.evidence ? { evidence: event.evidence } : {}),

@@ -10,6 +10,7 @@ import { DEFAULTS } from '../../src/api/defaults.js';
 import { parseDuration } from '../../src/api/duration.js';
 import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
+import type { ApproverGroups } from './approval-gate.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
 import { ObservationIncompleteError, type Observation, type UnreadGap } from './observation.js';
@@ -49,6 +50,8 @@ export interface ReconcilerDeps {
   logger: Logger;
   /** The lease token every status write carries; undefined when this controller must not act. */
   fence: () => { lease: string; token: number } | undefined;
+  /** Groups of people who may approve (keelson.yaml `approvers`). */
+  approvers?: ApproverGroups;
 }
 
 export interface ReconcileResult {
@@ -163,6 +166,7 @@ export class Reconciler {
         health,
         operations,
         now: out.now,
+        ...(this.deps.approvers ? { approvers: this.deps.approvers } : {}),
       });
       if (missing) out.decision.status.desiredRevision = missing.revision;
       await requireTargetGroups(release, observed, out.decision.actions, ports);

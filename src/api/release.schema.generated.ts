@@ -985,9 +985,13 @@ export interface AuditEntry {
    */
   what: string;
   /**
-   * The revision it is about.
+   * The revision it is about; for a rollout event, where traffic goes (on a revert, back to stable).
    */
   revision?: string | null;
+  /**
+   * Rollout events: where traffic comes from (on a revert, the revision that failed).
+   */
+  fromRevision?: string | null;
   /**
    * The source revision of the spec in force.
    */

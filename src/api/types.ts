@@ -378,7 +378,10 @@ export interface AuditEntry {
   by: string;
   /** SpecChanged, an operation (promote, abort, retry, approve), or a rollout event type. */
   what: string;
+  /** The revision the entry is about; for a rollout event, where traffic goes (on a revert, back to stable). */
   revision?: string | null;
+  /** Rollout events: where traffic comes from (on a revert, the revision that failed). */
+  fromRevision?: string | null;
   sourceRevision?: string | null;
   detail: string;
   /** Reverts: the failed condition, its value, threshold and times. */

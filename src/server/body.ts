@@ -45,6 +45,8 @@ const MAX_BY_LENGTH = 256;
 export interface OperationBody {
   full?: boolean;
   by?: string;
+  /** approve: the revision approved. */
+  revision?: string;
 }
 
 /** The optional JSON body of promote, abort and retry: `{ "full": true, "by": "alice" }`. */
@@ -58,12 +60,19 @@ export function parseOperationBody(body: Buffer): OperationBody {
     throw new HttpApiError('InvalidBody', `body is not JSON: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpApiError('InvalidBody', 'body must be a JSON object');
-  const { full, by, ...rest } = value as Record<string, unknown>;
+  const { full, by, revision, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full" and "by"`);
+  if (unknown.length > 0) throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "by" and "revision"`);
+  if (revision !== undefined && (typeof revision !== 'string' || revision.trim() === '' || revision.length > MAX_BY_LENGTH)) {
+    throw new HttpApiError('InvalidBody', `"revision" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
+  }
   if (full !== undefined && typeof full !== 'boolean') throw new HttpApiError('InvalidBody', '"full" must be true or false');
   if (by !== undefined && (typeof by !== 'string' || by.trim() === '' || by.length > MAX_BY_LENGTH)) {
     throw new HttpApiError('InvalidBody', `"by" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
   }
-  return { ...(full !== undefined ? { full } : {}), ...(by !== undefined ? { by: by.trim() } : {}) };
+  return {
+    ...(full !== undefined ? { full } : {}),
+    ...(by !== undefined ? { by: by.trim() } : {}),
+    ...(typeof revision === 'string' ? { revision: revision.trim() } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-// Asking the controller for an operation (promote, abort, retry): one path for the HTTP API,
+// Asking the controller for an operation (promote, abort, retry, approve): one path for the HTTP API,
 // and a simulated world's timeline, so an operation is recorded the same way whoever asks.
 import type { Logger } from 'pino';
 import type { Clock } from '../runtime/clock.js';
@@ -12,12 +12,19 @@ export interface OperationDeps {
   logger: Logger;
 }
 
-export async function requestOperation(deps: OperationDeps, release: string, kind: OperationRequest['kind'], by: string | undefined): Promise<OperationRequest> {
+export async function requestOperation(
+  deps: OperationDeps,
+  release: string,
+  kind: OperationRequest['kind'],
+  by: string | undefined,
+  revision?: string,
+): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
     kind,
     requestedAt: deps.clock.now(),
     ...(by !== undefined ? { requestedBy: by } : {}),
+    ...(revision !== undefined ? { revision } : {}),
   });
   deps.controller?.enqueue(release);
   deps.logger.info({ release, operation }, `${operation.kind} requested${by ? ` by ${by}` : ''}`);
