@@ -3,9 +3,6 @@
 
 export type Step =
   | {
-      approval: ApprovalGate1;
-    }
-  | {
       /**
        * Percent of traffic sent to the new colour, 0 to 100; keelson reads the weights back before moving on.
        */
@@ -38,6 +35,9 @@ export type Step =
          */
         conditions?: string[];
       };
+    }
+  | {
+      approval: ApprovalGate1;
     };
 export type HealthCondition =
   | {

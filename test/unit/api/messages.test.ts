@@ -64,7 +64,7 @@ describe('validation messages', () => {
       problemsAfter((r) => (r.spec.strategy.rolling = { service: 'aep-backend-blue', extra: 1 })),
     ).toEqual([
       'spec.strategy: set exactly one of rolling, canary, blueGreen, not rolling and canary',
-      'spec.strategy.rolling.extra: unknown field "extra" (expected service)',
+      'spec.strategy.rolling.extra: unknown field "extra" (expected service or approval)',
     ]);
   });
 
@@ -131,8 +131,8 @@ describe('validation messages', () => {
     });
     expect(all).toEqual([
       'spec.revision: set exactly one of taskDefinition, image, not taskDefinition and image',
-      'spec.strategy.canary.steps[6]: set exactly one of setWeight, pause, analysis',
-      'spec.strategy.canary.steps[7]: set exactly one of setWeight, pause, analysis, not setWeight and pause',
+      'spec.strategy.canary.steps[6]: set exactly one of setWeight, pause, analysis, approval',
+      'spec.strategy.canary.steps[7]: set exactly one of setWeight, pause, analysis, approval, not setWeight and pause',
       'spec.strategy.canary.steps[8].analysis.duration: missing required field',
       'spec.health.conditions[4]: set exactly one of http, targetHealth, metric, alarm, not http and alarm',
       'spec.health.conditions[4].http.url: missing required field',

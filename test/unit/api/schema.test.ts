@@ -72,7 +72,7 @@ describe('the Release schema', () => {
       }
     };
     walk(schema);
-    expect(defaults).toHaveLength(12);
+    expect(defaults).toHaveLength(13);
     for (const value of defaults) expect(Object.values(DEFAULTS)).toContain(value);
   });
 

@@ -36,10 +36,10 @@ describe('world files', () => {
 
   it('reports timeline entries with no single action, or naming what the world does not have', async () => {
     expect(await problems(invalid('bad-timeline.yaml'))).toEqual([
-      'bad-timeline.yaml:25:14 timeline[8].operation: must be one of "promote", "abort", "retry" (got "approve")',
+      'bad-timeline.yaml:25:14 timeline[8].operation: must be one of "promote", "abort", "retry", "approve" (got "rollback")',
     ]);
     const world = invalid('bad-timeline.yaml');
-    const text = readFileSync(world, 'utf8').replace('operation: approve', 'operation: retry');
+    const text = readFileSync(world, 'utf8').replace('operation: rollback', 'operation: retry');
     let found: string[] = [];
     try {
       parseWorld(text, world);
