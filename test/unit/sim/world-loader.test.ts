@@ -105,7 +105,12 @@ describe('world files', () => {
       'rastup-api-blue',
       'rastup-api-green',
     ]);
-    expect(world.timeline).toEqual([{ at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') }]);
+    expect(world.timeline).toEqual([
+      { at: '6m', operation: 'approve', release: 'web-prod', revision: 'web:42', by: 'alice' },
+      { at: '12m', operation: 'approve', release: 'web-prod', revision: 'web:42', by: 'bob' },
+      { at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') },
+    ]);
+    expect(world.approvers).toEqual({ 'release-managers': ['alice', 'bob', 'carol'] });
   });
 
   it('ships a v13 Release that names what the demo world has', async () => {
