@@ -4,6 +4,8 @@ import { parseDuration } from '../../src/api/duration.js';
 import type { ApprovalGate, ApprovalsStatus, RolloutProgress } from '../../src/api/types.js';
 import { DEFAULTS } from '../../src/api/defaults.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
+import type { Logger } from 'pino';
+import type { RolloutEvent } from '../../src/notify/events.js';
 import type { OperationRequest } from '../../src/store/store.js';
 import { approvalGatesOf, howToApprove, nextApprovalStep, requiredApprovals } from './approval-gate.js';
 import type { Draft } from './draft.js';
@@ -142,6 +144,11 @@ function nextExpiryMs(d: Draft, gate: ApprovalGate, approvers: string[]): number
   const length = parseDuration(gate.expiresAfter);
   const times = (d.status.approvals?.granted ?? []).filter((g) => approvers.includes(g.by)).map((g) => ms(g.at) + length - d.now);
   return Math.max(0, Math.min(...times));
+}
+
+/** A refused approval is a request that failed: one log line with its code, as for a failed pass. */
+export function logRefusedApprovals(log: Pick<Logger, 'warn'>, events: readonly RolloutEvent[]): void {
+  for (const e of events) if (e.type === 'ApprovalRefused') log.warn({ code: 'ApprovalRefused', by: e.by, revision: e.toRevision }, e.message);
 }
 
 /** What a `promote` may skip: never an approval gate (a promote is one person; the gate asks for people). */

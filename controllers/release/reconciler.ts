@@ -11,6 +11,7 @@ import { parseDuration } from '../../src/api/duration.js';
 import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
 import type { ApproverGroups } from './approval-gate.js';
+import { logRefusedApprovals } from './approvals.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
 import { ObservationIncompleteError, type Observation, type UnreadGap } from './observation.js';
@@ -132,6 +133,7 @@ export class Reconciler {
     else logFailure(log, failure, summary, status.message ?? failure.message);
     await this.deps.store.putStatus(name, status, fence);
     for (const event of decision?.events ?? []) this.deps.events.emit(event);
+    logRefusedApprovals(log, decision?.events ?? []);
 
     if (failure) return { ...(failure.terminal ? { requeueAfter: retryInMs } : {}), status, actions: outcomes, failure };
     return { ...(decision?.requeueAfter !== undefined ? { requeueAfter: decision.requeueAfter } : {}), status, actions: outcomes };
