@@ -114,6 +114,8 @@ function expired(d: Draft, gate: ApprovalGate, at: string): boolean {
 
 /** The gate: done once enough distinct people approved; until then a wait on a person, never on the deadline. */
 export function approvalStage(d: Draft, r: RolloutProgress, gate: ApprovalGate): StageResult {
+  // Passed already at this step (health may still be awaited): approvals expiring since change nothing.
+  if (r.approvedAt && ms(r.approvedAt) > ms(r.stepStartedAt)) return DONE;
   const required = requiredApprovals(gate);
   const approvals = approvalsFor(d, r.revision);
   const approvers = countedApprovers(d, gate);

@@ -182,7 +182,7 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
   }
-  const result = 'approval' in step ? approvalStage(d, r, step.approval) : timedStep(d, step, since, current);
+  const result = 'approval' in step ? gateStep(d, r, step, since, current) : timedStep(d, step, since, current);
   if (ahead && !result.done) {
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
@@ -204,6 +204,17 @@ function timedStep(d: Draft, step: Exclude<Step, { setWeight: number } | Approva
   const length = parseDuration(step.analysis.duration);
   if (elapsed < length) return holdFor(`analysis ${formatDuration(elapsed)} of ${step.analysis.duration}`, length - elapsed);
   return judged(d, judgeStep(d, step.analysis.conditions, since, current > 0), since + length, 'analysis over');
+}
+
+/**
+ * An approval gate, then, like the end of a pause, health judged on data covering the step: an
+ * approval is a person's say, not a measurement, so it never moves traffic on without one.
+ */
+function gateStep(d: Draft, r: RolloutProgress, step: ApprovalStep, since: number, current: number): StageResult {
+  const approved = approvalStage(d, r, step.approval);
+  if (!approved.done) return approved;
+  const at = ms(r.approvedAt);
+  return judged(d, judgeStep(d, undefined, since, current > 0), at, 'approved');
 }
 
 /** The weights read back are the next step's, a setWeight straight after this one. */

@@ -41,8 +41,8 @@ describe('semantic rules', () => {
   });
 
   it('want the last weight to be 100, and some weight at all', () => {
-    expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[5].setWeight = 60))).toEqual([
-      'spec.strategy.canary.steps[5].setWeight: the last setWeight is 60, so the new colour would never take all traffic: end the steps with - setWeight: 100',
+    expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[6].setWeight = 60))).toEqual([
+      'spec.strategy.canary.steps[6].setWeight: the last setWeight is 60, so the new colour would never take all traffic: end the steps with - setWeight: 100',
     ]);
     expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps = [{ pause: {} }]))).toEqual([
       'spec.strategy.canary.steps: no step sets a weight, so traffic would never reach the new colour: end the steps with - setWeight: 100',

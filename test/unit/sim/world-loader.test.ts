@@ -106,8 +106,8 @@ describe('world files', () => {
       'rastup-api-green',
     ]);
     expect(world.timeline).toEqual([
-      { at: '6m', operation: 'approve', release: 'web-prod', revision: 'web:42', by: 'alice' },
-      { at: '12m', operation: 'approve', release: 'web-prod', revision: 'web:42', by: 'bob' },
+      { at: '10m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'alice' },
+      { at: '17m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'bob' },
       { at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') },
     ]);
     expect(world.approvers).toEqual({ 'release-managers': ['alice', 'bob', 'carol'] });
