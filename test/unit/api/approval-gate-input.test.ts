@@ -17,16 +17,16 @@ describe('an approval gate in a manifest', () => {
   it('is accepted as the example writes it', () => {
     const parsed = parseReleases(example, 'web.yaml');
     expect(parsed.releases[0]?.problems).toEqual([]);
-    expect(parsed.releases[0]?.release?.spec.strategy.canary?.steps[3]).toEqual({ approval: { required: 2, group: 'release-managers', expiresAfter: '24h' } });
+    expect(parsed.releases[0]?.release?.spec.strategy.canary?.steps[0]).toEqual({ approval: { required: 2, group: 'release-managers', expiresAfter: '24h' } });
   });
 
   it.each([
-    ['{required: 0}', 'spec.strategy.canary.steps[3].approval.required', /1/],
-    ['{required: 21}', 'spec.strategy.canary.steps[3].approval.required', /20/],
-    ['{group: "release managers"}', 'spec.strategy.canary.steps[3].approval.group', /not a group name/],
-    ['{expiresAfter: 30s}', 'spec.strategy.canary.steps[3].approval.expiresAfter', /1m/],
-    ['{expiresAfter: soon}', 'spec.strategy.canary.steps[3].approval.expiresAfter', /duration/],
-    ['{required: 2, by: alice}', 'spec.strategy.canary.steps[3].approval.by', /unknown field/],
+    ['{required: 0}', 'spec.strategy.canary.steps[0].approval.required', /1/],
+    ['{required: 21}', 'spec.strategy.canary.steps[0].approval.required', /20/],
+    ['{group: "release managers"}', 'spec.strategy.canary.steps[0].approval.group', /not a group name/],
+    ['{expiresAfter: 30s}', 'spec.strategy.canary.steps[0].approval.expiresAfter', /1m/],
+    ['{expiresAfter: soon}', 'spec.strategy.canary.steps[0].approval.expiresAfter', /duration/],
+    ['{required: 2, by: alice}', 'spec.strategy.canary.steps[0].approval.by', /unknown field/],
   ])('%s is refused at its file, line and field', (gate, path, says) => {
     const problems = problemsWith(gate);
     const line = example.split('\n').findIndex((l) => l.startsWith('        - approval:')) + 1;

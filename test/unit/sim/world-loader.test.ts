@@ -106,9 +106,11 @@ describe('world files', () => {
       'rastup-api-green',
     ]);
     expect(world.timeline).toEqual([
-      { at: '10m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'alice' },
-      { at: '17m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'bob' },
+      { at: '30s', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'alice' },
+      { at: '2m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'bob' },
       { at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') },
+      { at: '41m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:13', by: 'alice' },
+      { at: '42m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:13', by: 'bob' },
     ]);
     expect(world.approvers).toEqual({ 'release-managers': ['alice', 'bob', 'carol'] });
   });
