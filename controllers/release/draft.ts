@@ -4,6 +4,7 @@ import type { RolloutEvent } from '../../src/notify/events.js';
 import type { OperationRequest } from '../../src/store/store.js';
 import type { Action } from './actions.js';
 import type { GateEvidence } from './evidence.js';
+import type { ApproverGroups } from './approval-gate.js';
 import type { Observation } from './observation.js';
 import { servicesOf } from './spec.js';
 import { conditionsForPhase, type Reason } from './status.js';
@@ -19,6 +20,8 @@ export interface PlanInput {
   health: ConditionHealth[];
   /** Operations not yet applied, oldest first. */
   operations: OperationRequest[];
+  /** Groups of people who may approve (keelson.yaml `approvers`), by group name. */
+  approvers?: ApproverGroups;
   now: number;
   /** What the gates read before plan (digests, the other Release's status, the plaintext check). */
   evidence?: GateEvidence;

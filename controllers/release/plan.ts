@@ -4,6 +4,8 @@ import { Draft, type PlanInput, type PlanResult } from './draft.js';
 import { recordDigests, recordStable } from './digest-status.js';
 import { recordHealth, wakeWhenStreaksCount } from './health-status.js';
 import { describeGaps } from './observation.js';
+import { keepApprovalsOfDesired, recordApproval } from './approvals.js';
+import { recordAudit } from './audit.js';
 import { REASONS, removeCondition, setCondition } from './status.js';
 import { planRolling } from './strategies/rolling.js';
 import { planTwoColour } from './strategies/two-colour.js';
@@ -24,6 +26,7 @@ export function plan(input: PlanInput): PlanResult {
     status.blockedRevision = null;
   }
   recordHealth(draft);
+  keepApprovalsOfDesired(draft);
   applyOperations(draft);
   recordDigests(draft);
   recordRestartRequest(draft);
@@ -38,6 +41,7 @@ export function plan(input: PlanInput): PlanResult {
 
   status.observedGeneration = input.generation;
   if (input.sourceRevision) status.sourceRevision = input.sourceRevision;
+  recordAudit(draft);
   return draft.result();
 }
 
@@ -48,6 +52,7 @@ function applyOperations(draft: Draft): void {
     draft.status.lastOperationSeq = op.seq;
     if (op.kind === 'retry' && op.rerunJobs) forgetPreDeploy(draft.status, draft.status.blockedRevision ?? draft.status.desiredRevision);
     if (op.kind === 'retry') draft.status.blockedRevision = null;
+    else if (op.kind === 'approve') recordApproval(draft, op);
     else draft.requested.push(op);
   }
 }

@@ -11,6 +11,8 @@ import { parseDuration } from '../../src/api/duration.js';
 import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
 import { gatherEvidence, logUnresolved, type GateEvidence } from './evidence.js';
+import type { ApproverGroups } from './approval-gate.js';
+import { logRefusedApprovals } from './approvals.js';
 import { ActionFailedError, execute, type ActionOutcome } from './execute.js';
 import { applyFailure, classifyFailure, clearFailure, RevisionNotFoundError, type PassFailure } from './failure.js';
 import { ObservationIncompleteError, type Observation, type UnreadGap } from './observation.js';
@@ -52,6 +54,8 @@ export interface ReconcilerDeps {
   logger: Logger;
   /** The lease token every status write carries; undefined when this controller must not act. */
   fence: () => { lease: string; token: number } | undefined;
+  /** Groups of people who may approve (keelson.yaml `approvers`). */
+  approvers?: ApproverGroups;
 }
 
 export interface ReconcileResult {
@@ -136,6 +140,7 @@ export class Reconciler {
     await this.deps.store.putStatus(name, status, fence);
     logJobFailures(log, decision?.events ?? []);
     for (const event of decision?.events ?? []) this.deps.events.emit(event);
+    logRefusedApprovals(log, decision?.events ?? []);
 
     if (failure) return { ...(failure.terminal ? { requeueAfter: retryInMs } : {}), status, actions: outcomes, failure };
     return { ...(decision?.requeueAfter !== undefined ? { requeueAfter: decision.requeueAfter } : {}), status, actions: outcomes };
@@ -176,6 +181,7 @@ export class Reconciler {
         operations,
         now: out.now,
         evidence: out.evidence,
+        ...(this.deps.approvers ? { approvers: this.deps.approvers } : {}),
       });
       if (missing) out.decision.status.desiredRevision = missing.revision;
       await requireTargetGroups(release, observed, out.decision.actions, ports);

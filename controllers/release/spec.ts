@@ -1,6 +1,7 @@
 // Reading a Release spec with its defaults applied: the one place controllers resolve them.
 import { DEFAULTS } from '../../src/api/defaults.js';
 import { parseDuration } from '../../src/api/duration.js';
+import { describeApprovalGate } from './approval-gate.js';
 import { failForMs as conditionFailFor, healthIntervalMs as healthInterval } from '../../src/health/index.js';
 import type {
   BlueGreenStrategy,
@@ -59,6 +60,7 @@ export function stepsOf(spec: ReleaseSpec): Step[] {
   const pre = bg.prePromotionAnalysis;
   if (pre) steps.push({ analysis: { duration: pre.duration, ...(pre.conditions ? { conditions: pre.conditions } : {}) } });
   if (bg.autoPromote === false) steps.push({ pause: {} });
+  if (bg.approval) steps.push({ approval: bg.approval });
   steps.push({ setWeight: 100 });
   return steps;
 }
@@ -69,6 +71,7 @@ export function describeStep(step: Step | undefined): string {
   if ('pause' in step) return step.pause.duration ? `pause ${step.pause.duration}` : 'pause until promoted';
   if ('job' in step) return `job ${step.job.name}`;
   if ('http' in step) return `http ${step.http.name}`;
+  if ('approval' in step) return describeApprovalGate(step.approval);
   return `analysis ${step.analysis.duration}`;
 }
 

@@ -8,6 +8,8 @@ export const CONDITION_TYPES = ['Ready', 'Progressing', 'Paused', 'SourceReady',
 export const REASONS = {
   RolloutInProgress: 'RolloutInProgress',
   RolloutPaused: 'RolloutPaused',
+  /** An approval gate waits for people to approve the revision (`keelson approve`). */
+  AwaitingApproval: 'AwaitingApproval',
   NoData: 'NoData',
   AnalysisInconclusive: 'AnalysisInconclusive',
   Promoted: 'Promoted',

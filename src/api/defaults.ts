@@ -28,4 +28,13 @@ export const DEFAULTS = {
   httpStepFailFor: '0s',
   /** Bounded length of status.jobs. */
   jobRunsLimit: 30,
+  /** Approvals an approval gate needs when it does not say. */
+  approvalsRequired: 1,
+  /** Bounded length of status.approvals.refused. */
+  refusedApprovalsLimit: 10,
+  /**
+   * Bounded length of status.audit: the newest entries are kept. An entry is a few hundred bytes,
+   * so the whole status stays far below a DynamoDB item's 400 KB.
+   */
+  auditLimit: 200,
 } as const;

@@ -14,6 +14,8 @@ export const PATTERN_HELP: Readonly<Record<string, Help>> = {
     `${show(v)} is not a valid name: use lowercase letters, digits and '-', starting and ending with a letter or digit`,
   '/$defs/serviceName': ECS_NAME,
   '/$defs/timeZone': (v) => `${show(v)} is not an IANA time zone name such as Europe/Berlin, America/Los_Angeles or UTC`,
+  '/$defs/approvalGate/properties/group': (v) =>
+    `${show(v)} is not a group name: use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters`,
   '/$defs/imageRevision/properties/container': ECS_NAME,
   '/$defs/targetGroupArn': (v) => wrongArnMessage(v, 'targetGroup'),
   '/$defs/listenerArn': (v) => wrongArnMessage(v, 'listener'),

@@ -41,6 +41,9 @@ export type Step =
     }
   | {
       http: HttpStep;
+    }
+  | {
+      approval: ApprovalGate1;
     };
 /**
  * The command to run instead of the container's own, e.g. [alembic, upgrade, head].
@@ -256,6 +259,24 @@ export interface RollingStrategy {
    * The ECS service that runs the Release.
    */
   service: string;
+  approval?: ApprovalGate;
+}
+/**
+ * A gate before the new revision starts: people approve it first.
+ */
+export interface ApprovalGate {
+  /**
+   * Distinct people who must approve.
+   */
+  required?: number;
+  /**
+   * Only members of this group (keelson.yaml approvers) count.
+   */
+  group?: string;
+  /**
+   * An approval older than this no longer counts. Default: never expires.
+   */
+  expiresAfter?: string;
 }
 /**
  * Two services (blue and green); traffic moves to the new colour step by step.
@@ -273,7 +294,7 @@ export interface CanaryStrategy {
         route53: Route53Traffic;
       };
   /**
-   * Steps run in order: setWeight, pause and analysis. The last setWeight must be 100.
+   * Steps run in order: setWeight, pause, analysis and approval. The last setWeight must be 100.
    *
    * @minItems 1
    */
@@ -421,6 +442,23 @@ export interface JsonField {
   equals: string | number | boolean;
 }
 /**
+ * Holds the rollout until enough distinct people approve the revision (keelson approve).
+ */
+export interface ApprovalGate1 {
+  /**
+   * Distinct people who must approve.
+   */
+  required?: number;
+  /**
+   * Only members of this group (keelson.yaml approvers) count.
+   */
+  group?: string;
+  /**
+   * An approval older than this no longer counts. Default: never expires.
+   */
+  expiresAfter?: string;
+}
+/**
  * Two services (blue and green); the new colour comes up fully, then takes all traffic at once.
  */
 export interface BlueGreenStrategy {
@@ -471,6 +509,24 @@ export interface BlueGreenStrategy {
    * Keep the old colour running this long after the switch, for instant rollback.
    */
   scaleDownDelay?: string;
+  approval?: ApprovalGate2;
+}
+/**
+ * Holds the rollout until enough distinct people approve the revision (keelson approve).
+ */
+export interface ApprovalGate2 {
+  /**
+   * Distinct people who must approve.
+   */
+  required?: number;
+  /**
+   * Only members of this group (keelson.yaml approvers) count.
+   */
+  group?: string;
+  /**
+   * An approval older than this no longer counts. Default: never expires.
+   */
+  expiresAfter?: string;
 }
 /**
  * Conditions watched during and after a rollout; a failing condition reverts it.
@@ -878,6 +934,11 @@ export interface ReleaseStatus {
    * The jobs (hooks and job steps) and http steps run for recent revisions, newest first (bounded): what ran, its task, how it ended and where its logs are.
    */
   jobs?: JobRun1[];
+  /**
+   * Approvals of the desired revision, and the gate waiting for them.
+   */
+  approvals?: ApprovalsStatus | null;
+  audit?: AuditLog;
 }
 export interface StatusCondition {
   /**
@@ -1284,6 +1345,10 @@ export interface RolloutProgress {
    * Set when the rollout restarts the stable revision (new tasks of the same task definition).
    */
   restart?: RestartRequest1 | null;
+  /**
+   * When the last approval gate of this rollout passed.
+   */
+  approvedAt?: Timestamp | null;
 }
 export interface RestartRequest1 {
   /**
@@ -1489,4 +1554,192 @@ export interface JobRun1 {
    * What was seen, in a sentence.
    */
   message?: string;
+}
+export interface ApprovalsStatus {
+  /**
+   * The revision these approvals are for.
+   */
+  revision: string;
+  /**
+   * Who approved, and when.
+   */
+  granted: ApprovalRecord[];
+  /**
+   * Approvals that did not count, newest first, with why.
+   */
+  refused?: RefusedApproval[];
+  /**
+   * The gate the rollout waits at, while it waits.
+   */
+  waiting?: ApprovalWait | null;
+}
+export interface ApprovalRecord {
+  /**
+   * Who approved.
+   */
+  by: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  at: string;
+}
+export interface RefusedApproval {
+  /**
+   * Who approved.
+   */
+  by: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  at: string;
+  /**
+   * The revision approved, when not the desired one.
+   */
+  revision?: string | null;
+  /**
+   * Why it does not count.
+   */
+  reason: string;
+}
+export interface ApprovalWait {
+  /**
+   * Distinct approvals the gate needs.
+   */
+  required: number;
+  /**
+   * Distinct, unexpired approvals that count.
+   */
+  received: number;
+  /**
+   * The group whose members count.
+   */
+  group?: string | null;
+  /**
+   * Who counted so far.
+   */
+  approvers: string[];
+}
+/**
+ * The Release's audit history, newest last, bounded.
+ */
+export interface AuditLog {
+  /**
+   * Sequence number of the newest entry ever written.
+   */
+  seq: number;
+  /**
+   * The spec generation last recorded as SpecChanged.
+   */
+  generation?: number;
+  /**
+   * Newest last; the oldest drop off past the limit.
+   */
+  entries: AuditEntry[];
+}
+export interface AuditEntry {
+  /**
+   * Increases by one per entry.
+   */
+  seq: number;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  at: string;
+  /**
+   * A person, or keelson for the controller's own decisions.
+   */
+  by: string;
+  /**
+   * SpecChanged, an operation, or a rollout event type.
+   */
+  what: string;
+  /**
+   * The revision it is about; for a rollout event, where traffic goes (on a revert, back to stable).
+   */
+  revision?: string | null;
+  /**
+   * Rollout events: where traffic comes from (on a revert, the revision that failed).
+   */
+  fromRevision?: string | null;
+  /**
+   * The source revision of the spec in force.
+   */
+  sourceRevision?: string | null;
+  /**
+   * What happened, in a sentence.
+   */
+  detail: string;
+  evidence?: RevertEvidence1;
+}
+/**
+ * Reverts: why.
+ */
+export interface RevertEvidence1 {
+  /**
+   * The reverted revision.
+   */
+  revision: string;
+  /**
+   * The health condition that failed.
+   */
+  condition: string;
+  /**
+   * Its observed value.
+   */
+  value?: number | null;
+  /**
+   * The threshold it crossed.
+   */
+  threshold?: string;
+  /**
+   * A metric condition's window: the period its value was computed over. Absent for other conditions.
+   */
+  window?: string;
+  /**
+   * How long the condition had to keep failing before the revert (for progressDeadline, the deadline).
+   */
+  failFor?: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  failingSince?: string;
+  /**
+   * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
+   */
+  revertedAt: string;
+  /**
+   * Tasks of the reverted revision that stopped, with ECS's reasons.
+   */
+  stoppedTasks?: {
+    /**
+     * The stopped task.
+     */
+    taskArn: string;
+    /**
+     * ECS's stoppedReason.
+     */
+    stoppedReason?: string;
+    /**
+     * The essential container's exit code.
+     */
+    exitCode?: number | null;
+    /**
+     * The task's containers that stopped with a reason or a non-zero exit code, e.g. OutOfMemoryError: Container killed due to memory usage.
+     */
+    containers?: {
+      /**
+       * The container name.
+       */
+      name: string;
+      /**
+       * ECS's reason the container stopped.
+       */
+      reason?: string;
+      /**
+       * Its exit code.
+       */
+      exitCode?: number | null;
+    }[];
+  }[];
+  job?: JobRun;
 }

@@ -100,6 +100,8 @@ export type StrategyKind = 'rolling' | 'canary' | 'blueGreen';
 
 export interface RollingStrategy {
   service: string;
+  /** A gate before the new revision starts: people approve it first. */
+  approval?: ApprovalGate;
 }
 
 export interface ColourServices {
@@ -125,6 +127,8 @@ export interface BlueGreenStrategy {
   /** When false, wait for a human `promote` before switching. Default true. */
   autoPromote?: boolean;
   scaleDownDelay?: DurationString;
+  /** A gate before the switch: people approve the new colour before it takes traffic. */
+  approval?: ApprovalGate;
 }
 
 export type TrafficSpec =
@@ -146,10 +150,11 @@ export interface Route53Traffic {
   setIdentifiers: { blue: string; green: string };
 }
 
-export type Step = SetWeightStep | PauseStep | AnalysisStep | JobStep | HttpStep;
+export type Step = SetWeightStep | PauseStep | AnalysisStep | JobStep | HttpStep | ApprovalStep;
 export interface SetWeightStep { setWeight: number }
 export interface PauseStep { pause: { duration?: DurationString } }
 export interface AnalysisStep { analysis: { duration: DurationString; conditions?: string[] } }
+export interface ApprovalStep { approval: ApprovalGate }
 /** A one-off task on the new revision (a smoke test); a failure reverts. */
 export interface JobStep { job: NamedJob }
 /** An HTTP check that must pass before the next step; a failure reverts. */
@@ -190,6 +195,16 @@ export interface HttpStepCheck extends HttpCheck {
   name: string;
   /** How long wrong answers may last before the rollout reverts. Default 0s: the first one reverts. */
   failFor?: DurationString;
+}
+
+/** Holds the rollout until enough distinct people approve the revision (`keelson approve`). */
+export interface ApprovalGate {
+  /** Distinct people who must approve. Default 1. */
+  required?: number;
+  /** Only members of this group (keelson.yaml `approvers`) count. */
+  group?: string;
+  /** An approval older than this no longer counts. Default: never expires. */
+  expiresAfter?: DurationString;
 }
 
 export interface HealthSpec {
@@ -465,6 +480,10 @@ export interface ReleaseStatus {
   restart?: RestartRequest | null;
   /** Jobs and http steps of recent revisions, newest first (bounded). */
   jobs?: JobRun[];
+  /** Approvals of the desired revision, and the gate waiting for them. */
+  approvals?: ApprovalsStatus | null;
+  /** The Release's audit history, newest last, bounded (DEFAULTS.auditLimit entries). */
+  audit?: AuditLog;
 }
 
 export type WindowClosedBy = 'outsideWindow' | 'blackout' | 'freeze';
@@ -526,6 +545,66 @@ export interface JobRun {
   message?: string;
 }
 
+export interface ApprovalsStatus {
+  /** The revision these approvals are for: a new revision needs new approvals. */
+  revision: string;
+  granted: ApprovalRecord[];
+  /** Approvals that did not count, newest first (bounded): who, when and why. */
+  refused?: RefusedApproval[];
+  /** The gate the rollout waits at, while it waits. */
+  waiting?: ApprovalWait | null;
+}
+
+export interface ApprovalRecord {
+  by: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+export interface RefusedApproval {
+  by: string;
+  at: string;
+  /** The revision the person approved, when it was not the desired one. */
+  revision?: string | null;
+  reason: string;
+}
+
+export interface ApprovalWait {
+  required: number;
+  /** Distinct, unexpired approvals that count for this gate. */
+  received: number;
+  group?: string | null;
+  /** Who counted so far. */
+  approvers: string[];
+}
+
+export interface AuditLog {
+  /** Sequence number of the newest entry ever written; entries keep their number as old ones drop off. */
+  seq: number;
+  /** The spec generation last recorded as a SpecChanged entry. */
+  generation?: number;
+  entries: AuditEntry[];
+}
+
+/** One thing that happened to a Release: who did what, when, to which revision, from which source revision. */
+export interface AuditEntry {
+  seq: number;
+  /** ISO 8601. */
+  at: string;
+  /** A person, or `keelson` for the controller's own decisions. */
+  by: string;
+  /** SpecChanged, an operation (promote, abort, retry, approve), or a rollout event type. */
+  what: string;
+  /** The revision the entry is about; for a rollout event, where traffic goes (on a revert, back to stable). */
+  revision?: string | null;
+  /** Rollout events: where traffic comes from (on a revert, the revision that failed). */
+  fromRevision?: string | null;
+  sourceRevision?: string | null;
+  detail: string;
+  /** Reverts: the failed condition, its value, threshold and times. */
+  evidence?: RevertEvidence;
+}
+
 export interface WarmColour {
   /** The colour that served before the last promotion. */
   colour: Colour;
@@ -557,4 +636,6 @@ export interface RolloutProgress {
   fast?: boolean;
   /** The rollout restarts the stable revision. */
   restart?: RestartRequest | null;
+  /** When the last approval gate of this rollout passed: later gates count only approvals given since. */
+  approvedAt?: string | null;
 }

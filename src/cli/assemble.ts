@@ -106,7 +106,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   // Act only while status can be written: an AWS write whose status is lost would be made again.
   const fence = (): { lease: string; token: number } | undefined => (storeHealth.up ? lease.fence : undefined);
   const reconciler = instrumentReconciler(
-    new Reconciler({ cloud, store, clock, health: evaluateHealth, events: fanOut([notifier, metrics.eventSink()]), logger, fence }),
+    new Reconciler({ cloud, store, clock, health: evaluateHealth, events: fanOut([notifier, metrics.eventSink()]), logger, fence, approvers: { ...world?.approvers, ...config.approvers } }),
     metrics,
     clock,
   );
@@ -145,7 +145,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
           new TimelinePlayer(world!, {
             sim: opened.sim,
             source: timeline,
-            requestOperation: (release, kind, by) => requestOperation({ store, controller, clock, logger }, release, kind, by),
+            requestOperation: (release, kind, by, revision) => requestOperation({ store, controller, clock, logger }, release, kind, by, revision !== undefined ? { revision } : {}),
             knows: (release) => controller.names().includes(release),
             report: (action) => logger.info({ timeline: action.type, release: action.release || undefined }, `timeline: ${action.message}`),
           }),
@@ -167,6 +167,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     readsRequireToken: config.http.readsRequireToken,
     ...(webhook ? { webhook } : {}),
     logger,
+    approvers: { ...world?.approvers, ...config.approvers },
   });
   logger.info(
     { port: server.port, sources: sources.map((s) => s.description), state: store.description, cloud: config.cloud.provider, ...(speed !== 1 ? { speed } : {}) },

@@ -1,6 +1,7 @@
 // How the CLI reads statuses and asks for operations: through the state store the controller
 // writes, or through a running controller's HTTP API.
-import type { ReleaseStatus } from '../api/types.js';
+import type { AuditEntry, ReleaseStatus } from '../api/types.js';
+import { refuseApproval } from '../server/approval-request.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
 
@@ -11,10 +12,15 @@ export interface ReleaseClient {
   get(name: string): Promise<ReleaseStatus | undefined>;
   /** `overrideWindow` (promote): move on while the deployment window is closed. `rerunJobs` (retry): run the revision's preDeploy jobs again even where they succeeded. */
   request(name: string, kind: OperationKind, by: string, options?: { overrideWindow?: boolean; rerunJobs?: boolean }): Promise<{ seq: number }>;
+  /** Refused (ApprovalRefused) at once when `by` is outside the group of the gate the Release waits at. */
+  approve(name: string, by: string, revision: string | undefined): Promise<{ seq: number }>;
+  /** The Release's audit history, oldest first; undefined when there is no such Release. */
+  history(name: string): Promise<AuditEntry[] | undefined>;
   close(): Promise<void>;
 }
 
-export function storeClient(store: StateStore): ReleaseClient {
+/** `approvers`: keelson.yaml's groups, to refuse an approval from outside a waiting gate's group at once. */
+export function storeClient(store: StateStore, approvers?: Readonly<Record<string, readonly string[]>>): ReleaseClient {
   return {
     async list() {
       const all = await store.listStatuses();
@@ -30,6 +36,16 @@ export function storeClient(store: StateStore): ReleaseClient {
         ...(options?.overrideWindow ? { overrideWindow: true } : {}),
         ...(options?.rerunJobs ? { rerunJobs: true } : {}),
       });
+    },
+    async approve(name, by, revision) {
+      const status = await store.getStatus(name);
+      const refusal = status ? refuseApproval(status, by, approvers) : undefined;
+      if (refusal) throw new HttpClientError(403, 'ApprovalRefused', refusal);
+      return store.requestOperation({ release: name, kind: 'approve', requestedAt: Date.now(), requestedBy: by, ...(revision ? { revision } : {}) });
+    },
+    async history(name) {
+      const status = await store.getStatus(name);
+      return status ? (status.audit?.entries ?? []) : undefined;
     },
     close: () => store.close(),
   };
@@ -78,6 +94,16 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
         body: JSON.stringify({ by, ...(kind === 'promoteFull' ? { full: true } : {}), ...(options?.overrideWindow ? { overrideWindow: true } : {}), ...(options?.rerunJobs ? { rerunJobs: true } : {}) }),
       });
       return { seq: answer?.operation.seq ?? 0 };
+    },
+    async approve(name, by, revision) {
+      const answer = await call<{ operation: { seq: number } }>(`/api/v1/releases/${encodeURIComponent(name)}/approve`, {
+        method: 'POST',
+        body: JSON.stringify({ by, ...(revision ? { revision } : {}) }),
+      });
+      return { seq: answer?.operation.seq ?? 0 };
+    },
+    async history(name) {
+      return (await call<{ entries: AuditEntry[] }>(`/api/v1/releases/${encodeURIComponent(name)}/history`))?.entries;
     },
     close: async () => {},
   };

@@ -1,6 +1,6 @@
 // How releases look in a terminal: the `get` table and the `describe` page.
 import { formatDuration } from '../api/duration.js';
-import type { ReleaseStatus } from '../api/types.js';
+import type { ApprovalsStatus, ReleaseStatus } from '../api/types.js';
 import { evidenceLines } from './wait-verdict.js';
 
 export interface NamedStatus {
@@ -49,6 +49,7 @@ export function formatDescribe({ name, status }: NamedStatus, now: number): stri
     ...((status.health ?? []).length === 0 ? ['  (measured during rollouts)'] : []),
     ...(status.health ?? []).map((h) => `  ${h.name.padEnd(20)} ${h.state.padEnd(8)} ${h.value ?? '-'}${h.threshold ? ` (${h.threshold})` : ''}${h.message ? `  ${h.message}` : ''}`),
   ];
+  if (status.approvals) lines.push('', 'Approvals:', ...approvalLines(status.approvals));
   const evidence = evidenceLines(status);
   if (evidence.length > 0) lines.push('', 'Last revert:', ...evidence.map((l) => `  ${l}`));
   lines.push('', 'History:');
@@ -57,4 +58,12 @@ export function formatDescribe({ name, status }: NamedStatus, now: number): stri
     lines.push(`  ${h.finishedAt}  ${h.result.padEnd(10)} ${h.fromRevision ?? '?'} → ${h.revision}${h.reason ? `: ${h.reason}` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** Who approved which revision, what the gate still waits for, and what was refused. */
+function approvalLines(a: ApprovalsStatus): string[] {
+  const lines = [`  for ${a.revision}: ${a.granted.length === 0 ? 'none yet' : a.granted.map((g) => `${g.by} at ${g.at}`).join(', ')}`];
+  if (a.waiting) lines.push(`  waiting: ${a.waiting.received}/${a.waiting.required}${a.waiting.group ? ` from ${a.waiting.group}` : ''}`);
+  for (const r of a.refused ?? []) lines.push(`  refused: ${r.by} at ${r.at}: ${r.reason}`);
+  return lines;
 }

@@ -9,6 +9,8 @@ import { registerRun } from './commands/run.js';
 import { registerWait } from './commands/wait.js';
 import { registerRehearse } from './commands/rehearse.js';
 import { registerValidate } from './commands/validate.js';
+import { registerApprove } from './commands/approve.js';
+import { registerHistory } from './commands/history.js';
 import { UsageError } from './usage-error.js';
 
 export function buildProgram(): Command {
@@ -27,6 +29,8 @@ Examples:
   keelson run --source dir:releases --cloud sim            the controller, on the simulated AWS
   keelson get releases                                     phase, step, weights, stable → desired
   keelson wait aep-backend-prod --timeout 45m              in a pipeline: exit 0 only when promoted
+  keelson approve aep-backend-prod --by alice              approve the revision an approval gate waits for
+  keelson history aep-backend-prod                         who did what, when, to which revision
   keelson demo                                             a minute-long tour on the simulated AWS
 
 Run keelson COMMAND --help for a command's options and examples.`,
@@ -39,6 +43,8 @@ Run keelson COMMAND --help for a command's options and examples.`,
   registerWait(program);
   registerRehearse(program);
   registerDemo(program);
+  registerApprove(program);
+  registerHistory(program);
   return program;
 }
 

@@ -9,6 +9,9 @@ const MARK: Record<string, string> = {
   Aborted: '■',
   Superseded: '⇥',
   DriftCorrected: '⟲',
+  AwaitingApproval: '✋',
+  Approved: '✓',
+  ApprovalRefused: '✖',
   Applied: '✎',
   Invalid: '✖',
   // What people do on a world's timeline.

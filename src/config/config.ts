@@ -102,6 +102,8 @@ export interface KeelsonConfig {
   leaderElection: LeaderElectionConfig;
   log: { level: LogLevel };
   notifications: NotificationsConfig;
+  /** Groups of people who may approve, by group name (approval gates name a group). */
+  approvers: Record<string, string[]>;
   /** The file it was read from, if any. */
   file?: string;
 }
@@ -142,5 +144,6 @@ export function defaultConfig(): KeelsonConfig {
     },
     log: { level: CONFIG_DEFAULTS.logLevel },
     notifications: {},
+    approvers: {},
   };
 }

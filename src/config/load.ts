@@ -99,6 +99,7 @@ interface RawConfig {
   leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
   log?: { level?: LogLevel };
   notifications?: KeelsonConfig['notifications'];
+  approvers?: Record<string, string[]>;
 }
 type Report = (segments: (string | number)[], message: string) => void;
 
@@ -150,6 +151,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },
     log: { level: raw.log?.level ?? base.log.level },
     notifications: raw.notifications ?? {},
+    approvers: raw.approvers ?? {},
   };
 }
 

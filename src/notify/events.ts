@@ -1,7 +1,7 @@
 // What the reconciler tells the outside world about a rollout. One event per moment a person
 // would want to hear about; notifications, audit logs and the like are sinks of these events.
 
-import type { HealthState } from '../api/types.js';
+import type { HealthState, RevertEvidence } from '../api/types.js';
 
 export const ROLLOUT_EVENT_TYPES = [
   'RolloutStarted',
@@ -20,6 +20,9 @@ export const ROLLOUT_EVENT_TYPES = [
   'JobStarted',
   'JobSucceeded',
   'JobFailed',
+  'AwaitingApproval',
+  'Approved',
+  'ApprovalRefused',
 ] as const;
 
 export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];
@@ -64,6 +67,10 @@ export interface RolloutEvent {
   message: string;
   /** Job events: which job, where it runs, and how it ended. */
   job?: RolloutEventJob;
+  /** Approval events: the gate, who counted so far, and how to approve. */
+  approval?: { required: number; received: number; group?: string | null; approvers: string[]; howTo: string };
+  /** Reverted: the failed condition, its value, threshold and times. */
+  evidence?: RevertEvidence;
 }
 
 export interface RolloutEventJob {

@@ -7,6 +7,7 @@ import type { RolloutEvent } from './events.js';
 import {
   failedConditions,
   failureLine,
+  approvalLine,
   formatValue,
   headline,
   healthItem,
@@ -56,6 +57,10 @@ export function slackLines(event: RolloutEvent): string[] {
   if (event.health && event.health.length > 0) add('Health', event.health.map(healthItem).join(' · '));
   if (event.targets) add('Targets', targetsLine(event.targets));
   if (event.rollbackTarget) add('Rollback', rollbackLine(event.rollbackTarget));
+  if (event.approval) {
+    add('Approvals', approvalLine(event.approval));
+    if (event.approval.received < event.approval.required) add('Approve with', event.approval.howTo);
+  }
   add('Reason', event.reason);
   add(event.type === 'RolloutStarted' ? 'Deployed by' : 'By', triggeredBy(event));
   return lines;

@@ -3,7 +3,8 @@
 
 import type { RolloutEvent, RolloutEventHealth, RolloutEventType } from './events.js';
 
-export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: string }> = {
+// Partial on purpose: an event type with no entry here still gets a sensible headline (eventTitle).
+export const EVENT_TITLES: Partial<Record<RolloutEventType, { icon: string; title: string }>> = {
   RolloutStarted: { icon: '🚀', title: 'Rollout started' },
   StepReached: { icon: '📶', title: 'Step reached' },
   Paused: { icon: '⏸️', title: 'Paused' },
@@ -20,7 +21,25 @@ export const EVENT_TITLES: Record<RolloutEventType, { icon: string; title: strin
   JobStarted: { icon: '🏃', title: 'Job started' },
   JobSucceeded: { icon: '☑️', title: 'Job succeeded' },
   JobFailed: { icon: '💥', title: 'Job failed' },
+  AwaitingApproval: { icon: '✋', title: 'Waiting for approval' },
+  Approved: { icon: '👍', title: 'Approved' },
+  ApprovalRefused: { icon: '🚫', title: 'Approval refused' },
 };
+
+/** The icon and title of any event type: `JobFailed` with no entry reads `🔔 Job failed`. */
+export function eventTitle(type: string): { icon: string; title: string } {
+  const known = EVENT_TITLES[type as RolloutEventType];
+  if (known) return known;
+  const words = type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return { icon: '🔔', title: words.charAt(0).toUpperCase() + words.slice(1) };
+}
+
+/** `1/2 from release-managers (alice)`: an approval gate's count. */
+export function approvalLine(approval: NonNullable<RolloutEvent['approval']>): string {
+  const from = approval.group ? ` from ${approval.group}` : '';
+  const who = approval.approvers.length > 0 ? ` (${approval.approvers.join(', ')})` : '';
+  return `${approval.received}/${approval.required}${from}${who}`;
+}
 
 const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {
   Passing: '✅',
@@ -31,7 +50,7 @@ const HEALTH_ICONS: Record<RolloutEventHealth['state'], string> = {
 
 /** `🚀 Rollout started: aep-backend-prod` */
 export function headline(event: RolloutEvent): string {
-  const { icon, title } = EVENT_TITLES[event.type];
+  const { icon, title } = eventTitle(event.type);
   return `${icon} ${title}: ${event.release}`;
 }
 
@@ -88,6 +107,8 @@ export function failureLine(health: RolloutEventHealth): string {
   return `${health.name} failed: ${value}${threshold}`;
 }
 
+const isKnownType = (type: string): boolean => EVENT_TITLES[type as RolloutEventType] !== undefined;
+
 export function triggeredBy(event: RolloutEvent): string {
   return event.by ?? 'keelson';
 }
@@ -103,6 +124,12 @@ export function oneLineSummary(event: RolloutEvent): string {
     else if (event.reason) parts.push(event.reason);
   } else if (event.type === 'Superseded' && event.reason) {
     parts.push(event.reason);
+  } else if (event.approval) {
+    parts.push(`approvals ${approvalLine(event.approval)}`);
+    if (event.approval.received < event.approval.required) parts.push(`approve with: ${event.approval.howTo}`);
+  } else if (!isKnownType(event.type)) {
+    // An event this formatter knows nothing of still says what happened.
+    parts.push(event.reason ?? event.message);
   }
   return parts.join(' — ');
 }

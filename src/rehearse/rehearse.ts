@@ -100,7 +100,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     const timeline = new TimelinePlayer(options.world, {
       sim: stage.sim,
       source,
-      requestOperation: (release, kind, by) => requestOperation(operations, release, kind, by),
+      requestOperation: (release, kind, by, revision) => requestOperation(operations, release, kind, by, revision !== undefined ? { revision } : {}),
       knows: (release) => stage.controller.names().includes(release),
       report,
     });

@@ -43,6 +43,8 @@ export interface StageOptions {
   batchDescribeServices?: boolean;
   /** Records every pass and rollout event, as `keelson run` does, e.g. to serve /metrics from the stage. */
   metrics?: ControllerMetrics;
+  /** Groups of people who may approve; default: the world's `approvers`. */
+  approvers?: Record<string, string[]>;
 }
 
 export interface Stage {
@@ -90,6 +92,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     },
     logger,
     fence,
+    approvers: options.approvers ?? options.world.approvers ?? {},
   });
   const reconciler = options.metrics ? instrumentReconciler(plain, options.metrics, clock) : plain;
   // Backoff and resync jitter from seeded streams, so a run repeats draw for draw.

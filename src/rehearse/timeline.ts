@@ -24,7 +24,7 @@ export interface TimelineHost {
   sim: Simulator;
   source: TimelineSource;
   /** Asks for an operation the way `keelson promote|abort|retry` does. */
-  requestOperation(release: string, kind: OperationRequest['kind'], by: string): Promise<unknown>;
+  requestOperation(release: string, kind: OperationRequest['kind'], by: string, revision?: string): Promise<unknown>;
   /** Whether the controller knows a Release of this name (an operation on another is refused). */
   knows(release: string): boolean;
   report(action: TimelineAction): void;
@@ -133,9 +133,10 @@ export class TimelinePlayer {
       this.host.report({ release: name, kind: 'problem', type: 'Refused', message: `keelson ${entry.operation} (by ${by}): no Release named ${name}` });
       return;
     }
-    await this.host.requestOperation(name, kind, by);
-    this.host.sim.outOfBand.recordAction(by, `keelson ${entry.operation}${entry.full ? ' --full' : ''} ${name}`);
-    this.host.report({ release: name, kind: 'action', type, message: `keelson ${entry.operation}${entry.full ? ' --full' : ''} requested by ${by}` });
+    await this.host.requestOperation(name, kind, by, entry.revision);
+    const flags = `${entry.full ? ' --full' : ''}${entry.revision ? ` --revision ${entry.revision}` : ''}`;
+    this.host.sim.outOfBand.recordAction(by, `keelson ${entry.operation}${flags} ${name}`);
+    this.host.report({ release: name, kind: 'action', type, message: `keelson ${entry.operation}${flags} requested by ${by}` });
   }
 }
 

@@ -49,6 +49,8 @@ export interface OperationBody {
   overrideWindow?: boolean;
   /** retry: run the revision's preDeploy jobs again. */
   rerunJobs?: boolean;
+  /** approve: the revision approved. */
+  revision?: string;
 }
 
 /** The optional JSON body of promote, abort and retry: `{ "full": true, "by": "alice" }`. */
@@ -62,11 +64,16 @@ export function parseOperationBody(body: Buffer): OperationBody {
     throw new HttpApiError('InvalidBody', `body is not JSON: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpApiError('InvalidBody', 'body must be a JSON object');
-  const { full, by, overrideWindow, rerunJobs, ...rest } = value as Record<string, unknown>;
+  const { full, by, overrideWindow, rerunJobs, revision, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "overrideWindow", "rerunJobs" and "by"`);
+  if (unknown.length > 0) {
+    throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "overrideWindow", "rerunJobs", "revision" and "by"`);
+  }
   if (overrideWindow !== undefined && typeof overrideWindow !== 'boolean') throw new HttpApiError('InvalidBody', '"overrideWindow" must be true or false');
   if (rerunJobs !== undefined && typeof rerunJobs !== 'boolean') throw new HttpApiError('InvalidBody', '"rerunJobs" must be true or false');
+  if (revision !== undefined && (typeof revision !== 'string' || revision.trim() === '' || revision.length > MAX_BY_LENGTH)) {
+    throw new HttpApiError('InvalidBody', `"revision" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
+  }
   if (full !== undefined && typeof full !== 'boolean') throw new HttpApiError('InvalidBody', '"full" must be true or false');
   if (by !== undefined && (typeof by !== 'string' || by.trim() === '' || by.length > MAX_BY_LENGTH)) {
     throw new HttpApiError('InvalidBody', `"by" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
@@ -76,5 +83,6 @@ export function parseOperationBody(body: Buffer): OperationBody {
     ...(by !== undefined ? { by: by.trim() } : {}),
     ...(overrideWindow ? { overrideWindow } : {}),
     ...(rerunJobs !== undefined ? { rerunJobs } : {}),
+    ...(typeof revision === 'string' ? { revision: revision.trim() } : {}),
   };
 }

@@ -13,6 +13,8 @@ export const HTTP_ERRORS = {
   WebhookNotConfigured: 404,
   /** The status is the one the source's webhook handler chose (400, 401, ...); 400 by default. */
   WebhookRejected: 400,
+  /** An approval by someone outside the group the Release's approval gate names. */
+  ApprovalRefused: 403,
   Internal: 500,
 } as const;
 

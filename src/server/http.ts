@@ -46,6 +46,8 @@ export interface HttpServerOptions {
   readsRequireToken?: boolean;
   webhook?: WebhookHandler;
   logger: Logger;
+  /** Groups of people who may approve (keelson.yaml approvers): someone outside a waiting gate's group is refused at once. */
+  approvers?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RunningHttpServer {

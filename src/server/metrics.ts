@@ -28,6 +28,9 @@ const ROLLOUT_EVENT_LABELS: Partial<Record<RolloutEventType, string>> = {
   Aborted: 'aborted',
   Superseded: 'superseded',
   DriftCorrected: 'drift_corrected',
+  AwaitingApproval: 'awaiting_approval',
+  Approved: 'approved',
+  ApprovalRefused: 'approval_refused',
 };
 
 // Passes are usually tens of milliseconds; a slow AWS API can push one to tens of seconds.
@@ -47,7 +50,7 @@ export class ControllerMetrics {
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
-  private readonly rollouts = this.counter('keelson_rollouts_total', 'Rollout events: started, promoted, reverted, aborted, drift_corrected.', ['event']);
+  private readonly rollouts = this.counter('keelson_rollouts_total', 'Rollout events: started, promoted, reverted, aborted, drift_corrected, awaiting_approval, approved, approval_refused.', ['event']);
   private readonly trafficWeight = this.gauge('keelson_traffic_weight_percent', 'Share of traffic each colour of a Release receives.', ['release', 'colour']);
   private readonly healthCondition = this.gauge(
     'keelson_health_condition',

@@ -1,4 +1,4 @@
-// Asking the controller for an operation (promote, abort, retry): one path for the HTTP API,
+// Asking the controller for an operation (promote, abort, retry, approve): one path for the HTTP API,
 // and a simulated world's timeline, so an operation is recorded the same way whoever asks.
 import type { Logger } from 'pino';
 import type { Clock } from '../runtime/clock.js';
@@ -17,7 +17,7 @@ export async function requestOperation(
   release: string,
   kind: OperationRequest['kind'],
   by: string | undefined,
-  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs'> = {},
+  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> = {},
 ): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
@@ -26,6 +26,7 @@ export async function requestOperation(
     ...(by !== undefined ? { requestedBy: by } : {}),
     ...(extra.overrideWindow ? { overrideWindow: true } : {}),
     ...(extra.rerunJobs ? { rerunJobs: true } : {}),
+    ...(extra.revision !== undefined ? { revision: extra.revision } : {}),
   });
   deps.controller?.enqueue(release);
   deps.logger.info({ release, operation }, `${operation.kind} requested${by ? ` by ${by}` : ''}`);

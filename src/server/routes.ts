@@ -6,6 +6,8 @@ import { requireToken } from './auth.js';
 import { parseOperationBody } from './body.js';
 import { errorBody, HttpApiError } from './errors.js';
 import { requestOperation } from './operations.js';
+import { refuseApproval } from './approval-request.js';
+import { DEFAULTS } from '../api/defaults.js';
 import { notYetReconciled, summarize, type ReleaseDetail } from './releases.js';
 import type { OperationRequest } from '../store/store.js';
 
@@ -33,6 +35,9 @@ export interface Route {
 }
 
 const OPERATION_KINDS = { promote: 'promote', abort: 'abort', retry: 'retry', restart: 'restart' } as const;
+
+/** How many audit entries status keeps (DEFAULTS.auditLimit), told with the history. */
+const AUDIT_LIMIT = DEFAULTS.auditLimit;
 
 export function buildRoutes(options: HttpServerOptions): Route[] {
   const guardRead = (headers: IncomingHttpHeaders): void => {
@@ -97,6 +102,7 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         const name = req.params[0] ?? '';
         const verb = OPERATION_KINDS[req.params[1] as keyof typeof OPERATION_KINDS];
         const body = parseOperationBody(await req.body());
+        if (body.revision !== undefined) throw new HttpApiError('InvalidBody', `"revision" applies only to approve, not ${verb}`);
         if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
         if (body.overrideWindow !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"overrideWindow" applies only to promote, not ${verb}`);
         if (body.rerunJobs !== undefined && verb !== 'retry') throw new HttpApiError('InvalidBody', `"rerunJobs" applies only to retry, not ${verb}`);
@@ -105,6 +111,31 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         const extra = { ...(body.overrideWindow ? { overrideWindow: true } : {}), ...(body.rerunJobs ? { rerunJobs: true } : {}) };
         const operation: OperationRequest = await requestOperation(options, name, kind, body.by, extra);
         return { status: 202, json: { operation } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/releases\/([^/]+)\/approve$/,
+      handle: async (req) => {
+        requireToken(req.headers, options.apiToken);
+        const name = req.params[0] ?? '';
+        const body = parseOperationBody(await req.body());
+        if (body.full !== undefined) throw new HttpApiError('InvalidBody', '"full" applies only to promote, not approve');
+        if (body.by === undefined) throw new HttpApiError('InvalidBody', '"by" is required: an approval is recorded with who approved');
+        const refusal = refuseApproval(await statusOf(name), body.by, options.approvers);
+        if (refusal) throw new HttpApiError('ApprovalRefused', refusal);
+        const operation: OperationRequest = await requestOperation(options, name, 'approve', body.by, body.revision !== undefined ? { revision: body.revision } : {});
+        return { status: 202, json: { operation } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/releases\/([^/]+)\/history$/,
+      handle: async (req) => {
+        guardRead(req.headers);
+        const name = req.params[0] ?? '';
+        const status = await statusOf(name);
+        return { status: 200, json: { name, limit: AUDIT_LIMIT, entries: status.audit?.entries ?? [] } };
       },
     },
     {

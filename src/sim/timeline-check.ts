@@ -53,7 +53,9 @@ export function checkTimelineActions(world: SimWorld, report: Report, names: Wor
       if (t.release === undefined) fail([...at, 'release'], `is required with operation`);
       if (t.by === undefined) fail([...at, 'by'], 'is required with operation: an operation is recorded with the person who asked for it');
       if (t.full !== undefined && t.operation !== 'promote') fail([...at, 'full'], 'applies only to operation promote');
+      if (t.revision !== undefined && t.operation !== 'approve') fail([...at, 'revision'], 'applies only to operation approve');
     } else {
+      if (t.revision !== undefined) fail([...at, 'revision'], 'applies only to operation approve');
       if (t.release !== undefined) fail([...at, 'release'], 'applies only to operation');
       if (t.full !== undefined) fail([...at, 'full'], 'applies only to operation promote');
     }

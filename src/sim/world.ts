@@ -36,6 +36,8 @@ export interface SimWorld {
   endpoints?: WorldEndpoint[];
   faults?: WorldFault[];
   timeline?: WorldTimelineEntry[];
+  /** Groups of people who may approve, as keelson.yaml's `approvers`, for rehearsals of approval gates. */
+  approvers?: Record<string, string[]>;
 }
 
 export interface LatencySpec {
@@ -312,8 +314,8 @@ export interface TargetsUnhealthyFault {
 
 export type WorldFault = ApiFault | RevisionTurnsBadFault | TargetsUnhealthyFault;
 
-/** keelson operations a timeline can run (`approve` will join them). */
-export type TimelineOperation = 'promote' | 'abort' | 'retry' | 'restart';
+/** keelson operations a timeline can run. */
+export type TimelineOperation = 'promote' | 'abort' | 'retry' | 'restart' | 'approve';
 
 /** What people do at `at`: exactly one action per entry (see docs/sim-world.md). */
 export interface WorldTimelineEntry {
@@ -343,6 +345,8 @@ export interface WorldTimelineEntry {
   release?: string;
   /** promote: skip every remaining step and the bake. */
   full?: boolean;
+  /** approve: the revision approved (`keelson approve --revision`). */
+  revision?: string;
 }
 
 /** The action keys of a timeline entry, one of which each entry has. */

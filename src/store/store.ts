@@ -16,13 +16,15 @@ export interface LastKnownSpec {
 export interface OperationRequest {
   seq: number;
   release: string;
-  kind: 'promote' | 'promoteFull' | 'abort' | 'retry' | 'restart';
+  kind: 'promote' | 'promoteFull' | 'abort' | 'retry' | 'restart' | 'approve';
   requestedAt: number;
   requestedBy?: string;
   /** promote: move on even while the deployment window is closed (recorded in status.window.override). */
   overrideWindow?: boolean;
   /** retry: run the revision's preDeploy jobs again even where they succeeded. */
   rerunJobs?: boolean;
+  /** approve: the revision approved; an approval binds to it and counts for no other. */
+  revision?: string;
 }
 
 export interface Lease {

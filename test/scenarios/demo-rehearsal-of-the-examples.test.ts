@@ -19,6 +19,15 @@ describe('the demo: every example Release on the demo world, then a bad revision
     expect(byName['web-prod']).toMatchObject({ phase: 'Healthy', stableRevision: 'web:42' });
     expect(byName['rastup-api-prod']).toMatchObject({ phase: 'Healthy', stableRevision: 'rastup-api:24' });
     const aep = byName['aep-backend-prod'];
+    // Before any traffic, each revision waited for two release managers, approved on the world's timeline.
+    const approvals = aep?.audit?.entries.filter((e) => e.what === 'Approved').map((e) => [e.by, e.revision]);
+    expect(approvals).toEqual([
+      ['alice', 'aep-backend-prod:12'],
+      ['bob', 'aep-backend-prod:12'],
+      ['alice', 'aep-backend-prod:13'],
+      ['bob', 'aep-backend-prod:13'],
+    ]);
+    expect(result.events.filter((e) => e.release === 'aep-backend-prod').map((e) => e.type)).toContain('AwaitingApproval');
     expect(aep).toMatchObject({ phase: 'Degraded', stableRevision: 'aep-backend-prod:12', blockedRevision: 'aep-backend-prod:13' });
     expect(aep?.history?.map((h) => [h.revision, h.result])).toEqual([
       ['aep-backend-prod:13', 'Reverted'],

@@ -10,6 +10,7 @@ import { appendHistory, iso, ms, REASONS } from '../status.js';
 import { correctServiceDrift, deadlineEvidence, deadlinePassed, DONE, ensureServiceUp, holdFor, holdIfBlocked, incompleteObservation, recordDrift, requeueFor, type StageResult } from './stages.js';
 import { judged, phaseOfWait } from './waits.js';
 import { heldByGates } from './gates.js';
+import { approvalStage } from '../approvals.js';
 import { recordWindBack, setWindBackPhase } from './wind-back.js';
 import { failedJob, preDeploy } from '../jobs/gates.js';
 import { holdStart } from '../window-gate.js';
@@ -74,6 +75,13 @@ function progress(d: Draft, service: string, r: RolloutProgress): void {
   if (d.take('promoteFull') ?? d.take('promote')) r.promoteFull = true;
   const gap = incompleteObservation(d);
   if (gap) return wait(d, service, r, gap);
+  const gate = d.spec.strategy.rolling?.approval;
+  if (gate && !r.approvedAt) {
+    const approved = approvalStage(d, r, gate);
+    if (!approved.done) return wait(d, service, r, approved);
+    // The deadline for the new tasks counts from the approval, not from the wait for it.
+    r.stepStartedAt = iso(d.now);
+  }
 
   // Migrations run before the service is updated: a failure leaves it on the stable revision.
   const migrated = preDeploy(d, r, service);
@@ -106,7 +114,7 @@ function wait(d: Draft, service: string, r: RolloutProgress, result: StageResult
     return beginWindBack(d, service, r, 'Reverted', `progress deadline exceeded: ${result.message}`, deadlineEvidence(d, r));
   }
   const { phase, reason } = phaseOfWait(d, result);
-  if (phase === 'Paused' && d.status.phase !== 'Paused') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  if (phase === 'Paused' && d.status.phase !== 'Paused' && reason !== REASONS.AwaitingApproval) d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
   d.setPhase(phase, reason, `rolling ${service} to ${r.revision}: ${result.message}`);
   requeueFor(d, result);
 }

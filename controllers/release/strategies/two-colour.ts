@@ -1,6 +1,7 @@
 // canary and blueGreen: two services, traffic moved between them by weights, step by step.
 import { formatDuration, parseDuration } from '../../../src/api/duration.js';
-import type { AnalysisStep, Colour, PauseStep, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
+import type { AnalysisStep, ApprovalStep, Colour, PauseStep, RevertEvidence, RolloutProgress, RolloutResult, Step, WarmColour } from '../../../src/api/types.js';
+import { approvalStage, promoteStopsAt } from '../approvals.js';
 import { familyRevision, sameRevision } from '../../../src/cloud/task-definition-ref.js';
 import type { Draft } from '../draft.js';
 import { isUnread } from '../observation.js';
@@ -154,6 +155,16 @@ function applyPromote(d: Draft, r: RolloutProgress, steps: Step[]): void {
   const op = d.take('promoteFull') ?? d.take('promote');
   if (!op) return;
   const by = op.requestedBy ?? 'an operator';
+  const stop = promoteStopsAt(d, r);
+  if (stop) {
+    // Up to the approval gate, no further: the gate is for the people it names.
+    if (stop.gate > r.stepIndex) {
+      r.stepIndex = op.kind === 'promoteFull' ? stop.gate : r.stepIndex + 1;
+      r.stepStartedAt = iso(d.now);
+    }
+    d.status.message = `promoted by ${by}; ${stop.message}`;
+    return;
+  }
   if (op.kind === 'promoteFull') {
     r.promoteFull = true;
     r.stepIndex = Math.max(r.stepIndex, steps.length - 1);
@@ -197,7 +208,12 @@ function runStep(d: Draft, r: RolloutProgress, step: Step, steps: Step[]): Stage
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
   }
-  const result = 'job' in step || 'http' in step ? gateStep(d, r, step, serviceOf(d, canary)) : timedStep(d, step, since, current);
+  const result =
+    'job' in step || 'http' in step
+      ? gateStep(d, r, step, serviceOf(d, canary))
+      : 'approval' in step
+        ? approvalStep(d, r, step, since, current)
+        : timedStep(d, step, since, current);
   if (ahead && !result.done) {
     const held = ensureWeights(d, r, weightsFor(canary, current), 'hold the current step weight');
     if (!held.done) return held;
@@ -219,6 +235,17 @@ function timedStep(d: Draft, step: PauseStep | AnalysisStep, since: number, curr
   const length = parseDuration(step.analysis.duration);
   if (elapsed < length) return holdFor(`analysis ${formatDuration(elapsed)} of ${step.analysis.duration}`, length - elapsed);
   return judged(d, judgeStep(d, step.analysis.conditions, since, current > 0), since + length, 'analysis over');
+}
+
+/**
+ * An approval gate, then, like the end of a pause, health judged on data covering the step: an
+ * approval is a person's say, not a measurement, so it never moves traffic on without one.
+ */
+function approvalStep(d: Draft, r: RolloutProgress, step: ApprovalStep, since: number, current: number): StageResult {
+  const approved = approvalStage(d, r, step.approval);
+  if (!approved.done) return approved;
+  const at = ms(r.approvedAt);
+  return judged(d, judgeStep(d, undefined, since, current > 0), at, 'approved');
 }
 
 /** The weights read back are the next step's, a setWeight straight after this one. */
@@ -314,8 +341,10 @@ function wait(d: Draft, r: RolloutProgress, steps: Step[], result: StageResult):
   const stepText = r.stepIndex < steps.length ? `step ${r.stepIndex + 1}/${steps.length}: ${describeStep(steps[r.stepIndex])}` : 'bake';
   const message = `${stepText} to ${r.revision} (${r.colour}): ${result.message}`;
   const { phase, reason } = phaseOfWait(d, result);
-  // A window's hold is told by WindowClosed.
-  if (phase === 'Paused' && d.status.phase !== 'Paused' && result.waitingOn !== 'window') d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  // A window's hold is told by WindowClosed; an approval gate tells people itself (AwaitingApproval), with how to approve.
+  if (phase === 'Paused' && d.status.phase !== 'Paused' && result.waitingOn !== 'window' && reason !== REASONS.AwaitingApproval) {
+    d.emit({ type: 'Paused', toRevision: r.revision, message: result.message });
+  }
   d.setPhase(phase, reason, message);
   requeueFor(d, result);
 }

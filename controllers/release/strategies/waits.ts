@@ -29,6 +29,8 @@ export interface Wait {
   waitingSince?: number;
   /** data: some condition has no data at all (rather than data that does not pass yet). */
   noData?: boolean;
+  /** person: the person asked for is an approver (an approval gate), not a `promote`. */
+  gate?: 'approval';
 }
 
 export type StageResult = { done: true } | Wait;
@@ -67,7 +69,7 @@ export function judged(d: Draft, judgement: StepJudgement, waitingSince: number,
 
 /** The phase a wait puts the Release in, and whether it just became a pause (tell people once). */
 export function phaseOfWait(d: Draft, wait: Wait): { phase: Phase; reason: Reason } {
-  if (wait.waitingOn === 'person') return { phase: 'Paused', reason: REASONS.RolloutPaused };
+  if (wait.waitingOn === 'person') return { phase: 'Paused', reason: wait.gate === 'approval' ? REASONS.AwaitingApproval : REASONS.RolloutPaused };
   if (wait.waitingOn === 'release') return { phase: 'Pending', reason: REASONS.PromotionPending };
   if (wait.waitingOn === 'window') return { phase: 'Paused', reason: REASONS.WindowClosed };
   if (wait.waitingOn === 'job') return { phase: 'Progressing', reason: REASONS.JobRunning };

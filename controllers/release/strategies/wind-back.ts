@@ -50,6 +50,7 @@ export function recordWindBack(
     reason,
     health: eventHealth(d.input.health),
     ...(stable ? { rollbackTarget: { revision: stable, ...(image ? { image } : {}) } } : {}),
+    ...(evidence ? { evidence } : {}),
     message: `${result === 'Aborted' ? 'aborted' : 'reverted'} ${revision}: ${reason}`,
   });
 }

@@ -12,7 +12,7 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   const server = options.server ?? env.KEELSON_SERVER;
   if (server) return httpClient(server, options.token ?? env.KEELSON_API_TOKEN);
   const config = await resolveConfig(options, env);
-  return storeClient(openStateStore(config, { clock: new RealClock(), env }));
+  return storeClient(openStateStore(config, { clock: new RealClock(), env }), config.approvers);
 }
 
 const KINDS = ['releases', 'release', 'rel'];

@@ -79,7 +79,7 @@ describe('durations have a range', () => {
     ['a 0s HTTP timeout', /timeout: 5s/, 'timeout: 0s', 'spec.health.conditions[0].http.timeout', /must be at least 100ms \(got "0s"\)/],
     ['a 0s metric window', /window: 1m/, 'window: 0s', 'spec.health.conditions[1].metric.window', /must be at least 1s \(got "0s"\)/],
     ['a 0s failFor', /failFor: 2m/, 'failFor: 0s', 'spec.health.conditions[0].failFor', /must be at least 1s/],
-    ['a pause of a year', /duration: 5m/, 'duration: 365d', 'spec.strategy.canary.steps[1].pause.duration', /must be at most 30d \(got "365d"\)/],
+    ['a pause of a year', /duration: 5m/, 'duration: 365d', 'spec.strategy.canary.steps[2].pause.duration', /must be at most 30d \(got "365d"\)/],
   ])('%s is refused at its field', (_, from, to, path, message) => {
     const problems = problemsOf(edit(from, to));
     expect(problems).toContainEqual(expect.objectContaining({ code: 'duration', path, message: expect.stringMatching(message) }));

@@ -14,8 +14,8 @@ function problemsAfter(edit: (release: Record<string, any>) => void): string[] {
 
 describe('validation messages', () => {
   it('say what the limit is and what was written', () => {
-    expect(problemsAfter((r) => (r.spec.strategy.canary.steps[3].setWeight = 150))).toEqual([
-      'spec.strategy.canary.steps[3].setWeight: must be at most 100 (got 150)',
+    expect(problemsAfter((r) => (r.spec.strategy.canary.steps[4].setWeight = 150))).toEqual([
+      'spec.strategy.canary.steps[4].setWeight: must be at most 100 (got 150)',
     ]);
     expect(problemsAfter((r) => (r.spec.replicas = -2))).toEqual(['spec.replicas: must be at least 0 (got -2)']);
     expect(problemsAfter((r) => (r.spec.replicas = 1.5))).toEqual(['spec.replicas: must be a whole number (got 1.5)']);
@@ -64,7 +64,7 @@ describe('validation messages', () => {
       problemsAfter((r) => (r.spec.strategy.rolling = { service: 'aep-backend-blue', extra: 1 })),
     ).toEqual([
       'spec.strategy: set exactly one of rolling, canary, blueGreen, not rolling and canary',
-      'spec.strategy.rolling.extra: unknown field "extra" (expected service)',
+      'spec.strategy.rolling.extra: unknown field "extra" (expected service or approval)',
     ]);
   });
 
@@ -131,9 +131,9 @@ describe('validation messages', () => {
     });
     expect(all).toEqual([
       'spec.revision: set exactly one of taskDefinition, image, not taskDefinition and image',
-      'spec.strategy.canary.steps[6]: set exactly one of setWeight, pause, analysis, job, http',
-      'spec.strategy.canary.steps[7]: set exactly one of setWeight, pause, analysis, job, http, not setWeight and pause',
-      'spec.strategy.canary.steps[8].analysis.duration: missing required field',
+      'spec.strategy.canary.steps[7]: set exactly one of setWeight, pause, analysis, job, http, approval',
+      'spec.strategy.canary.steps[8]: set exactly one of setWeight, pause, analysis, job, http, approval, not setWeight and pause',
+      'spec.strategy.canary.steps[9].analysis.duration: missing required field',
       'spec.health.conditions[4]: set exactly one of http, targetHealth, metric, alarm, not http and alarm',
       'spec.health.conditions[4].http.url: missing required field',
       'spec.health.conditions[4].alarm.name: missing required field',

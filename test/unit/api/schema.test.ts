@@ -75,7 +75,7 @@ describe('the Release schema', () => {
       }
     };
     walk(schema);
-    expect(defaults).toHaveLength(15);
+    expect(defaults).toHaveLength(16);
     for (const value of defaults) expect(Object.values(DEFAULTS)).toContain(value);
   });
 

@@ -41,8 +41,8 @@ describe('semantic rules', () => {
   });
 
   it('want the last weight to be 100, and some weight at all', () => {
-    expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[5].setWeight = 60))).toEqual([
-      'spec.strategy.canary.steps[5].setWeight: the last setWeight is 60, so the new colour would never take all traffic: end the steps with - setWeight: 100',
+    expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[6].setWeight = 60))).toEqual([
+      'spec.strategy.canary.steps[6].setWeight: the last setWeight is 60, so the new colour would never take all traffic: end the steps with - setWeight: 100',
     ]);
     expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps = [{ pause: {} }]))).toEqual([
       'spec.strategy.canary.steps: no step sets a weight, so traffic would never reach the new colour: end the steps with - setWeight: 100',
@@ -67,8 +67,8 @@ describe('semantic rules', () => {
     expect(problems(CANARY, (r) => (r.spec.health.conditions[3].name = 'ready'))).toEqual([
       'spec.health.conditions[3].name: another condition is already named "ready" (spec.health.conditions[0])',
     ]);
-    expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[2].analysis.conditions[1] = 'errors'))).toEqual([
-      'spec.strategy.canary.steps[2].analysis.conditions[1]: no health condition is named "errors" (there are ready, errors-5xx, targets, alarm-5xx)',
+    expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[3].analysis.conditions[1] = 'errors'))).toEqual([
+      'spec.strategy.canary.steps[3].analysis.conditions[1]: no health condition is named "errors" (there are ready, errors-5xx, targets, alarm-5xx)',
     ]);
     expect(problems(BASELINE, (r) => delete r.spec.health)).toEqual([
       'spec.strategy.canary.steps[1].analysis: watches spec.health.conditions, but there are none: add conditions or remove the analysis',

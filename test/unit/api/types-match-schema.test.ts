@@ -65,6 +65,16 @@ export const typesAgree: Record<string, true> = {
   metricStat: true satisfies Agree<Field<Api.MetricQuery, 'metricStat'>, Field<Generated.MetricQuery, 'metricStat'>>,
   alarm: true satisfies Agree<Api.AlarmCheck, Generated.AlarmCheck>,
   weights: true satisfies Agree<Field<Api.ReleaseStatus, 'weights'>, Field<Generated.ReleaseStatus, 'weights'>>,
+  approvalGate: true satisfies Agree<Api.ApprovalGate, Generated.ApprovalGate>,
+  approvalStep: true satisfies Agree<Api.ApprovalStep['approval'], Field<Generated.Step, 'approval'>>,
+  rollingApproval: true satisfies Agree<Field<Api.RollingStrategy, 'approval'>, Field<Generated.RollingStrategy, 'approval'>>,
+  blueGreenApproval: true satisfies Agree<Field<Api.BlueGreenStrategy, 'approval'>, Field<Generated.BlueGreenStrategy, 'approval'>>,
+  approvals: true satisfies Agree<Api.ApprovalsStatus, Generated.ApprovalsStatus>,
+  approvalRecord: true satisfies Agree<Api.ApprovalRecord, Generated.ApprovalRecord>,
+  refusedApproval: true satisfies Agree<Api.RefusedApproval, Generated.RefusedApproval>,
+  approvalWait: true satisfies Agree<Api.ApprovalWait, Generated.ApprovalWait>,
+  audit: true satisfies Agree<Api.AuditLog, Generated.AuditLog>,
+  auditEntry: true satisfies Agree<Api.AuditEntry, Generated.AuditEntry>,
   stoppedTasks: true satisfies Agree<
     Item<Field<Api.RevertEvidence, 'stoppedTasks'>>,
     Item<Field<Generated.RevertEvidence, 'stoppedTasks'>>

@@ -92,6 +92,16 @@ describe('ControllerMetrics', () => {
     expect(text).not.toContain('event="step');
   });
 
+  it('counts approval gates waiting, approvals and refused approvals', async () => {
+    const metrics = new ControllerMetrics();
+    const sink = metrics.eventSink();
+    for (const type of ['AwaitingApproval', 'Approved', 'ApprovalRefused', 'Approved'] as const) sink.emit(event(type));
+    const text = await metrics.render();
+    expect(sample(text, 'keelson_rollouts_total{event="awaiting_approval"}')).toBe(1);
+    expect(sample(text, 'keelson_rollouts_total{event="approved"}')).toBe(2);
+    expect(sample(text, 'keelson_rollouts_total{event="approval_refused"}')).toBe(1);
+  });
+
   it('counts AWS calls and notifications by outcome', async () => {
     const metrics = new ControllerMetrics();
     metrics.recordAwsCall({ service: 'ecs', operation: 'DescribeServices', outcome: 'ok' });

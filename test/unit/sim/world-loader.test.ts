@@ -36,10 +36,10 @@ describe('world files', () => {
 
   it('reports timeline entries with no single action, or naming what the world does not have', async () => {
     expect(await problems(invalid('bad-timeline.yaml'))).toEqual([
-      'bad-timeline.yaml:25:14 timeline[8].operation: must be one of "promote", "abort", "retry", "restart" (got "approve")',
+      'bad-timeline.yaml:25:14 timeline[8].operation: must be one of "promote", "abort", "retry", "restart", "approve" (got "rollback")',
     ]);
     const world = invalid('bad-timeline.yaml');
-    const text = readFileSync(world, 'utf8').replace('operation: approve', 'operation: retry');
+    const text = readFileSync(world, 'utf8').replace('operation: rollback', 'operation: retry');
     let found: string[] = [];
     try {
       parseWorld(text, world);
@@ -105,7 +105,14 @@ describe('world files', () => {
       'rastup-api-blue',
       'rastup-api-green',
     ]);
-    expect(world.timeline).toEqual([{ at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') }]);
+    expect(world.timeline).toEqual([
+      { at: '30s', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'alice' },
+      { at: '2m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:12', by: 'bob' },
+      { at: '40m', apply: 'releases/aep-backend-prod-v13.yaml', path: repoFile('manifests/sim/releases/aep-backend-prod-v13.yaml') },
+      { at: '41m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:13', by: 'alice' },
+      { at: '42m', operation: 'approve', release: 'aep-backend-prod', revision: 'aep-backend-prod:13', by: 'bob' },
+    ]);
+    expect(world.approvers).toEqual({ 'release-managers': ['alice', 'bob', 'carol'] });
   });
 
   it('ships a v13 Release that names what the demo world has', async () => {
