@@ -28,6 +28,12 @@ describe('the demo: every example Release on the demo world, then a bad revision
       ['bob', 'aep-backend-prod:13'],
     ]);
     expect(result.events.filter((e) => e.release === 'aep-backend-prod').map((e) => e.type)).toContain('AwaitingApproval');
+    // The migration (a preDeploy job) runs only once the revision is approved.
+    const aep12 = aep?.audit?.entries.filter((e) => e.revision === 'aep-backend-prod:12') ?? [];
+    const lastApproval = Math.max(...aep12.filter((e) => e.what === 'Approved').map((e) => Date.parse(e.at)));
+    const migration = aep12.find((e) => e.what === 'JobStarted');
+    expect(migration).toBeDefined();
+    expect(Date.parse(migration?.at ?? '')).toBeGreaterThanOrEqual(lastApproval);
     expect(aep).toMatchObject({ phase: 'Degraded', stableRevision: 'aep-backend-prod:12', blockedRevision: 'aep-backend-prod:13' });
     expect(aep?.history?.map((h) => [h.revision, h.result])).toEqual([
       ['aep-backend-prod:13', 'Reverted'],

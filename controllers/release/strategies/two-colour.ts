@@ -114,6 +114,12 @@ function progressRollout(d: Draft, r: RolloutProgress): void {
     applyPromote(d, r, steps);
     return wait(d, r, steps, gap);
   }
+  // A first-step approval gate comes before migrations: they run only on an approved revision.
+  const first = steps[0];
+  if (r.stepIndex === 0 && first && 'approval' in first && (d.spec.hooks?.preDeploy?.length ?? 0) > 0) {
+    const approved = approvalStage(d, r, first.approval);
+    if (!approved.done) return wait(d, r, steps, approved);
+  }
   // Migrations run before the new colour starts: a failure leaves it never started.
   const migrated = preDeploy(d, r, serviceOf(d, canary));
   if (!migrated.done) return wait(d, r, steps, migrated);

@@ -35,12 +35,12 @@ describe('jobs in a Release manifest', () => {
     const text = EXAMPLE.replace('        - setWeight: 10               # 10%', '        - job: {name: migrate, container: backend}\n        - setWeight: 10               # 10%');
     const problems = problemsOf(text);
     expect(problems).toEqual([
-      expect.objectContaining({ path: 'spec.strategy.canary.steps[0].job.name', line: lineOf(text, '- job: {name: migrate'), message: expect.stringContaining('spec.hooks.preDeploy[0].name') }),
+      expect.objectContaining({ path: 'spec.strategy.canary.steps[1].job.name', line: lineOf(text, '- job: {name: migrate'), message: expect.stringContaining('spec.hooks.preDeploy[0].name') }),
     ]);
   });
 
   it('refuses an http step whose timeout is longer than the health interval', () => {
     const text = EXAMPLE.replace('        - setWeight: 10               # 10%', '        - http: {name: ready-preview, url: "https://aep-preview.example.com/health/ready", timeout: 1m}\n        - setWeight: 10               # 10%');
-    expect(problemsOf(text)).toEqual([expect.objectContaining({ path: 'spec.strategy.canary.steps[0].http.timeout', message: expect.stringContaining('longer than the health interval') })]);
+    expect(problemsOf(text)).toEqual([expect.objectContaining({ path: 'spec.strategy.canary.steps[1].http.timeout', message: expect.stringContaining('longer than the health interval') })]);
   });
 });

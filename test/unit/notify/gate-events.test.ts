@@ -46,9 +46,10 @@ describe('gate events in notifications', () => {
   });
 
   it('an event type this formatter has never heard of still gets a headline and says what happened', () => {
-    const other = { ...base, type: 'JobFailed' as RolloutEventType, toRevision: 'web:42', message: 'job migrate exited 1' };
-    expect(headline(other)).toBe('🔔 Job failed: web-prod');
-    expect(oneLineSummary(other)).toBe('🔔 Job failed: web-prod — (none) → web:42 — job migrate exited 1');
-    expect(body(other).split('\n')[0]).toBe('🔔 Job failed: web-prod');
+    // A type added later than this formatter: its name, split into words, is the headline.
+    const other = { ...base, type: 'CacheWarmed' as RolloutEventType, toRevision: 'web:42', message: 'cache warm-up done' };
+    expect(headline(other)).toBe('🔔 Cache warmed: web-prod');
+    expect(oneLineSummary(other)).toBe('🔔 Cache warmed: web-prod — (none) → web:42 — cache warm-up done');
+    expect(body(other).split('\n')[0]).toBe('🔔 Cache warmed: web-prod');
   });
 });
