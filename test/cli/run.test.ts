@@ -67,7 +67,8 @@ describe('keelson run (the binary)', () => {
     type Listing = { releases: { name: string; phase: string; desiredRevision: string | null }[] };
     // Until the first pass, the API shows the Release it holds as Pending (not reconciled yet).
     const listing = (await poll(`${base}/api/v1/releases`, (b) => (b as Listing).releases.some((r) => r.phase !== 'Pending'))) as Listing;
-    expect(listing.releases).toEqual([expect.objectContaining({ name: 'aep-backend-prod', phase: 'Progressing', desiredRevision: 'aep-backend-prod:12' })]);
+    // The example's first step is an approval (the world's timeline approves only at 30s and 2m).
+    expect(listing.releases).toEqual([expect.objectContaining({ name: 'aep-backend-prod', phase: 'Paused', desiredRevision: 'aep-backend-prod:12' })]);
     expect((await new DirStateStore({ folder: join(dir, 'state') }).getStatus('aep-backend-prod'))?.desiredRevision).toBe('aep-backend-prod:12');
 
     running.child.kill('SIGTERM');
