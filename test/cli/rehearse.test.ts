@@ -101,7 +101,8 @@ describe('keelson rehearse (the binary)', () => {
     const worldFile = join(dir, 'world.yaml');
     await writeFile(worldFile, stringify(world));
     // web-prod starts once web:42 has been stable in web-staging for 10m, and then takes ~27m.
-    const args = ['rehearse', '--world', worldFile, '--releases', 'manifests/examples/web-route53-blue-green.yaml', '--until', '50m'];
+    const web = ['manifests/examples/web-staging-rolling.yaml', 'manifests/examples/web-route53-blue-green.yaml'];
+    const args = ['rehearse', '--world', worldFile, '--releases', ...web, '--until', '50m'];
     const { code, stdout, stderr } = await keelson(args, ROOT);
     await rm(dir, { recursive: true, force: true });
     expect(stderr).toBe('');

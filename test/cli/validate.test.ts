@@ -50,7 +50,8 @@ describe('keelson validate', () => {
       `ok  ${join(EXAMPLES, 'aep-backend-canary.yaml')} (1 Release)`,
       `ok  ${join(EXAMPLES, 'aep-frontend-rolling.yaml')} (1 Release)`,
       `ok  ${join(EXAMPLES, 'rastup-api-baseline-canary.yaml')} (1 Release)`,
-      `ok  ${join(EXAMPLES, 'web-route53-blue-green.yaml')} (2 Releases)`,
+      `ok  ${join(EXAMPLES, 'web-route53-blue-green.yaml')} (1 Release)`,
+      `ok  ${join(EXAMPLES, 'web-staging-rolling.yaml')} (1 Release)`,
     ]);
     expect(io.stderr).toEqual([]);
   });
