@@ -64,7 +64,7 @@ describe('keelson validate', () => {
       `${join(dir, 'bad.yaml')}:4:1 spec.strategy: missing required field`,
       '2 problems in 1 file',
     ]);
-    expect(io.stdout).toHaveLength(4);
+    expect(io.stdout).toHaveLength(5); // one ok line per example file
   });
 
   it('prints { valid, problems } as JSON with -o json', async () => {
