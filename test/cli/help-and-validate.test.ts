@@ -34,6 +34,7 @@ describe('keelson validate (the binary)', () => {
       'ok  manifests/examples/aep-frontend-rolling.yaml (1 Release)',
       'ok  manifests/examples/rastup-api-baseline-canary.yaml (1 Release)',
       'ok  manifests/examples/web-route53-blue-green.yaml (1 Release)',
+      'ok  manifests/examples/web-staging-rolling.yaml (1 Release)',
     ]);
     expect(stderr).toBe('');
   });

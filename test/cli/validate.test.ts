@@ -51,6 +51,7 @@ describe('keelson validate', () => {
       `ok  ${join(EXAMPLES, 'aep-frontend-rolling.yaml')} (1 Release)`,
       `ok  ${join(EXAMPLES, 'rastup-api-baseline-canary.yaml')} (1 Release)`,
       `ok  ${join(EXAMPLES, 'web-route53-blue-green.yaml')} (1 Release)`,
+      `ok  ${join(EXAMPLES, 'web-staging-rolling.yaml')} (1 Release)`,
     ]);
     expect(io.stderr).toEqual([]);
   });
@@ -63,7 +64,7 @@ describe('keelson validate', () => {
       `${join(dir, 'bad.yaml')}:4:1 spec.strategy: missing required field`,
       '2 problems in 1 file',
     ]);
-    expect(io.stdout).toHaveLength(4);
+    expect(io.stdout).toHaveLength(5); // one ok line per example file
   });
 
   it('prints { valid, problems } as JSON with -o json', async () => {

@@ -102,6 +102,8 @@ export async function folderContents(dir: string): Promise<Record<string, string
  * Statuses of the example Releases in the demo rehearsal (`keelson rehearse --world
  * manifests/sim/world.yaml --releases manifests/examples --until T -o json`, `.releases[].status`):
  * at 5m all are rolling out; at 39m all are Healthy; at 50m aep-backend-prod:13 was reverted.
+ * Recorded from an earlier demo, before its approval gate and web-staging: they stand for the state
+ * files an earlier keelson wrote, and are not rewritten with each change to the demo.
  */
 export async function demoStatuses(at: '5m' | '39m' | '50m'): Promise<Record<string, ReleaseStatus>> {
   const file = join(ROOT, `test/fixtures/cli/demo-statuses-at-${at}.json`);

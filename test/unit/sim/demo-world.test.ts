@@ -10,12 +10,12 @@ describe('the demo world', () => {
     const sim = new Simulator({ world, clock, probes: 'in-process' });
     await clock.advance(30 * 60_000);
     const stats = sim.stats;
-    expect(Object.keys(stats.byEntryPoint)).toEqual(['aep-backend', 'aep-frontend', 'rastup-api', 'web']);
+    expect(Object.keys(stats.byEntryPoint)).toEqual(['aep-backend', 'aep-frontend', 'rastup-api', 'web', 'web-staging']);
     for (const [name, tally] of Object.entries(stats.byEntryPoint)) {
       expect(tally.requests, name).toBeGreaterThan(30 * 60 * 25);
       expect(tally.failed / tally.requests, name).toBeLessThan(0.005);
     }
-    expect(Object.keys(stats.byRevision)).toEqual(['aep-backend-prod:11', 'aep-frontend-prod:7', 'rastup-api:23', 'web:41']);
+    expect(Object.keys(stats.byRevision)).toEqual(['aep-backend-prod:11', 'aep-frontend-prod:7', 'rastup-api:23', 'web-staging:41', 'web:41']);
     expect(sim.inspect.alarm('aep-backend-5xx')?.state).toBe('OK');
     for (const host of world.endpoints?.map((e) => e.host) ?? []) {
       const answer = await sim.provider(undefined).http.get(`https://${host}/health/ready`, { timeoutMs: 5_000 });

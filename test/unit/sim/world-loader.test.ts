@@ -102,6 +102,7 @@ describe('world files', () => {
       'aep-frontend-prod-svc',
       'web-blue',
       'web-green',
+      'web-staging-svc',
       'rastup-api-blue',
       'rastup-api-green',
     ]);
