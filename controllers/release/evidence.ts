@@ -40,7 +40,7 @@ export async function resolveDigests(td: TaskDefinition, cloud: CloudProvider): 
     }
     if (!ref.ecr) {
       const problem = `${NOT_ECR}: a tag outside ECR is not resolved; pin it by digest (repo@sha256:...)`;
-      out.push({ container: c.name, image: c.image, digest: null, source: 'unresolved', problem });
+      out.push({ container: c.name, image: c.image, digest: null, source: 'unresolved', code: NOT_ECR, problem });
       continue;
     }
     try {
@@ -48,7 +48,7 @@ export async function resolveDigests(td: TaskDefinition, cloud: CloudProvider): 
       out.push({ container: c.name, image: c.image, digest: found.digest, source: 'ecr' });
     } catch (err) {
       if (!isCloudError(err)) throw err;
-      out.push({ container: c.name, image: c.image, digest: null, source: 'unresolved', problem: `${err.code}: ${err.message}` });
+      out.push({ container: c.name, image: c.image, digest: null, source: 'unresolved', code: err.code, problem: `${err.code}: ${err.message}` });
     }
   }
   return out;
@@ -56,7 +56,7 @@ export async function resolveDigests(td: TaskDefinition, cloud: CloudProvider): 
 
 /** Recorded digests are final unless a lookup failed for a reason a later pass may not meet. */
 export function digestsFinal(images: readonly ImageDigest[] | null | undefined): boolean {
-  return !!images && images.every((i) => i.digest !== null || i.problem?.startsWith(NOT_ECR));
+  return !!images && images.every((i) => i.digest !== null || i.code === NOT_ECR);
 }
 
 export interface EvidenceReads {
@@ -86,8 +86,10 @@ export async function gatherEvidence(
   if (desiredTd) {
     evidence.plaintext = { revision: desiredRevision, ...findPlaintextSecrets(desiredTd.containers, allowedNames(release.metadata.annotations)) };
   }
+  // The promotion gate is asked only before a rollout starts: a steady or rolling Release reads no other status.
   const from = release.spec.promotion?.from.release;
-  if (from) {
+  const aboutToStart = !previous.rollout && !sameRevision(desiredRevision, previous.stableRevision);
+  if (from && aboutToStart) {
     try {
       const status = await reads.readStatus(from);
       evidence.promotionSource = { release: from, ...(status ? { status } : {}) };
@@ -104,8 +106,7 @@ export function logUnresolved(log: Logger, evidence: GateEvidence): void {
   for (const [revision, images] of Object.entries(evidence.digests)) {
     for (const i of images) {
       if (i.digest !== null || !i.problem) continue;
-      const code = i.problem.slice(0, i.problem.indexOf(':'));
-      log.warn({ code, revision, container: i.container, image: i.image }, `digest of ${i.image} not resolved: ${i.problem}`);
+      log.warn({ code: i.code ?? 'Unknown', revision, container: i.container, image: i.image }, `digest of ${i.image} not resolved: ${i.problem}`);
     }
   }
   const source = evidence.promotionSource;

@@ -1071,6 +1071,10 @@ export interface ImageDigest {
    */
   source?: "pinned" | "ecr" | "unresolved";
   /**
+   * Why the digest is null, as an error code: NotEcr (a tag outside ECR, never looked up), or the lookup's (NotFound, Throttled, AccessDenied...).
+   */
+  code?: string;
+  /**
    * Why the digest is null: the error code and what failed.
    */
   problem?: string;

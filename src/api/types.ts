@@ -374,6 +374,8 @@ export interface ImageDigest {
   image: string;
   digest: string | null;
   source?: 'pinned' | 'ecr' | 'unresolved';
+  /** Why digest is null, as an error code: NotEcr, or the lookup's (NotFound, Throttled, ...). */
+  code?: string;
   /** Why digest is null: the error code and what failed. */
   problem?: string;
 }

@@ -58,8 +58,8 @@ export class Controller {
   /** Releases refused because another holds what they name. */
   private refused = new Map<string, Refusal>();
   private readonly sourceHealth = new Map<Source, SourceHealth>();
-  /** Sources read at least once since start: before that, a failed read resumes from the store. */
-  private readonly synced = new Set<Source>();
+  /** Sources read, or resumed from the store, since start: a failed read of one resumes nothing more. */
+  private readonly settled = new Set<Source>();
   /** The last known spec of each Release as the store holds it; undefined until it could be read. */
   private lastKnown: Map<string, LastKnownSpec> | undefined;
   /** Releases gone from their source whose Orphaned status could not be written yet. */
@@ -132,10 +132,10 @@ export class Controller {
         held.stale = why;
         this.queue.add(name);
       }
-      if (!this.synced.has(source)) await this.resumeFromLastKnown(source, why);
+      if (!this.settled.has(source) && (await this.resumeFromLastKnown(source, why))) this.settled.add(source);
       return;
     }
-    this.synced.add(source);
+    this.settled.add(source);
     this.sourceHealth.set(source, { description: source.description, ready: true, lastSyncAt: this.options.clock.now(), message: `synced ${snapshot.revision}` });
     const seen = new Set<string>();
     for (const item of snapshot.releases) {
@@ -175,16 +175,17 @@ export class Controller {
    * A source unreachable since start: its Releases carry on with the spec the store kept for them
    * (DESIGN §4: losing a source keeps the last known spec in force, across restarts too), so a
    * rollout in flight is still watched and reverted. Orphaned and Invalid ones stay as they are.
+   * False when the store could not be read: the next failed read of the source tries again.
    */
-  private async resumeFromLastKnown(source: Source, why: string): Promise<void> {
+  private async resumeFromLastKnown(source: Source, why: string): Promise<boolean> {
     const known = await this.loadLastKnown();
-    if (!known) return;
+    if (!known) return false;
     let statuses: Map<string, ReleaseStatus>;
     try {
       statuses = await this.options.store.listStatuses();
     } catch (err) {
       this.warnStore(err, 'statuses not read; Releases of the unreachable source wait for it');
-      return;
+      return false;
     }
     const resumed: string[] = [];
     for (const [name, spec] of known) {
@@ -195,9 +196,10 @@ export class Controller {
       this.queue.add(name);
       resumed.push(name);
     }
-    if (resumed.length === 0) return;
+    if (resumed.length === 0) return true;
     this.options.logger.warn({ source: source.description, releases: resumed.length }, 'source unreachable since start; its Releases resume from their last known spec');
     this.updateClaims();
+    return true;
   }
 
   private async loadLastKnown(): Promise<Map<string, LastKnownSpec> | undefined> {

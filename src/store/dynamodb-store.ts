@@ -50,44 +50,14 @@ export class DynamoStateStore implements StateStore {
 
   async listStatuses(): Promise<Map<string, ReleaseStatus>> {
     const statuses = new Map<string, ReleaseStatus>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.docs.send(
-        new ScanCommand({
-          TableName: this.options.table,
-          ConsistentRead: true,
-          FilterExpression: '#sk = :status',
-          ProjectionExpression: '#pk, #status',
-          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', '#status': 'status' },
-          ExpressionAttributeValues: { ':status': STATUS },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) statuses.set(String(item.pk).slice('release#'.length), upgradeStatus(item.status as ReleaseStatus));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of await this.scanSortKey(STATUS, 'status')) {
+      statuses.set(String(item.pk).slice('release#'.length), upgradeStatus(item.status as ReleaseStatus));
+    }
     return statuses;
   }
 
   async putStatus(release: string, status: ReleaseStatus, fence: Fence): Promise<void> {
-    await this.checkLease(fence);
-    await this.fencedWrite(
-      fence,
-      new PutCommand({
-        TableName: this.options.table,
-        Item: {
-          pk: releaseKey(release),
-          sk: STATUS,
-          status,
-          fence: fence.token,
-          fenceLease: fence.lease,
-          updatedAt: new Date(this.clock.now()).toISOString(),
-        },
-        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
-        ExpressionAttributeNames: { '#fence': 'fence' },
-        ExpressionAttributeValues: { ':token': fence.token },
-      }),
-    );
+    await this.fencedPut(fence, { pk: releaseKey(release), sk: STATUS, status, updatedAt: new Date(this.clock.now()).toISOString() });
   }
 
   async deleteStatus(release: string, fence: Fence): Promise<void> {
@@ -105,38 +75,11 @@ export class DynamoStateStore implements StateStore {
   }
 
   async putLastKnownSpec(spec: LastKnownSpec, fence: Fence): Promise<void> {
-    await this.checkLease(fence);
-    await this.fencedWrite(
-      fence,
-      new PutCommand({
-        TableName: this.options.table,
-        Item: { pk: releaseKey(spec.release.metadata.name), sk: SPEC, spec, fence: fence.token, fenceLease: fence.lease },
-        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
-        ExpressionAttributeNames: { '#fence': 'fence' },
-        ExpressionAttributeValues: { ':token': fence.token },
-      }),
-    );
+    await this.fencedPut(fence, { pk: releaseKey(spec.release.metadata.name), sk: SPEC, spec });
   }
 
   async listLastKnownSpecs(): Promise<LastKnownSpec[]> {
-    const specs: LastKnownSpec[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.docs.send(
-        new ScanCommand({
-          TableName: this.options.table,
-          ConsistentRead: true,
-          FilterExpression: '#sk = :spec',
-          ProjectionExpression: '#spec',
-          ExpressionAttributeNames: { '#sk': 'sk', '#spec': 'spec' },
-          ExpressionAttributeValues: { ':spec': SPEC },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) specs.push(item.spec as LastKnownSpec);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return specs;
+    return (await this.scanSortKey(SPEC, 'spec')).map((item) => item.spec as LastKnownSpec);
   }
 
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
@@ -239,6 +182,43 @@ export class DynamoStateStore implements StateStore {
     if (lease && lease.token > fence.token) {
       throw new StaleFenceError(`fencing token ${fence.token} is older than ${lease.token} of lease ${fence.lease} (held by ${lease.holder || 'nobody'})`);
     }
+  }
+
+  /** A put refused when the lease, or the item's own fence, is newer than `fence`. */
+  private async fencedPut(fence: Fence, item: Record<string, unknown>): Promise<void> {
+    await this.checkLease(fence);
+    await this.fencedWrite(
+      fence,
+      new PutCommand({
+        TableName: this.options.table,
+        Item: { ...item, fence: fence.token, fenceLease: fence.lease },
+        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
+        ExpressionAttributeNames: { '#fence': 'fence' },
+        ExpressionAttributeValues: { ':token': fence.token },
+      }),
+    );
+  }
+
+  /** Every item of one sort key (one kind of record), across scan pages: its pk and `attribute`. */
+  private async scanSortKey(sk: string, attribute: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.docs.send(
+        new ScanCommand({
+          TableName: this.options.table,
+          ConsistentRead: true,
+          FilterExpression: '#sk = :sk',
+          ProjectionExpression: '#pk, #attr',
+          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', '#attr': attribute },
+          ExpressionAttributeValues: { ':sk': sk },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   private async fencedWrite(fence: Fence, command: PutCommand | DeleteCommand): Promise<void> {

@@ -6,7 +6,7 @@ import { createStage, type Stage } from '../../src/rehearse/stage.js';
 import { DirStateStore } from '../../src/store/dir-store.js';
 import { StaleFenceError } from '../../src/store/store.js';
 import { AEP, aepCanary } from './support/releases.js';
-import { demoWorld } from './support/scenario.js';
+import { advanceUntil, demoWorld } from './support/scenario.js';
 
 const stages: Stage[] = [];
 let folder: string | undefined;
@@ -14,15 +14,6 @@ afterEach(async () => {
   for (const s of stages.splice(0)) await s.close().catch(() => undefined);
   if (folder) await rm(folder, { recursive: true, force: true });
 });
-
-async function runUntil(stage: Stage, until: () => Promise<boolean>, limitMs: number): Promise<void> {
-  const end = stage.clock.now() + limitMs;
-  while (stage.clock.now() < end) {
-    await stage.advance(5_000, { stepMs: 5_000 });
-    if (await until()) return;
-  }
-  throw new Error('not reached in time');
-}
 
 describe('a controller killed mid-rollout', () => {
   it('is replaced by one that resumes from the same step, with no step repeated and no extra deployment', async () => {
@@ -33,7 +24,7 @@ describe('a controller killed mid-rollout', () => {
     first.source.apply(aepCanary('aep-backend-prod:11'));
     await first.advance(60_000);
     first.source.apply(aepCanary('aep-backend-prod:12'));
-    await runUntil(first, async () => ((await store.getStatus('aep-backend-prod'))?.rollout?.stepIndex ?? 0) >= 2, 15 * 60_000);
+    await advanceUntil(first, async () => ((await store.getStatus('aep-backend-prod'))?.rollout?.stepIndex ?? 0) >= 2, 15 * 60_000);
     const atStop = await store.getStatus('aep-backend-prod');
     const stopIndex = atStop?.rollout?.stepIndex as number;
     expect(stopIndex).toBeGreaterThanOrEqual(2);
@@ -47,7 +38,7 @@ describe('a controller killed mid-rollout', () => {
     stages.length = 0;
     const second = await createStage({ world: first.sim.world, clock: first.clock, sim: first.sim, store, source: first.source, holder: 'controller-b' });
     stages.push(second);
-    await runUntil(second, async () => (await store.getStatus('aep-backend-prod'))?.phase === 'Healthy', 30 * 60_000);
+    await advanceUntil(second, async () => (await store.getStatus('aep-backend-prod'))?.phase === 'Healthy', 30 * 60_000);
 
     const done = await store.getStatus('aep-backend-prod');
     expect(done).toMatchObject({ stableRevision: 'aep-backend-prod:12', stableColour: 'green', weights: { blue: 0, green: 100 } });

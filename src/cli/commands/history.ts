@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatHistory } from '../history-format.js';
 import { withServerOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
-import { openClient } from './releases.js';
+import { releaseNotFound, withClient } from './releases.js';
 
 export function registerHistory(program: Command): void {
   withServerOptions(program.command('history'))
@@ -13,17 +13,10 @@ export function registerHistory(program: Command): void {
     .addHelpText('after', '\nExamples:\n  keelson history aep-backend-prod\n  keelson history aep-backend-prod -o json')
     .action(async (name: string, options: CommonOptions & { output: string }) => {
       if (!['table', 'json'].includes(options.output)) throw new UsageError(`-o must be table or json (got ${options.output})`);
-      const client = await openClient(options);
-      try {
+      await withClient(options, async (client) => {
         const entries = await client.history(name);
-        if (!entries) {
-          console.error(`keelson: release ${name} not found`);
-          process.exitCode = 1;
-          return;
-        }
+        if (!entries) return releaseNotFound(name);
         console.log(options.output === 'json' ? JSON.stringify({ name, entries }, null, 2) : formatHistory(entries));
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

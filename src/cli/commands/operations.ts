@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { OperationKind } from '../client.js';
 import { withServerOptions, type CommonOptions } from '../options.js';
-import { openClient } from './releases.js';
+import { releaseNotFound, withClient } from './releases.js';
 
 const WHAT: Record<string, string> = {
   promote: 'Skip the current pause or step of a rollout (--full: skip all remaining steps and the bake).',
@@ -21,22 +21,15 @@ export function registerOperations(program: Command): void {
       .option('--by <who>', 'recorded with the operation (default: your user name)')
       .addHelpText('after', `\nExample:\n  keelson ${verb} aep-backend-prod${verb === 'promote' ? ' --full' : ''}`)
       .action(async (name: string, options: CommonOptions & { full?: boolean; by?: string; overrideWindow?: boolean; rerunJobs?: boolean }) => {
-        const client = await openClient(options);
-        try {
-          if (!(await client.get(name))) {
-            console.error(`keelson: release ${name} not found`);
-            process.exitCode = 1;
-            return;
-          }
+        await withClient(options, async (client) => {
+          if (!(await client.get(name))) return releaseNotFound(name);
           const kind: OperationKind = verb === 'promote' && options.full ? 'promoteFull' : verb;
           const op = await client.request(name, kind, options.by ?? userInfo().username, {
             ...(options.overrideWindow ? { overrideWindow: true } : {}),
             ...(options.rerunJobs ? { rerunJobs: true } : {}),
           });
           console.log(`${kind} requested for ${name} (operation #${op.seq}); the controller applies it at its next pass`);
-        } finally {
-          await client.close();
-        }
+        });
       });
   }
 }

@@ -15,6 +15,22 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   return storeClient(openStateStore(config, { clock: new RealClock(), env }), config.approvers);
 }
 
+/** Runs `use` with a client to the server or the state store, and closes it whatever happens. */
+export async function withClient(options: CommonOptions, use: (client: ReleaseClient) => Promise<void>): Promise<void> {
+  const client = await openClient(options);
+  try {
+    await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Says the Release does not exist, and makes the command exit 1. */
+export function releaseNotFound(name: string): void {
+  console.error(`keelson: release ${name} not found`);
+  process.exitCode = 1;
+}
+
 const KINDS = ['releases', 'release', 'rel'];
 
 export function registerReleases(program: Command): void {
@@ -33,11 +49,7 @@ export function registerReleases(program: Command): void {
         let last = '';
         for (;;) {
           const rows = (await client.list()).filter((r) => !name || r.name === name);
-          if (name && rows.length === 0) {
-            console.error(`keelson: release ${name} not found`);
-            process.exitCode = 1;
-            return;
-          }
+          if (name && rows.length === 0) return releaseNotFound(name);
           const text =
             options.output === 'json'
               ? JSON.stringify(name ? rows[0] : { releases: rows }, null, 2)
@@ -65,17 +77,10 @@ export function registerReleases(program: Command): void {
     .argument('<name>', 'the Release')
     .action(async (kind: string, name: string, options: CommonOptions) => {
       if (!KINDS.includes(kind)) throw new UsageError(`unknown kind "${kind}" (use: release)`);
-      const client = await openClient(options);
-      try {
+      await withClient(options, async (client) => {
         const status = await client.get(name);
-        if (!status) {
-          console.error(`keelson: release ${name} not found`);
-          process.exitCode = 1;
-          return;
-        }
+        if (!status) return releaseNotFound(name);
         console.log(formatDescribe({ name, status }, Date.now()));
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

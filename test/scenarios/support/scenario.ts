@@ -32,6 +32,16 @@ export interface Scenario extends Stage {
   minutesSinceStart(at: number): number;
 }
 
+/** Advances a stage in 5 s steps until `until` holds; fails after limitMs of virtual time. */
+export async function advanceUntil(stage: Stage, until: () => Promise<boolean>, limitMs: number): Promise<void> {
+  const end = stage.clock.now() + limitMs;
+  while (stage.clock.now() < end) {
+    await stage.advance(5_000, { stepMs: 5_000 });
+    if (await until()) return;
+  }
+  throw new Error('not reached in time');
+}
+
 export async function demoWorld(change: (world: SimWorld) => void = () => {}): Promise<SimWorld> {
   const world = await loadWorld(DEMO_WORLD);
   world.faults = []; // scenarios add their own
