@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../src/api/types.js';
-import { AEP, aepCanary, WEB, webRelease } from './support/releases.js';
+import { AEP, aepCanary, aepFrontendRolling, WEB, webRelease } from './support/releases.js';
 import { demoWorld, scenario, type Scenario } from './support/scenario.js';
 
 let s: Scenario | undefined;
@@ -14,20 +14,12 @@ async function approve(sc: Scenario, release: string, by: string): Promise<void>
   await sc.run(15_000);
 }
 
-const frontend = (revision: string): Release => ({
-  apiVersion: 'keelson.dev/v1alpha1',
-  kind: 'Release',
-  metadata: { name: 'aep-frontend-prod' },
-  spec: {
-    cluster: 'aep-prod',
-    revision: { taskDefinition: revision },
-    replicas: 3,
-    strategy: { rolling: { service: 'aep-frontend-prod-svc', approval: { required: 1, group: 'release-managers' } } },
-    health: { interval: '15s', conditions: [{ name: 'errors', metric: { builtin: 'errorRate', max: 5 }, failFor: '1m' }] },
-    rollback: { bakeTime: '2m' },
-    progressDeadline: '10m',
-  },
-});
+const frontend = (revision: string): Release =>
+  aepFrontendRolling(revision, (r) => {
+    r.spec.strategy = { rolling: { service: 'aep-frontend-prod-svc', approval: { required: 1, group: 'release-managers' } } };
+    r.spec.rollback = { bakeTime: '2m' };
+    r.spec.progressDeadline = '10m';
+  });
 
 describe('an approval gate', () => {
   it('rolling: holds the new revision before it starts, past the progress deadline, then rolls it once approved', async () => {

@@ -1,24 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../src/api/types.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
+import { aepFrontendRolling } from './support/releases.js';
 import { demoWorld, scenario, type Scenario } from './support/scenario.js';
 
 let s: Scenario | undefined;
 afterEach(async () => s?.close());
 
-const frontend = (revision: string): Release => ({
-  apiVersion: 'keelson.dev/v1alpha1',
-  kind: 'Release',
-  metadata: { name: 'aep-frontend-prod' },
-  spec: {
-    cluster: 'aep-prod',
-    revision: { taskDefinition: revision },
-    replicas: 3,
-    strategy: { rolling: { service: 'aep-frontend-prod-svc' } },
-    health: { interval: '15s', conditions: [{ name: 'errors', metric: { builtin: 'errorRate', max: 5 }, failFor: '1m' }] },
-    rollback: { bakeTime: '5m' },
-  },
-});
+const frontend = (revision: string): Release => aepFrontendRolling(revision);
 
 describe('the rolling strategy', () => {
   it('rolls a good revision through, then puts the stable one back when the next fails', async () => {

@@ -51,6 +51,25 @@ export function aepCanary(revision: string, change: (r: Release) => void = () =>
 }
 
 /** A task definition revision added to the demo world with its own behaviour. */
+/** The AEP frontend, rolled by ECS on one service; `change` adjusts it for a scenario. */
+export function aepFrontendRolling(revision: string, change: (r: Release) => void = () => {}): Release {
+  const release: Release = {
+    apiVersion: 'keelson.dev/v1alpha1',
+    kind: 'Release',
+    metadata: { name: 'aep-frontend-prod' },
+    spec: {
+      cluster: 'aep-prod',
+      revision: { taskDefinition: revision },
+      replicas: 3,
+      strategy: { rolling: { service: 'aep-frontend-prod-svc' } },
+      health: { interval: '15s', conditions: [{ name: 'errors', metric: { builtin: 'errorRate', max: 5 }, failFor: '1m' }] },
+      rollback: { bakeTime: '5m' },
+    },
+  };
+  change(release);
+  return release;
+}
+
 export function aepRevision(revision: number, profile: Record<string, unknown>) {
   return {
     family: 'aep-backend-prod',
