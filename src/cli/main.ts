@@ -11,11 +11,14 @@ import { registerRehearse } from './commands/rehearse.js';
 import { registerValidate } from './commands/validate.js';
 import { registerApprove } from './commands/approve.js';
 import { registerHistory } from './commands/history.js';
+import { registerCompletion } from './commands/completion.js';
+import { keelsonVersion } from './version.js';
 import { UsageError } from './usage-error.js';
 
 export function buildProgram(): Command {
   const program = new Command('keelson')
     .description('A reconciling release controller for Amazon ECS: progressive rollouts that revert on their own.')
+    .version(keelsonVersion(), '-V, --version', 'print the version of keelson')
     .showHelpAfterError()
     .exitOverride()
     .addHelpText(
@@ -32,6 +35,7 @@ Examples:
   keelson approve aep-backend-prod --by alice              approve the revision an approval gate waits for
   keelson history aep-backend-prod                         who did what, when, to which revision
   keelson demo                                             a minute-long tour on the simulated AWS
+  source <(keelson completion bash)                        tab completion for commands and flags
 
 Run keelson COMMAND --help for a command's options and examples.`,
     );
@@ -45,6 +49,7 @@ Run keelson COMMAND --help for a command's options and examples.`,
   registerDemo(program);
   registerApprove(program);
   registerHistory(program);
+  registerCompletion(program);
   return program;
 }
 
