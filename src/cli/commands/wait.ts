@@ -21,9 +21,18 @@ export function registerWait(program: Command): void {
       const client = await openClient(options);
       const deadline = clock.now() + timeoutMs;
       let said = '';
+      let looked = false;
       try {
         for (;;) {
           const status = await client.get(name);
+          if (!status && !looked) {
+            looked = true;
+            if ((await client.inSource(name)) === 'no') {
+              console.error(`keelson: release ${name} is not in the controller's sources`);
+              process.exitCode = WAIT_EXIT.usage;
+              return;
+            }
+          }
           const verdict = waitVerdict(status, options.revision);
           if (verdict.done) {
             (verdict.exitCode === 0 ? console.log : console.error)(`${name}: ${verdict.message}`);
