@@ -77,6 +77,19 @@ describe('keelson wait NAME: the pipeline step that never reports a reverted rol
     expect(stdout.trim()).toBe('aep-backend-prd: no status yet');
   });
 
+  it('with --generation, judges only a status that has seen that generation of the spec', async () => {
+    const stable = (await demoStatuses('39m'))[AEP] as ReleaseStatus;
+    await put(stable);
+    const seen = stable.observedGeneration ?? 0;
+    const ahead = await keelson(['wait', AEP, '--generation', String(seen + 1), '--interval', '100ms', '--timeout', '1s', ...state()], dir);
+    expect(ahead.code).toBe(3);
+    expect(ahead.stdout.trim()).toBe(`${AEP}: controller has not seen generation ${seen + 1} yet (observed ${seen})`);
+    expect((await keelson(['wait', AEP, '--generation', String(seen), '--interval', '100ms', '--timeout', '5s', ...state()], dir)).code).toBe(0);
+    const bad = await keelson(['wait', AEP, '--generation', 'latest', ...state()], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--generation latest');
+  });
+
   it('exits 2 on a --timeout that is not a duration', async () => {
     const { code, stderr } = await keelson(['wait', AEP, '--timeout', 'soon', ...state()], dir);
     expect(code).toBe(2);
