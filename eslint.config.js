@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Plain Node.js scripts (not type-checked).
-    files: ['scripts/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'bin/*.js'],
     languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
   },
   {

@@ -37,6 +37,7 @@ import type { StoreFileSystem } from '../store/store-fs.js';
 import { StoreHealth, watchStore } from '../store/store-health.js';
 import type { StateStore } from '../store/store.js';
 import { packagePath } from './package-path.js';
+import { keelsonVersion } from './version.js';
 
 export interface Running {
   controller: Controller;
@@ -67,7 +68,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const logger =
     options.logger ??
     pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization'], censor: '[redacted]' } });
-  const metrics = new ControllerMetrics();
+  const metrics = new ControllerMetrics({ version: keelsonVersion() });
   const deps = { clock, env: options.env };
   const storeHealth = new StoreHealth(clock);
   const store = watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth);

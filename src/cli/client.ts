@@ -4,6 +4,7 @@ import type { AuditEntry, ReleaseStatus } from '../api/types.js';
 import { refuseApproval } from '../server/approval-request.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
+import type { InSource } from './source-lookup.js';
 
 export type OperationKind = OperationRequest['kind'];
 
@@ -16,11 +17,16 @@ export interface ReleaseClient {
   approve(name: string, by: string, revision: string | undefined): Promise<{ seq: number }>;
   /** The Release's audit history, oldest first; undefined when there is no such Release. */
   history(name: string): Promise<AuditEntry[] | undefined>;
+  /** Whether the Release is in the controller's sources ('unknown' when that cannot be told). */
+  inSource(name: string): Promise<InSource>;
   close(): Promise<void>;
 }
 
-/** `approvers`: keelson.yaml's groups, to refuse an approval from outside a waiting gate's group at once. */
-export function storeClient(store: StateStore, approvers?: Readonly<Record<string, readonly string[]>>): ReleaseClient {
+/**
+ * `approvers`: keelson.yaml's groups, to refuse an approval from outside a waiting gate's group at once.
+ * `inSource`: looks the Release up in the configured sources.
+ */
+export function storeClient(store: StateStore, approvers?: Readonly<Record<string, readonly string[]>>, inSource?: (name: string) => Promise<InSource>): ReleaseClient {
   return {
     async list() {
       const all = await store.listStatuses();
@@ -47,6 +53,7 @@ export function storeClient(store: StateStore, approvers?: Readonly<Record<strin
       const status = await store.getStatus(name);
       return status ? (status.audit?.entries ?? []) : undefined;
     },
+    inSource: (name) => (inSource ? inSource(name) : Promise.resolve('unknown')),
     close: () => store.close(),
   };
 }
@@ -105,6 +112,8 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
     async history(name) {
       return (await call<{ entries: AuditEntry[] }>(`/api/v1/releases/${encodeURIComponent(name)}/history`))?.entries;
     },
+    // The server answers 404 only for a name in none of its sources (an unreconciled one has a placeholder).
+    inSource: async (name) => ((await call(`/api/v1/releases/${encodeURIComponent(name)}`)) ? 'yes' : 'no'),
     close: async () => {},
   };
 }

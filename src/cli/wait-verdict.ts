@@ -9,8 +9,15 @@ export type WaitVerdict =
   | { done: false; message: string }
   | { done: true; exitCode: number; message: string };
 
-export function waitVerdict(status: ReleaseStatus | undefined, revision: string | undefined): WaitVerdict {
+/**
+ * `generation`: the one `keelson apply` printed. Until the controller has observed it, the status
+ * describes the spec before the change, whose revision may well be stable already.
+ */
+export function waitVerdict(status: ReleaseStatus | undefined, revision: string | undefined, generation?: number): WaitVerdict {
   if (!status) return { done: false, message: 'no status yet' };
+  if (generation !== undefined && (status.observedGeneration ?? 0) < generation) {
+    return { done: false, message: `controller has not seen generation ${generation} yet (observed ${status.observedGeneration ?? 'none'})` };
+  }
   const wanted = revision ?? status.desiredRevision ?? undefined;
   if (!wanted) return { done: false, message: 'no desired revision yet' };
   if (status.phase === 'Invalid') return { done: true, exitCode: WAIT_EXIT.failed, message: `invalid: ${status.message ?? ''}` };

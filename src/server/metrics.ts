@@ -1,6 +1,6 @@
 // The controller's Prometheus metrics. They live in their own Registry, never prom-client's global
 // one, so two controllers in one process (tests, rehearsals) never share counters.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FAILURE_CODES, type FailureCode } from '../../controllers/release/failure.js';
 import type { HealthState, Phase, ReleaseStatus } from '../api/types.js';
 import type { EventSink, RolloutEvent, RolloutEventType } from '../notify/events.js';
@@ -72,7 +72,16 @@ export class ControllerMetrics {
   /** Health condition names shown per Release, so a condition removed from the spec disappears. */
   private readonly conditionsShown = new Map<string, Set<string>>();
 
-  constructor() {
+  /**
+   * `version`: the running keelson's, for keelson_build_info and, with it, the process's own
+   * metrics (CPU, memory, event loop, file descriptors). Left out where several controllers share
+   * one process (tests, rehearsals): the process figures would be theirs together.
+   */
+  constructor(options: { version?: string } = {}) {
+    if (options.version !== undefined) {
+      this.gauge('keelson_build_info', 'Always 1; its labels say which keelson and Node.js run.', ['version', 'node']).set({ version: options.version, node: process.version }, 1);
+      collectDefaultMetrics({ register: this.registry });
+    }
     // Zero series from the start, so rate() and alerts see the first increment.
     for (const result of ['ok', 'error', 'not_leader'] satisfies ReconcileResultLabel[]) this.reconciles.inc({ result }, 0);
     for (const code of FAILURE_CODES) this.reconcileErrors.inc({ code }, 0);

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../src/api/types.js';
-import { demoStatuses, keelson, start, tempFolder, writeStatuses } from './support/keelson.js';
+import { AEP_EXAMPLE, demoStatuses, keelson, start, tempFolder, writeStatuses } from './support/keelson.js';
 
 const AEP = 'aep-backend-prod';
 
@@ -56,6 +56,38 @@ describe('keelson wait NAME: the pipeline step that never reports a reverted rol
     await put((await demoStatuses('39m'))[AEP]);
     expect(await waiting.exited).toEqual({ code: 0, signal: null });
     expect(waiting.stdout()).toContain(`${AEP}: aep-backend-prod:12 is stable and healthy`);
+  });
+
+  it('exits 2 at once on a Release that is in none of the sources, and waits on one that is not reconciled yet', async () => {
+    const source = ['--source', `dir:${join(dir, 'releases')}`];
+    expect((await keelson(['apply', '-f', AEP_EXAMPLE, ...source, ...state()], dir)).code).toBe(0);
+    const typo = await keelson(['wait', 'aep-backend-prd', '--interval', '100ms', '--timeout', '20s', ...source, ...state()], dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe("keelson: release aep-backend-prd is not in the controller's sources");
+    // In the source but without a status yet: the controller has not reached it, so wait on.
+    const known = await keelson(['wait', AEP, '--interval', '100ms', '--timeout', '1s', ...source, ...state()], dir);
+    expect(known.code).toBe(3);
+    expect(known.stdout.trim()).toBe(`${AEP}: no status yet`);
+  });
+
+  it('waits on when a source cannot be read: only a complete look may say a Release is not there', async () => {
+    const unreachable = ['--source', 'dynamodb:keelson-releases', '--endpoint', 'http://127.0.0.1:9', '--region', 'us-east-1'];
+    const { code, stdout } = await keelson(['wait', 'aep-backend-prd', '--interval', '100ms', '--timeout', '1s', ...unreachable, ...state()], dir);
+    expect(code).toBe(3);
+    expect(stdout.trim()).toBe('aep-backend-prd: no status yet');
+  });
+
+  it('with --generation, judges only a status that has seen that generation of the spec', async () => {
+    const stable = (await demoStatuses('39m'))[AEP] as ReleaseStatus;
+    await put(stable);
+    const seen = stable.observedGeneration ?? 0;
+    const ahead = await keelson(['wait', AEP, '--generation', String(seen + 1), '--interval', '100ms', '--timeout', '1s', ...state()], dir);
+    expect(ahead.code).toBe(3);
+    expect(ahead.stdout.trim()).toBe(`${AEP}: controller has not seen generation ${seen + 1} yet (observed ${seen})`);
+    expect((await keelson(['wait', AEP, '--generation', String(seen), '--interval', '100ms', '--timeout', '5s', ...state()], dir)).code).toBe(0);
+    const bad = await keelson(['wait', AEP, '--generation', 'latest', ...state()], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--generation latest');
   });
 
   it('exits 2 on a --timeout that is not a duration', async () => {

@@ -11,6 +11,7 @@ import { formatTable } from '../format.js';
 import { packagePath } from '../package-path.js';
 import { formatTimelineLine } from '../timeline-format.js';
 import pino from 'pino';
+import { keelsonVersion } from '../version.js';
 
 /** 70 virtual minutes: the rollouts of the examples, then the bad revision 13 at 40m and its revert. */
 const DEMO_LENGTH_MS = 70 * 60_000;
@@ -28,7 +29,7 @@ export function registerDemo(program: Command): void {
       const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
       const realClock = new RealClock();
       let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
-      const metrics = new ControllerMetrics();
+      const metrics = new ControllerMetrics({ version: keelsonVersion() });
       console.log('keelson demo: the real controller against a simulated AWS (manifests/sim/world.yaml),');
       console.log(`running the example Releases (manifests/examples/) through ${DEMO_LENGTH_MS / 60_000} minutes of virtual time.`);
       console.log('At 40m someone ships aep-backend-prod:13, a bad revision: watch keelson revert it on its own.\n');

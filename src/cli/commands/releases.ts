@@ -5,6 +5,7 @@ import { RealClock } from '../../runtime/clock.js';
 import { httpClient, storeClient, type ReleaseClient } from '../client.js';
 import { formatDescribe, formatTable } from '../format.js';
 import { resolveConfig, withServerOptions, type CommonOptions } from '../options.js';
+import { releaseInSources } from '../source-lookup.js';
 import { UsageError } from '../usage-error.js';
 
 export async function openClient(options: CommonOptions): Promise<ReleaseClient> {
@@ -12,7 +13,7 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   const server = options.server ?? env.KEELSON_SERVER;
   if (server) return httpClient(server, options.token ?? env.KEELSON_API_TOKEN);
   const config = await resolveConfig(options, env);
-  return storeClient(openStateStore(config, { clock: new RealClock(), env }), config.approvers);
+  return storeClient(openStateStore(config, { clock: new RealClock(), env }), config.approvers, (name) => releaseInSources(name, config));
 }
 
 /** Runs `use` with a client to the server or the state store, and closes it whatever happens. */

@@ -19,4 +19,11 @@ describe('waitVerdict', () => {
     // Stalled on a spec the pipeline is not waiting for yet: the controller has not seen its revision.
     expect(waitVerdict(stalled, 'aep-backend-prod:12')).toMatchObject({ done: false });
   });
+
+  it('judges nothing before the controller has seen the generation a pipeline applied, however healthy the old spec is', () => {
+    const healthy = status('Healthy', { desiredRevision: 'web:11', stableRevision: 'web:11', observedGeneration: 7 });
+    expect(waitVerdict(healthy, undefined)).toMatchObject({ done: true, exitCode: WAIT_EXIT.promoted });
+    expect(waitVerdict(healthy, undefined, 8)).toEqual({ done: false, message: 'controller has not seen generation 8 yet (observed 7)' });
+    expect(waitVerdict({ ...healthy, observedGeneration: 8 }, undefined, 8)).toMatchObject({ done: true, exitCode: WAIT_EXIT.promoted });
+  });
 });

@@ -23,6 +23,16 @@ const canaryAt = (green: number, errors: 'Passing' | 'Failing'): ReleaseStatus =
 });
 
 describe('ControllerMetrics', () => {
+  it('says which keelson runs and adds the process\'s own metrics when given a version, and neither without', async () => {
+    const running = await new ControllerMetrics({ version: '1.2.3' }).render();
+    expect(sample(running, `keelson_build_info{version="1.2.3",node="${process.version}"}`)).toBe(1);
+    expect(sample(running, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(running).toContain('nodejs_eventloop_lag_seconds');
+    const shared = await new ControllerMetrics().render();
+    expect(shared).not.toContain('keelson_build_info');
+    expect(shared).not.toContain('process_resident_memory_bytes');
+  });
+
   it('keeps its metrics out of the global registry and apart from another instance', async () => {
     const { register } = await import('prom-client');
     const a = new ControllerMetrics();
