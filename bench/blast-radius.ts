@@ -57,6 +57,22 @@ const COLOURS: Record<Strategy, string> = {
   argo: '#e8590c',
 };
 
+/** Names short enough for the chart's legend. */
+const SHORT: Record<Strategy, string> = {
+  canary: 'keelson canary 10%',
+  'canary-5': 'keelson canary 5%',
+  'canary-20': 'keelson canary 20%',
+  rolling: 'keelson rolling',
+  example: 'keelson example',
+  ecs: 'ECS rolling + breaker',
+  'ecs-alarms': 'ECS rolling + alarms',
+  'ecs-canary': 'ECS CANARY 5%',
+  'ecs-linear': 'ECS LINEAR 10%',
+  codedeploy: 'CodeDeploy canary 10%',
+  flagger: 'Flagger',
+  argo: 'Argo Rollouts',
+};
+
 const label = (id: string): string => BAD_REVISIONS.find((b) => b.id === id)?.label ?? id;
 
 /** What users felt: failed requests, plus slow ones (answered by a revision slower than the good one). */
@@ -180,21 +196,26 @@ function why(peer: DeployRun, mine: DeployRun): string {
   const reasons: string[] = [];
   if (mine.revertedBy === null) reasons.push(`nothing in ${STRATEGY_LABELS[mine.strategy]} reverted it: none of its conditions watches what went wrong`);
   const first = (r: DeployRun): number => r.firstServedMs ?? Infinity;
-  if (first(peer) > first(mine) && Number.isFinite(first(peer))) {
-    reasons.push(`the peer sent the bad revision its first request ${seconds(first(peer) - first(mine))} later, after the same start-up, so less of its traffic came before the crash`);
+  const late = first(peer) - first(mine);
+  if (Number.isFinite(late) && late > 0) {
+    reasons.push(`the peer sent the bad revision its first request ${seconds(late)} later, after the same start-up, so less of its traffic came before the crash`);
+  } else if (Number.isFinite(late) && -late >= 30_000) {
+    reasons.push(`keelson sent the bad revision its first request ${seconds(-late)} later, so its first bad minute ended and was published later`);
   }
   const back = (r: DeployRun): number => (r.stillServing || r.trafficBackMs === null ? Infinity : r.trafficBackMs);
-  if (back(peer) < back(mine) && Number.isFinite(back(mine))) {
-    const ecsPolls = isEcsPeer(peer.strategy) && peer.strategy !== 'ecs';
+  const sooner = back(mine) - back(peer);
+  if (sooner > 0 && Number.isFinite(sooner)) {
+    const ecsPolls = isEcsPeer(peer.strategy) && peer.strategy !== 'ecs' && mine.intervalMs !== null && sooner <= mine.intervalMs;
     reasons.push(
-      `the peer put traffic back ${seconds(back(mine) - back(peer))} sooner` +
+      `the peer put traffic back ${seconds(sooner)} sooner` +
         (ecsPolls ? ` (ECS reads its deployment alarms every second once the minute is published; keelson's next check comes within its ${seconds(mine.intervalMs)} interval)` : ''),
     );
   }
-  if (peer.exposed === mine.exposed) reasons.push(`the same ${count(mine.exposed)} requests reached the bad revision in both runs; the rest is the seeded draws of which of them fail`);
-  if (back(peer) === back(mine) && peer.exposed === mine.exposed && isEcsPeer(peer.strategy)) {
-    reasons.push('both wait for the same published minute and both end with the same ECS rollback of the service');
+  // Within 2%: the same requests met the bad revision, and the seeded draws decided which failed.
+  if (Math.abs(peer.exposed - mine.exposed) <= 0.02 * Math.max(peer.exposed, mine.exposed) && mine.revertedBy !== null) {
+    reasons.push(`${count(peer.exposed)} against ${count(mine.exposed)} requests reached the bad revision: the rest is the seeded draws of which of them fail`);
   }
+  if (mine.strategy === 'rolling' && back(peer) === back(mine)) reasons.push('both wait for the same published minute and both end with the same ECS rollback of the service');
   return reasons.length > 0 ? reasons.join('; ') : `requests sent to the bad revision: ${count(peer.exposed)} against ${count(mine.exposed)}`;
 }
 
@@ -225,12 +246,14 @@ function overLimit(runs: DeployRun[]): string {
       const cap = limit(r);
       const d = detectionMs(r);
       if (cap === null || d === null || harm(r) <= LIMIT_FACTOR * cap || r.revertedMs === null || r.trafficBackMs === null) return [];
-      const seenFrom = r.firstServedMs ?? 0;
+      // Harm by failures starts at the first failed request (a crash after warm-up), by slowness at the first answer.
+      const from = (r.failed >= r.slow ? r.firstFailedMs : r.firstServedMs) ?? 0;
+      const end = r.lastHarmMs ?? r.revertedMs;
       return [
-        `${STRATEGY_LABELS[r.strategy]}, ${label(r.bad)}: ${count(harm(r))} against w·rps·d ${count(cap)}. The bad revision took traffic ` +
-          `${minutes(seenFrom)} min after the deploy and keelson reverted at ${minutes(r.revertedMs)} min ` +
-          `(${seconds(r.revertedMs - seenFrom)} later, d is ${seconds(d)}); it still answered requests until ${minutes(r.trafficBackMs)} min: ` +
-          `${seconds(r.trafficBackMs - r.revertedMs)} after the revert, while ECS started the stable tasks again and the load balancer found them healthy ` +
+        `${STRATEGY_LABELS[r.strategy]}, ${label(r.bad)}: ${count(harm(r))} against w·rps·d ${count(cap)}. The harm began ` +
+          `${minutes(from)} min after the deploy and keelson reverted at ${minutes(r.revertedMs)} min ` +
+          `(${seconds(r.revertedMs - from)} later; d is ${seconds(d)}); requests were still harmed until ${minutes(end)} min, ` +
+          `${seconds(end - r.revertedMs)} after the revert, while ECS started the stable tasks again and the load balancer found them healthy ` +
           `(at ${FIRST_WEIGHT[r.strategy]}% there is no warm colour to send traffic back to).`,
       ];
     });
@@ -285,14 +308,14 @@ function observations(runs: DeployRun[]): string {
 }
 
 function plot(runs: DeployRun[]): string {
-  const series = STRATEGIES.map((s) => ({ name: STRATEGY_LABELS[s], colour: COLOURS[s] }));
+  const series = STRATEGIES.map((s) => ({ name: SHORT[s], colour: COLOURS[s] }));
   const bars = groupedLogBars({
     title: 'Harm per bad deploy (failed + slow requests)',
     yLabel: 'requests (log scale)',
     groups: BAD_REVISIONS.map((b) => b.label),
     series,
     values: BAD_REVISIONS.map((b) => STRATEGIES.map((s) => harm(runs.find((r) => r.bad === b.id && r.strategy === s) as DeployRun))),
-    width: 900,
+    width: 1000,
     height: 420,
   });
   const shown = 20;
@@ -302,7 +325,7 @@ function plot(runs: DeployRun[]): string {
     xLabel: 'minutes after the deploy',
     yLabel: 'share of requests',
     series: lines.map((s) => ({
-      name: STRATEGY_LABELS[s],
+      name: SHORT[s],
       colour: COLOURS[s],
       points: (runs.find((r) => r.bad === '5xx' && r.strategy === s)?.badSharePerMinute ?? []).slice(0, shown).map((v, i) => [i, v] as [number, number]),
     })),

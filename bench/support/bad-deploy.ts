@@ -111,6 +111,10 @@ export interface DeployRun {
   requests: number;
   /** From the deploy to the first step in which the bad revision answered a request; null: never did. */
   firstServedMs: number | null;
+  /** From the deploy to the first step in which the deploy caused a failed request; null: none did. */
+  firstFailedMs: number | null;
+  /** From the deploy to the last step in which the deploy harmed a request (failed, or answered by the bad revision); null: none. */
+  lastHarmMs: number | null;
   /** From the deploy to keelson's revert (status.lastRevert.revertedAt); null for the peers that are ECS. */
   revertedMs: number | null;
   /** From the deploy to the last moment the bad revision answered a request; null: never did. */
@@ -243,17 +247,22 @@ export async function runBadDeploy(options: DeployRunOptions): Promise<DeployRun
     const failuresBefore = attributableFailures(before);
     let firstFailedAt: number | null = null;
     let firstServedAt: number | null = null;
+    let lastHarmAt: number | null = null;
+    let failuresSoFar = failuresBefore;
     await s.advance(options.windowMs, {
       stepMs: options.stepMs,
       onStep: (now) => {
         const stats = s.sim.stats;
         const served = stats.byRevision[BAD]?.requests ?? 0;
+        const failures = attributableFailures(stats);
         if (served > lastBadServed) {
           lastServedAt = now;
           firstServedAt ??= now;
         }
+        if (served > lastBadServed || failures > failuresSoFar) lastHarmAt = now;
         lastBadServed = served;
-        if (firstFailedAt === null && attributableFailures(stats) > failuresBefore) firstFailedAt = now;
+        failuresSoFar = failures;
+        if (firstFailedAt === null && failures > failuresBefore) firstFailedAt = now;
         if (liveBadTasks(s, services) > 0) lastBadTaskAt = now;
       },
     });
@@ -285,6 +294,8 @@ export async function runBadDeploy(options: DeployRunOptions): Promise<DeployRun
       loadBalancer503,
       requests: delta((x) => x.byEntryPoint[ENTRY]?.requests),
       firstServedMs: firstServedAt === null ? null : (firstServedAt as number) - deployAt,
+      firstFailedMs: firstFailedAt === null ? null : (firstFailedAt as number) - deployAt,
+      lastHarmMs: lastHarmAt === null ? null : (lastHarmAt as number) - deployAt,
       revertedMs: status?.lastRevert ? Date.parse(status.lastRevert.revertedAt) - deployAt : null,
       trafficBackMs: last === null ? null : last - deployAt,
       stillServing: last !== null && last >= endAt - options.stepMs,

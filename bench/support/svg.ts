@@ -30,8 +30,8 @@ function line(x1: number, y1: number, x2: number, y2: number, attrs = 'stroke="#
 }
 
 function legend(series: readonly Series[], x: number, y: number, width: number): string {
-  // Long or many names wrap into rows of columns at least 200 px wide, the last row at y.
-  const perRow = series.length * 190 <= width - x ? series.length : Math.max(1, Math.floor((width - x) / 200));
+  // Many names wrap into rows of columns at least 150 px wide, the last row at y.
+  const perRow = series.length * 190 <= width - x ? series.length : Math.max(1, Math.floor((width - x) / 150));
   const spacing = Math.min(190, (width - x) / Math.max(1, perRow));
   const rows = Math.ceil(series.length / perRow);
   return series

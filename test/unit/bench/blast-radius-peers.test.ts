@@ -29,12 +29,12 @@ describe('the configurations the blast-radius bench deploys', () => {
     const flagger = flaggerCanary(BAD);
     expect(weights(flagger)).toEqual([10, 20, 30, 40, 50, 100]);
     expect(flagger.spec.health?.interval).toBe('1m');
-    expect(flagger.spec.health?.conditions.map((c) => [c.name, c.failFor])).toEqual([
+    expect(flagger.spec.health?.conditions?.map((c) => [c.name, c.failFor])).toEqual([
       ['request-success-rate', '4m'],
       ['request-duration', '4m'],
     ]);
-    expect(flagger.spec.health?.conditions[0]?.metric).toMatchObject({ builtin: 'errorRate', max: 1 });
-    expect(flagger.spec.health?.conditions[1]?.metric).toMatchObject({ builtin: 'latencyP99', max: '500ms' });
+    expect(flagger.spec.health?.conditions?.[0]?.metric).toMatchObject({ builtin: 'errorRate', max: 1 });
+    expect(flagger.spec.health?.conditions?.[1]?.metric).toMatchObject({ builtin: 'latencyP99', max: '500ms' });
   });
 
   it("write Argo Rollouts' example: 20/40/60/80% with 10-minute pauses, failing at the 4th failed 5-minute measurement", () => {
