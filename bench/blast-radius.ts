@@ -168,7 +168,7 @@ function goalTable(bySeed: Map<number, DeployRun[]>): string {
         cap === null ? '—' : (run.slow / cap).toFixed(2),
         peers.map((p) => `${STRATEGY_LABELS[p]} ${count(harm(main.find((r) => r.bad === b.id && r.strategy === p) as DeployRun))}`).join('; ') || '—',
         `${yn(v.fewer)} (${seedVerdicts.filter((x) => x.fewer).length}/${seedVerdicts.length} seeds)`,
-        `${yn(v.within)} (${seedVerdicts.filter((x) => x.within !== false).length}/${seedVerdicts.length} seeds)`,
+        `${yn(v.within)} (${seedVerdicts.filter((x) => x.within === true).length}/${seedVerdicts.length} seeds)`,
       ]);
     }
   }
