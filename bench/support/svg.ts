@@ -30,11 +30,15 @@ function line(x1: number, y1: number, x2: number, y2: number, attrs = 'stroke="#
 }
 
 function legend(series: readonly Series[], x: number, y: number, width: number): string {
-  const spacing = Math.min(190, (width - x) / Math.max(1, series.length));
+  // Many names wrap into rows of columns at least 150 px wide, the last row at y.
+  const perRow = series.length * 190 <= width - x ? series.length : Math.max(1, Math.floor((width - x) / 150));
+  const spacing = Math.min(190, (width - x) / Math.max(1, perRow));
+  const rows = Math.ceil(series.length / perRow);
   return series
     .map((s, i) => {
-      const left = x + i * spacing;
-      return `<rect x="${left}" y="${y - 9}" width="10" height="10" fill="${s.colour}"/>` + text(left + 14, y, s.name);
+      const left = x + (i % perRow) * spacing;
+      const top = y - (rows - 1 - Math.floor(i / perRow)) * 13;
+      return `<rect x="${left}" y="${top - 9}" width="10" height="10" fill="${s.colour}"/>` + text(left + 14, top, s.name);
     })
     .join('');
 }
