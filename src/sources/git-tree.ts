@@ -55,3 +55,48 @@ export async function readBlobs(git: GitRunner, blobs: string[]): Promise<Map<st
   }
   return contents;
 }
+
+/**
+ * The parents a commit names, from the commit object itself: in a shallow repository `git log`
+ * hides the parents of a commit at the shallow boundary, which every fetched tip is.
+ */
+export async function readParents(git: GitRunner, sha: string): Promise<string[]> {
+  const out = (await git.run(['cat-file', 'commit', sha])).toString('utf8');
+  const parents: string[] = [];
+  for (const line of out.split('\n')) {
+    if (line === '') break; // the headers end at the first empty line
+    if (line.startsWith('parent ')) parents.push(line.slice('parent '.length).trim());
+  }
+  return parents;
+}
+
+/** A path that differs between two commits: its blob in the newer one, or none when it is gone there. */
+export interface ChangedPath {
+  path: string;
+  /** Absent when the path was deleted or is no longer a file (a submodule). */
+  blob?: string;
+}
+
+const GITLINK_MODE = '160000';
+const NO_OBJECT = /^0+$/;
+
+/**
+ * The paths that differ between two commits' trees (`git diff --raw`; renames as a delete and
+ * an add), limited to `folder` when given. Throws when either commit is not in the repository.
+ */
+export async function diffTrees(git: GitRunner, from: string, to: string, folder?: string): Promise<ChangedPath[]> {
+  const args = ['--literal-pathspecs', 'diff', '--raw', '-z', '--no-renames', '--no-abbrev', '--no-ext-diff', '--no-textconv', from, to];
+  if (folder) args.push('--', folder);
+  const fields = (await git.run(args)).toString('utf8').split('\0');
+  const changed: ChangedPath[] = [];
+  // `:<old mode> <new mode> <old object> <new object> <status>` NUL `<path>` NUL
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const header = fields[i]!;
+    const path = fields[i + 1]!;
+    if (!header.startsWith(':')) break;
+    const [, newMode, , newObject] = header.slice(1).split(' ');
+    const isFile = newMode !== undefined && newMode !== GITLINK_MODE && newObject !== undefined && !NO_OBJECT.test(newObject);
+    changed.push(isFile ? { path, blob: newObject } : { path });
+  }
+  return changed;
+}
