@@ -15,12 +15,6 @@ export interface CommitInfo {
   subject: string;
 }
 
-export async function readCommit(git: GitRunner, sha: string): Promise<CommitInfo> {
-  const out = (await git.run(['log', '-1', '--format=%H%x00%an%x00%ae%x00%aI%x00%s', sha])).toString('utf8').trim();
-  const [full = sha, author = '', authorEmail = '', authoredAt = '', subject = ''] = out.split('\0');
-  return { sha: full, author, authorEmail, authoredAt, subject };
-}
-
 export async function listTree(git: GitRunner, sha: string, wanted: (path: string) => boolean): Promise<TreeFile[]> {
   const out = (await git.run(['ls-tree', '-r', '-z', '--full-tree', sha])).toString('utf8');
   const files: TreeFile[] = [];
@@ -56,18 +50,45 @@ export async function readBlobs(git: GitRunner, blobs: string[]): Promise<Map<st
   return contents;
 }
 
+/** A commit as its object states it, with the parents it names. */
+export interface CommitObject extends CommitInfo {
+  parents: string[];
+}
+
 /**
- * The parents a commit names, from the commit object itself: in a shallow repository `git log`
- * hides the parents of a commit at the shallow boundary, which every fetched tip is.
+ * Resolves `rev` and reads its commit object in one `git cat-file --batch`. The parents come
+ * from the object itself: in a shallow repository `git log` hides the parents of a commit at
+ * the shallow boundary, which every fetched tip is.
  */
-export async function readParents(git: GitRunner, sha: string): Promise<string[]> {
-  const out = (await git.run(['cat-file', 'commit', sha])).toString('utf8');
-  const parents: string[] = [];
-  for (const line of out.split('\n')) {
-    if (line === '') break; // the headers end at the first empty line
-    if (line.startsWith('parent ')) parents.push(line.slice('parent '.length).trim());
-  }
-  return parents;
+export async function readCommitObject(git: GitRunner, rev: string): Promise<CommitObject> {
+  const out = await git.run(['cat-file', '--batch'], `${rev}^{commit}\n`);
+  const eol = out.indexOf(0x0a);
+  const [sha = '', type] = out.subarray(0, Math.max(eol, 0)).toString('utf8').split(' ');
+  if (eol < 0 || type !== 'commit') throw new Error(`${rev} is not a commit`);
+  const text = out.subarray(eol + 1).toString('utf8');
+  const blank = text.indexOf('\n\n');
+  const headers = (blank < 0 ? text : text.slice(0, blank)).split('\n');
+  const parents = headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice('parent '.length).trim());
+  const author = /^author (.*) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(headers.find((h) => h.startsWith('author ')) ?? '');
+  // Like `%s`: the first paragraph of the message, its lines joined by spaces.
+  const message = blank < 0 ? '' : text.slice(blank + 2);
+  const subject = (message.split(/\n\s*\n/)[0] ?? '').trim().split('\n').map((l) => l.trim()).join(' ');
+  return {
+    sha,
+    parents,
+    author: author?.[1] ?? '',
+    authorEmail: author?.[2] ?? '',
+    authoredAt: author ? isoWithOffset(Number(author[3]), author[4]!) : '',
+    subject,
+  };
+}
+
+/** Seconds since the epoch and a `+hhmm` offset as git's `%aI`: `2026-01-01T01:00:00+01:00`. */
+export function isoWithOffset(seconds: number, offset: string): string {
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5)));
+  const local = new Date((seconds + minutes * 60) * 1000).toISOString().slice(0, 19);
+  return `${local}${offset.slice(0, 3)}:${offset.slice(3, 5)}`;
 }
 
 /** A path that differs between two commits: its blob in the newer one, or none when it is gone there. */

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { createGitRunner, GitCommandError, redact, urlHasPassword, type GitAuth, type GitRunner } from './git-command.js';
-import { diffTrees, listTree, readBlobs, readCommit, readParents, type CommitInfo } from './git-tree.js';
+import { diffTrees, listTree, readBlobs, readCommitObject, type CommitObject } from './git-tree.js';
 import { GenerationLedger } from './generation-ledger.js';
 import { ParsedFiles } from './parsed-files.js';
 import { isGlob, selectManifestPaths } from './path-selection.js';
@@ -69,7 +69,7 @@ const REPOSITORY_CONFIG = `[core]
 `;
 
 interface ParsedCommit {
-  commit: CommitInfo;
+  commit: CommitObject;
   snapshot: SourceSnapshot;
 }
 
@@ -139,11 +139,11 @@ export class GitSource implements Source {
 
   private async readBranch(): Promise<SourceSnapshot> {
     const git = await this.runner();
-    const sha = await this.fetch(git);
+    const commit = await this.fetch(git);
+    const sha = commit.sha;
     if (this.lastParsed?.commit.sha === sha) return this.lastParsed.snapshot;
-    const commit = await readCommit(git, sha);
     const revision = `${this.branch}@sha1:${sha}`;
-    await this.readFiles(git, sha, revision);
+    await this.readFiles(git, commit, revision);
     const ledger = await this.openLedger();
     const releases = assembleReleases(this.parsed.candidates(revision), this.parsed.generations(ledger));
     await ledger.save();
@@ -164,11 +164,15 @@ export class GitSource implements Source {
   }
 
   /** Brings `parsed` to the files of commit sha: through the diff when it follows the commit held, else in full. */
-  private async readFiles(git: GitRunner, sha: string, revision: string): Promise<void> {
+  private async readFiles(git: GitRunner, commit: CommitObject, revision: string): Promise<void> {
+    const sha = commit.sha;
     const wanted = selectManifestPaths(this.options.path);
     const from = this.parsedAt;
     if (from !== undefined) {
-      const why = await this.whyNotDiff(git, from, sha);
+      // The shallow cache holds no history, so more than one new commit cannot be told from a rewrite.
+      const why = commit.parents.includes(from)
+        ? undefined
+        : 'the new commit is not a child of the last one read (a force-push, unrelated history, or several commits at once)';
       if (why === undefined) {
         const changes = await diffTrees(git, from, sha, this.diffFolder()).catch((err: unknown) => err as Error);
         if (!(changes instanceof Error)) {
@@ -196,15 +200,6 @@ export class GitSource implements Source {
     this.parsedAt = sha;
   }
 
-  /** Why the diff from `from` cannot stand for the change, or undefined when it can. */
-  private async whyNotDiff(git: GitRunner, from: string, to: string): Promise<string | undefined> {
-    const parents = await readParents(git, to).catch(() => undefined);
-    if (parents === undefined) return 'the new commit cannot be read';
-    if (parents.includes(from)) return undefined;
-    // The shallow cache holds no history, so more than one new commit cannot be told from a rewrite.
-    return 'the new commit is not a child of the last one read (a force-push, unrelated history, or several commits at once)';
-  }
-
   private async parseBlobs(git: GitRunner, files: { path: string; blob: string }[], revision: string, removed: string[]): Promise<void> {
     const blobs = await readBlobs(git, files.map((f) => f.blob));
     const texts = files.map((f) => ({ file: f.path, text: blobs.get(f.blob) ?? Buffer.alloc(0), sourceRevision: revision, key: f.blob }));
@@ -224,11 +219,11 @@ export class GitSource implements Source {
   }
 
   /** Fetches the branch and returns its commit; every failure is the source being unavailable. */
-  private async fetch(git: GitRunner): Promise<string> {
+  private async fetch(git: GitRunner): Promise<CommitObject> {
     const ref = `refs/keelson/${this.branch}`;
     try {
       await git.run(['fetch', '--quiet', '--no-tags', '--depth', '1', '--force', this.options.url, `+refs/heads/${this.branch}:${ref}`]);
-      return (await git.run(['rev-parse', '--verify', `${ref}^{commit}`])).toString('utf8').trim();
+      return await readCommitObject(git, ref);
     } catch (err) {
       const detail = err instanceof GitCommandError ? err.stderr || err.message : (err as Error).message;
       if (/couldn't find remote ref/i.test(detail)) {
