@@ -73,7 +73,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const storeHealth = new StoreHealth(clock);
   const store = watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth);
   const sources: Source[] = [];
-  for (const s of config.sources) sources.push(await openSource(s, config, deps));
+  for (const s of config.sources) sources.push(await openSource(s, config, { ...deps, logger }));
   const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
   const world = config.cloud.provider === 'sim' ? await loadWorld(worldFile) : undefined;
   const timeline = world?.timeline?.length ? await timelineSourceFor(world, sources, logger) : undefined;

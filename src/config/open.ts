@@ -7,6 +7,7 @@ import type { Clock } from '../runtime/clock.js';
 import { DirSource } from '../sources/dir.js';
 import { DynamoDbSource } from '../sources/dynamodb.js';
 import { GitSource } from '../sources/git.js';
+import type { SourceLogger } from '../sources/source-log.js';
 import type { Source } from '../sources/source.js';
 import { sha256Hex } from '../sources/spec-hash.js';
 import { DirStateStore } from '../store/dir-store.js';
@@ -24,6 +25,8 @@ export interface OpenDeps {
   dynamo?: DynamoDBClient;
   /** The file system a folder state store writes through; node:fs when absent. */
   files?: StoreFileSystem;
+  /** Where sources log (a Git read in full and why, a table without its change feed). */
+  logger?: SourceLogger;
 }
 
 export function dynamoClientFor(cloud: CloudConfig): DynamoDBClient {
@@ -64,6 +67,7 @@ export async function openSource(source: SourceConfig, config: Pick<KeelsonConfi
         env: deps.env,
         pollIntervalMs: source.pollIntervalMs,
         ...(auth ? { auth } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
       });
     }
     case 'dynamodb':
@@ -74,6 +78,7 @@ export async function openSource(source: SourceConfig, config: Pick<KeelsonConfi
         pollIntervalMs: source.pollIntervalMs,
         // Only for items written without a generation.
         ...(config.state.kind === 'dir' ? { ledgerFile: join(workFolder(config.state, 'dynamodb', source.table), 'generations.json') } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
       });
   }
 }

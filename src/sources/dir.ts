@@ -1,14 +1,18 @@
 // The embedded default source: a folder of *.yaml / *.yml files (recursive). Changes are seen
 // through fs.watch, with a poll of the folder's fingerprint on the Clock as a fallback for
-// filesystems where watching misses events (network mounts, some containers).
+// filesystems where watching misses events (network mounts, some containers). A snapshot
+// re-reads only the files whose stat changed or that a file event named; the others' parsed
+// Releases are reused.
 import { watch, type FSWatcher } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { CancelTimer, Clock } from '../runtime/clock.js';
 import { ChangeListeners } from './change-listeners.js';
+import { FOLDER_CHANGE_DEFAULTS, folderChanges } from './folder-changes.js';
 import { GenerationLedger } from './generation-ledger.js';
-import { folderFingerprint, readManifestFolder } from './manifest-files.js';
-import { assembleReleases, candidatesFromTexts, ledgerGenerations } from './snapshot.js';
-import type { Source, SourceSnapshot } from './source.js';
+import { folderFingerprint, listManifestFiles, readManifestText } from './manifest-files.js';
+import { ParsedFiles } from './parsed-files.js';
+import { assembleReleases, type ManifestText } from './snapshot.js';
+import { SourceUnavailableError, type Source, type SourceSnapshot } from './source.js';
 import { shortContentRevision } from './spec-hash.js';
 
 export { applyToDirectory } from './dir-apply.js';
@@ -29,6 +33,15 @@ export interface DirSourceOptions {
   debounceMs?: number;
   /** Use fs.watch (default true); the poll alone when false. */
   useFsWatch?: boolean;
+  /** Files whose stat moved within this time are read again at the next snapshot. Default 2s. */
+  racyWindowMs?: number;
+}
+
+/** Counts since the source was made, for tests and logs. */
+export interface DirSourceStats {
+  snapshots: number;
+  /** Files read and parsed. */
+  filesParsed: number;
 }
 
 export class DirSource implements Source {
@@ -42,19 +55,61 @@ export class DirSource implements Source {
   private debounceTimer: CancelTimer | undefined;
   private lastFingerprint: string | undefined;
   private closed = false;
+  private readonly parsed = new ParsedFiles();
+  /** Files named by file events since the last snapshot. */
+  private readonly touched = new Set<string>();
+  /** Snapshots run one at a time: each builds on what the one before held. */
+  private reading: Promise<unknown> = Promise.resolve();
+  private readonly counts: DirSourceStats = { snapshots: 0, filesParsed: 0 };
 
   constructor(private readonly options: DirSourceOptions) {
     this.folder = resolve(options.folder);
     this.description = `dir:${options.folder}`;
   }
 
-  async snapshot(): Promise<SourceSnapshot> {
-    const manifests = await readManifestFolder(this.folder);
+  snapshot(): Promise<SourceSnapshot> {
+    const next = this.reading.then(() => this.read());
+    this.reading = next.catch(() => undefined);
+    return next;
+  }
+
+  stats(): DirSourceStats {
+    return { ...this.counts };
+  }
+
+  private async read(): Promise<SourceSnapshot> {
+    let listed: string[];
+    try {
+      listed = await listManifestFiles(this.folder);
+    } catch (err) {
+      throw new SourceUnavailableError(`cannot read folder ${this.folder}: ${(err as Error).message}`, err);
+    }
+    const touched = new Set(this.touched);
+    this.touched.clear();
+    try {
+      const { changed, removed } = await folderChanges(this.folder, listed, this.parsed, touched, {
+        // File times are written by the wall clock, so they are compared with it.
+        wallNow: Date.now(),
+        racyWindowMs: this.options.racyWindowMs ?? FOLDER_CHANGE_DEFAULTS.racyWindowMs,
+      });
+      const texts: (ManifestText & { key: string })[] = [];
+      for (const { file, key } of changed) {
+        const text = await readManifestText(this.folder, file);
+        if (text) texts.push({ ...text, key });
+        else removed.push(file); // removed while listing
+      }
+      await this.parsed.update(texts, removed);
+      this.counts.filesParsed += texts.length;
+    } catch (err) {
+      // Read again next time: what failed must not look read.
+      for (const file of touched) this.touched.add(file);
+      throw err;
+    }
+    this.counts.snapshots++;
     const ledger = await this.openLedger();
-    const releases = assembleReleases(await candidatesFromTexts(manifests), ledgerGenerations(ledger));
+    const releases = assembleReleases(this.parsed.candidates(), this.parsed.generations(ledger));
     await ledger.save();
-    const listing = manifests.map((m) => `${m.file}\0${m.sourceRevision}`).join('\n');
-    return { revision: shortContentRevision(listing), releases, problems: [] };
+    return { revision: shortContentRevision(this.parsed.listing()), releases, problems: [] };
   }
 
   watch(onChange: () => void): () => void {
@@ -100,7 +155,10 @@ export class DirSource implements Source {
 
   private startFsWatch(): void {
     try {
-      this.watcher = watch(this.folder, { recursive: true }, () => this.changed());
+      this.watcher = watch(this.folder, { recursive: true }, (_event, file) => {
+        if (typeof file === 'string') this.touched.add(file.split(sep).join('/'));
+        this.changed();
+      });
       // The folder vanished or cannot be watched any more: the poll carries on, and re-watches.
       this.watcher.on('error', () => {
         this.watcher?.close();

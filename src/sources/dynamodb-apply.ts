@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { Release } from '../api/types.js';
 import { RealClock, type Clock } from '../runtime/clock.js';
 import { ApplyConflictError, type ApplyOptions, type ApplyResult } from './apply-result.js';
+import { changeFeedAttributes } from './dynamodb-changes.js';
 import { itemToCandidate, type ReleaseItem } from './dynamodb-item.js';
 import { candidateHash } from './snapshot.js';
 import { specHash } from './spec-hash.js';
@@ -32,14 +33,17 @@ export async function applyRelease(client: DynamoDBClient, table: string, releas
     if (current && candidateHash(itemToCandidate(table, current)) === hash) return { result: 'unchanged', generation: currentGeneration };
 
     const generation = currentGeneration + 1;
+    const now = (options.clock ?? new RealClock()).now();
     const item: ReleaseItem = {
       name,
       spec: release.spec as unknown as Record<string, unknown>,
       ...(release.metadata.labels ? { labels: release.metadata.labels } : {}),
       ...(release.metadata.annotations ? { annotations: release.metadata.annotations } : {}),
       generation,
-      updatedAt: new Date((options.clock ?? new RealClock()).now()).toISOString(),
+      updatedAt: new Date(now).toISOString(),
       ...(options.by ? { updatedBy: options.by } : {}),
+      // The source's polls find the item through the change feed instead of a full Scan.
+      ...changeFeedAttributes(now),
     };
     try {
       await docs.send(

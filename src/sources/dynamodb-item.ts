@@ -4,6 +4,8 @@
 //   manifest (S)              or: the whole Release as YAML (for people who prefer to paste YAML)
 //   generation (N)            grows by one whenever the spec changes (applyRelease does this)
 //   updatedAt (S), updatedBy (S)
+//   changeFeed (S), changedAt (N)  the change feed: the key of the sparse index `changes`
+//                                  (dynamodb-changes.ts); `keelson apply` sets both
 import { stringify } from 'yaml';
 import { parseReleases } from '../api/load.js';
 import { API_VERSION, RELEASE_KIND, type Release, type ReleaseSpec } from '../api/types.js';
@@ -18,6 +20,9 @@ export interface ReleaseItem {
   generation?: number;
   updatedAt?: string;
   updatedBy?: string;
+  changeFeed?: string;
+  /** Epoch milliseconds of the last write through `keelson apply`. */
+  changedAt?: number;
 }
 
 export function itemLocation(table: string, name: string): string {

@@ -1,17 +1,22 @@
 // A branch of a Git repository as a source. A shallow fetch (`--depth 1`) of the branch into a
 // bare cache repository, forced, so a force-push that rewrote history is simply the new state;
 // files are read from the commit's tree. Polls on the Clock; a webhook calls triggerFetch().
+// A new commit whose parent is the commit read last is read through the diff of the two trees:
+// only the files that changed are read and parsed again. Anything else (a force-push, several
+// commits at once into the shallow cache, a restart) is read in full.
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { createGitRunner, GitCommandError, redact, urlHasPassword, type GitAuth, type GitRunner } from './git-command.js';
-import { listTree, readBlobs, readCommit, type CommitInfo } from './git-tree.js';
+import { diffTrees, listTree, readBlobs, readCommitObject, type CommitObject } from './git-tree.js';
 import { GenerationLedger } from './generation-ledger.js';
-import { selectManifestPaths } from './path-selection.js';
+import { ParsedFiles } from './parsed-files.js';
+import { isGlob, selectManifestPaths } from './path-selection.js';
 import { ensurePrivateDir } from './private-dir.js';
-import { assembleReleases, candidatesFromTexts, ledgerGenerations } from './snapshot.js';
+import { assembleReleases } from './snapshot.js';
 import { SnapshotPoller } from './snapshot-poller.js';
+import { SILENT_SOURCE_LOGGER, type SourceLogger } from './source-log.js';
 import { SourceUnavailableError, type Source, type SourceSnapshot } from './source.js';
 
 export type { GitAuth } from './git-command.js';
@@ -44,6 +49,17 @@ export interface GitSourceOptions {
   /** Defaults to `<cacheDir>/generations.json`. */
   ledgerFile?: string;
   gitBinary?: string;
+  logger?: SourceLogger;
+}
+
+/** Counts since the source was made, for tests and logs. */
+export interface GitSourceStats {
+  /** Commits read through the whole tree. */
+  fullReads: number;
+  /** Commits read through the diff from the commit before. */
+  diffReads: number;
+  /** Files read and parsed. */
+  filesParsed: number;
 }
 
 const REPOSITORY_CONFIG = `[core]
@@ -53,7 +69,7 @@ const REPOSITORY_CONFIG = `[core]
 `;
 
 interface ParsedCommit {
-  commit: CommitInfo;
+  commit: CommitObject;
   snapshot: SourceSnapshot;
 }
 
@@ -66,6 +82,11 @@ export class GitSource implements Source {
   private git: Promise<GitRunner> | undefined;
   private ledger: Promise<GenerationLedger> | undefined;
   private lastParsed: ParsedCommit | undefined;
+  private readonly parsed = new ParsedFiles();
+  /** The commit `parsed` holds the files of. */
+  private parsedAt: string | undefined;
+  private reading: Promise<unknown> = Promise.resolve();
+  private readonly counts: GitSourceStats = { fullReads: 0, diffReads: 0, filesParsed: 0 };
 
   constructor(private readonly options: GitSourceOptions) {
     this.branch = options.branch ?? GIT_SOURCE_DEFAULTS.branch;
@@ -100,9 +121,16 @@ export class GitSource implements Source {
     return this.poller.close();
   }
 
+  stats(): GitSourceStats {
+    return { ...this.counts };
+  }
+
   private async fetchAndRead(): Promise<SourceSnapshot> {
     try {
-      return await this.readBranch();
+      // One read at a time: each builds on the files the one before parsed.
+      const next = this.reading.then(() => this.readBranch());
+      this.reading = next.catch(() => undefined);
+      return await next;
     } catch (err) {
       if (err instanceof SourceUnavailableError) throw err;
       throw new SourceUnavailableError(`cannot read ${this.description}: ${(err as Error).message}`, err);
@@ -111,17 +139,13 @@ export class GitSource implements Source {
 
   private async readBranch(): Promise<SourceSnapshot> {
     const git = await this.runner();
-    const sha = await this.fetch(git);
+    const commit = await this.fetch(git);
+    const sha = commit.sha;
     if (this.lastParsed?.commit.sha === sha) return this.lastParsed.snapshot;
-    const commit = await readCommit(git, sha);
-    const files = await listTree(git, sha, selectManifestPaths(this.options.path));
-    const blobs = await readBlobs(git, files.map((f) => f.blob));
     const revision = `${this.branch}@sha1:${sha}`;
-    const candidates = await candidatesFromTexts(
-      files.map((f) => ({ file: f.path, text: blobs.get(f.blob) ?? Buffer.alloc(0), sourceRevision: revision })),
-    );
+    await this.readFiles(git, commit, revision);
     const ledger = await this.openLedger();
-    const releases = assembleReleases(candidates, ledgerGenerations(ledger));
+    const releases = assembleReleases(this.parsed.candidates(revision), this.parsed.generations(ledger));
     await ledger.save();
     const snapshot: SourceSnapshot = {
       revision,
@@ -139,12 +163,67 @@ export class GitSource implements Source {
     return snapshot;
   }
 
+  /** Brings `parsed` to the files of commit sha: through the diff when it follows the commit held, else in full. */
+  private async readFiles(git: GitRunner, commit: CommitObject, revision: string): Promise<void> {
+    const sha = commit.sha;
+    const wanted = selectManifestPaths(this.options.path);
+    const from = this.parsedAt;
+    if (from !== undefined) {
+      // The shallow cache holds no history, so more than one new commit cannot be told from a rewrite.
+      const why = commit.parents.includes(from)
+        ? undefined
+        : 'the new commit is not a child of the last one read (a force-push, unrelated history, or several commits at once)';
+      if (why === undefined) {
+        const changes = await diffTrees(git, from, sha, this.diffFolder()).catch((err: unknown) => err as Error);
+        if (!(changes instanceof Error)) {
+          const kept: { path: string; blob: string }[] = [];
+          const removed: string[] = [];
+          for (const c of changes) {
+            if (c.blob !== undefined && wanted(c.path)) kept.push({ path: c.path, blob: c.blob });
+            else removed.push(c.path);
+          }
+          await this.parseBlobs(git, kept, revision, removed);
+          this.counts.diffReads++;
+          this.parsedAt = sha;
+          return;
+        }
+        this.log().debug({ source: this.description, from, to: sha, err: changes.message }, 'cannot diff the two commits; reading every file');
+      } else {
+        this.log().debug({ source: this.description, from, to: sha, reason: why }, 'reading every file');
+      }
+    }
+    const files = await listTree(git, sha, wanted);
+    const stale = this.parsed.paths();
+    this.parsedAt = undefined;
+    await this.parseBlobs(git, files.map((f) => ({ path: f.path, blob: f.blob })), revision, stale);
+    this.counts.fullReads++;
+    this.parsedAt = sha;
+  }
+
+  private async parseBlobs(git: GitRunner, files: { path: string; blob: string }[], revision: string, removed: string[]): Promise<void> {
+    const blobs = await readBlobs(git, files.map((f) => f.blob));
+    const texts = files.map((f) => ({ file: f.path, text: blobs.get(f.blob) ?? Buffer.alloc(0), sourceRevision: revision, key: f.blob }));
+    // Removed first: a full read replaces everything that was held.
+    await this.parsed.update(texts, removed);
+    this.counts.filesParsed += texts.length;
+  }
+
+  /** The folder the diff is limited to; none for a glob (the selection filters instead). */
+  private diffFolder(): string | undefined {
+    const folder = (this.options.path ?? '').replace(/^\.\//, '').replace(/^\/+/, '').replace(/\/+$/, '');
+    return folder === '' || folder === '.' || isGlob(folder) ? undefined : folder;
+  }
+
+  private log(): SourceLogger {
+    return this.options.logger ?? SILENT_SOURCE_LOGGER;
+  }
+
   /** Fetches the branch and returns its commit; every failure is the source being unavailable. */
-  private async fetch(git: GitRunner): Promise<string> {
+  private async fetch(git: GitRunner): Promise<CommitObject> {
     const ref = `refs/keelson/${this.branch}`;
     try {
       await git.run(['fetch', '--quiet', '--no-tags', '--depth', '1', '--force', this.options.url, `+refs/heads/${this.branch}:${ref}`]);
-      return (await git.run(['rev-parse', '--verify', `${ref}^{commit}`])).toString('utf8').trim();
+      return await readCommitObject(git, ref);
     } catch (err) {
       const detail = err instanceof GitCommandError ? err.stderr || err.message : (err as Error).message;
       if (/couldn't find remote ref/i.test(detail)) {

@@ -40,18 +40,24 @@ export async function readManifestFolder(folder: string): Promise<ManifestText[]
   }
   const manifests: ManifestText[] = [];
   for (const file of files) {
-    const read = await readManifestFile(join(folder, file), folder);
-    if ('problem' in read) {
-      if (read.errno === 'ENOENT') continue; // removed while listing
-      // Unreadable for now (permissions, a write in progress): stale, not deleted.
-      if (read.errno) throw new SourceUnavailableError(`cannot read ${join(folder, file)}: ${read.problem.message}`);
-      // Refused for what it is (a special file, a link out of the folder, too large): its Releases are invalid.
-      manifests.push({ file, text: '', problem: read.problem, sourceRevision: shortContentRevision(read.problem.message) });
-      continue;
-    }
-    manifests.push({ file, text: read.bytes, sourceRevision: shortContentRevision(read.bytes) });
+    const manifest = await readManifestText(folder, file);
+    if (manifest) manifests.push(manifest);
   }
   return manifests;
+}
+
+/**
+ * One manifest file as text, or undefined when it is gone (removed while listing). A file that
+ * cannot be read for now (permissions, a write in progress) makes the source unavailable: stale,
+ * not deleted. A file refused for what it is (a special file, a link out of the folder, too
+ * large) is returned with its problem, so its Releases are invalid.
+ */
+export async function readManifestText(folder: string, file: string): Promise<ManifestText | undefined> {
+  const read = await readManifestFile(join(folder, file), folder);
+  if (!('problem' in read)) return { file, text: read.bytes, sourceRevision: shortContentRevision(read.bytes) };
+  if (read.errno === 'ENOENT') return undefined;
+  if (read.errno) throw new SourceUnavailableError(`cannot read ${join(folder, file)}: ${read.problem.message}`);
+  return { file, text: '', problem: read.problem, sourceRevision: shortContentRevision(read.problem.message) };
 }
 
 /** A cheap fingerprint of the folder (names, sizes, modification times) for the poll fallback. */

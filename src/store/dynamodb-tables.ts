@@ -1,5 +1,6 @@
 // The two tables keelson uses, created the same way in tests and in the deploy docs.
-//   source table: partition key `name` (S)                      — see src/sources/dynamodb-item.ts
+//   source table: partition key `name` (S); index `changes`:
+//                 `changeFeed` (S) + `changedAt` (N)            — see src/sources/dynamodb-changes.ts
 //   state table:  partition key `pk` (S), sort key `sk` (S)     — see src/store/dynamodb-store.ts
 import {
   CreateTableCommand,
@@ -9,6 +10,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { RealClock, type Clock } from '../runtime/clock.js';
+import { CHANGE_FEED } from '../sources/dynamodb-changes.js';
 
 export interface TableNames {
   /** Releases (the DynamoDB source). */
@@ -21,7 +23,22 @@ export function sourceTableDefinition(name: string): CreateTableCommandInput {
   return {
     TableName: name,
     KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
+    AttributeDefinitions: [
+      { AttributeName: 'name', AttributeType: 'S' },
+      { AttributeName: 'changeFeed', AttributeType: 'S' },
+      { AttributeName: 'changedAt', AttributeType: 'N' },
+    ],
+    // Sparse: only items written with the feed attributes are in it.
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: CHANGE_FEED.indexName,
+        KeySchema: [
+          { AttributeName: 'changeFeed', KeyType: 'HASH' },
+          { AttributeName: 'changedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['generation'] },
+      },
+    ],
     BillingMode: 'PAY_PER_REQUEST',
   };
 }

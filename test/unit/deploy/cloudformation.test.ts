@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { branches, parseTemplate, walk } from './cfn.js';
 import type { Json, Template } from './cfn.js';
+import { sourceTableDefinition } from '../../../src/store/dynamodb-tables.js';
 
 const template: Template = parseTemplate(
   readFileSync(new URL('../../../manifests/deploy/keelson.cloudformation.yaml', import.meta.url), 'utf8'),
@@ -15,7 +16,7 @@ const KEELSON_CALLS: Record<string, string[]> = {
   cloudwatch: ['GetMetricData', 'DescribeAlarms'],
   'application-autoscaling': ['DescribeScalableTargets'],
   ecr: ['DescribeImages'],
-  dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'],
+  dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'],
 };
 /** Not a call but a permission a call needs: RegisterTaskDefinition and RunTask hand roles to ECS. */
 const PERMISSIONS_FOR_CALLS = ['iam:PassRole'];
@@ -46,7 +47,8 @@ const SCOPES: Record<string, Json[]> = {
   ...Object.fromEntries(
     KEELSON_CALLS.dynamodb!.map((call) => [
       `dynamodb:${call}`,
-      [{ 'Fn::GetAtt': ['ReleasesTable', 'Arn'] }, { 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+      // The index is the Releases table's change feed, which the source polls with Query.
+      [{ 'Fn::GetAtt': ['ReleasesTable', 'Arn'] }, { 'Fn::Sub': '${ReleasesTable.Arn}/index/changes' }, { 'Fn::GetAtt': ['StateTable', 'Arn'] }],
     ]),
   ),
 };
@@ -220,10 +222,10 @@ describe('the CloudFormation template that deploys keelson', () => {
   });
 
   it('creates the Releases and state tables with the documented keys, on demand, with point-in-time recovery', () => {
-    expect(keySchema('ReleasesTable')).toEqual({
-      attributes: [{ AttributeName: 'name', AttributeType: 'S' }],
-      keys: [{ AttributeName: 'name', KeyType: 'HASH' }],
-    });
+    // The Releases table as createTables makes it: its key and its change feed index.
+    const releases = sourceTableDefinition('x');
+    expect(keySchema('ReleasesTable')).toEqual({ attributes: releases.AttributeDefinitions, keys: releases.KeySchema });
+    expect(resource('ReleasesTable').Properties.GlobalSecondaryIndexes).toEqual(releases.GlobalSecondaryIndexes);
     expect(keySchema('StateTable')).toEqual({
       attributes: [
         { AttributeName: 'pk', AttributeType: 'S' },
