@@ -176,7 +176,7 @@ export class DynamoDbSource implements Source {
     if (stale.length === 0) return this.lastSnapshot!;
     let items: Map<string, ReleaseItem>;
     try {
-      items = await readItems(this.docs, this.options.table, [...new Set(stale.map((e) => e.name))]);
+      items = await readItems(this.docs, this.options.table, [...new Set(stale.map((e) => e.name))], (ms) => this.options.clock.sleep(ms));
     } catch (err) {
       throw new SourceUnavailableError(`cannot read changed items of ${this.description}: ${(err as Error).message}`, err);
     }
