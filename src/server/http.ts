@@ -164,7 +164,7 @@ async function serve(routes: Route[], logger: Logger, req: IncomingMessage, res:
 
 function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}, acceptEncoding?: string): void {
   if (res.headersSent) return;
-  const text = reply.text ?? `${JSON.stringify(reply.json, null, 2)}\n`;
+  const text = reply.text ?? `${reply.compact ? JSON.stringify(reply.json) : JSON.stringify(reply.json, null, 2)}\n`;
   const { body, encoding } = encodeBody(text, acceptEncoding);
   res.writeHead(reply.status, {
     'content-type': reply.contentType ?? (reply.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
