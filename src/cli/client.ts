@@ -2,14 +2,32 @@
 // writes, or through a running controller's HTTP API.
 import type { AuditEntry, ReleaseStatus } from '../api/types.js';
 import { refuseApproval } from '../server/approval-request.js';
+import { labelsByName } from '../server/release-labels.js';
+import { compareNames, LIST_LIMITS, parsePhases, parseSelector, selectPage, type ListedStatus, type ListView } from '../server/release-list.js';
+import { summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from '../server/releases.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
 import type { InSource } from './source-lookup.js';
 
 export type OperationKind = OperationRequest['kind'];
 
+/** Which Releases to list: a label selector and a comma list of phases, as typed (checked by the caller). */
+export interface ListFilter {
+  labelSelector?: string;
+  phases?: string;
+}
+
+export interface Listing<T> {
+  releases: T[];
+  /** Left out because a selector was given and their labels are not known. */
+  labelsUnknown: string[];
+}
+
 export interface ReleaseClient {
-  list(): Promise<NamedStatus[]>;
+  /** Every Release that passes the filter, by name, with its whole status. */
+  list(filter?: ListFilter): Promise<Listing<NamedStatus>>;
+  /** The same Releases as list(), each as the one-line summary `keelson get` shows. */
+  summaries(filter?: ListFilter): Promise<Listing<ReleaseSummary>>;
   get(name: string): Promise<ReleaseStatus | undefined>;
   /** `overrideWindow` (promote): move on while the deployment window is closed. `rerunJobs` (retry): run the revision's preDeploy jobs again even where they succeeded. */
   request(name: string, kind: OperationKind, by: string, options?: { overrideWindow?: boolean; rerunJobs?: boolean }): Promise<{ seq: number }>;
@@ -27,10 +45,25 @@ export interface ReleaseClient {
  * `inSource`: looks the Release up in the configured sources.
  */
 export function storeClient(store: StateStore, approvers?: Readonly<Record<string, readonly string[]>>, inSource?: (name: string) => Promise<InSource>): ReleaseClient {
+  /** One read of the statuses; the last known specs are read (once) only when a selector needs labels. */
+  const select = async (filter: ListFilter = {}): Promise<Listing<ListedStatus>> => {
+    const selector = parseSelector(filter.labelSelector);
+    const phases = parsePhases(filter.phases);
+    const statuses = await store.listStatuses();
+    const labelsOf = selector.requirements.length > 0 ? await labelsByName(store, undefined, statuses.keys()) : () => undefined;
+    const sorted = [...statuses].map(([name, status]): ListedStatus => ({ name, status, labels: labelsOf(name) })).sort((a, b) => compareNames(a.name, b.name));
+    const page = selectPage(sorted, { selector, phases, limit: Number.MAX_SAFE_INTEGER, after: undefined, view: 'full' });
+    return { releases: page.items, labelsUnknown: page.labelsUnknown };
+  };
   return {
-    async list() {
-      const all = await store.listStatuses();
-      return [...all].map(([name, status]) => ({ name, status })).sort((a, b) => a.name.localeCompare(b.name));
+    async list(filter) {
+      const { releases, labelsUnknown } = await select(filter);
+      return { releases: releases.map(({ name, status }) => ({ name, status })), labelsUnknown };
+    },
+    async summaries(filter) {
+      const { releases, labelsUnknown } = await select(filter);
+      const now = Date.now();
+      return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels)), labelsUnknown };
     },
     get: (name) => store.getStatus(name),
     async request(name, kind, by, options) {
@@ -81,16 +114,29 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
     if (!response.ok) throw new HttpClientError(response.status, body.error?.code ?? 'Http', `${base}${path}: ${body.error?.message ?? response.statusText}`);
     return body as T;
   };
+  /** The whole list in pages of the most the server gives at once: one request up to 5,000 Releases. */
+  const pages = async <T>(view: ListView, filter: ListFilter = {}): Promise<Listing<T>> => {
+    const out: Listing<T> = { releases: [], labelsUnknown: [] };
+    let token: string | undefined;
+    do {
+      const params = new URLSearchParams({ view, limit: String(LIST_LIMITS.maxLimit) });
+      if (filter.labelSelector) params.set('labelSelector', filter.labelSelector);
+      if (filter.phases) params.set('phase', filter.phases);
+      if (token) params.set('continue', token);
+      const page = await call<ReleaseListBody<T>>(`/api/v1/releases?${params}`);
+      if (!page) throw new HttpClientError(404, 'NotFound', `${base}/api/v1/releases: not found`);
+      out.releases.push(...page.releases);
+      out.labelsUnknown.push(...(page.labelsUnknown ?? []));
+      token = page.continue;
+    } while (token);
+    return out;
+  };
   return {
-    async list() {
-      const listed = await call<{ releases: { name: string }[] }>('/api/v1/releases');
-      const out: NamedStatus[] = [];
-      for (const { name } of listed?.releases ?? []) {
-        const one = await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`);
-        if (one?.status) out.push({ name, status: one.status });
-      }
-      return out;
+    async list(filter) {
+      const { releases, labelsUnknown } = await pages<ReleaseFull>('full', filter);
+      return { releases: releases.map(({ name, status }) => ({ name, status })), labelsUnknown };
     },
+    summaries: (filter) => pages<ReleaseSummary>('summary', filter),
     async get(name) {
       return (await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`))?.status;
     },

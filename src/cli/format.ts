@@ -1,6 +1,7 @@
 // How releases look in a terminal: the `get` table and the `describe` page.
 import { formatDuration } from '../api/duration.js';
 import type { ApprovalsStatus, ReleaseStatus } from '../api/types.js';
+import { summarize, type ReleaseSummary } from '../server/releases.js';
 import { evidenceLines } from './wait-verdict.js';
 
 export interface NamedStatus {
@@ -9,23 +10,25 @@ export interface NamedStatus {
 }
 
 export function formatTable(rows: NamedStatus[], now: number): string {
+  return formatSummaryTable(
+    rows.map(({ name, status }) => summarize(name, status, now)),
+    now,
+  );
+}
+
+/** The `get` table from the list's summaries (what GET /api/v1/releases answers). */
+export function formatSummaryTable(rows: ReleaseSummary[], now: number): string {
   const header = ['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE'];
-  const body = rows.map(({ name, status }) => [
-    name,
-    status.phase,
-    status.currentStepIndex === null || status.currentStepIndex === undefined ? '-' : String(status.currentStepIndex + 1),
-    status.weights ? `${status.weights.blue}/${status.weights.green}` : '-',
-    `${status.stableRevision ?? '?'} → ${status.desiredRevision ?? '?'}${status.blockedRevision ? ` (blocked ${status.blockedRevision})` : ''}`,
-    ageOf(status, now),
+  const body = rows.map((row) => [
+    row.name,
+    row.phase,
+    row.step === null ? '-' : String(row.step + 1),
+    row.weights ? `${row.weights.blue}/${row.weights.green}` : '-',
+    `${row.stableRevision ?? '?'} → ${row.desiredRevision ?? '?'}${row.blockedRevision ? ` (blocked ${row.blockedRevision})` : ''}`,
+    row.firstTransitionTime === null ? '-' : formatDuration(now - Date.parse(row.firstTransitionTime)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
-}
-
-function ageOf(status: ReleaseStatus, now: number): string {
-  const times = (status.conditions ?? []).map((c) => Date.parse(c.lastTransitionTime)).filter((t) => !Number.isNaN(t));
-  if (times.length === 0) return '-';
-  return formatDuration(now - Math.min(...times));
 }
 
 export function formatDescribe({ name, status }: NamedStatus, now: number): string {

@@ -118,6 +118,12 @@ export class Controller {
     return [...this.sourceHealth.values()];
   }
 
+  /** metadata.labels of a held Release ({} when it has none); undefined when not held. */
+  labels(name: string): Readonly<Record<string, string>> | undefined {
+    const held = this.held.get(name);
+    return held ? (held.desired.release.metadata.labels ?? {}) : undefined;
+  }
+
   /** Reads a source; a failure keeps every last known spec in force and marks it stale. */
   async sync(source: Source): Promise<void> {
     let snapshot: SourceSnapshot;

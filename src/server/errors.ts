@@ -15,6 +15,8 @@ export const HTTP_ERRORS = {
   WebhookRejected: 400,
   /** An approval by someone outside the group the Release's approval gate names. */
   ApprovalRefused: 403,
+  /** A query parameter that cannot be used: the body names it (and, in a label selector, the offset). */
+  InvalidParameter: 400,
   Internal: 500,
 } as const;
 
@@ -30,12 +32,14 @@ export class HttpApiError extends Error {
     message: string,
     /** Extra response headers, such as Allow or WWW-Authenticate. */
     readonly headers: Record<string, string> = {},
+    /** Extra fields of the error body, such as the parameter at fault. */
+    readonly detail: Record<string, unknown> = {},
   ) {
     super(message);
     this.status = HTTP_ERRORS[code];
   }
 }
 
-export function errorBody(code: HttpErrorCode, message: string): { error: { code: HttpErrorCode; message: string } } {
-  return { error: { code, message } };
+export function errorBody(code: HttpErrorCode, message: string, detail: Record<string, unknown> = {}): { error: { code: HttpErrorCode; message: string } } {
+  return { error: { ...detail, code, message } };
 }

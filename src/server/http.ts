@@ -7,6 +7,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { SourceHealth } from '../runtime/controller.js';
 import type { StatusStore } from '../store/store.js';
 import { readBody } from './body.js';
+import { encodeBody } from './compress.js';
 import { errorBody, HttpApiError } from './errors.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
@@ -24,6 +25,8 @@ export interface ControllerHandle {
   enqueue(name: string): void;
   names(): string[];
   sources(): SourceHealth[];
+  /** metadata.labels of a held Release; without it, labels come from the store's last known specs. */
+  labels?(name: string): Readonly<Record<string, string>> | undefined;
 }
 
 export interface HttpServerOptions {
@@ -141,12 +144,13 @@ async function serve(routes: Route[], logger: Logger, req: IncomingMessage, res:
   const method = req.method ?? 'GET';
   let path = req.url ?? '/';
   try {
-    path = new URL(path, 'http://keelson').pathname;
+    const url = new URL(path, 'http://keelson');
+    path = url.pathname;
     const { route, params } = match(routes, method, path);
-    send(res, await route.handle({ params, headers: req.headers, body: () => readBody(req) }));
+    send(res, await route.handle({ params, query: url.searchParams, headers: req.headers, body: () => readBody(req) }), {}, req.headers['accept-encoding']);
   } catch (err) {
     if (err instanceof HttpApiError) {
-      send(res, { status: err.status, json: errorBody(err.code, err.message) }, err.headers);
+      send(res, { status: err.status, json: errorBody(err.code, err.message, err.detail) }, err.headers);
       return;
     }
     if (req.socket.destroyed) {
@@ -158,13 +162,15 @@ async function serve(routes: Route[], logger: Logger, req: IncomingMessage, res:
   }
 }
 
-function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}, acceptEncoding?: string): void {
   if (res.headersSent) return;
-  const body = reply.text ?? `${JSON.stringify(reply.json, null, 2)}\n`;
+  const text = reply.text ?? `${reply.compact ? JSON.stringify(reply.json) : JSON.stringify(reply.json, null, 2)}\n`;
+  const { body, encoding } = encodeBody(text, acceptEncoding);
   res.writeHead(reply.status, {
     'content-type': reply.contentType ?? (reply.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
-    'content-length': Buffer.byteLength(body),
+    'content-length': body.length,
     'cache-control': 'no-store',
+    ...(encoding ? { 'content-encoding': encoding, vary: 'Accept-Encoding' } : {}),
     ...headers,
   });
   res.end(body);

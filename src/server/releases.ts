@@ -17,6 +17,26 @@ export interface ReleaseSummary {
   lastTransitionTime: string | null;
   /** Seconds since lastTransitionTime: how long the Release has been as it is. */
   ageSeconds: number | null;
+  /** The earliest lastTransitionTime of the Release's conditions: the AGE `keelson get` shows. */
+  firstTransitionTime: string | null;
+  /** metadata.labels of the Release's spec; null when its spec is not known (an invalid manifest). */
+  labels: Record<string, string> | null;
+}
+
+/** A Release in the list with `view=full`: its labels and whole status. */
+export interface ReleaseFull {
+  name: string;
+  labels: Record<string, string> | null;
+  status: ReleaseStatus;
+}
+
+/** One page of GET /api/v1/releases. */
+export interface ReleaseListBody<T = ReleaseSummary> {
+  releases: T[];
+  /** Present when more Releases may follow: pass it back as `continue` for the next page. */
+  continue?: string;
+  /** Left out of this page because a labelSelector was given and their labels are not known. */
+  labelsUnknown?: string[];
 }
 
 export interface ReleaseDetail {
@@ -37,7 +57,17 @@ function lastTransition(status: ReleaseStatus): string | null {
   return latest;
 }
 
-export function summarize(name: string, status: ReleaseStatus, now: number): ReleaseSummary {
+function firstTransition(status: ReleaseStatus): string | null {
+  let first: string | null = null;
+  let firstAt = Infinity;
+  for (const c of status.conditions ?? []) {
+    const at = Date.parse(c.lastTransitionTime);
+    if (at < firstAt) [first, firstAt] = [c.lastTransitionTime, at];
+  }
+  return first;
+}
+
+export function summarize(name: string, status: ReleaseStatus, now: number, labels?: Readonly<Record<string, string>>): ReleaseSummary {
   const transition = lastTransition(status);
   return {
     name,
@@ -51,5 +81,7 @@ export function summarize(name: string, status: ReleaseStatus, now: number): Rel
     observedGeneration: status.observedGeneration ?? null,
     lastTransitionTime: transition,
     ageSeconds: transition === null ? null : Math.max(0, Math.floor((now - Date.parse(transition)) / 1000)),
+    firstTransitionTime: firstTransition(status),
+    labels: labels ? { ...labels } : null,
   };
 }

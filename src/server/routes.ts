@@ -8,7 +8,8 @@ import { errorBody, HttpApiError } from './errors.js';
 import { requestOperation } from './operations.js';
 import { refuseApproval } from './approval-request.js';
 import { DEFAULTS } from '../api/defaults.js';
-import { notYetReconciled, summarize, type ReleaseDetail } from './releases.js';
+import { listReleases } from './list-releases.js';
+import { notYetReconciled, type ReleaseDetail } from './releases.js';
 import type { OperationRequest } from '../store/store.js';
 
 export interface Reply {
@@ -17,11 +18,15 @@ export interface Reply {
   json?: unknown;
   text?: string;
   contentType?: string;
+  /** JSON without indentation, for answers made to be large: indentation adds some 40% to the Release list. */
+  compact?: boolean;
 }
 
 export interface RouteRequest {
   /** Path segments captured by the route's pattern, URL-decoded. */
   params: string[];
+  /** The query string's parameters. */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: () => Promise<Buffer>;
 }
@@ -75,11 +80,7 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
       pattern: /^\/api\/v1\/releases$/,
       handle: async (req) => {
         guardRead(req.headers);
-        const statuses = await options.store.listStatuses();
-        for (const name of options.controller?.names() ?? []) if (!statuses.has(name)) statuses.set(name, notYetReconciled());
-        const now = options.clock.now();
-        const releases = [...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([name, status]) => summarize(name, status, now));
-        return { status: 200, json: { releases } };
+        return { status: 200, json: await listReleases(options, req.query), compact: true };
       },
     },
     {

@@ -20,6 +20,8 @@ export interface Harness {
   metrics: ControllerMetrics;
   enqueued: string[];
   held: string[];
+  /** metadata.labels of held Releases (a held Release not named here has none). */
+  labels: Record<string, Record<string, string>>;
   sources: SourceHealth[];
   readiness: Readiness;
   putStatus(name: string, status: ReleaseStatus): Promise<void>;
@@ -37,6 +39,7 @@ export async function startHarness(overrides: Partial<HttpServerOptions> = {}): 
     metrics,
     enqueued: [],
     held: [],
+    labels: {},
     sources: [],
     readiness: { ready: false, reason: 'not synced yet' },
     putStatus: (name: string, status: ReleaseStatus) => store.putStatus(name, status, { lease: LEASE, token: lease!.token }),
@@ -49,6 +52,7 @@ export async function startHarness(overrides: Partial<HttpServerOptions> = {}): 
       enqueue: (name) => harness.enqueued.push(name),
       names: () => [...harness.held],
       sources: () => harness.sources,
+      labels: (name) => (harness.held.includes(name) ? (harness.labels[name] ?? {}) : undefined),
     },
     metrics,
     clock,

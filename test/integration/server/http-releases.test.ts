@@ -45,6 +45,8 @@ describe('GET /api/v1/releases', () => {
       observedGeneration: 7,
       lastTransitionTime: '2026-03-01T11:55:00.000Z',
       ageSeconds: 300,
+      firstTransitionTime: '2026-03-01T11:50:00.000Z',
+      labels: {},
     });
     expect(releases[2]).toMatchObject({ name: 'worker', phase: 'Pending', message: 'not reconciled yet' });
   });

@@ -31,7 +31,8 @@ function namedPaths(): Named[] {
 
 /** `{name}`, `NAME`, `<name>` stand for a Release name; `[/NAME]` is optional; `...` or a bare prefix stands for anything under it. */
 function concrete(path: string): { paths: string[]; prefix: boolean } {
-  const filled = path.replace(/\{[^}]+\}|<[^>]+>|\bNAME\b/g, 'web');
+  // The router matches the path; a query string (`?limit=2`) is the route's business.
+  const filled = path.split('?')[0]!.replace(/\{[^}]+\}|<[^>]+>|\bNAME\b/g, 'web');
   const optional = /^(.*)\[(.*)\]$/.exec(filled);
   if (optional) return { paths: [optional[1]!, `${optional[1]}${optional[2]}`], prefix: false };
   if (filled.endsWith('/...')) return { paths: [filled.slice(0, -4)], prefix: true };
