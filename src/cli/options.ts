@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultConfig, type KeelsonConfig } from '../config/config.js';
 import { applyFlags, FlagError } from '../config/flags.js';
-import { loadConfigFile } from '../config/load.js';
 import { UsageError } from './usage-error.js';
 
 export interface CommonOptions {
@@ -35,7 +34,8 @@ export function withServerOptions(command: Command): Command {
 
 export async function resolveConfig(options: CommonOptions, env: Record<string, string | undefined>): Promise<KeelsonConfig> {
   const file = options.config ?? env.KEELSON_CONFIG ?? (existsSync('keelson.yaml') ? 'keelson.yaml' : undefined);
-  const base = file ? await loadConfigFile(file, env) : defaultConfig();
+  // Loaded when needed: reading a file compiles the configuration schema, which `--help` never needs.
+  const base = file ? await (await import('../config/load.js')).loadConfigFile(file, env) : defaultConfig();
   try {
     const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL;
     return applyFlags(base, {

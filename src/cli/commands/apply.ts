@@ -1,13 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { parseReleases } from '../../api/load.js';
 import { formatProblem } from '../../api/problem.js';
 import type { Release } from '../../api/types.js';
-import { dirLedgerFile, dynamoClientFor, openSource } from '../../config/open.js';
 import { RealClock } from '../../runtime/clock.js';
-import { applyToDirectory } from '../../sources/dir.js';
-import { applyRelease } from '../../sources/dynamodb-apply.js';
 import type { KeelsonConfig } from '../../config/config.js';
 import { lineDiff } from '../line-diff.js';
 import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
@@ -18,6 +13,7 @@ async function readReleases(file: string): Promise<Release[] | undefined> {
   const text = await readFile(file, 'utf8').catch(() => {
     throw new UsageError(`${file}: cannot read the file`);
   });
+  const { parseReleases } = await import('../../api/load.js');
   const parsed = parseReleases(text, file);
   const problems = parsed.releases.flatMap((r) => r.problems);
   if (problems.length > 0) {
@@ -42,6 +38,12 @@ export function registerApply(program: Command): void {
     .option('--expected-generation <n>', 'refuse to write unless the stored generation is this one (optimistic concurrency)')
     .addHelpText('after', '\nExamples:\n  keelson apply -f manifests/examples/aep-backend-canary.yaml --source dir:releases\n  keelson apply -f release.yaml --source dynamodb:keelson-releases --expected-generation 7')
     .action(async (options: CommonOptions & { filename: string; expectedGeneration?: string }) => {
+      // Sources load the AWS SDK and the schema: imported when the command runs, not for --help.
+      const [{ dirLedgerFile, dynamoClientFor }, { applyToDirectory }, { applyRelease }] = await Promise.all([
+        import('../../config/open.js'),
+        import('../../sources/dir.js'),
+        import('../../sources/dynamodb-apply.js'),
+      ]);
       const releases = await readReleases(options.filename);
       if (!releases) return;
       const config = await resolveConfig(options, process.env);
@@ -62,6 +64,7 @@ export function registerApply(program: Command): void {
     .description('Show what `apply -f` would change in the configured source; exit 1 when something would change.')
     .requiredOption('-f, --filename <file>', 'manifest file')
     .action(async (options: CommonOptions & { filename: string }) => {
+      const [{ openSource }, { stringify }] = await Promise.all([import('../../config/open.js'), import('yaml')]);
       const releases = await readReleases(options.filename);
       if (!releases) return;
       const config = await resolveConfig(options, process.env);

@@ -1,16 +1,12 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { readManifests } from './rehearse.js';
-import { rehearse } from '../../rehearse/rehearse.js';
 import type { Stage } from '../../rehearse/stage.js';
 import { RealClock } from '../../runtime/clock.js';
-import { startHttpServer } from '../../server/http.js';
-import { ControllerMetrics } from '../../server/metrics.js';
-import { loadWorld } from '../../sim/world-loader.js';
+import type { RunningHttpServer } from '../../server/http.js';
 import { formatTable } from '../format.js';
 import { packagePath } from '../package-path.js';
 import { formatTimelineLine } from '../timeline-format.js';
-import pino from 'pino';
 import { keelsonVersion } from '../version.js';
 
 /** 70 virtual minutes: the rollouts of the examples, then the bad revision 13 at 40m and its revert. */
@@ -24,11 +20,19 @@ export function registerDemo(program: Command): void {
     .option('--seconds <n>', 'real seconds the demo should take', '45')
     .option('--port <n>', 'port of the HTTP API while the demo runs (0: any free port)', '0')
     .action(async (options: { seconds: string; port: string }) => {
+      // The simulator, the controller and the server load here, not for every keelson command.
+      const [{ rehearse }, { startHttpServer }, { ControllerMetrics }, { loadWorld }, { default: pino }] = await Promise.all([
+        import('../../rehearse/rehearse.js'),
+        import('../../server/http.js'),
+        import('../../server/metrics.js'),
+        import('../../sim/world-loader.js'),
+        import('pino'),
+      ]);
       const world = await loadWorld(packagePath('manifests', 'sim', 'world.yaml'));
       const releases = (await readManifests([packagePath('manifests', 'examples')])).map((m) => ({ ...m, file: relative(process.cwd(), m.file) }));
       const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
       const realClock = new RealClock();
-      let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+      let server: RunningHttpServer | undefined;
       const metrics = new ControllerMetrics({ version: keelsonVersion() });
       console.log('keelson demo: the real controller against a simulated AWS (manifests/sim/world.yaml),');
       console.log(`running the example Releases (manifests/examples/) through ${DEMO_LENGTH_MS / 60_000} minutes of virtual time.`);

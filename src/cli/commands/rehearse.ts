@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { rehearse, type ManifestText } from '../../rehearse/rehearse.js';
-import { loadWorld } from '../../sim/world-loader.js';
+import type { ManifestText } from '../../rehearse/rehearse.js';
 import { formatTable } from '../format.js';
 import { failureLines, REHEARSE_EXIT, rehearsalFailures } from '../rehearse-verdict.js';
 import { formatTimelineLine } from '../timeline-format.js';
@@ -20,6 +19,8 @@ export function registerRehearse(program: Command): void {
     .action(async (options: { world: string; releases: string[]; until: string; output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`-o must be text or json (got ${options.output})`);
       const untilMs = durationFlag('--until', options.until);
+      // The simulator and the controller load when a rehearsal runs, not for every keelson command.
+      const [{ rehearse }, { loadWorld }] = await Promise.all([import('../../rehearse/rehearse.js'), import('../../sim/world-loader.js')]);
       const world = await loadWorld(options.world);
       const releases = await readManifests(options.releases);
       const json = options.output === 'json';

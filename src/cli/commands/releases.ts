@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { openStateStore } from '../../config/open.js';
 import { RealClock } from '../../runtime/clock.js';
 import { ListParameterError, parsePhases, parseSelector } from '../../server/release-list.js';
 import { httpClient, storeClient, type ListFilter, type ReleaseClient } from '../client.js';
 import { formatDescribe, formatSummaryTable, formatTable, type NamedStatus } from '../format.js';
 import { resolveConfig, withServerOptions, type CommonOptions } from '../options.js';
-import { releaseInSources } from '../source-lookup.js';
 import { UsageError } from '../usage-error.js';
 
 export async function openClient(options: CommonOptions): Promise<ReleaseClient> {
@@ -14,6 +11,9 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   const server = options.server ?? env.KEELSON_SERVER;
   if (server) return httpClient(server, options.token ?? env.KEELSON_API_TOKEN);
   const config = await resolveConfig(options, env);
+  // The stores and sources load the AWS SDK: only a command that reads them locally pays for it.
+  const { openStateStore } = await import('../../config/open.js');
+  const { releaseInSources } = await import('../source-lookup.js');
   return storeClient(openStateStore(config, { clock: new RealClock(), env }), config.approvers, (name) => releaseInSources(name, config));
 }
 
@@ -60,6 +60,8 @@ function noteLabelsUnknown(names: string[]): string {
 }
 
 async function getRows(client: ReleaseClient, name: string | undefined, output: string, filter: ListFilter | undefined): Promise<{ text: string | undefined; note: string }> {
+  // The YAML library loads only for -o yaml: a table or JSON never needs it.
+  const stringify = output === 'yaml' ? (await import('yaml')).stringify : (value: unknown): string => JSON.stringify(value, null, 2);
   if (name) {
     const status = await client.get(name);
     if (!status) return { text: undefined, note: '' };

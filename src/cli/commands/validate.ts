@@ -1,15 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { formatProblem } from '../../api/problem.js';
-import { formatPath, locate } from '../../api/locate.js';
-import type { ManifestProblem } from '../../api/problem.js';
-import { byPlace } from '../../api/validate.js';
-import { expandPaths, validatePaths, type PathsValidation } from '../../api/validate-paths.js';
-import { refusedClaims } from '../../runtime/claims.js';
-import { cloudProblems } from './validate-cloud.js';
 
 export interface ValidateOptions {
   output: 'text' | 'json';
@@ -41,9 +33,16 @@ export async function runValidate(paths: string[], options: ValidateOptions, io:
     io.err(`keelson validate: ${usage}`);
     return EXIT.usage;
   }
+  // The schema and the AWS SDK load when a validation runs, not for every keelson command.
+  const [{ validatePaths }, { byPlace }, { claimConflicts, fieldPosition }] = await Promise.all([
+    import('../../api/validate-paths.js'),
+    import('../../api/validate.js'),
+    import('../validate-positions.js'),
+  ]);
   const result = await validatePaths(paths);
   result.problems = [...result.problems, ...claimConflicts(result.releases)].sort(byPlace);
   if (options.cloud && result.problems.length === 0) {
+    const { cloudProblems } = await import('./validate-cloud.js');
     const found = await cloudProblems(result.releases, { cloud: options.cloud, ...(options.region ? { region: options.region } : {}) });
     result.problems = found.map((p) => ({ ...p, ...fieldPosition(p.file, p.line, ['spec', 'revision', 'taskDefinition']) })).sort(byPlace);
   }
@@ -65,45 +64,6 @@ export async function runValidate(paths: string[], options: ValidateOptions, io:
   return valid ? EXIT.valid : EXIT.invalid;
 }
 
-/**
- * Two Releases of one folder naming the same service, listener, rule or weighted record would
- * fight over it once applied: both are reported, each at the line of its own field.
- */
-function claimConflicts(releases: PathsValidation['releases']): ManifestProblem[] {
-  const byName = new Map(releases.map((r) => [r.release.metadata.name, r]));
-  const refused = refusedClaims(releases.map((r) => ({ name: r.release.metadata.name, release: r.release, firstSeen: 0 })));
-  const problems: ManifestProblem[] = [];
-  for (const [name, refusal] of refused) {
-    const later = byName.get(name);
-    const first = byName.get(refusal.heldBy);
-    if (!later || !first) continue;
-    const at = (r: typeof later) => ({ file: r.file, ...fieldPosition(r.file, r.line, refusal.claim.path) });
-    const here = at(later);
-    const there = at(first);
-    const problem = (p: typeof here, other: string, o: typeof here): ManifestProblem => ({
-      ...p,
-      path: formatPath(refusal.claim.path),
-      message: `${refusal.claim.what} is also named by Release ${other} (${o.file}:${o.line}); two Releases would undo each other's writes`,
-      code: 'duplicate',
-    });
-    problems.push(problem(here, refusal.heldBy, there), problem(there, name, here));
-  }
-  return problems;
-}
-
-/** Line and column of a field of the document that starts at `docLine`; the document's start if not found. */
-function fieldPosition(file: string, docLine: number, path: (string | number)[]): { line: number; column: number } {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'), { lineCounter });
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const start = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
-    if (start !== docLine) continue;
-    const pos = locate(doc, lineCounter, path, 'value');
-    return { line: pos.line, column: pos.column };
-  }
-  return { line: docLine, column: 1 };
-}
-
 /** Why the paths cannot be validated at all (missing, or naming no manifest), if they cannot. */
 async function usageProblem(paths: string[]): Promise<string | undefined> {
   if (paths.length === 0) return 'give at least one file or folder';
@@ -114,6 +74,7 @@ async function usageProblem(paths: string[]): Promise<string | undefined> {
       return `${path}: no such file or directory`;
     }
   }
+  const { expandPaths } = await import('../../api/validate-paths.js');
   const { files } = await expandPaths(paths);
   if (files.length === 0) return `no *.yaml or *.yml files in ${paths.join(', ')}`;
   return undefined;
