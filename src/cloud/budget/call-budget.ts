@@ -54,6 +54,8 @@ interface Waiter extends BudgetCall {
   reject: (err: Error) => void;
 }
 
+const callOf = (w: Waiter): BudgetCall => ({ service: w.service, api: w.api, priority: w.priority });
+
 /** The buckets of one service in one region (or account), and the calls waiting on them. */
 class Lane {
   private readonly buckets = new Map<string, TokenBucket>();
@@ -116,7 +118,7 @@ class Lane {
       for (const w of this.waiting[priority]) {
         if (!w.buckets.some((b) => held.has(b)) && w.buckets.every((b) => b.has(w.count, now))) {
           this.take(w.buckets, w.count, now);
-          this.options.observer?.waited?.(w, now - w.since);
+          this.options.observer?.waited?.(callOf(w), now - w.since);
           w.resolve();
           continue;
         }
@@ -135,7 +137,7 @@ class Lane {
   }
 
   private giveUp(w: Waiter, waited: number): void {
-    this.options.observer?.timedOut?.(w, waited);
+    this.options.observer?.timedOut?.(callOf(w), waited);
     this.options.logger?.warn(
       { code: 'Throttled', awsCode: BUDGET_EXHAUSTED, service: w.service, api: w.api, priority: w.priority, waitedMs: waited },
       `${w.service}:${w.api} waited ${Math.round(waited / 1000)}s for keelson's call budget; the pass is retried`,
