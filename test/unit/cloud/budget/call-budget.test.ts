@@ -12,7 +12,7 @@ function budgetOn(clock: VirtualClock, extra: Partial<ConstructorParameters<type
 }
 
 /** Starts `n` DescribeServices acquisitions; `done` holds the order they were let through. */
-function start(budget: CallBudget, n: number, priority: CallPriority, done: string[], tag = priority, api = 'DescribeServices'): Promise<void>[] {
+function start(budget: CallBudget, n: number, priority: CallPriority, done: string[], tag: string = priority, api = 'DescribeServices'): Promise<void>[] {
   return Array.from({ length: n }, (_, i) => budget.acquire('ecs', 'us-east-1', api, priority).then(() => void done.push(`${tag}${i}`)));
 }
 
