@@ -10,6 +10,7 @@ import { DEFAULTS } from '../../src/api/defaults.js';
 import { parseDuration } from '../../src/api/duration.js';
 import { isCloudError } from '../../src/cloud/errors.js';
 import { describeAction } from './actions.js';
+import { callPriority } from './call-priority.js';
 import { gatherEvidence, logUnresolved, type GateEvidence } from './evidence.js';
 import type { ApproverGroups } from './approval-gate.js';
 import { logRefusedApprovals } from './approvals.js';
@@ -157,7 +158,9 @@ export class Reconciler {
     fence: { lease: string; token: number },
   ): Promise<PassOutcome> {
     const { release } = desired;
-    const ports = this.deps.cloud(release.spec.region);
+    const pass = { priority: callPriority(previous, desired.generation, operations.length) };
+    const cloud: CloudProvider = (region) => this.deps.cloud(region, pass);
+    const ports = cloud(release.spec.region);
     const out: PassOutcome = { outcomes: [], now: this.deps.clock.now() };
     try {
       const { resolved, missing } = await this.resolveDuringRollout(release, previous, desired.generation, ports);
@@ -167,7 +170,7 @@ export class Reconciler {
       out.now = this.deps.clock.now();
       const health = await this.deps.health({ release, status: previous, observed, ports, now: out.now });
       out.evidence = await gatherEvidence(release, previous, resolved.revision, {
-        cloud: this.deps.cloud,
+        cloud,
         readStatus: (name) => this.deps.store.getStatus(name),
         taskDefinition: (ref) => this.taskDefinitions.get(ports.ecs, ref),
       });

@@ -6,6 +6,7 @@ import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
 import { batchDescribeServices } from '../cloud/batching.js';
+import { paceCalls } from '../cloud/budget/index.js';
 import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { KeelsonConfig } from '../config/config.js';
@@ -101,7 +102,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const webhook = git && webhookSecret ? webhookForGitSource(git, webhookSecret, { clock }) : undefined;
 
   // The simulated world starts here, just before the controller, as in a rehearsal.
-  const opened = world ? await openSimulator(world, worldFile, config, clock, logger) : openAws(config, clock, metrics);
+  const opened = world ? await openSimulator(world, worldFile, config, clock, logger, metrics) : openAws(config, clock, metrics, logger);
   const cloud = options.wrapCloud ? options.wrapCloud(opened.cloud) : opened.cloud;
   const closeCloud = opened.close;
   // Act only while status can be written: an AWS write whose status is lost would be made again.
@@ -196,14 +197,15 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   };
 }
 
-function openAws(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics): OpenedCloud {
+function openAws(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics, logger: Logger): OpenedCloud {
   const cloud = createAwsCloud({
     ...(config.cloud.region ? { region: config.cloud.region } : {}),
     ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
     http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
     onCall: (call) => metrics.recordAwsCall(call),
   });
-  return { cloud: batchDescribeServices(cloud), close: async () => {} };
+  const paced = paceCalls(cloud, config.cloud.budgets, { clock, observer: metrics.budgetObserver(), logger }, batchDescribeServices);
+  return { cloud: paced, close: async () => {} };
 }
 
 interface OpenedCloud {
@@ -212,11 +214,14 @@ interface OpenedCloud {
   close: () => Promise<void>;
 }
 
-async function openSimulator(world: SimWorld, worldFile: string, config: KeelsonConfig, clock: Clock, logger: Logger): Promise<OpenedCloud> {
+async function openSimulator(world: SimWorld, worldFile: string, config: KeelsonConfig, clock: Clock, logger: Logger, metrics: ControllerMetrics): Promise<OpenedCloud> {
   const sim = new Simulator({ world, clock, probeAllowHosts: config.probes.allowHosts });
   await sim.startHttp();
   logger.info({ world: worldFile, ...(world.timeline?.length ? { timeline: world.timeline.length } : {}) }, 'cloud: the simulated AWS');
-  return { cloud: batchDescribeServices(sim.provider), sim, close: () => sim.close() };
+  // Budget waits are the simulator's clock waits, as its SDK retries are.
+  const budgetClock = { now: () => clock.now(), sleep: (ms: number) => sim.waits.sleep(ms) };
+  const paced = paceCalls(sim.provider, config.cloud.budgets, { clock: budgetClock, observer: metrics.budgetObserver(), logger }, batchDescribeServices);
+  return { cloud: paced, sim, close: () => sim.close() };
 }
 
 /**

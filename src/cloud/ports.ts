@@ -414,5 +414,17 @@ export interface CloudPorts {
   registry: RegistryPort;
 }
 
+/**
+ * Whose calls these are: a pass of a Release with a rollout in flight, a revert, an abort or a
+ * spec change (`rollout`) goes before a steady-state resync (`steady`) when AWS's rate is short.
+ */
+export type CallPriority = 'rollout' | 'steady';
+
+/** What the controller tells the provider about the pass the ports are for. */
+export interface PassContext {
+  /** Default `steady`. */
+  priority?: CallPriority;
+}
+
 /** Ports for a region (`undefined`: the configured default). */
-export type CloudProvider = (region: string | undefined) => CloudPorts;
+export type CloudProvider = (region: string | undefined, pass?: PassContext) => CloudPorts;

@@ -51,6 +51,15 @@ export interface CloudConfig {
   world?: string;
   /** Provider sim: the world's time (and the controller's) runs this many times faster than the wall clock. Default 1. */
   speed?: number;
+  /** keelson's own pacing of AWS requests (`cloud.budgets`); absent: on, at AWS's documented rates. */
+  budgets?: CallBudgetConfig;
+}
+
+export interface CallBudgetConfig {
+  enabled: boolean;
+  maxWaitMs: number;
+  /** `service.bucket` → the rate in place of the documented one. */
+  rates: Record<string, { burst: number; perSecond: number }>;
 }
 
 export interface HttpConfig {

@@ -8,6 +8,7 @@ import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { CONFIG_DEFAULTS, defaultConfig, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
 import { urlHasPassword } from '../sources/git-command.js';
+import { resolveBudgets, type RawBudgets } from './budgets.js';
 import { expandEnvironment } from './expand.js';
 import { describeErrors, fieldPath, validateConfigShape } from './schema.js';
 
@@ -133,6 +134,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
   const cloud = { ...base.cloud, ...(givenCloud as Partial<KeelsonConfig['cloud']>) };
   if (cloud.provider === 'aws' && cloud.world) report(['cloud', 'world'], 'is only for provider sim');
   if (cloud.provider === 'aws' && cloud.speed !== undefined) report(['cloud', 'speed'], 'is only for provider sim: AWS runs on the wall clock');
+  if (givenCloud.budgets !== undefined) cloud.budgets = resolveBudgets(givenCloud.budgets as RawBudgets, report);
   const http = raw.http ?? {};
   return {
     sources,

@@ -5,6 +5,7 @@ import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { batchDescribeServices } from '../cloud/batching.js';
+import { paceCalls, type PaceSettings } from '../cloud/budget/index.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { VirtualClock } from '../runtime/clock.js';
@@ -45,6 +46,12 @@ export interface StageOptions {
   metrics?: ControllerMetrics;
   /** Groups of people who may approve; default: the world's `approvers`. */
   approvers?: Record<string, string[]>;
+  /**
+   * Pace AWS requests by the call budget, as `keelson run` does (true: AWS's documented rates).
+   * Default off, so that the timing of existing rehearsals stays as it was. With it on, wrapCloud
+   * wraps the simulator under the budget and the read batching, and sees the requests AWS sees.
+   */
+  callBudget?: boolean | PaceSettings;
 }
 
 export interface Stage {
@@ -75,8 +82,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   if (!lease) throw new Error('could not take the stage lease');
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
-  const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
-  const cloud = options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
+  const cloud = options.callBudget ? pacedStageCloud(options, sim, clock, logger) : unpacedStageCloud(options, sim);
   const metricsSink = options.metrics?.eventSink();
   const plain = new Reconciler({
     cloud,
@@ -143,4 +149,18 @@ export async function createStage(options: StageOptions): Promise<Stage> {
       if (ownSim) await sim.close();
     },
   };
+}
+
+function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider {
+  const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
+  return options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
+}
+
+/** The budget in front of the simulator; its waits are clock waits, as the SDK's retries are. */
+function pacedStageCloud(options: StageOptions, sim: Simulator, clock: VirtualClock, logger: Logger): CloudProvider {
+  const inner = options.wrapCloud ? options.wrapCloud(sim.provider, sim) : sim.provider;
+  const settings = options.callBudget === true ? {} : options.callBudget || {};
+  const batchReads = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchDescribeServices(p));
+  const observer = options.metrics?.budgetObserver();
+  return paceCalls(inner, settings, { clock: { now: () => clock.now(), sleep: (ms) => sim.waits.sleep(ms) }, ...(observer ? { observer } : {}), logger }, batchReads);
 }

@@ -3,6 +3,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FAILURE_CODES, type FailureCode } from '../../controllers/release/failure.js';
 import type { HealthState, Phase, ReleaseStatus } from '../api/types.js';
+import type { BudgetObserver } from '../cloud/budget/call-budget.js';
 import type { EventSink, RolloutEvent, RolloutEventType } from '../notify/events.js';
 import type { SourceHealth } from '../runtime/controller.js';
 
@@ -36,6 +37,9 @@ const ROLLOUT_EVENT_LABELS: Partial<Record<RolloutEventType, string>> = {
 // Passes are usually tens of milliseconds; a slow AWS API can push one to tens of seconds.
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+// Most requests pass the budget at once; a resync stretched by it waits seconds, up to maxWait.
+const BUDGET_WAIT_BUCKETS = [0, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 export class ControllerMetrics {
   readonly registry = new Registry();
   private readonly reconciles = this.counter('keelson_reconciles_total', 'Reconcile passes by result.', ['result']);
@@ -68,6 +72,19 @@ export class ControllerMetrics {
     'keelson_state_store_errors_total',
     'Failed state store calls by error code and cause (ENOSPC, EROFS, EACCES, Locked, ...).',
     ['code', 'reason'],
+  );
+  private readonly budgetWait = new Histogram({
+    name: 'keelson_aws_budget_wait_seconds',
+    help: "Time an AWS request waited for keelson's call budget, by service, API and priority (rollout or steady).",
+    labelNames: ['service', 'api', 'priority'],
+    buckets: BUDGET_WAIT_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly budgetTokens = this.gauge('keelson_aws_budget_tokens', "Tokens left in a bucket of keelson's call budget (below 0: requests charged after the fact).", ['service', 'bucket']);
+  private readonly budgetTimeouts = this.counter(
+    'keelson_aws_budget_timeouts_total',
+    "AWS requests that waited longer than cloud.budgets.maxWait for keelson's call budget and failed as Throttled, by service, API and priority.",
+    ['service', 'api', 'priority'],
   );
   /** Health condition names shown per Release, so a condition removed from the spec disappears. */
   private readonly conditionsShown = new Map<string, Set<string>>();
@@ -133,6 +150,15 @@ export class ControllerMetrics {
 
   recordAwsCall(call: AwsCall): void {
     this.awsCalls.inc({ service: call.service, operation: call.operation, outcome: call.outcome });
+  }
+
+  /** Records the call budget's waits, bucket levels and waits that ran out. */
+  budgetObserver(): BudgetObserver {
+    return {
+      waited: (call, ms) => this.budgetWait.observe({ service: call.service, api: call.api, priority: call.priority }, ms / 1000),
+      tokens: (service, bucket, tokens) => this.budgetTokens.set({ service, bucket }, tokens),
+      timedOut: (call) => this.budgetTimeouts.inc({ service: call.service, api: call.api, priority: call.priority }),
+    };
   }
 
   recordStateStoreError(code: string, reason: string): void {

@@ -1,0 +1,34 @@
+// Where providers are assembled: the budget in front of the adapters (or the simulator), read
+// batching on top of it, one budget for every pass of the controller.
+import type { CloudProvider } from '../ports.js';
+import { CallBudget, type BudgetClock, type BudgetObserver } from './call-budget.js';
+import { withCallBudget, type BatchReads } from './provider.js';
+import type { RateOverrides } from './rates.js';
+
+export interface PaceSettings {
+  /** Default true. */
+  enabled?: boolean;
+  maxWaitMs?: number;
+  rates?: RateOverrides;
+}
+
+export interface PaceDeps {
+  clock: BudgetClock;
+  observer?: BudgetObserver;
+  logger?: { warn(fields: object, message: string): void };
+}
+
+/** The provider the controller uses: budgeted unless turned off, with `batchReads` on top. */
+export function paceCalls(provider: CloudProvider, settings: PaceSettings | undefined, deps: PaceDeps, batchReads: BatchReads): CloudProvider {
+  if (settings?.enabled === false) return batchReads(provider);
+  const budget = new CallBudget({
+    clock: deps.clock,
+    ...(settings?.maxWaitMs !== undefined ? { maxWaitMs: settings.maxWaitMs } : {}),
+    ...(settings?.rates ? { rates: settings.rates } : {}),
+    ...(deps.observer ? { observer: deps.observer } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+  return withCallBudget(provider, budget, batchReads);
+}
+
+export { CallBudget, withCallBudget };
