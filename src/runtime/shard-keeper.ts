@@ -182,6 +182,9 @@ export class ShardKeeper {
       this.lastError = err;
     }
     this.expireUnrenewed();
+    // A lease not renewed by then is given up on the dot, not at the next round.
+    const now = this.options.clock.now();
+    for (const lease of this.held.values()) nextIn = Math.min(nextIn, lease.expiresAt - this.marginMs - now);
     this.rounds++;
     if (this.running) this.timer = this.options.clock.setTimer(Math.max(1, nextIn), () => void this.round());
   }
