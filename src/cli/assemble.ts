@@ -199,6 +199,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     ...(webhook ? { webhook } : {}),
     logger,
     approvers: { ...world?.approvers, ...config.approvers },
+    ...(shards ? { shards: () => shards.shardMap() } : {}),
   });
   logger.info(
     { port: server.port, sources: sources.map((s) => s.description), state: store.description, cloud: config.cloud.provider, ...(speed !== 1 ? { speed } : {}) },

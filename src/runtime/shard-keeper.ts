@@ -53,6 +53,19 @@ export interface ShardView {
   standingDown?: string;
 }
 
+/** Who holds which shard, read fresh from the store (`GET /api/v1/shards`). */
+export interface ShardMap {
+  shards: number;
+  /** This replica. */
+  replica: string;
+  held: number[];
+  fairShare: number;
+  members: number;
+  standingDown?: string;
+  /** One entry per shard: its holder ('' when free or expired) and the lease's token. */
+  leases: { shard: number; holder: string; token: number; expiresAt?: number }[];
+}
+
 const memberSlotName = (lease: string, slot: number): string => `${lease}/member-${slot}`;
 /** A member slot's holder says who holds it and with how many shards it runs. */
 const memberTag = (holder: string, shards: number): string => `${holder}#shards=${shards}`;
@@ -138,6 +151,25 @@ export class ShardKeeper {
       held: this.heldShards(),
       holders: Object.fromEntries([...this.holders].sort(([a], [b]) => a - b)),
       ...(this.standingDown ? { standingDown: this.standingDown } : {}),
+    };
+  }
+
+  /** Reads every shard lease: one read per shard, made only when asked. */
+  async shardMap(): Promise<ShardMap> {
+    const now = this.options.clock.now();
+    const leases = await Promise.all(Array.from({ length: this.shards }, (_, i) => this.options.store.read(shardLeaseName(this.options.lease, i))));
+    const view = this.view();
+    return {
+      shards: this.shards,
+      replica: this.options.holder,
+      held: view.held,
+      fairShare: view.fairShare,
+      members: view.members,
+      ...(view.standingDown ? { standingDown: view.standingDown } : {}),
+      leases: leases.map((l, shard) => {
+        const token = l?.token ?? 0;
+        return live(l, now) ? { shard, holder: l.holder, token, expiresAt: l.expiresAt } : { shard, holder: '', token };
+      }),
     };
   }
 

@@ -63,6 +63,9 @@ describe('ShardKeeper', () => {
     await clock.advance(5_000);
     expect(b.heldShards()).toEqual([4, 5, 6, 7]);
     expect(b.fence(name)).toEqual({ lease: 'keelson/shard-7', token: 2 });
+    const map = await a.shardMap();
+    expect(map).toMatchObject({ shards: 8, replica: 'a', held: [0, 1, 2, 3], fairShare: 4, members: 2 });
+    expect(map.leases.map((l) => `${l.shard}:${l.holder}#${l.token}`)).toEqual(['0:a#1', '1:a#1', '2:a#1', '3:a#1', '4:b#2', '5:b#2', '6:b#2', '7:b#2']);
   });
 
   it('stops acting before its lease expires when renewals do not land, and the other takes over at expiry', async () => {
