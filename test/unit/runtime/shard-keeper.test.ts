@@ -115,6 +115,25 @@ describe('ShardKeeper', () => {
     expect(a.view().standingDown).toMatch(/without sharding \(old-controller\) holds the lease keelson/);
   });
 
+  it('makes a bounded number of lease calls per round once the shards are spread', async () => {
+    const { keeper: a } = keeper('a');
+    const { keeper: b } = keeper('b');
+    await a.start();
+    await b.start();
+    await clock.advance(15_000);
+    expect(a.heldShards()).toHaveLength(4);
+    const calls: string[] = [];
+    const count = <A extends unknown[], R>(kind: string, fn: (...args: A) => Promise<R>) => (...args: A) => (calls.push(kind), fn(...args));
+    store.read = count('read', store.read.bind(store));
+    store.acquire = count('acquire', store.acquire.bind(store));
+    store.release = count('release', store.release.bind(store));
+    await clock.advance(5_000);
+    // Per replica and round: 8 member-slot reads, its own slot renewed, the plain lease read, its 4 shards renewed.
+    expect(calls.filter((c) => c === 'read')).toHaveLength(2 * (8 + 1));
+    expect(calls.filter((c) => c === 'acquire')).toHaveLength(2 * (1 + 4));
+    expect(calls.filter((c) => c === 'release')).toHaveLength(0);
+  });
+
   it('leaves a replica beyond the shard count standing by', async () => {
     const ks = ['a', 'b', 'c'].map((h) => keeper(h, 2).keeper);
     for (const k of ks) await k.start();
