@@ -229,6 +229,11 @@ export class ShardKeeper {
     let mine = slots.findIndex((l) => l?.holder === this.tag);
     if (mine < 0) mine = slots.findIndex((l) => !live(l, now));
     this.slot = mine < 0 ? undefined : await store.acquire(memberSlotName(this.options.lease, mine), this.tag, this.ttlMs, clock.now());
+    if (this.slot && !this.running) {
+      // Stopped during this round: a slot kept now would count a replica that is gone.
+      await store.release(this.slot);
+      this.slot = undefined;
+    }
     const others = slots.filter((l, j): l is Lease => j !== mine && live(l, now));
     this.members = others.length + (this.slot ? 1 : 0);
     const mismatch = others.find((l) => shardsOfTag(l.holder) !== this.shards);
