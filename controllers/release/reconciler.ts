@@ -53,8 +53,8 @@ export interface ReconcilerDeps {
   health: HealthEvaluator;
   events: EventSink;
   logger: Logger;
-  /** The lease token every status write carries; undefined when this controller must not act. */
-  fence: () => { lease: string; token: number } | undefined;
+  /** The lease token every status write of `release` carries (its shard's lease when sharded); undefined when this controller must not act on it. */
+  fence: (release: string) => { lease: string; token: number } | undefined;
   /** Groups of people who may approve (keelson.yaml `approvers`). */
   approvers?: ApproverGroups;
 }
@@ -106,7 +106,7 @@ export class Reconciler {
   async reconcile(desired: DesiredRelease, attempt?: PassAttempt): Promise<ReconcileResult> {
     const { release } = desired;
     const name = release.metadata.name;
-    const fence = this.deps.fence();
+    const fence = this.deps.fence(name);
     if (!fence) throw new NotLeaderError(`not the leader: ${name} is left to the lease holder`);
     const log = this.deps.logger.child({ release: name, reconcileId: ++this.passes, generation: desired.generation });
     const previous = (await this.deps.store.getStatus(name)) ?? initialStatus();

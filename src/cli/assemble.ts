@@ -9,7 +9,7 @@ import { batchDescribeServices } from '../cloud/batching.js';
 import { paceCalls } from '../cloud/budget/index.js';
 import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
-import type { KeelsonConfig } from '../config/config.js';
+import { shardingProblem, type KeelsonConfig } from '../config/config.js';
 import { openSource, openStateStore } from '../config/open.js';
 import { resolveSecret } from '../config/secrets.js';
 import { notificationSettings } from '../notify/config.js';
@@ -17,7 +17,9 @@ import { fanOut } from '../notify/events.js';
 import { Notifier } from '../notify/notifier.js';
 import { TimelinePlayer, playOnClock } from '../rehearse/timeline.js';
 import { RealClock, ScaledClock, type Clock } from '../runtime/clock.js';
-import { Controller } from '../runtime/controller.js';
+import { Controller, type QueueFactory } from '../runtime/controller.js';
+import { ShardKeeper } from '../runtime/shard-keeper.js';
+import { followShards, shardedQueue } from '../runtime/sharded-queue.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http.js';
 import { instrumentReconciler } from '../server/instrument.js';
@@ -45,6 +47,8 @@ export interface Running {
   server: RunningHttpServer;
   store: StateStore;
   lease: LeaseKeeper;
+  /** The shard leases this replica keeps, when sharding.shards > 1 (the plain lease is then never taken). */
+  shards?: ShardKeeper;
   logger: Logger;
   /** Stops taking work, finishes what is in flight, gives the lease up; false if it ran out of time. */
   shutdown(): Promise<boolean>;
@@ -69,6 +73,8 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const logger =
     options.logger ??
     pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization'], censor: '[redacted]' } });
+  const unshardable = shardingProblem(config);
+  if (unshardable) throw new Error(unshardable);
   const metrics = new ControllerMetrics({ version: keelsonVersion() });
   const deps = { clock, env: options.env };
   const storeHealth = new StoreHealth(clock);
@@ -86,15 +92,28 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const notifier = new Notifier({ targets: settings.targets, clock, ...(settings.queueLimit ? { queueLimit: settings.queueLimit } : {}), ...(settings.backoff ? { backoff: settings.backoff } : {}), logger });
   if (settings.disabled.length > 0) logger.warn({ targets: settings.disabled }, 'notification targets without a URL are off');
 
+  const holder = `${hostname()}:${process.pid}`;
   const lease = new LeaseKeeper({
     store,
     clock,
-    holder: `${hostname()}:${process.pid}`,
+    holder,
     name: config.leaderElection.lease,
     // The lease guards against other processes, which live on the wall clock: its times stay real.
     ttlMs: config.leaderElection.durationMs * speed,
     renewEveryMs: config.leaderElection.renewEveryMs * speed,
   });
+  const shards =
+    config.sharding.shards > 1
+      ? new ShardKeeper({
+          store,
+          clock,
+          holder,
+          lease: config.leaderElection.lease,
+          shards: config.sharding.shards,
+          ttlMs: config.leaderElection.durationMs * speed,
+          renewEveryMs: config.leaderElection.renewEveryMs * speed,
+        })
+      : undefined;
   const apiToken = config.http.apiToken ? await resolveSecret(config.http.apiToken, options.env) : undefined;
   const git = sources.find((s): s is GitSource => s.kind === 'git');
   const gitConfig = config.sources.find((s) => s.kind === 'git');
@@ -106,7 +125,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const cloud = options.wrapCloud ? options.wrapCloud(opened.cloud) : opened.cloud;
   const closeCloud = opened.close;
   // Act only while status can be written: an AWS write whose status is lost would be made again.
-  const fence = (): { lease: string; token: number } | undefined => (storeHealth.up ? lease.fence : undefined);
+  const fence = (release: string): { lease: string; token: number } | undefined => (!storeHealth.up ? undefined : shards ? shards.fence(release) : lease.fence);
   const reconciler = instrumentReconciler(
     new Reconciler({ cloud, store, clock, health: evaluateHealth, events: fanOut([notifier, metrics.eventSink()]), logger, fence, approvers: { ...world?.approvers, ...config.approvers } }),
     metrics,
@@ -121,13 +140,18 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     fence,
     resyncMs: config.resyncMs,
     random: Math.random,
-    queue: (handler) => new WorkQueue({ clock, handler, concurrency: config.concurrency }),
+    queue: withShards((handler) => new WorkQueue({ clock, handler, concurrency: config.concurrency }), shards),
   });
   lease.onAcquired(() => {
     logger.info({ lease: lease.name }, 'lease acquired: acting on Releases');
     for (const name of controller.names()) controller.enqueue(name);
   });
   lease.onLost((reason) => logger.warn({ lease: lease.name, reason }, 'lease lost: standing by'));
+  if (shards) reportShards(shards, controller, metrics, logger);
+  else {
+    lease.onAcquired(() => metrics.recordShards(1, 'acquired'));
+    lease.onLost((reason) => metrics.recordShards(0, reason));
+  }
   storeHealth.onError((problem) => metrics.recordStateStoreError(problem.code, problem.reason));
   storeHealth.onChange((problem) => {
     metrics.recordStateStoreUp(!problem);
@@ -139,7 +163,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     for (const name of controller.names()) controller.enqueue(name);
   });
 
-  await lease.start();
+  await (shards ?? lease).start();
   await controller.start();
   const stopTimeline =
     timeline && opened.sim
@@ -164,12 +188,20 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     controller,
     metrics,
     clock,
-    ready: () => assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby', storeHealth.current),
+    ready: () =>
+      shards
+        ? assessReadiness(controller.sources(), !shards.settled ? 'unknown' : shards.heldShards().length > 0 ? 'held' : 'standby', storeHealth.current, {
+            held: shards.heldShards(),
+            shards: shards.shards,
+            ...(shards.view().standingDown ? { standingDown: shards.view().standingDown } : {}),
+          })
+        : assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby', storeHealth.current),
     ...(apiToken ? { apiToken } : {}),
     readsRequireToken: config.http.readsRequireToken,
     ...(webhook ? { webhook } : {}),
     logger,
     approvers: { ...world?.approvers, ...config.approvers },
+    ...(shards ? { shards: () => shards.shardMap() } : {}),
   });
   logger.info(
     { port: server.port, sources: sources.map((s) => s.description), state: store.description, cloud: config.cloud.provider, ...(speed !== 1 ? { speed } : {}) },
@@ -181,13 +213,14 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     server,
     store,
     lease,
+    ...(shards ? { shards } : {}),
     logger,
     shutdown: () =>
       gracefulShutdown(
         [
           { name: 'stop the timeline', run: async () => stopTimeline?.() },
           { name: 'finish reconciles in flight', run: () => controller.stop(), timeoutMs: 15_000 },
-          { name: 'give up the lease', run: () => lease.stop(), timeoutMs: 3_000 },
+          { name: 'give up the lease', run: () => (shards ?? lease).stop(), timeoutMs: 3_000 },
           { name: 'deliver notifications', run: () => notifier.flush(), timeoutMs: 3_000 },
           { name: 'close the HTTP server', run: () => server.close(), timeoutMs: 2_000 },
           { name: 'close sources and state', run: async () => { notifier.close(); await Promise.all(controllerSources.map((s) => s.close())); await store.close(); await closeCloud(); } },
@@ -195,6 +228,32 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
         { clock: wallClock, logger },
       ),
   };
+}
+
+function withShards(factory: QueueFactory, shards: ShardKeeper | undefined): QueueFactory {
+  return shards ? shardedQueue(factory, shards) : factory;
+}
+
+/** Every shard gained is looked at at once; every change is logged and counted. */
+function reportShards(shards: ShardKeeper, controller: Controller, metrics: ControllerMetrics, logger: Logger): void {
+  followShards(shards, controller);
+  shards.onTransition((t) => {
+    const held = shards.heldShards();
+    metrics.recordShards(held.length, t.reason);
+    if (t.gained) {
+      logger.info({ shard: t.shard, held }, `shard ${t.shard} acquired: acting on its Releases`);
+      return;
+    }
+    const message = `shard ${t.shard} given up (${t.reason}): its Releases are left to the replica that takes it`;
+    if (t.reason === 'handed_over' || t.reason === 'stopped') {
+      logger.info({ shard: t.shard, reason: t.reason, held }, message);
+      return;
+    }
+    // Taken, expired (renewals did not land) or standing down: not what a healthy fleet does.
+    const err = shards.lastError as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+    const code = typeof err?.code === 'string' ? err.code : typeof err?.name === 'string' && err.name !== 'Error' ? err.name : 'ShardLost';
+    logger.warn({ shard: t.shard, reason: t.reason, code, held, standingDown: shards.view().standingDown, err: typeof err?.message === 'string' ? err.message : undefined }, message);
+  });
 }
 
 function openAws(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics, logger: Logger): OpenedCloud {

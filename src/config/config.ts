@@ -83,6 +83,18 @@ export interface LeaderElectionConfig {
   renewEveryMs: number;
 }
 
+/** Releases split over replicas: each shard has its own lease (`<lease>/shard-<i>`). */
+export interface ShardingConfig {
+  /** 1: one lease for every Release, as without sharding. */
+  shards: number;
+}
+
+/** Why a configuration cannot shard, or undefined when it can. */
+export function shardingProblem(config: Pick<KeelsonConfig, 'sharding' | 'state'>): string | undefined {
+  if (config.sharding.shards <= 1 || config.state.kind === 'dynamodb') return undefined;
+  return `shards: ${config.sharding.shards} needs state: dynamodb; the leases of a ${config.state.kind} state store are not shared between machines`;
+}
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 /** The `notifications` section as written; src/notify/config.ts checks it in detail. */
@@ -109,6 +121,7 @@ export interface KeelsonConfig {
   resyncMs: number;
   concurrency: number;
   leaderElection: LeaderElectionConfig;
+  sharding: ShardingConfig;
   log: { level: LogLevel };
   notifications: NotificationsConfig;
   /** Groups of people who may approve, by group name (approval gates name a group). */
@@ -133,6 +146,7 @@ export const CONFIG_DEFAULTS = {
   concurrency: 8,
   lease: 'keelson-controller',
   leaseDurationMs: 15_000,
+  shards: 1,
   logLevel: 'info',
 } as const;
 
@@ -151,6 +165,7 @@ export function defaultConfig(): KeelsonConfig {
       durationMs: CONFIG_DEFAULTS.leaseDurationMs,
       renewEveryMs: Math.floor(CONFIG_DEFAULTS.leaseDurationMs / 3),
     },
+    sharding: { shards: CONFIG_DEFAULTS.shards },
     log: { level: CONFIG_DEFAULTS.logLevel },
     notifications: {},
     approvers: {},

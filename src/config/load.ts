@@ -6,7 +6,7 @@ import { parseDuration } from '../api/duration.js';
 import { checkSchedule } from '../api/schedule-checks.js';
 import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
-import { CONFIG_DEFAULTS, defaultConfig, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
 import { urlHasPassword } from '../sources/git-command.js';
 import { resolveBudgets, type RawBudgets } from './budgets.js';
 import { expandEnvironment } from './expand.js';
@@ -98,6 +98,7 @@ interface RawConfig {
   resync?: string;
   concurrency?: number;
   leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
+  sharding?: { shards?: number };
   log?: { level?: LogLevel };
   notifications?: KeelsonConfig['notifications'];
   approvers?: Record<string, string[]>;
@@ -127,6 +128,9 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
   const durationMs = raw.leaderElection?.duration ? parseDuration(raw.leaderElection.duration) : base.leaderElection.durationMs;
   const renewEveryMs = raw.leaderElection?.renewEvery ? parseDuration(raw.leaderElection.renewEvery) : Math.floor(durationMs / 3);
   if (renewEveryMs >= durationMs) report(['leaderElection', 'renewEvery'], 'must be shorter than leaderElection.duration');
+  const sharding = { shards: raw.sharding?.shards ?? base.sharding.shards };
+  const unshardable = shardingProblem({ sharding, state: raw.state ? resolveState(raw.state) : base.state });
+  if (unshardable) report(['sharding', 'shards'], unshardable);
   const resyncMs = raw.resync ? parseDuration(raw.resync) : base.resyncMs;
   if (resyncMs <= 0) report(['resync'], 'must be longer than 0s');
   // An optional value left empty (an unset ${VARIABLE}) is simply not set.
@@ -151,6 +155,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     resyncMs,
     concurrency: raw.concurrency ?? base.concurrency,
     leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },
+    sharding,
     log: { level: raw.log?.level ?? base.log.level },
     notifications: raw.notifications ?? {},
     approvers: raw.approvers ?? {},

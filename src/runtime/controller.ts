@@ -29,8 +29,8 @@ export interface ControllerOptions {
   clock: Clock;
   logger: Logger;
   queue: QueueFactory;
-  /** The lease token to write with; undefined while standing by. */
-  fence: () => { lease: string; token: number } | undefined;
+  /** The lease token to write a Release's status with (its shard's lease when sharded); undefined while standing by. */
+  fence: (release: string) => { lease: string; token: number } | undefined;
   /** Every Release is looked at this often even when nothing changed, and every source read. */
   resyncMs: number;
   /** Uniform in [0, 1): spreads the resync of each Release over the period. */
@@ -221,7 +221,7 @@ export class Controller {
 
   /** Keeps the spec a Release is held with once per change, so a restart can resume from it. */
   private async keepLastKnown(name: string, held: Held): Promise<void> {
-    const fence = this.options.fence();
+    const fence = this.options.fence(name);
     if (held.stale || !fence) return;
     const kept = await this.loadLastKnown();
     if (!kept) return;
@@ -339,7 +339,7 @@ export class Controller {
   }
 
   private async writeStatus(name: string, change: (status: ReleaseStatus) => void): Promise<void> {
-    const fence = this.options.fence();
+    const fence = this.options.fence(name);
     if (!fence) return;
     const status = (await this.options.store.getStatus(name)) ?? initialStatus();
     change(status);

@@ -49,6 +49,8 @@ export interface HttpServerOptions {
   readsRequireToken?: boolean;
   webhook?: WebhookHandler;
   logger: Logger;
+  /** Who holds which shard (`GET /api/v1/shards`); absent without sharding. */
+  shards?: () => Promise<unknown>;
   /** Groups of people who may approve (keelson.yaml approvers): someone outside a waiting gate's group is refused at once. */
   approvers?: Readonly<Record<string, readonly string[]>>;
 }

@@ -86,6 +86,12 @@ export class ControllerMetrics {
     "AWS requests that waited longer than cloud.budgets.maxWait for keelson's call budget and failed as Throttled, by service, API and priority.",
     ['service', 'api', 'priority'],
   );
+  private readonly shardsHeld = this.gauge('keelson_shards_held', 'Shards whose lease this replica holds and acts on (1 without sharding while the lease is held).', []);
+  private readonly shardTransitions = this.counter(
+    'keelson_shard_transitions_total',
+    'Shards gained or lost, by reason: acquired, handed_over, taken, expired, stopped, conflict.',
+    ['reason'],
+  );
   /** Health condition names shown per Release, so a condition removed from the spec disappears. */
   private readonly conditionsShown = new Map<string, Set<string>>();
 
@@ -167,6 +173,11 @@ export class ControllerMetrics {
 
   recordStateStoreUp(up: boolean): void {
     this.stateStoreUp.set(up ? 1 : 0);
+  }
+
+  recordShards(held: number, transition?: string): void {
+    this.shardsHeld.set(held);
+    if (transition) this.shardTransitions.inc({ reason: transition });
   }
 
   recordNotification(outcome: NotificationOutcome): void {

@@ -13,7 +13,14 @@ export interface Readiness {
 
 export type LeaseState = 'held' | 'standby' | 'unknown';
 
-export function assessReadiness(sources: readonly SourceHealth[], lease: LeaseState, store?: StoreProblem): Readiness {
+/** With sharding: the shards this replica holds, of how many, and why it holds none if it stands down. */
+export interface ShardReadiness {
+  held: readonly number[];
+  shards: number;
+  standingDown?: string;
+}
+
+export function assessReadiness(sources: readonly SourceHealth[], lease: LeaseState, store?: StoreProblem, shards?: ShardReadiness): Readiness {
   if (store) {
     return {
       ready: false,
@@ -27,6 +34,16 @@ export function assessReadiness(sources: readonly SourceHealth[], lease: LeaseSt
   if (lease === 'unknown') return { ready: false, reason: 'lease not settled yet: neither held nor seen held by another controller' };
   const stale = sources.filter((s) => !s.ready);
   const staleNote = stale.length > 0 ? `; stale, last known specs in force: ${stale.map((s) => `${s.description} (${s.message})`).join('; ')}` : '';
-  const role = lease === 'held' ? 'lease held' : 'standing by: another controller holds the lease';
+  const role = shards
+    ? shardRole(shards)
+    : lease === 'held'
+      ? 'lease held'
+      : 'standing by: another controller holds the lease';
   return { ready: true, reason: `${sources.length} source(s) synced, ${role}${staleNote}` };
+}
+
+function shardRole(shards: ShardReadiness): string {
+  if (shards.standingDown) return `no shard of ${shards.shards} held: ${shards.standingDown}`;
+  if (shards.held.length === 0) return `no shard of ${shards.shards} held: the other replicas hold them all`;
+  return `shards ${shards.held.join(', ')} of ${shards.shards} held`;
 }

@@ -140,6 +140,15 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
       },
     },
     {
+      method: 'GET',
+      pattern: /^\/api\/v1\/shards$/,
+      handle: async (req) => {
+        guardRead(req.headers);
+        // Without sharding one lease covers every Release: one shard, as /readyz tells.
+        return { status: 200, json: options.shards ? await options.shards() : { shards: 1 } };
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/webhooks\/git$/,
       handle: async (req) => {

@@ -5,8 +5,9 @@
 //   pk release#<name>  sk op#<seq, 10 digits> one operation: kind, requestedAt, requestedBy, seq
 //   pk lease#<name>    sk lease               holder (S), token (N), expiresAt (N)
 // Status writes are refused when the lease has a newer token, and conditioned on the item's own
-// fence (`attribute_not_exists(fence) OR fence <= :token`), so an old holder can never overwrite
-// a newer holder's status.
+// fence (`attribute_not_exists(fence) OR fence <= :token`, for the same lease), so an old holder
+// can never overwrite a newer holder's status. With sharding a Release's lease is its shard's
+// (`<lease>/shard-<i>`); member slots (`<lease>/member-<j>`) are leases too.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { upgradeStatus } from '../api/status-upgrade.js';
@@ -30,6 +31,20 @@ const LEASE = 'lease';
 const opKey = (seq: number): string => `op#${String(seq).padStart(10, '0')}`;
 const releaseKey = (name: string): string => `release#${name}`;
 const leaseKey = (name: string): string => `lease#${name}`;
+
+/**
+ * An item's own fence, compared only with tokens of the same lease: a Release whose lease changed
+ * (sharding turned on, the shard count changed) is written under its new lease's tokens, which
+ * start again from 1. Two leases never guard one Release at once: replicas with another shard
+ * count stand down (src/runtime/shard-keeper.ts).
+ */
+function itemFenceCondition(fence: Fence): Pick<PutCommand['input'], 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  return {
+    ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token OR (attribute_exists(#fenceLease) AND #fenceLease <> :lease)',
+    ExpressionAttributeNames: { '#fence': 'fence', '#fenceLease': 'fenceLease' },
+    ExpressionAttributeValues: { ':token': fence.token, ':lease': fence.lease },
+  };
+}
 
 export class DynamoStateStore implements StateStore {
   readonly description: string;
@@ -67,9 +82,7 @@ export class DynamoStateStore implements StateStore {
       new DeleteCommand({
         TableName: this.options.table,
         Key: { pk: releaseKey(release), sk: STATUS },
-        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
-        ExpressionAttributeNames: { '#fence': 'fence' },
-        ExpressionAttributeValues: { ':token': fence.token },
+        ...itemFenceCondition(fence),
       }),
     );
   }
@@ -192,9 +205,7 @@ export class DynamoStateStore implements StateStore {
       new PutCommand({
         TableName: this.options.table,
         Item: { ...item, fence: fence.token, fenceLease: fence.lease },
-        ConditionExpression: 'attribute_not_exists(#fence) OR #fence <= :token',
-        ExpressionAttributeNames: { '#fence': 'fence' },
-        ExpressionAttributeValues: { ':token': fence.token },
+        ...itemFenceCondition(fence),
       }),
     );
   }

@@ -214,11 +214,17 @@ describe('the CloudFormation template that deploys keelson', () => {
     });
   });
 
-  it('runs a leader and a standby, with the deployment circuit breaker on', () => {
+  it('runs Replicas tasks (2 by default: a leader and a standby), with the deployment circuit breaker on', () => {
     const service = resource('Service').Properties;
-    expect(service.DesiredCount).toBe(2);
+    expect(service.DesiredCount).toEqual({ Ref: 'Replicas' });
+    expect(template.Parameters.Replicas).toMatchObject({ Type: 'Number', Default: 2 });
     expect(service.LaunchType).toBe('FARGATE');
     expect((service.DeploymentConfiguration as Props).DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+  });
+
+  it('passes the shard count to every task, one lease for every Release by default', () => {
+    expect(template.Parameters.Shards).toMatchObject({ Type: 'Number', Default: 1, MinValue: 1 });
+    expect(container().Environment).toContainEqual({ Name: 'KEELSON_SHARDS', Value: { Ref: 'Shards' } });
   });
 
   it('creates the Releases and state tables with the documented keys, on demand, with point-in-time recovery', () => {

@@ -166,4 +166,15 @@ describe('ControllerMetrics', () => {
     metrics.recordStateStoreUp(true);
     expect(sample(await metrics.render(), 'keelson_state_store_up')).toBe(1);
   });
+
+  it('shows the shards held and counts every shard gained or lost by reason', async () => {
+    const metrics = new ControllerMetrics();
+    metrics.recordShards(1, 'acquired');
+    metrics.recordShards(2, 'acquired');
+    metrics.recordShards(1, 'expired');
+    const text = await metrics.render();
+    expect(sample(text, 'keelson_shards_held')).toBe(1);
+    expect(sample(text, 'keelson_shard_transitions_total{reason="acquired"}')).toBe(2);
+    expect(sample(text, 'keelson_shard_transitions_total{reason="expired"}')).toBe(1);
+  });
 });

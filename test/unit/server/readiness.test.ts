@@ -43,4 +43,12 @@ describe('assessReadiness', () => {
     );
     expect(r.reason).not.toContain('another controller');
   });
+
+  it('names the shards held, or why none is held', () => {
+    expect(assessReadiness([synced], 'held', undefined, { held: [0, 3], shards: 8 })).toEqual({ ready: true, reason: '1 source(s) synced, shards 0, 3 of 8 held' });
+    expect(assessReadiness([synced], 'standby', undefined, { held: [], shards: 8 }).reason).toBe('1 source(s) synced, no shard of 8 held: the other replicas hold them all');
+    const down = assessReadiness([synced], 'standby', undefined, { held: [], shards: 8, standingDown: 'replica b runs with 4 shards, this one with 8' });
+    expect(down.reason).toBe('1 source(s) synced, no shard of 8 held: replica b runs with 4 shards, this one with 8');
+    expect(assessReadiness([synced], 'unknown', undefined, { held: [], shards: 8 }).ready).toBe(false);
+  });
 });

@@ -58,6 +58,20 @@ describe('DynamoStateStore with two controllers', () => {
     expect((await store.getStatus('web'))?.phase).toBe('Paused');
   });
 
+  it('compares the item\'s fence only with tokens of the same lease: a Release moved to a shard lease is written under it', async () => {
+    const table = await newTable();
+    const store = new DynamoStateStore({ client: dynamo.client, table });
+    await store.putStatus('web', status('Healthy'), { lease: 'keelson-controller', token: 9 });
+    // Sharding turned on: the shard's lease starts again from token 1.
+    await store.putStatus('web', status('Progressing'), { lease: 'keelson-controller/shard-3', token: 1 });
+    await store.putLastKnownSpec({ source: 'memory', release: { apiVersion: 'keelson.dev/v1alpha1', kind: 'Release', metadata: { name: 'web' }, spec: { cluster: 'prod', revision: { taskDefinition: 'web:1' }, strategy: { rolling: { service: 'web' } } } }, generation: 1, sourceRevision: 'r1' }, { lease: 'keelson-controller/shard-3', token: 1 });
+    expect((await store.getStatus('web'))?.phase).toBe('Progressing');
+    // Within that lease an older token is still refused.
+    await store.putStatus('web', status('Paused'), { lease: 'keelson-controller/shard-3', token: 2 });
+    await expect(store.putStatus('web', status('Degraded'), { lease: 'keelson-controller/shard-3', token: 1 })).rejects.toMatchObject({ code: 'StaleFence' });
+    expect((await store.getStatus('web'))?.phase).toBe('Paused');
+  });
+
   it('lists statuses across scan pages', async () => {
     const table = await newTable();
     const store = new DynamoStateStore({ client: dynamo.client, table });
