@@ -6,6 +6,7 @@ import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
 import { batchDescribeServices } from '../cloud/batching.js';
+import { batchReads } from '../cloud/read-batching.js';
 import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { KeelsonConfig } from '../config/config.js';
@@ -202,7 +203,7 @@ function openAws(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics
     http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
     onCall: (call) => metrics.recordAwsCall(call),
   });
-  return { cloud: batchDescribeServices(cloud), close: async () => {} };
+  return { cloud: batchReads(batchDescribeServices(cloud)), close: async () => {} };
 }
 
 interface OpenedCloud {
@@ -215,7 +216,7 @@ async function openSimulator(world: SimWorld, worldFile: string, config: Keelson
   const sim = new Simulator({ world, clock, probeAllowHosts: config.probes.allowHosts });
   await sim.startHttp();
   logger.info({ world: worldFile, ...(world.timeline?.length ? { timeline: world.timeline.length } : {}) }, 'cloud: the simulated AWS');
-  return { cloud: batchDescribeServices(sim.provider), sim, close: () => sim.close() };
+  return { cloud: batchReads(batchDescribeServices(sim.provider)), sim, close: () => sim.close() };
 }
 
 /**

@@ -5,6 +5,7 @@ import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { batchDescribeServices } from '../cloud/batching.js';
+import { batchReads } from '../cloud/read-batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { VirtualClock } from '../runtime/clock.js';
@@ -39,7 +40,7 @@ export interface StageOptions {
   source?: MemorySource;
   /** Who holds the lease (default `stage`). */
   holder?: string;
-  /** Join the describeServices of passes running at once into calls of 10 (default true). */
+  /** Join the reads of passes running at once (DescribeServices, listener weights, scalable targets; default true). */
   batchDescribeServices?: boolean;
   /** Records every pass and rollout event, as `keelson run` does, e.g. to serve /metrics from the stage. */
   metrics?: ControllerMetrics;
@@ -75,7 +76,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   if (!lease) throw new Error('could not take the stage lease');
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
-  const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
+  const provider = options.batchDescribeServices === false ? sim.provider : batchReads(batchDescribeServices(sim.provider));
   const cloud = options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
   const metricsSink = options.metrics?.eventSink();
   const plain = new Reconciler({
