@@ -108,6 +108,7 @@ export class Reconciler {
     const fence = this.deps.fence();
     if (!fence) throw new NotLeaderError(`not the leader: ${name} is left to the lease holder`);
     const log = this.deps.logger.child({ release: name, reconcileId: ++this.passes, generation: desired.generation });
+    this.taskDefinitions.serve(name);
     const previous = (await this.deps.store.getStatus(name)) ?? initialStatus();
     const operations = await this.deps.store.listOperations(name, previous.lastOperationSeq ?? 0);
     const held = this.holding(name, desired, operations);
