@@ -120,6 +120,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     fence,
     resyncMs: config.resyncMs,
     random: Math.random,
+    resyncGroup: config.concurrency,
     queue: (handler) => new WorkQueue({ clock, handler, concurrency: config.concurrency }),
   });
   lease.onAcquired(() => {

@@ -109,6 +109,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     fence,
     resyncMs: options.resyncMs ?? 30_000,
     random: () => resyncRandom.next(),
+    resyncGroup: options.concurrency ?? 8,
     queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom }),
   });
   await controller.start();
