@@ -85,10 +85,10 @@ export class DynamoStateStore implements StateStore {
     const items: Record<string, unknown>[] = [];
     let pending: Record<string, unknown>[] = [...keys];
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await this.clock.sleep(Math.min(BATCH_GET_BACKOFF_CAP_MS, BATCH_GET_BACKOFF_MS * 2 ** (attempt - 1)));
       if (attempt >= BATCH_GET_ATTEMPTS) {
         throw new StoreUnavailableError('UnprocessedKeys', `DynamoDB left ${pending.length} keys of ${this.options.table} unread after ${BATCH_GET_ATTEMPTS} attempts`);
       }
+      if (attempt > 0) await this.clock.sleep(Math.min(BATCH_GET_BACKOFF_CAP_MS, BATCH_GET_BACKOFF_MS * 2 ** (attempt - 1)));
       const out = await this.docs.send(new BatchGetCommand({ RequestItems: { [this.options.table]: { Keys: pending, ConsistentRead: true } } }));
       items.push(...(out.Responses?.[this.options.table] ?? []));
       pending = out.UnprocessedKeys?.[this.options.table]?.Keys ?? [];
