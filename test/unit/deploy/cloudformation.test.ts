@@ -15,7 +15,7 @@ const KEELSON_CALLS: Record<string, string[]> = {
   cloudwatch: ['GetMetricData', 'DescribeAlarms'],
   'application-autoscaling': ['DescribeScalableTargets'],
   ecr: ['DescribeImages'],
-  dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'],
+  dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'],
 };
 /** Not a call but a permission a call needs: RegisterTaskDefinition and RunTask hand roles to ECS. */
 const PERMISSIONS_FOR_CALLS = ['iam:PassRole'];
