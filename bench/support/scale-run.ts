@@ -31,13 +31,13 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Counts passes: every reconcile writes status exactly once. */
+/** Counts passes: every reconcile starts by reading its Release from the store (a pass that changed nothing writes nothing). */
 function countReconciles(stage: Stage): () => number {
   let passes = 0;
-  const put = stage.store.putStatus.bind(stage.store);
-  stage.store.putStatus = (...args) => {
-    passes++;
-    return put(...args);
+  const read = stage.store.readReleases.bind(stage.store);
+  stage.store.readReleases = (names) => {
+    passes += names.length;
+    return read(names);
   };
   return () => passes;
 }

@@ -4,7 +4,7 @@ import type { CloudPorts, EcsService, TargetHealth } from '../../src/cloud/ports
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import { isCloudError } from '../../src/cloud/errors.js';
 import { classifyFailure } from './failure.js';
-import { isUnread, type Observation, type ObservedPart, type ObservedTraffic, type TargetCounts, type UnreadGap } from './observation.js';
+import { type Observation, type ObservedPart, type ObservedTraffic, type TargetCounts, type UnreadGap } from './observation.js';
 import type { TaskDefinitionCache } from './revision.js';
 import { servicesOf, trafficOf, twoColour } from './spec.js';
 import { previewOf, readPreview } from './traffic/preview.js';
@@ -69,11 +69,11 @@ export async function observe(
   }
 
   const autoscaled: Record<string, boolean> = {};
-  for (const name of names) {
-    const target = await read('autoscaled', 'application-autoscaling:DescribeScalableTargets', () => ports.scaling.describeScalableTarget(spec.cluster, name));
-    if (isUnread({ unread }, 'autoscaled')) break;
-    autoscaled[name] = target !== undefined;
-  }
+  // Asked together, so that the services of every pass running now share one call.
+  const scalable = await read('autoscaled', 'application-autoscaling:DescribeScalableTargets', () =>
+    Promise.all(names.map((name) => ports.scaling.describeScalableTarget(spec.cluster, name))),
+  );
+  if (scalable) names.forEach((name, i) => (autoscaled[name] = scalable[i] !== undefined));
 
   const rolloutService = rolloutServiceOf(release, status);
   const rollout = status.rollout;

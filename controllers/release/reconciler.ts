@@ -1,11 +1,13 @@
 // One pass over one Release: resolve → observe → plan (pure) → execute → write status (always, once,
 // whatever failed: a failed pass is visible in status, in one log line with its code, and in metrics).
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
 import type { CloudPorts, CloudProvider } from '../../src/cloud/ports.js';
 import type { EventSink } from '../../src/notify/events.js';
 import type { Clock } from '../../src/runtime/clock.js';
 import type { OperationRequest, StatusStore } from '../../src/store/store.js';
+import { StoreReads } from '../../src/store/read-batching.js';
 import { DEFAULTS } from '../../src/api/defaults.js';
 import { parseDuration } from '../../src/api/duration.js';
 import { isCloudError } from '../../src/cloud/errors.js';
@@ -86,6 +88,8 @@ interface PassOutcome {
   failure?: PassFailure;
   now: number;
   evidence?: GateEvidence;
+  /** Status was written before acting: what the store holds is no longer what the pass read. */
+  statusWritten?: boolean;
 }
 
 /** A Stalled Release: not looked at again before retryAt unless its spec or an operation changes. */
@@ -97,11 +101,14 @@ interface StalledHold {
 
 export class Reconciler {
   private readonly taskDefinitions = new TaskDefinitionCache();
+  private readonly storeReads: StoreReads;
   // In memory on purpose: after a restart or a lease handover, one pass looks at once.
   private readonly stalled = new Map<string, StalledHold>();
   private passes = 0;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.storeReads = new StoreReads(deps.store);
+  }
 
   async reconcile(desired: DesiredRelease, attempt?: PassAttempt): Promise<ReconcileResult> {
     const { release } = desired;
@@ -109,8 +116,10 @@ export class Reconciler {
     const fence = this.deps.fence(name);
     if (!fence) throw new NotLeaderError(`not the leader: ${name} is left to the lease holder`);
     const log = this.deps.logger.child({ release: name, reconcileId: ++this.passes, generation: desired.generation });
-    const previous = (await this.deps.store.getStatus(name)) ?? initialStatus();
-    const operations = await this.deps.store.listOperations(name, previous.lastOperationSeq ?? 0);
+    this.taskDefinitions.serve(name);
+    const stored = await this.storeReads.read(name);
+    const previous = stored.status ?? initialStatus();
+    const { operations } = stored;
     const held = this.holding(name, desired, operations);
     if (held !== undefined) return { requeueAfter: held, status: previous, actions: [] };
 
@@ -138,7 +147,10 @@ export class Reconciler {
     const summary = { phase: status.phase, step: status.currentStepIndex, weights: status.weights };
     if (!failure) log.info(summary, status.message ?? status.phase);
     else logFailure(log, failure, summary, status.message ?? failure.message);
-    await this.deps.store.putStatus(name, status, fence);
+    // A pass that changed nothing writes nothing: at thousands of Releases the resync is mostly
+    // such passes. Nothing else rides on this write: the lease is renewed by its keeper, and an
+    // AWS write is always preceded by its own status write (in pass()), which is never skipped.
+    if (pass.statusWritten || !unchanged(stored.status, status, outcomes)) await this.deps.store.putStatus(name, status, fence);
     logJobFailures(log, decision?.events ?? []);
     for (const event of decision?.events ?? []) this.deps.events.emit(event);
     logRefusedApprovals(log, decision?.events ?? []);
@@ -190,7 +202,10 @@ export class Reconciler {
       await requireTargetGroups(release, observed, out.decision.actions, ports);
       // Status goes first when there is something to do: a store that cannot take it (a full
       // disk) ends the pass before any AWS write, rather than after one it could not record.
-      if (out.decision.actions.length > 0) await this.deps.store.putStatus(release.metadata.name, out.decision.status, fence);
+      if (out.decision.actions.length > 0) {
+        out.statusWritten = true;
+        await this.deps.store.putStatus(release.metadata.name, out.decision.status, fence);
+      }
       out.outcomes = await execute(release, out.decision.actions, ports);
       // What was read has been acted on (a revert, say); the pass still failed and backs off as
       // one, but no later than health is next due.
@@ -252,6 +267,13 @@ export class Reconciler {
     this.stalled.set(name, { generation: desired.generation, lastOperationSeq, retryAt: now + retryInMs });
     return retryInMs;
   }
+}
+
+/** Nothing was done and the status is what the store holds already. */
+function unchanged(stored: ReleaseStatus | undefined, next: ReleaseStatus, outcomes: readonly ActionOutcome[]): boolean {
+  if (!stored || outcomes.length > 0) return false;
+  // As the store keeps it: JSON drops undefined fields, and key order does not matter.
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(stored)), JSON.parse(JSON.stringify(next)));
 }
 
 function namedRevision(failure: PassFailure): string | undefined {

@@ -10,18 +10,49 @@ import { colourCarryingTraffic, twoColour } from './spec.js';
 import { routerFor } from './traffic/router.js';
 import type { UnreadGap } from './observation.js';
 
-/** Task definition revisions never change, so one look at each is enough. */
+/**
+ * Task definitions by family:revision. Caching is safe: a registered revision never changes (ECS
+ * registers a new revision for every change), so an entry is never stale. The least recently
+ * used entry goes first, and room is kept for `perRelease` entries per Release served: a resync
+ * reads each Release's stable and desired revisions in turn, a cyclic pattern that a cache of
+ * fixed size smaller than that working set would miss on every read.
+ */
 export class TaskDefinitionCache {
   private readonly byRef = new Map<string, TaskDefinition>();
-  constructor(private readonly limit = 10_000) {}
+  private readonly releases = new Set<string>();
+  private readonly minimum: number;
+  private readonly perRelease: number;
+
+  constructor(options: { minimum?: number; perRelease?: number } = {}) {
+    this.minimum = options.minimum ?? 1_000;
+    this.perRelease = options.perRelease ?? 4;
+  }
+
+  /** Keeps room for the revisions of this Release. */
+  serve(release: string): void {
+    this.releases.add(release);
+  }
+
+  get capacity(): number {
+    return Math.max(this.minimum, this.perRelease * this.releases.size);
+  }
+
+  get size(): number {
+    return this.byRef.size;
+  }
 
   async get(ecs: EcsPort, ref: string): Promise<TaskDefinition> {
     const key = familyRevision(ref);
     const hit = key ? this.byRef.get(key) : undefined;
-    if (hit) return hit;
+    if (key && hit) {
+      // Moved to the newest end: the Map's order is the order of use.
+      this.byRef.delete(key);
+      this.byRef.set(key, hit);
+      return hit;
+    }
     const td = await ecs.describeTaskDefinition(ref);
-    if (this.byRef.size >= this.limit) this.byRef.delete(this.byRef.keys().next().value as string);
     this.byRef.set(`${td.family}:${td.revision}`, td);
+    while (this.byRef.size > this.capacity) this.byRef.delete(this.byRef.keys().next().value as string);
     return td;
   }
 }

@@ -1,6 +1,8 @@
 // The ports: what the reconciler needs from AWS, and nothing more. Implemented by
 // src/cloud/aws/ (AWS SDK v3) and src/sim/ (the simulated AWS). Times are epoch milliseconds.
 
+import type { CloudError } from './errors.js';
+
 /** Whether a write changed anything, so logs and tests can tell a no-op from a change. */
 export type WriteResult = 'unchanged' | 'updated';
 
@@ -211,6 +213,14 @@ export interface TargetGroupInfo {
 
 export interface LoadBalancingPort {
   readWeights(ref: ForwardRef): Promise<TargetGroupWeight[]>;
+  /**
+   * The weights of many listeners and rules, in the order asked: DescribeListeners by a list of
+   * listener ARNs and DescribeRules by a list of rule ARNs. Like those calls it fails as a whole
+   * (NotFound) when one of the ARNs does not exist; a ref whose action has no forward action to
+   * carry weights gets its own CloudError('Invalid') in its place. Optional: a port without it
+   * (a test double) is asked one ref at a time.
+   */
+  readWeightsMany?(refs: readonly ForwardRef[]): Promise<(TargetGroupWeight[] | CloudError)[]>;
   /** Replaces the forward action's target groups and weights; other action fields are kept. */
   setWeights(ref: ForwardRef, weights: readonly TargetGroupWeight[]): Promise<WriteResult>;
   describeTargetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
@@ -363,6 +373,11 @@ export interface ScalingActivity {
 export interface ScalingPort {
   /** The registration that owns a service's desiredCount, if any. */
   describeScalableTarget(cluster: string, service: string): Promise<ScalableTarget | undefined>;
+  /**
+   * describeScalableTarget for many services (any clusters) at once, in the order asked:
+   * DescribeScalableTargets by ResourceIds. Optional, like readWeightsMany.
+   */
+  describeScalableTargets?(services: readonly { cluster: string; service: string }[]): Promise<(ScalableTarget | undefined)[]>;
   /** Creates or replaces a scaling policy on the service's scalable target. */
   putScalingPolicy(cluster: string, service: string, input: ScalingPolicyInput): Promise<ScalingPolicyResult>;
   /** Creates or replaces a scheduled action on the service's scalable target. */

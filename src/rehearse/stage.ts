@@ -6,6 +6,7 @@ import { Reconciler } from '../../controllers/release/reconciler.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { batchDescribeServices } from '../cloud/batching.js';
 import { paceCalls, type PaceSettings } from '../cloud/budget/index.js';
+import { batchReads } from '../cloud/read-batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { VirtualClock } from '../runtime/clock.js';
@@ -40,7 +41,7 @@ export interface StageOptions {
   source?: MemorySource;
   /** Who holds the lease (default `stage`). */
   holder?: string;
-  /** Join the describeServices of passes running at once into calls of 10 (default true). */
+  /** Join the reads of passes running at once (DescribeServices, listener weights, scalable targets; default true). */
   batchDescribeServices?: boolean;
   /** Records every pass and rollout event, as `keelson run` does, e.g. to serve /metrics from the stage. */
   metrics?: ControllerMetrics;
@@ -114,6 +115,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     fence,
     resyncMs: options.resyncMs ?? 30_000,
     random: () => resyncRandom.next(),
+    resyncGroup: options.concurrency ?? 8,
     queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom }),
   });
   await controller.start();
@@ -152,7 +154,7 @@ export async function createStage(options: StageOptions): Promise<Stage> {
 }
 
 function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider {
-  const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
+  const provider = options.batchDescribeServices === false ? sim.provider : batchReads(batchDescribeServices(sim.provider));
   return options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
 }
 
@@ -160,7 +162,7 @@ function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider
 function pacedStageCloud(options: StageOptions, sim: Simulator, clock: VirtualClock, logger: Logger): CloudProvider {
   const inner = options.wrapCloud ? options.wrapCloud(sim.provider, sim) : sim.provider;
   const settings = options.callBudget === true ? {} : options.callBudget || {};
-  const batchReads = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchDescribeServices(p));
+  const batched = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchReads(batchDescribeServices(p)));
   const observer = options.metrics?.budgetObserver();
-  return paceCalls(inner, settings, { clock: { now: () => clock.now(), sleep: (ms) => sim.waits.sleep(ms) }, ...(observer ? { observer } : {}), logger }, batchReads);
+  return paceCalls(inner, settings, { clock: { now: () => clock.now(), sleep: (ms) => sim.waits.sleep(ms) }, ...(observer ? { observer } : {}), logger }, batched);
 }

@@ -35,6 +35,8 @@ export interface ControllerOptions {
   resyncMs: number;
   /** Uniform in [0, 1): spreads the resync of each Release over the period. */
   random: () => number;
+  /** Releases resynced at the same moment (default 1): the queue's concurrency lets their reads share calls. */
+  resyncGroup?: number;
 }
 
 interface Held {
@@ -89,6 +91,7 @@ export class Controller {
       keys: () => this.held.keys(),
       enqueue: (name) => this.queue.add(name),
       random: this.options.random,
+      ...(this.options.resyncGroup !== undefined ? { groupSize: this.options.resyncGroup } : {}),
     });
   }
 

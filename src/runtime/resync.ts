@@ -1,7 +1,8 @@
 // Periodic resync: every known key is enqueued once per period, each at its own moment, so
 // 5,000 Releases make a steady trickle of reconciles (and ECS calls) rather than a burst.
 // Keys are read at the start of each round; round k spreads them over [k·period, (k+1)·period):
-// the i-th of n keys lands at a random point of the i-th of n equal slots.
+// the i-th of n keys lands at a random point of the i-th of n equal slots (or, in groups of g,
+// the j-th group at a random point of the j-th of n/g slots).
 import type { CancelTimer, Clock } from './clock.js';
 
 export interface ResyncOptions {
@@ -13,6 +14,11 @@ export interface ResyncOptions {
   enqueue: (key: string) => void;
   /** Uniform in [0, 1); injected so tests are deterministic. */
   random?: () => number;
+  /**
+   * Keys enqueued at the same moment (default 1). A group as large as the work queue's
+   * concurrency starts that many passes together, so their reads share batched calls.
+   */
+  groupSize?: number;
 }
 
 export interface Resync {
@@ -36,8 +42,11 @@ export function startResync(options: ResyncOptions): Resync {
 
   const round = (roundStart: number): void => {
     const keys = [...options.keys()];
-    const slot = periodMs / Math.max(1, keys.length);
-    const due = keys.map((_key, i) => roundStart + Math.floor((i + random()) * slot));
+    const group = Math.max(1, Math.floor(options.groupSize ?? 1));
+    const groups = Math.ceil(keys.length / group);
+    const slot = periodMs / Math.max(1, groups);
+    const groupDue = Array.from({ length: groups }, (_g, j) => roundStart + Math.floor((j + random()) * slot));
+    const due = keys.map((_key, i) => groupDue[Math.floor(i / group)] as number);
     let next = 0;
     const fire = (): void => {
       const now = clock.now();

@@ -18,7 +18,9 @@ import type {
   RegistryPort,
   RunTaskInput,
   ScalingPort,
+  TargetGroupWeight,
 } from '../cloud/ports.js';
+import { SCALABLE_TARGETS_PAGE } from '../cloud/aws/limits.js';
 import { resolveProfile } from './profiles.js';
 import { sdkErrorType, sdkWaitMs, type RetryDecision, type SdkErrorShape, type SdkRetryStrategy } from './sdk-retry.js';
 import type { SimState } from './state.js';
@@ -226,6 +228,20 @@ function lbPort(host: PortHost): LoadBalancingPort {
   const writeOp = (ref: { ruleArn?: string }): string => (ref.ruleArn !== undefined ? 'ModifyRule' : 'ModifyListener');
   return {
     readWeights: (ref) => awsCall(host, 'elbv2', readOp(ref), () => elb.readWeights(ref)),
+    async readWeightsMany(refs) {
+      // One DescribeListeners for the listeners and one DescribeRules for the rules, as the adapter
+      // sends them; either fails as a whole (ListenerNotFound, RuleNotFound) when one ARN is missing.
+      const answers = new Map<number, TargetGroupWeight[] | CloudError>();
+      for (const op of ['DescribeListeners', 'DescribeRules'] as const) {
+        const asked = refs.map((ref, i) => [ref, i] as const).filter(([ref]) => readOp(ref) === op);
+        if (asked.length === 0) continue;
+        await awsCall(host, 'elbv2', op, () => {
+          for (const [ref] of asked) elb.forward(ref);
+          for (const [ref, i] of asked) answers.set(i, elb.readWeights(ref));
+        });
+      }
+      return refs.map((_, i) => answers.get(i) as TargetGroupWeight[]);
+    },
     async setWeights(ref, weights) {
       const current = await awsCall(host, 'elbv2', readOp(ref), () => elb.readWeights(ref));
       const key = (ws: readonly { targetGroupArn: string; weight: number }[]): string =>
@@ -285,6 +301,13 @@ function scalingPort(host: PortHost): ScalingPort {
   return {
     describeScalableTarget: (cluster, service) =>
       awsCall(host, 'autoscaling', 'DescribeScalableTargets', () => scaling.describe(...names(cluster, service))),
+    async describeScalableTargets(services) {
+      const out: (ReturnType<typeof scaling.describe>)[] = [];
+      for (const chunk of chunks(services, SCALABLE_TARGETS_PAGE)) {
+        out.push(...(await awsCall(host, 'autoscaling', 'DescribeScalableTargets', () => chunk.map((s) => scaling.describe(...names(s.cluster, s.service))))));
+      }
+      return out;
+    },
     putScalingPolicy: (cluster, service, input) =>
       awsCall(host, 'autoscaling', 'PutScalingPolicy', (now) => scaling.putPolicy(...names(cluster, service), input, now)),
     putScheduledAction: (cluster, service, input) =>

@@ -13,7 +13,7 @@ import type { ReleaseStatus } from '../api/types.js';
 import { isTempFile, readJsonFile, writeFileAtomic, writeJsonFileAtomic } from './atomic-file.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { asStoreError, nodeFileSystem, type StoreFileSystem } from './store-fs.js';
-import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore } from './store.js';
+import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore, type StoredRelease } from './store.js';
 
 export interface DirStateStoreOptions {
   folder: string;
@@ -44,6 +44,22 @@ export class DirStateStore implements StateStore {
     return this.guard(`read the status of ${release}`, async () => {
       const status = await readJsonFile<ReleaseStatus>(this.statusFile(release), this.files);
       return status && upgradeStatus(status);
+    });
+  }
+
+  async readReleases(names: readonly string[]): Promise<Map<string, StoredRelease>> {
+    return this.guard(`read the status of ${names.length} Releases`, async () => {
+      // Read side by side: the answer comes at once for all, so the passes that asked stay in step.
+      const read = await Promise.all(
+        names.map(async (name) => {
+          const raw = await readJsonFile<ReleaseStatus>(this.statusFile(name), this.files);
+          const status = raw && upgradeStatus(raw);
+          const all = await this.readOperations(join(this.folder, 'operations', `${fileName(name)}.jsonl`));
+          const operations = all.filter((o) => o.seq > (status?.lastOperationSeq ?? 0));
+          return [name, status ? { status, operations } : { operations }] as const;
+        }),
+      );
+      return new Map<string, StoredRelease>(read);
     });
   }
 

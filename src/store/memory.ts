@@ -2,7 +2,7 @@
 // and of benchmarks with thousands of Releases. It keeps the same contract as the durable stores:
 // fenced status writes, leases whose token grows when the holder changes, ordered operations.
 import type { ReleaseStatus } from '../api/types.js';
-import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore } from './store.js';
+import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore, type StoredRelease } from './store.js';
 
 type Fence = { lease: string; token: number };
 
@@ -18,6 +18,16 @@ export class MemoryStateStore implements StateStore {
   async getStatus(release: string): Promise<ReleaseStatus | undefined> {
     const status = this.statuses.get(release);
     return status && structuredClone(status);
+  }
+
+  async readReleases(names: readonly string[]): Promise<Map<string, StoredRelease>> {
+    const out = new Map<string, StoredRelease>();
+    for (const name of names) {
+      const status = await this.getStatus(name);
+      const operations = await this.listOperations(name, status?.lastOperationSeq ?? 0);
+      out.set(name, status ? { status, operations } : { operations });
+    }
+    return out;
   }
 
   async listStatuses(): Promise<Map<string, ReleaseStatus>> {

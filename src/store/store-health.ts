@@ -96,6 +96,7 @@ export function watchStore(store: StateStore, health: StoreHealth): StateStore {
       return store.description;
     },
     getStatus: (release) => read(() => store.getStatus(release)),
+    readReleases: (names) => read(() => store.readReleases(names)),
     listStatuses: () => read(() => store.listStatuses()),
     putStatus: (release, status, fence) => write(() => store.putStatus(release, status, fence)),
     deleteStatus: (release, fence) => write(() => store.deleteStatus(release, fence)),

@@ -61,8 +61,20 @@ export function isStoreUnavailable(err: unknown): err is StoreUnavailableError {
   return (err as { code?: unknown } | null)?.code === 'StoreUnavailable';
 }
 
+/** What a pass starts from: a Release's status and the operations after its lastOperationSeq. */
+export interface StoredRelease {
+  status?: ReleaseStatus;
+  /** Operations with seq greater than status.lastOperationSeq (0 without status), oldest first. */
+  operations: OperationRequest[];
+}
+
 export interface StatusStore {
   getStatus(release: string): Promise<ReleaseStatus | undefined>;
+  /**
+   * getStatus + listOperations for many Releases in one read (or a few batched reads): every
+   * name asked for is in the answer. Reads are as fresh as getStatus's.
+   */
+  readReleases(names: readonly string[]): Promise<Map<string, StoredRelease>>;
   listStatuses(): Promise<Map<string, ReleaseStatus>>;
   /** Refuses (StaleFenceError) when `fence` is older than the newest token of the lease. */
   putStatus(release: string, status: ReleaseStatus, fence: { lease: string; token: number }): Promise<void>;

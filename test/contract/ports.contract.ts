@@ -281,6 +281,23 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
       expect(await ports.lb.setWeights(fx.forward.ref, weights)).toBe('unchanged');
     });
 
+    // DescribeListeners / DescribeRules take a list of ARNs and fail as a whole when one is missing:
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListeners.html
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeRules.html
+    it('reads the weights of many listeners and rules in one call each, in the order asked; a missing ARN fails the call with NotFound', async () => {
+      if (!ports.lb.readWeightsMany) throw new Error('readWeightsMany is part of the contract');
+      const [a, b] = fx.forward.targetGroups;
+      await ports.lb.setWeights(fx.forward.ref, [
+        { targetGroupArn: a, weight: 40 },
+        { targetGroupArn: b, weight: 60 },
+      ]);
+      const one = await ports.lb.readWeights(fx.forward.ref);
+      expect(await ports.lb.readWeightsMany([fx.forward.ref, fx.forward.ref])).toEqual([one, one]);
+      expect(await ports.lb.readWeightsMany([])).toEqual([]);
+      const missing: ForwardRef = { listenerArn: a.replace(/targetgroup\/.*$/, 'listener/app/no-such-lb/0000000000000000/0000000000000000') };
+      expect((await rejection(ports.lb.readWeightsMany([fx.forward.ref, missing]))).code).toBe('NotFound');
+    });
+
     it('names target groups and their load balancers', async () => {
       const groups = await ports.lb.describeTargetGroups(fx.forward.targetGroups);
       expect(groups.map((g) => g.arn)).toEqual(fx.forward.targetGroups);
@@ -444,6 +461,19 @@ export function describePortsContract(name: string, factory: () => Promise<Contr
         maxCapacity: fx.scaled.maxCapacity,
       });
       expect(await ports.scaling.describeScalableTarget(fx.cluster, fx.unscaledService)).toBeUndefined();
+    });
+
+    // DescribeScalableTargets filters by a list of ResourceIds, 50 to a page:
+    // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DescribeScalableTargets.html
+    it('tells for many services at once which Application Auto Scaling owns, in the order asked', async () => {
+      if (!ports.scaling.describeScalableTargets) throw new Error('describeScalableTargets is part of the contract');
+      const asked = [fx.unscaledService, fx.scaled.service, ...Array.from({ length: 60 }, (_, i) => `${fx.unscaledService}-none-${i}`), fx.scaled.service];
+      const targets = await ports.scaling.describeScalableTargets(asked.map((service) => ({ cluster: fx.cluster, service })));
+      expect(targets).toHaveLength(asked.length);
+      const single = await ports.scaling.describeScalableTarget(fx.cluster, fx.scaled.service);
+      expect(targets[1]).toEqual(single);
+      expect(targets.at(-1)).toEqual(single);
+      expect(targets.filter((t) => t !== undefined)).toHaveLength(2);
     });
 
     // Application Auto Scaling, as documented:

@@ -8,6 +8,7 @@ import {
 import type {
   ApplicationAutoScalingClient,
   PutScalingPolicyCommandInput,
+  ScalableTarget as SdkScalableTarget,
   ScalingActivity as SdkScalingActivity,
 } from '@aws-sdk/client-application-auto-scaling';
 import type {
@@ -18,11 +19,13 @@ import type {
   ScalingPort,
   ScheduledActionInput,
 } from '../ports.js';
-import { lastSegment } from './batch.js';
+import { chunk, lastSegment } from './batch.js';
 import type { AwsCall } from './call.js';
+import { SCALABLE_TARGETS_PAGE } from './limits.js';
 
 const NAMESPACE = 'ecs';
 const DIMENSION = 'ecs:service:DesiredCount';
+
 
 /** Application Auto Scaling names an ECS service by cluster and service name, never by ARN. */
 function resourceIdOf(cluster: string, service: string): string {
@@ -47,18 +50,31 @@ export class AwsScaling implements ScalingPort {
       ),
     );
     const target = out.ScalableTargets?.[0];
-    if (!target) return undefined;
-    const suspended = target.SuspendedState;
-    return {
-      resourceId: target.ResourceId ?? resourceId,
-      minCapacity: target.MinCapacity ?? 0,
-      maxCapacity: target.MaxCapacity ?? 0,
-      suspended: {
-        dynamicScalingIn: suspended?.DynamicScalingInSuspended ?? false,
-        dynamicScalingOut: suspended?.DynamicScalingOutSuspended ?? false,
-        scheduledScaling: suspended?.ScheduledScalingSuspended ?? false,
-      },
-    };
+    return target ? toScalableTarget(target, resourceId) : undefined;
+  }
+
+  async describeScalableTargets(services: readonly { cluster: string; service: string }[]): Promise<(ScalableTarget | undefined)[]> {
+    const ids = [...new Set(services.map((s) => resourceIdOf(s.cluster, s.service)))];
+    const found = new Map<string, ScalableTarget>();
+    for (const part of chunk(ids, SCALABLE_TARGETS_PAGE)) {
+      let token: string | undefined;
+      do {
+        const out = await this.call('DescribeScalableTargets', () =>
+          this.client.send(
+            new DescribeScalableTargetsCommand({
+              ServiceNamespace: NAMESPACE,
+              ResourceIds: part,
+              ScalableDimension: DIMENSION,
+              MaxResults: SCALABLE_TARGETS_PAGE,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        );
+        for (const t of out.ScalableTargets ?? []) if (t.ResourceId) found.set(t.ResourceId, toScalableTarget(t, t.ResourceId));
+        token = out.NextToken;
+      } while (token);
+    }
+    return services.map((s) => found.get(resourceIdOf(s.cluster, s.service)));
   }
 
   async putScalingPolicy(cluster: string, service: string, input: ScalingPolicyInput): Promise<ScalingPolicyResult> {
@@ -105,6 +121,20 @@ export class AwsScaling implements ScalingPort {
     // AWS lists activities newest first already.
     return (out.ScalingActivities ?? []).map(toActivity);
   }
+}
+
+function toScalableTarget(target: SdkScalableTarget, resourceId: string): ScalableTarget {
+  const suspended = target.SuspendedState;
+  return {
+    resourceId: target.ResourceId ?? resourceId,
+    minCapacity: target.MinCapacity ?? 0,
+    maxCapacity: target.MaxCapacity ?? 0,
+    suspended: {
+      dynamicScalingIn: suspended?.DynamicScalingInSuspended ?? false,
+      dynamicScalingOut: suspended?.DynamicScalingOutSuspended ?? false,
+      scheduledScaling: suspended?.ScheduledScalingSuspended ?? false,
+    },
+  };
 }
 
 function policyRequest(resourceId: string, input: ScalingPolicyInput): PutScalingPolicyCommandInput {

@@ -23,6 +23,8 @@ import type { AwsCall } from './call.js';
 const SERVICE = 'elasticloadbalancing';
 /** The largest page DescribeTargetGroups returns. */
 const TARGET_GROUP_PAGE = 400;
+/** The largest page DescribeListeners and DescribeRules return (PageSize 1-400). */
+const DESCRIBE_PAGE = 400;
 const TARGET_STATES: readonly TargetState[] = ['initial', 'healthy', 'unhealthy', 'unused', 'draining', 'unavailable'];
 
 export class AwsLoadBalancing implements LoadBalancingPort {
@@ -34,6 +36,22 @@ export class AwsLoadBalancing implements LoadBalancingPort {
   async readWeights(ref: ForwardRef): Promise<TargetGroupWeight[]> {
     const actions = await this.readActions(ref);
     return weightsOf(forwardAction(actions, ref));
+  }
+
+  async readWeightsMany(refs: readonly ForwardRef[]): Promise<(TargetGroupWeight[] | CloudError)[]> {
+    const listenerArns = refs.flatMap((r) => (r.listenerArn !== undefined ? [r.listenerArn] : []));
+    const ruleArns = refs.flatMap((r) => (r.ruleArn !== undefined ? [r.ruleArn] : []));
+    const [listeners, rules] = await Promise.all([this.describeListeners(listenerArns), this.describeRules(ruleArns)]);
+    return refs.map((ref) => {
+      const actions = ref.listenerArn !== undefined ? listeners.get(ref.listenerArn) : rules.get(ref.ruleArn);
+      if (!actions) return notFound(ref.listenerArn !== undefined ? 'DescribeListeners' : 'DescribeRules', ref.listenerArn ?? `rule ${ref.ruleArn}`);
+      try {
+        return weightsOf(forwardAction(actions, ref));
+      } catch (err) {
+        if (err instanceof CloudError) return err;
+        throw err;
+      }
+    });
   }
 
   async setWeights(ref: ForwardRef, weights: readonly TargetGroupWeight[]): Promise<WriteResult> {
@@ -87,6 +105,36 @@ export class AwsLoadBalancing implements LoadBalancingPort {
       marker = page.NextMarker;
     } while (marker);
     return groups;
+  }
+
+  /** Default actions by listener ARN, across pages (the ARN list itself has no documented bound). */
+  private async describeListeners(arns: readonly string[]): Promise<Map<string, Action[]>> {
+    const out = new Map<string, Action[]>();
+    if (arns.length === 0) return out;
+    let marker: string | undefined;
+    do {
+      const page = await this.call('DescribeListeners', () =>
+        this.client.send(new DescribeListenersCommand({ ListenerArns: [...arns], PageSize: DESCRIBE_PAGE, Marker: marker })),
+      );
+      for (const l of page.Listeners ?? []) if (l.ListenerArn) out.set(l.ListenerArn, l.DefaultActions ?? []);
+      marker = page.NextMarker;
+    } while (marker);
+    return out;
+  }
+
+  /** Actions by rule ARN, across pages. */
+  private async describeRules(arns: readonly string[]): Promise<Map<string, Action[]>> {
+    const out = new Map<string, Action[]>();
+    if (arns.length === 0) return out;
+    let marker: string | undefined;
+    do {
+      const page = await this.call('DescribeRules', () =>
+        this.client.send(new DescribeRulesCommand({ RuleArns: [...arns], PageSize: DESCRIBE_PAGE, Marker: marker })),
+      );
+      for (const r of page.Rules ?? []) if (r.RuleArn) out.set(r.RuleArn, r.Actions ?? []);
+      marker = page.NextMarker;
+    } while (marker);
+    return out;
   }
 
   /** The listener's default actions or the rule's actions, in the order ALB returns them. */

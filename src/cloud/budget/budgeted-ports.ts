@@ -3,6 +3,7 @@
 // names a request), or only from its answer: those requests are charged once it returns, and a
 // write that turns out unneeded gives its token back.
 import type { CallPriority, CloudPorts, EcsPort, ForwardRef, LoadBalancingPort, DnsPort, MetricsPort, ScalingPort, RegistryPort } from '../ports.js';
+import { DESCRIBE_LISTENERS_BATCH, SCALABLE_TARGETS_PAGE } from '../aws/limits.js';
 import type { CallBudget } from './call-budget.js';
 import type { BudgetService } from './rates.js';
 
@@ -80,11 +81,23 @@ const readOf = (ref: ForwardRef): string => (ref.ruleArn !== undefined ? 'Descri
 const writeOf = (ref: ForwardRef): string => (ref.ruleArn !== undefined ? 'ModifyRule' : 'ModifyListener');
 
 function lbPort(lb: LoadBalancingPort, take: Take, refund: Adjust): LoadBalancingPort {
+  const readMany = lb.readWeightsMany?.bind(lb);
   return {
     async readWeights(ref) {
       await take('elbv2', readOf(ref));
       return lb.readWeights(ref);
     },
+    // Joined reads: one DescribeListeners or DescribeRules request per DESCRIBE_LISTENERS_BATCH ARNs.
+    ...(readMany
+      ? {
+          async readWeightsMany(refs: readonly ForwardRef[]) {
+            const listeners = refs.filter((r) => r.listenerArn !== undefined).length;
+            if (listeners > 0) await take('elbv2', 'DescribeListeners', requests(listeners, DESCRIBE_LISTENERS_BATCH));
+            if (refs.length > listeners) await take('elbv2', 'DescribeRules', requests(refs.length - listeners, DESCRIBE_LISTENERS_BATCH));
+            return readMany(refs);
+          },
+        }
+      : {}),
     async setWeights(ref, weights) {
       // Read, then write only if the weights differ: the write is paced before, given back if unneeded.
       await take('elbv2', readOf(ref));
@@ -138,11 +151,21 @@ function metricsPort(metrics: MetricsPort, take: Take): MetricsPort {
 }
 
 function scalingPort(scaling: ScalingPort, take: Take): ScalingPort {
+  const describeMany = scaling.describeScalableTargets?.bind(scaling);
   return {
     async describeScalableTarget(cluster, service) {
       await take('autoscaling', 'DescribeScalableTargets');
       return scaling.describeScalableTarget(cluster, service);
     },
+    // Joined reads: one DescribeScalableTargets request per SCALABLE_TARGETS_PAGE services.
+    ...(describeMany
+      ? {
+          async describeScalableTargets(services: readonly { cluster: string; service: string }[]) {
+            await take('autoscaling', 'DescribeScalableTargets', requests(services.length, SCALABLE_TARGETS_PAGE));
+            return describeMany(services);
+          },
+        }
+      : {}),
     async putScalingPolicy(cluster, service, input) {
       await take('autoscaling', 'PutScalingPolicy');
       return scaling.putScalingPolicy(cluster, service, input);

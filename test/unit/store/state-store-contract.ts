@@ -20,6 +20,32 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect([...(await store.listStatuses()).keys()].sort()).toEqual(['apps/broken.yaml', 'web']);
     });
 
+    it('reads the status and pending operations of many Releases at once, as getStatus and listOperations would one by one', async () => {
+      const store = await open();
+      const lease = (await store.acquire('controller', 'a', 15_000, 1_000))!;
+      const fence = { lease: 'controller', token: lease.token };
+      const names = Array.from({ length: 130 }, (_, i) => `app-${i}`);
+      for (const name of names.slice(0, 120)) await store.putStatus(name, status('Healthy', { lastOperationSeq: name === 'app-1' ? 1 : 0 }), fence);
+      await store.requestOperation({ release: 'app-1', kind: 'promote', requestedAt: 1 });
+      await store.requestOperation({ release: 'app-1', kind: 'abort', requestedAt: 2 });
+      await store.requestOperation({ release: 'app-2', kind: 'retry', requestedAt: 3 });
+      await store.requestOperation({ release: 'app-125', kind: 'restart', requestedAt: 4 });
+
+      const read = await store.readReleases(names);
+      expect([...read.keys()].sort()).toEqual([...names].sort());
+      for (const name of names) {
+        const one = (await store.getStatus(name));
+        expect(read.get(name)?.status).toEqual(one);
+        expect(read.get(name)?.operations).toEqual(await store.listOperations(name, one?.lastOperationSeq ?? 0));
+      }
+      // Operations at or before the status's lastOperationSeq are done: only the later ones come back.
+      expect(read.get('app-1')?.operations.map((o) => o.kind)).toEqual(['abort']);
+      expect(read.get('app-2')?.operations.map((o) => o.kind)).toEqual(['retry']);
+      expect(read.get('app-125')).toEqual({ operations: [expect.objectContaining({ kind: 'restart', seq: 1 })] });
+      expect(read.get('app-129')).toEqual({ operations: [] });
+      expect(await store.readReleases([])).toEqual(new Map());
+    });
+
     it('gives a lease to one holder at a time, a new token to each new holder, and renews for the same holder', async () => {
       const store = await open();
       const a = await store.acquire('l', 'a', 10_000, 0);

@@ -216,3 +216,27 @@ describe('AwsScaling.describeScalingActivities', () => {
     ]);
   });
 });
+
+describe('AwsScaling.describeScalableTargets', () => {
+  it('asks for 50 resource IDs a call, follows NextToken, and answers in the order asked', async () => {
+    autoscaling.on(DescribeScalableTargetsCommand).callsFake((input: { ResourceIds: string[]; NextToken?: string }) => {
+      const owned = input.ResourceIds.filter((id) => id.endsWith('-scaled'));
+      // The first page of the first call holds one target, the rest come on a second page.
+      const page = input.NextToken ? owned.slice(1) : owned.slice(0, 1);
+      return {
+        ScalableTargets: page.map((id) => ({ ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 2, MaxCapacity: 8, RoleARN: 'r', CreationTime: new Date(0) })),
+        ...(input.NextToken || owned.length <= 1 ? {} : { NextToken: 'next' }),
+      };
+    });
+    const { ports } = awsPortsForTest();
+    const asked = Array.from({ length: 60 }, (_, i) => ({ cluster: 'arn:aws:ecs:us-east-1:1:cluster/prod', service: i % 20 === 0 ? `svc-${i}-scaled` : `svc-${i}` }));
+    const answers = await ports.scaling.describeScalableTargets!(asked);
+    expect(answers.map((a) => a?.resourceId)).toEqual(asked.map((s) => (s.service.endsWith('-scaled') ? `service/prod/${s.service}` : undefined)));
+    const calls = autoscaling.commandCalls(DescribeScalableTargetsCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => [c.ResourceIds?.length, c.MaxResults, c.NextToken])).toEqual([
+      [50, 50, undefined],
+      [50, 50, 'next'],
+      [10, 50, undefined],
+    ]);
+  });
+});

@@ -192,3 +192,34 @@ describe('AwsLoadBalancing targets', () => {
     expect(elb.commandCalls(DescribeTargetGroupsCommand)).toHaveLength(0);
   });
 });
+
+describe('AwsLoadBalancing.readWeightsMany', () => {
+  const forward = (arn: string, blue: number) => [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: blue }, { TargetGroupArn: GREEN, Weight: 100 - blue }] } }];
+  const OTHER = LISTENER.replace(/f2f7dc8efc522ab2$/, '0000000000000001');
+
+  it('reads listeners in one DescribeListeners and rules in one DescribeRules, across pages, answering in the order asked', async () => {
+    elb
+      .on(DescribeListenersCommand)
+      .resolvesOnce({ Listeners: [{ ListenerArn: OTHER, DefaultActions: forward(OTHER, 30) }], NextMarker: 'm1' } as DescribeListenersCommandOutput)
+      .resolvesOnce({ Listeners: [{ ListenerArn: LISTENER, DefaultActions: forward(LISTENER, 90) }] } as DescribeListenersCommandOutput);
+    elb.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: RULE, Actions: [{ Type: 'fixed-response' }] }] } as DescribeRulesCommandOutput);
+    const { ports } = awsPortsForTest();
+    const answers = await ports.lb.readWeightsMany!([{ listenerArn: LISTENER }, { ruleArn: RULE }, { listenerArn: OTHER }]);
+    expect(answers[0]).toEqual([{ targetGroupArn: BLUE, weight: 90 }, { targetGroupArn: GREEN, weight: 10 }]);
+    // A rule with no forward action gets its own Invalid; the others are answered.
+    expect(answers[1]).toMatchObject({ code: 'Invalid' });
+    expect(answers[2]).toEqual([{ targetGroupArn: BLUE, weight: 30 }, { targetGroupArn: GREEN, weight: 70 }]);
+    const listenerCalls = elb.commandCalls(DescribeListenersCommand).map((c) => c.args[0].input);
+    expect(listenerCalls).toEqual([
+      { ListenerArns: [LISTENER, OTHER], PageSize: 400, Marker: undefined },
+      { ListenerArns: [LISTENER, OTHER], PageSize: 400, Marker: 'm1' },
+    ]);
+    expect(elb.commandCalls(DescribeRulesCommand)).toHaveLength(1);
+  });
+
+  it('fails as a whole with NotFound when one listener does not exist, as DescribeListeners does', async () => {
+    elb.on(DescribeListenersCommand).rejects(new ListenerNotFoundException({ message: 'One or more listeners not found', $metadata: {} }));
+    const { ports } = awsPortsForTest();
+    await expect(ports.lb.readWeightsMany!([{ listenerArn: LISTENER }, { listenerArn: OTHER }])).rejects.toMatchObject({ code: 'NotFound' });
+  });
+});

@@ -1,0 +1,75 @@
+// Listener/rule weights and scalable targets, read for many Releases at once: passes running at
+// the same time share DescribeListeners, DescribeRules and DescribeScalableTargets calls, as
+// batching.ts does for DescribeServices. At 5,000 canary Releases in steady state that is about
+// Releases/concurrency calls of each per resync instead of one (or two) per Release.
+import { DESCRIBE_LISTENERS_BATCH, SCALABLE_TARGETS_PAGE } from './aws/limits.js';
+import { isCloudError } from './errors.js';
+import type { CloudPorts, CloudProvider, ForwardRef, LoadBalancingPort, ScalableTarget, ScalingPort, TargetGroupWeight } from './ports.js';
+import { TurnBatcher } from './turn-batcher.js';
+
+type ServiceRef = { cluster: string; service: string };
+
+const lastSegment = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
+/** Each item asked alone; a failure becomes that item's answer. */
+async function oneByOne<Item, Answer>(items: readonly Item[], ask: (item: Item) => Promise<Answer>): Promise<(Answer | Error)[]> {
+  return Promise.all(items.map((item) => ask(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+}
+
+export function weightsBatcher(lb: () => LoadBalancingPort): TurnBatcher<ForwardRef, TargetGroupWeight[]> {
+  return new TurnBatcher<ForwardRef, TargetGroupWeight[]>({
+    max: DESCRIBE_LISTENERS_BATCH,
+    keyOf: (ref) => (ref.listenerArn !== undefined ? `listener ${ref.listenerArn}` : `rule ${ref.ruleArn}`),
+    async send(refs) {
+      const port = lb();
+      if (!port.readWeightsMany || refs.length === 1) return oneByOne(refs, (ref) => port.readWeights(ref));
+      try {
+        return await port.readWeightsMany(refs);
+      } catch (err) {
+        // One ARN that does not exist fails the whole call (ListenerNotFound): ask each alone, so
+        // only the caller of the missing one hears NotFound.
+        if (!isCloudError(err, 'NotFound')) throw err;
+        return oneByOne(refs, (ref) => port.readWeights(ref));
+      }
+    },
+  });
+}
+
+export function scalableTargetsBatcher(scaling: () => ScalingPort): TurnBatcher<ServiceRef, ScalableTarget | undefined> {
+  return new TurnBatcher<ServiceRef, ScalableTarget | undefined>({
+    max: SCALABLE_TARGETS_PAGE,
+    keyOf: (s) => `service/${lastSegment(s.cluster)}/${lastSegment(s.service)}`,
+    async send(services) {
+      const port = scaling();
+      if (!port.describeScalableTargets) return oneByOne(services, (s) => port.describeScalableTarget(s.cluster, s.service));
+      return port.describeScalableTargets(services);
+    },
+  });
+}
+
+/**
+ * Wraps a provider so that readWeights and describeScalableTarget calls made at the same time in
+ * the same region share calls. Writes, and every other call, pass through: setWeights reads the
+ * current weights itself, unbatched, right before it writes.
+ */
+export function batchReads(provider: CloudProvider): CloudProvider {
+  const batchers = new Map<string | undefined, { weights: ReturnType<typeof weightsBatcher>; targets: ReturnType<typeof scalableTargetsBatcher> }>();
+  return (region): CloudPorts => {
+    const ports = provider(region);
+    let b = batchers.get(region);
+    if (!b) {
+      b = { weights: weightsBatcher(() => provider(region).lb), targets: scalableTargetsBatcher(() => provider(region).scaling) };
+      batchers.set(region, b);
+    }
+    const { weights, targets } = b;
+    return {
+      ...ports,
+      lb: { ...ports.lb, readWeights: (ref) => weights.ask(ref) },
+      scaling: {
+        ...ports.scaling,
+        describeScalableTarget: (cluster, service) => targets.ask({ cluster, service }),
+        describeScalableTargets: (services) => Promise.all(services.map((s) => targets.ask(s))),
+      },
+    };
+  };
+}
