@@ -10,6 +10,7 @@ import type { Source, SourceSnapshot } from '../sources/source.js';
 import type { LastKnownSpec, StateStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { refusedClaims, type Refusal } from './claims.js';
+import { coalesce } from './coalesce.js';
 import { startResync, type Resync } from './resync.js';
 
 export interface ControllerQueue {
@@ -77,7 +78,9 @@ export class Controller {
   async start(): Promise<void> {
     for (const source of this.options.sources) {
       this.sourceHealth.set(source, { description: source.description, ready: false, message: 'not synced yet' });
-      this.unwatch.push(source.watch(() => void this.sync(source)));
+      // Changes reported while a read is running are picked up by one more read, not one each.
+      const syncSoon = coalesce(() => this.sync(source), (err) => this.warnSync(source, err));
+      this.unwatch.push(source.watch(syncSoon));
     }
     await this.loadLastKnown();
     await Promise.all(this.options.sources.map((s) => this.sync(s)));
@@ -229,6 +232,11 @@ export class Controller {
       // The pass goes on; the spec is kept at the next one. Its status write meets the same store.
       this.warnStore(err, `last known spec of ${name} not kept`);
     }
+  }
+
+  private warnSync(source: Source, err: unknown): void {
+    const code = (err as { code?: unknown } | null)?.code;
+    this.options.logger.error({ source: source.description, code: typeof code === 'string' ? code : 'Internal', err: err instanceof Error ? err.message : String(err) }, 'source read failed');
   }
 
   private warnStore(err: unknown, what: string): void {
