@@ -10,15 +10,29 @@ import { colourCarryingTraffic, twoColour } from './spec.js';
 import { routerFor } from './traffic/router.js';
 import type { UnreadGap } from './observation.js';
 
-/** Task definition revisions never change, so one look at each is enough. */
+/**
+ * Task definition revisions never change, so one look at each is enough. Room for two revisions
+ * (stable and rollout) of 20,000 Releases; the least recently used goes first, so a controller
+ * with more Releases than room still keeps the revisions its passes keep asking for.
+ */
 export class TaskDefinitionCache {
   private readonly byRef = new Map<string, TaskDefinition>();
-  constructor(private readonly limit = 10_000) {}
+  constructor(private readonly limit = 40_000) {}
+
+  /** Revisions held now. */
+  get size(): number {
+    return this.byRef.size;
+  }
 
   async get(ecs: EcsPort, ref: string): Promise<TaskDefinition> {
     const key = familyRevision(ref);
     const hit = key ? this.byRef.get(key) : undefined;
-    if (hit) return hit;
+    if (hit && key) {
+      // Map order is insertion order: moved to the end, it is the last to go.
+      this.byRef.delete(key);
+      this.byRef.set(key, hit);
+      return hit;
+    }
     const td = await ecs.describeTaskDefinition(ref);
     if (this.byRef.size >= this.limit) this.byRef.delete(this.byRef.keys().next().value as string);
     this.byRef.set(`${td.family}:${td.revision}`, td);
