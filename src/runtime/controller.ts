@@ -153,11 +153,11 @@ export class Controller {
       if (!item.release) continue;
       const before = this.held.get(item.name);
       if (!this.firstSeen.has(item.name)) this.firstSeen.set(item.name, this.options.clock.now());
-      const desired: DesiredRelease = { release: item.release, generation: item.generation, sourceRevision: item.sourceRevision };
+      const changed = !before || before.desired.generation !== item.generation || before.stale || before.desired.sourceRevision !== item.sourceRevision;
+      // An unchanged spec keeps the object already held (and kept as last known): one copy per Release, not one per read.
+      const desired: DesiredRelease = !changed && before?.source === source ? before.desired : { release: item.release, generation: item.generation, sourceRevision: item.sourceRevision };
       this.held.set(item.name, { desired, source });
-      if (!before || before.desired.generation !== desired.generation || before.stale || before.desired.sourceRevision !== desired.sourceRevision) {
-        this.queue.add(item.name);
-      }
+      if (changed) this.queue.add(item.name);
     }
     for (const [name, held] of [...this.held]) {
       if (held.source !== source || seen.has(name)) continue;
