@@ -29,6 +29,8 @@ export interface StageOptions {
   logger?: Logger;
   concurrency?: number;
   resyncMs?: number;
+  /** Wraps the simulator's own provider, under DescribeServices batching (e.g. a delay per AWS call). */
+  wrapSimProvider?: (provider: CloudProvider, sim: Simulator) => CloudProvider;
   /** Wraps the simulated cloud, e.g. to check invariants on every write. */
   wrapCloud?: (cloud: CloudProvider, sim: Simulator) => CloudProvider;
   /** Also told about every rollout event. */
@@ -75,7 +77,8 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   if (!lease) throw new Error('could not take the stage lease');
   const fence = () => ({ lease: STAGE_LEASE, token: lease.token });
   const events: RolloutEvent[] = [];
-  const provider = options.batchDescribeServices === false ? sim.provider : batchDescribeServices(sim.provider);
+  const simProvider = options.wrapSimProvider ? options.wrapSimProvider(sim.provider, sim) : sim.provider;
+  const provider = options.batchDescribeServices === false ? simProvider : batchDescribeServices(simProvider);
   const cloud = options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
   const metricsSink = options.metrics?.eventSink();
   const plain = new Reconciler({
