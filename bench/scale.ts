@@ -1,19 +1,41 @@
-// Scale: 1,000 and 5,000 Releases on one controller in steady state. Each size runs in its own
-// child process (node --expose-gc) so that its memory figures are its own.
+// Scale: 1,000 / 5,000 / 20,000 Releases on one controller, on the memory, folder and DynamoDB
+// state stores: calls per resync period by API in steady state and with 5% of the Releases
+// mid-rollout, against each API's documented rate; memory at 20,000; `keelson rehearse` at
+// 500 / 1,000 / 2,000. Each measurement runs in its own child process (node --expose-gc) so
+// that its memory figures are its own.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rehearse } from '../src/rehearse/rehearse.js';
+import { API_BUDGETS } from './support/aws-budgets.js';
 import { count, isMain, table } from './support/markdown.js';
-import { measureScale, RESYNC_MS, CONCURRENCY, CLUSTERS, RESYNCS, type ScaleFigures } from './support/scale-run.js';
+import { rehearsalWorld } from './support/rehearse-world.js';
+import { CLUSTERS, CONCURRENCY, LATENCY, measureScale, RESYNC_MS, ROLLING_SHARE, ROLLOUT_LEAD_MS, type ScaleFigures, type ScaleOptions, type Window } from './support/scale-run.js';
 
-const SIZES = [1_000, 5_000];
+/** Sizes per store. DynamoDB (dynalite in this process, ~10 ms of CPU per pass here) runs 1,000 only: 5,000 alone takes minutes. */
+const RUNS: { store: ScaleOptions['store']; sizes: number[] }[] = [
+  { store: 'memory', sizes: [1_000, 5_000, 20_000] },
+  { store: 'dir', sizes: [1_000, 5_000] },
+  { store: 'dynamodb', sizes: [1_000] },
+];
+const LARGEST = 20_000;
+/** Periods run after the measured ones at 20,000, with the heap read after each. */
+const MEMORY_PERIODS = 2;
+const REHEARSE_SIZES = [500, 1_000, 2_000];
+const REHEARSE_UNTIL_MS = 3 * 60_000;
 const RESULT_PREFIX = 'SCALE_RESULT ';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs one size in a child process and reads its figures back. */
-function runChild(n: number, batch = true): Promise<ScaleFigures> {
+interface RehearsalFigures {
+  n: number;
+  wallMs: number;
+  peakRssKiB: number;
+  awsCalls: number;
+}
+
+/** Runs one measurement in a child process and reads its figures back. */
+function runChild<T>(args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(n), ...(batch ? [] : ['--no-batch'])];
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -22,16 +44,19 @@ function runChild(n: number, batch = true): Promise<ScaleFigures> {
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) return reject(new Error(`scale child for ${n} Releases exited ${code}: ${out.slice(-2000)}`));
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ScaleFigures);
+      if (code !== 0 || !line) return reject(new Error(`scale child ${args.join(' ')} exited ${code}: ${out.slice(-2000)}`));
+      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as T);
     });
   });
 }
 
-/** The last resync: steady state. */
-const steady = (f: ScaleFigures): ScaleFigures['resyncs'][number] => f.resyncs[f.resyncs.length - 1] as ScaleFigures['resyncs'][number];
+const scaleChild = (options: ScaleOptions): Promise<ScaleFigures> => runChild(['--child', JSON.stringify(options)]);
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const total = (calls: Record<string, number>, service?: (op: string) => boolean): number =>
+  Object.entries(calls).reduce((sum, [op, n]) => sum + (!service || service(op) ? n : 0), 0);
+const isStore = (op: string): boolean => op.startsWith('dynamodb:');
+const perReconcileCpu = (w: Window): string => `${((w.cpuUserMs + w.cpuSystemMs) / Math.max(1, w.reconciles)).toFixed(3)} ms`;
 
 function callsCell(calls: Record<string, number>): string {
   return Object.entries(calls)
@@ -40,98 +65,168 @@ function callsCell(calls: Record<string, number>): string {
     .join(', ');
 }
 
-function report(figures: ScaleFigures[], unbatched: ScaleFigures): string {
-  const summary = table(
-    ['Releases', 'ECS services', 'reconciles in the resync', 'reconciles/s (wall)', 'CPU per reconcile', 'DescribeServices per resync', 'target ceil(services/10)', 'RSS', 'heap used', 'heap used before the Releases'],
-    figures.map((f) => {
-      const r = steady(f);
-      const describe = r.calls['ecs:DescribeServices'] ?? 0;
-      const target = Math.ceil(f.services / 10);
-      return [
-        count(f.n),
-        count(f.services),
-        count(r.reconciles),
-        count(r.reconciles / (r.wallMs / 1000)),
-        `${((r.cpuUserMs + r.cpuSystemMs) / Math.max(1, r.reconciles)).toFixed(3)} ms`,
-        `${count(describe)} ${describe <= target ? '(met)' : '(over)'}`,
-        count(target),
-        mib(f.memory.rss),
-        mib(f.memory.heapUsed),
-        mib(f.memory.heapUsedWorldOnly),
-      ];
-    }),
+function callsTable(figures: ScaleFigures[]): string {
+  const row = (f: ScaleFigures, label: string, w: Window): (string | number)[] => [
+    f.options.store,
+    count(f.options.n),
+    label,
+    count(w.reconciles),
+    `${(w.wallMs / 1000).toFixed(1)} s`,
+    perReconcileCpu(w),
+    count(total(w.calls, (op) => !isStore(op))),
+    f.options.store === 'dynamodb' ? count(total(w.calls, isStore)) : '—',
+    count(total(w.calls)),
+    callsCell(w.calls),
+  ];
+  return table(
+    ['store', 'Releases', 'period', 'reconciles', 'wall', 'CPU per reconcile', 'AWS calls', 'DynamoDB calls', 'all calls', 'calls by operation'],
+    figures.flatMap((f) => [
+      ...(f.steady ? [row(f, 'steady', f.steady)] : []),
+      ...(f.rollout ? [row(f, `${count(f.rollout.rolling)} rolling`, f.rollout)] : []),
+    ]),
   );
-  const calls = table(
-    ['Releases', 'resync', 'reconciles', 'wall', 'AWS calls in the resync, by operation'],
-    figures.flatMap((f) => f.resyncs.map((r, i) => [count(f.n), i + 1, count(r.reconciles), `${(r.wallMs / 1000).toFixed(2)} s`, callsCell(r.calls)])),
+}
+
+/** Calls per second at the resync period against the documented rate, for the largest run of each store. */
+function budgetTable(largest: ScaleFigures, store: ScaleFigures | undefined): string {
+  const seconds = RESYNC_MS / 1000;
+  const rows: (string | number)[][] = [];
+  const add = (f: ScaleFigures, w: Window, label: string, op: string): void => {
+    const budget = API_BUDGETS[op];
+    const n = w.calls[op] ?? 0;
+    const sharedN = budget?.shared ? total(w.calls, (o) => budget.shared?.includes(o) ?? false) : n;
+    const rate = sharedN / seconds;
+    rows.push([
+      op,
+      `${count(f.options.n)}, ${label}`,
+      count(n),
+      (n / seconds).toFixed(1),
+      budget?.shared ? `${rate.toFixed(1)} (shared)` : '',
+      budget?.perSecond !== undefined ? `${count(budget.perSecond)}/s` : 'not published',
+      budget?.perSecond !== undefined ? `${(rate / budget.perSecond).toFixed(1)}×` : '—',
+      budget ? `${budget.note} ([page](${budget.url}))` : 'not looked up',
+    ]);
+  };
+  for (const [f, onlyStore] of [[largest, false], ...(store ? [[store, true]] : [])] as [ScaleFigures, boolean][]) {
+    for (const [label, w] of [['steady', f.steady], ['5% rolling', f.rollout]] as [string, Window | undefined][]) {
+      if (!w) continue;
+      for (const op of Object.keys(w.calls).sort()) if (isStore(op) === onlyStore) add(f, w, label, op);
+    }
+  }
+  return table(['API', 'Releases, period', 'calls per period', 'calls/s', 'calls/s on the shared budget', 'documented rate', 'of the rate', 'documented as'], rows);
+}
+
+function memoryTable(run: ScaleFigures, world: ScaleFigures): string {
+  const worldAt = new Map(world.memory.heapUsedByPeriod.map((p) => [p.atMs, p.heapUsed]));
+  const rows = run.memory.heapUsedByPeriod.map((p) => {
+    const w = worldAt.get(p.atMs);
+    return [`${p.atMs / 1000} s`, mib(p.heapUsed), w !== undefined ? mib(w) : '—', w !== undefined ? mib(p.heapUsed - w) : '—'];
+  });
+  return table(['virtual time', 'heap used', 'world alone, same time', 'controller (difference)'], rows);
+}
+
+function controllerGrowth(run: ScaleFigures, world: ScaleFigures): string {
+  const worldAt = new Map(world.memory.heapUsedByPeriod.map((p) => [p.atMs, p.heapUsed]));
+  const shares = run.memory.heapUsedByPeriod.flatMap((p) => (worldAt.has(p.atMs) ? [{ atMs: p.atMs, bytes: p.heapUsed - (worldAt.get(p.atMs) as number) }] : []));
+  const first = shares[0];
+  const last = shares[shares.length - 1];
+  if (!first || !last || last.atMs === first.atMs) return '';
+  const perPeriod = ((last.bytes - first.bytes) / ((last.atMs - first.atMs) / RESYNC_MS)) / 1024 / 1024;
+  return `${perPeriod.toFixed(1)} MiB per ${RESYNC_MS / 1000} s period`;
+}
+
+function rehearseTable(figures: RehearsalFigures[]): string {
+  return table(
+    ['Releases', 'wall', 'wall per Release', 'peak RSS', 'AWS calls'],
+    figures.map((f) => [count(f.n), `${(f.wallMs / 1000).toFixed(1)} s`, `${(f.wallMs / f.n).toFixed(1)} ms`, mib(f.peakRssKiB * 1024), count(f.awsCalls)]),
   );
-  const settle = table(
-    ['Releases', 'first passes (adopting the running stacks)', 'wall', 'AWS calls', 'one simulated second of the world'],
-    figures.map((f) => [count(f.n), count(f.settle.reconciles), `${(f.settle.wallMs / 1000).toFixed(1)} s`, callsCell(f.settle.calls), `${f.simSecondMs.toFixed(1)} ms`]),
-  );
+}
+
+function report(figures: ScaleFigures[], world: ScaleFigures, unbatched: ScaleFigures, rehearsals: RehearsalFigures[]): string {
+  const largest = figures.find((f) => f.options.store === 'memory' && f.options.n === LARGEST) as ScaleFigures;
+  const dynamo = figures.filter((f) => f.options.store === 'dynamodb').pop();
+  const unbatchedSteady = unbatched.steady as Window;
   return [
     `A generated world of N canary stacks (per stack: a task definition family, a blue service with 2 tasks and an idle green `,
-    `one, a target group each, one ALB listener with blue at 100), spread over ${CLUSTERS} clusters, and N canary Releases `,
-    'already at their stable revision, on one controller (createStage: the real controller, reconciler and work queue on the ',
-    `simulated AWS in virtual time; work queue concurrency ${CONCURRENCY}, resync every ${RESYNC_MS / 1000} s, DescribeServices `,
-    'batching on). The controller first adopts every stack; then each resync enqueues every Release at once. A resync is ',
-    'measured from the moment its timer fires until the queue is idle: wall time, `process.cpuUsage()` (user + system) and ',
-    '`sim.calls` deltas. The simulator is brought up to the resync moment before the measurement starts, so the figures are the ',
-    "controller's work plus the in-process simulated AWS answering its calls (no network, no SDK). Memory is after a forced GC ",
-    'once the Releases have settled, in a child process per size; "before the Releases" is the same process with only the ',
-    'simulated world built. The world has no request traffic: in steady state no health condition is measured, so traffic ',
-    'would only cost simulation time, not controller work.',
+    `one, a target group each, one ALB listener with blue at 100), spread over ${CLUSTERS} clusters, and N canary Releases on one `,
+    `controller (createStage: the real controller, reconciler and work queue on the simulated AWS in virtual time; work queue `,
+    `concurrency ${CONCURRENCY}, resync every ${RESYNC_MS / 1000} s, DescribeServices batching on). Every simulated AWS call waits `,
+    `${LATENCY.minMs}–${LATENCY.maxMs} ms of wall-clock time (seeded), under the batching, during the measured periods. The controller `,
+    'first adopts every stack (settling, no delay); then one whole resync period is measured in steady state; then ',
+    `${ROLLING_SHARE * 100}% of the Releases get a second revision, ${ROLLOUT_LEAD_MS / 1000} s pass (green scaled up, first weight set) and the `,
+    'next whole period is measured with them mid-rollout (their phase at its end is counted below). A period: wall time, ',
+    '`process.cpuUsage()`, `sim.calls` deltas and, on DynamoDB, the state store\'s calls counted by a middleware on its client. ',
+    'The passes due within one virtual second start together (on AWS they would start spread over that second, so batching ',
+    'joins here at most what it would join there). CPU includes the in-process simulated AWS answering the calls and ticking ',
+    'the world. Stores: memory; a folder (`DirStateStore` on a temporary folder); DynamoDB (dynalite in this process, no added ',
+    'delay; the folder store\'s file operations are not counted). The source is in memory for all three (the folder source is ',
+    'measured in the pickup section). So that this section runs in a few minutes: 20,000 on the memory store only; DynamoDB at ',
+    '1,000 only (dynalite answers in this process at about 10 ms of CPU per pass, so 5,000 alone would take minutes: its calls per ',
+    'pass are the same at every size); one measured period of each kind per run.',
     '',
-    `**Steady state** (the last of ${RESYNCS} resyncs):`,
+    '**Calls per resync period:**',
     '',
-    summary,
+    callsTable(figures),
     '',
-    '**Every resync:**',
+    `Phases of the rolling Releases at the end of the measured period (${count(largest.options.n)}): ${Object.entries(largest.rollout?.phases ?? {})
+      .map(([k, v]) => `${k} ${count(v)}`)
+      .join(', ')}.`,
     '',
-    calls,
+    `**Calls per second against each API's documented rate** (calls in a ${RESYNC_MS / 1000} s period ÷ ${RESYNC_MS / 1000}; per account and Region; ELB's Describe* actions share one bucket, DynamoDB reads one budget of read units, at least one per read):`,
     '',
-    '**Settling:**',
+    budgetTable(largest, dynamo),
     '',
-    settle,
+    `**Memory at ${count(LARGEST)} Releases** (memory store; heap after a forced GC at the end of each period; the world alone is a second child `,
+    `process running the same world for the same virtual time with no Releases). RSS after settling ${mib(largest.memory.rssAfterStart)}, `,
+    `after ${largest.virtualMs / 1000} s of virtual time (${2 + MEMORY_PERIODS} periods, one with 5% rolling) ${mib(largest.memory.rssAfterRun)}; `,
+    `world alone at the start ${mib(largest.memory.heapUsedWorldOnly)} heap, at the end ${mib(world.memory.heapUsedByPeriod[world.memory.heapUsedByPeriod.length - 1]?.heapUsed ?? 0)}. `,
+    `The controller's share grows ${controllerGrowth(largest, world)}; the world's grows by the simulated CloudWatch datapoints `,
+    '(a per-minute datapoint per metric series, kept as CloudWatch keeps them), which is why a whole virtual hour at 20,000 is not run here.',
     '',
-    notes(figures[figures.length - 1] as ScaleFigures),
+    memoryTable(largest, world),
     '',
-    `**Without DescribeServices batching** (${count(unbatched.n)} Releases, \`createStage({batchDescribeServices: false})\`): `,
-    `${count(steady(unbatched).calls['ecs:DescribeServices'] ?? 0)} DescribeServices per resync (one per Release), `,
-    `${count(steady(unbatched).reconciles / (steady(unbatched).wallMs / 1000))} reconciles/s, `,
-    `${((steady(unbatched).cpuUserMs + steady(unbatched).cpuSystemMs) / Math.max(1, steady(unbatched).reconciles)).toFixed(3)} ms CPU per reconcile.`,
+    `**\`keelson rehearse\`** (rehearse(), as the command runs it, without the loopback HTTP server) of N Releases, one manifest file each, for `,
+    `${REHEARSE_UNTIL_MS / 60_000} virtual minutes, each in its own process:`,
+    '',
+    rehearseTable(rehearsals),
+    '',
+    `**Without DescribeServices batching** (${count(unbatched.options.n)} Releases, memory store, steady period): `,
+    `${count(unbatchedSteady.calls['ecs:DescribeServices'] ?? 0)} DescribeServices (one per pass), ${count(total(unbatchedSteady.calls))} AWS calls, `,
+    `${(unbatchedSteady.wallMs / 1000).toFixed(1)} s wall, ${perReconcileCpu(unbatchedSteady)} CPU per reconcile.`,
   ].join('\n');
 }
 
-/** What the steady-state calls say beyond the ECS target, from the largest run. */
-function notes(f: ScaleFigures): string {
-  const r = steady(f);
-  const others = Object.entries(r.calls).filter(([op]) => op !== 'ecs:DescribeServices');
-  const total = others.reduce((sum, [, n]) => sum + n, 0);
-  return [
-    `Besides DescribeServices, a steady resync of ${count(f.n)} Releases still makes ${count(total)} calls that are not batched `,
-    `(${others.map(([op, n]) => `${op} ${count(n)}`).join(', ')}): ${count(total / (RESYNC_MS / 1000))} a second at this resync period. `,
-    'Batching joins passes that ask in the same turn of the event loop: here every pass runs in-process against the simulator ',
-    'and the controller enqueues every Release at once, so the workers stay in step and every call carries 10 names, which is ',
-    'the best case. Against AWS each worker waits on its own round trip, so fewer passes can be expected to meet in one turn; ',
-    'that is not measured here.',
-  ].join('');
+async function rehearsalChild(n: number): Promise<RehearsalFigures> {
+  const { world, releases } = rehearsalWorld(n, CLUSTERS);
+  const started = performance.now();
+  const result = await rehearse({ world, releases, untilMs: REHEARSE_UNTIL_MS, http: false });
+  return { n, wallMs: performance.now() - started, peakRssKiB: process.resourceUsage().maxRSS, awsCalls: total(result.awsCalls) };
 }
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
   const figures: ScaleFigures[] = [];
-  for (const n of SIZES) figures.push(await runChild(n));
-  const unbatched = await runChild(SIZES[SIZES.length - 1] as number, false);
-  return { title: 'Scale: Releases on one controller', markdown: report(figures, unbatched) };
+  for (const { store, sizes } of RUNS) {
+    for (const n of sizes) {
+      figures.push(await scaleChild({ n, store, batchDescribeServices: true, rollout: true, memoryPeriods: store === 'memory' && n === LARGEST ? MEMORY_PERIODS : 0 }));
+    }
+  }
+  const world = await scaleChild({ n: LARGEST, store: 'memory', batchDescribeServices: true, rollout: true, memoryPeriods: MEMORY_PERIODS, worldOnly: true });
+  const unbatched = await scaleChild({ n: 5_000, store: 'memory', batchDescribeServices: false, rollout: false, memoryPeriods: 0 });
+  const rehearsals: RehearsalFigures[] = [];
+  for (const n of REHEARSE_SIZES) rehearsals.push(await runChild<RehearsalFigures>(['--rehearse', String(n)]));
+  return { title: 'Scale: Releases on one controller', markdown: report(figures, world, unbatched, rehearsals) };
 }
 
 if (isMain(import.meta.url)) {
   const childAt = process.argv.indexOf('--child');
+  const rehearseAt = process.argv.indexOf('--rehearse');
   if (childAt >= 0) {
-    const figures = await measureScale(Number(process.argv[childAt + 1]), !process.argv.includes('--no-batch'));
-    console.log(`${RESULT_PREFIX}${JSON.stringify(figures)}`);
+    console.log(`${RESULT_PREFIX}${JSON.stringify(await measureScale(JSON.parse(process.argv[childAt + 1] as string) as ScaleOptions))}`);
+  } else if (rehearseAt >= 0) {
+    console.log(`${RESULT_PREFIX}${JSON.stringify(await rehearsalChild(Number(process.argv[rehearseAt + 1])))}`);
   } else {
+    const started = performance.now();
     const { title, markdown } = await bench();
-    console.log(`## ${title}\n\n${markdown}`);
+    console.log(`## ${title}\n\n${markdown}\n\n_${((performance.now() - started) / 1000).toFixed(0)} s._`);
   }
 }

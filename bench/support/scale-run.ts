@@ -1,34 +1,90 @@
-// One scale measurement: N canary Releases settle on one controller, then whole resyncs are
-// measured (wall, CPU, AWS calls by operation) and the process's memory is read after a GC.
+// One scale measurement: N canary Releases settle on one controller, then whole resync periods
+// are measured (wall, CPU, calls by operation to AWS and to the state store), in steady state and
+// with a share of the Releases mid-rollout, and the process's memory is read after a GC.
 import { createStage, type Stage } from '../../src/rehearse/stage.js';
-import { scaleRelease, scaleStacks, scaleWorld } from './scale-world.js';
+import { VirtualClock } from '../../src/runtime/clock.js';
+import { untilSettledOrWaiting } from '../../src/sim/clock-waits.js';
+import { withCallLatency, type CallLatency } from './call-latency.js';
+import { openBenchStore, type StoreKind } from './scale-stores.js';
+import { scaleRelease, scaleStacks, scaleWorld, withSecondRevision, type ScaleStack } from './scale-world.js';
 
 export const CLUSTERS = 5;
-export const CONCURRENCY = 10;
+/**
+ * Passes at once. A pass waits on 3–4 AWS round trips in turn (~40 ms at 5–15 ms each), so one
+ * controller keeps a 30 s period for N Releases only with more than N × 40 ms / 30 s passes at
+ * once: 27 at 20,000.
+ */
+export const CONCURRENCY = 50;
 export const RESYNC_MS = 30_000;
-export const RESYNCS = 3;
+/** The share of Releases given a new revision before the rollout window. */
+export const ROLLING_SHARE = 0.05;
+/** Virtual time between the new revisions and the measured period: green up, first weight set. */
+export const ROLLOUT_LEAD_MS = 60_000;
+export const LATENCY = { minMs: 5, maxMs: 15 } as const;
 
-interface Window {
+export interface Window {
   reconciles: number;
   wallMs: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** AWS and state-store calls in the window, by `service:Operation`. */
   calls: Record<string, number>;
 }
 
-export interface ScaleFigures {
+export interface ScaleOptions {
   n: number;
+  store: StoreKind;
   batchDescribeServices: boolean;
+  /** Measure a period with 5% of the Releases mid-rollout after the steady one. */
+  rollout: boolean;
+  /** Further periods after the measured ones, without call latency, with the heap read after each. */
+  memoryPeriods: number;
+  /** Build and run the world alone, with no Releases: the world's own heap over the same time. */
+  worldOnly?: boolean;
+}
+
+export interface ScaleFigures {
+  options: ScaleOptions;
   services: number;
-  settle: Window;
-  resyncs: Window[];
-  memory: { rss: number; heapUsed: number; heapTotal: number; heapUsedWorldOnly: number };
+  settle?: Window;
+  steady?: Window;
+  rollout?: Window & { rolling: number; phases: Record<string, number> };
+  memory: {
+    /** Heap used with only the simulated world built. */
+    heapUsedWorldOnly: number;
+    rssAfterStart: number;
+    heapUsedAfterStart: number;
+    rssAfterRun: number;
+    /** Heap used after a GC at the end of each period (settled, steady, rollout, further periods), at its virtual time from the start. */
+    heapUsedByPeriod: { atMs: number; heapUsed: number }[];
+  };
+  /** Virtual time run, from the start. */
+  virtualMs: number;
   /** Wall time of one simulated second of the whole world (every service, task and target). */
   simSecondMs: number;
 }
 
+/**
+ * Moves virtual time a second at a time; the passes due within each second start together and
+ * the second ends when they are done. Settling after every timer instead (Stage.advance) would
+ * run the passes one after another, each waiting out its round trips alone: 20,000 × 40 ms.
+ */
+async function advanceBySeconds(stage: Stage, ms: number): Promise<void> {
+  const end = stage.clock.now() + ms;
+  while (stage.clock.now() < end) {
+    await stage.clock.advanceTo(Math.min(end, stage.clock.now() + 1_000), async () => {});
+    stage.sim.advanceTo(stage.clock.now());
+    await untilSettledOrWaiting(stage.controller.idle(), stage.sim.waits);
+  }
+}
+
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+function heapAfterGc(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
 }
 
 /** Counts passes: every reconcile starts by reading its Release from the store (a pass that changed nothing writes nothing). */
@@ -42,63 +98,114 @@ function countReconciles(stage: Stage): () => number {
   return () => passes;
 }
 
-/** Measures whatever `work` does to the process and to the simulated AWS. */
-async function measured(stage: Stage, reconciles: () => number, work: () => Promise<void>): Promise<Window> {
-  const calls = { ...stage.sim.calls };
+function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [op, n] of Object.entries(after)) if (n - (before[op] ?? 0) > 0) out[op] = n - (before[op] ?? 0);
+  return out;
+}
+
+/** Measures whatever `work` does to the process, to the simulated AWS and to the state store. */
+async function measured(counters: Record<string, number>[], reconciles: () => number, work: () => Promise<void>): Promise<Window> {
+  const before = counters.map((c) => ({ ...c }));
   const passes = reconciles();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await work();
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const delta: Record<string, number> = {};
-  for (const [op, n] of Object.entries(stage.sim.calls)) if (n - (calls[op] ?? 0) > 0) delta[op] = n - (calls[op] ?? 0);
-  return { reconciles: reconciles() - passes, wallMs, cpuUserMs: used.user / 1000, cpuSystemMs: used.system / 1000, calls: delta };
+  const calls = Object.assign({}, ...counters.map((c, i) => delta(c, before[i] as Record<string, number>))) as Record<string, number>;
+  return { reconciles: reconciles() - passes, wallMs, cpuUserMs: used.user / 1000, cpuSystemMs: used.system / 1000, calls };
 }
 
-export async function measureScale(n: number, batchDescribeServices = true): Promise<ScaleFigures> {
+/** Phase and step of each Release, counted: what the rolling ones are doing. */
+async function phases(stage: Stage, stacks: readonly ScaleStack[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const s of stacks) {
+    const status = await stage.status(s.name);
+    const key = `${status?.phase ?? 'none'}${status?.currentStepIndex !== undefined ? ` step ${status.currentStepIndex}` : ''}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export async function measureScale(options: ScaleOptions): Promise<ScaleFigures> {
+  const { n } = options;
   const stacks = scaleStacks(n, CLUSTERS);
-  const stage = await createStage({ world: scaleWorld(stacks), concurrency: CONCURRENCY, resyncMs: RESYNC_MS, batchDescribeServices });
+  const rolling = stacks.slice(0, Math.ceil(n * ROLLING_SHARE));
+  const world = withSecondRevision(scaleWorld(stacks), options.rollout ? rolling : []);
+  const clock = new VirtualClock(world.start);
+  const benchStore = await openBenchStore(options.store, clock);
+  const latency: CallLatency = { ...LATENCY, seed: 11, on: false };
+  const stage = await createStage({
+    world,
+    clock,
+    store: benchStore.store,
+    concurrency: CONCURRENCY,
+    resyncMs: RESYNC_MS,
+    batchDescribeServices: options.batchDescribeServices,
+    wrapSimProvider: (provider) => withCallLatency(provider, latency),
+  });
+  const heapUsedByPeriod: ScaleFigures['memory']['heapUsedByPeriod'] = [];
   try {
     const start = stage.clock.now();
-    collectGarbage();
-    const heapUsedWorldOnly = process.memoryUsage().heapUsed;
+    const sample = (atMs: number): number => {
+      const heapUsed = heapAfterGc();
+      heapUsedByPeriod.push({ atMs, heapUsed });
+      return heapUsed;
+    };
+    const heapUsedWorldOnly = heapAfterGc();
     const reconciles = countReconciles(stage);
+    const counters = [stage.sim.calls, benchStore.calls];
+    const period = async (withLatency: boolean): Promise<Window> => {
+      latency.on = withLatency;
+      const window = await measured(counters, reconciles, () => (withLatency ? advanceBySeconds(stage, RESYNC_MS) : stage.advance(RESYNC_MS, { stepMs: 1_000 })));
+      latency.on = false;
+      sample(stage.clock.now() - start);
+      return window;
+    };
+    const figures: Omit<ScaleFigures, 'memory' | 'simSecondMs' | 'virtualMs'> = { options, services: stacks.length * 2 };
+
+    if (options.worldOnly) {
+      // The same virtual time as a measured run, with nothing but the world ticking.
+      const periods = 2 + (options.rollout ? 1 + ROLLOUT_LEAD_MS / RESYNC_MS : 0) + options.memoryPeriods;
+      for (let k = 1; k <= periods; k++) {
+        stage.sim.advanceTo(start + k * RESYNC_MS);
+        sample(k * RESYNC_MS);
+      }
+      const rss = process.memoryUsage().rss;
+      return { ...figures, memory: { heapUsedWorldOnly, rssAfterStart: rss, heapUsedAfterStart: heapUsedWorldOnly, rssAfterRun: rss, heapUsedByPeriod }, virtualMs: periods * RESYNC_MS, simSecondMs: 0 };
+    }
 
     // Hold the source back while loading, so the controller reads it once, not once per Release.
     stage.source.setUnavailable('loading');
     for (const s of stacks) stage.source.apply(scaleRelease(s));
-    const settle = await measured(stage, reconciles, async () => {
+    figures.settle = await measured(counters, reconciles, async () => {
       stage.source.setUnavailable(undefined);
-      await stage.advance(RESYNC_MS - 1_000, { stepMs: 5_000 });
+      await stage.advance(RESYNC_MS, { stepMs: 5_000 });
     });
-    collectGarbage();
-    const mem = process.memoryUsage();
+    const heapUsedAfterStart = sample(stage.clock.now() - start);
+    const rssAfterStart = process.memoryUsage().rss;
 
-    const resyncs: Window[] = [];
-    for (let k = 1; k <= RESYNCS; k++) {
-      const resyncAt = start + k * RESYNC_MS;
-      await stage.advance(resyncAt - 1_000 - stage.clock.now(), { stepMs: 5_000 });
-      // The world catches up to the resync moment first: the window holds the controller's work.
-      stage.sim.advanceTo(resyncAt);
-      resyncs.push(await measured(stage, reconciles, () => stage.advance(1_000, { stepMs: 1_000 })));
+    figures.steady = await period(true);
+
+    if (options.rollout) {
+      for (const s of rolling) stage.source.apply(scaleRelease(s, `${s.name}:2`));
+      await stage.advance(ROLLOUT_LEAD_MS, { stepMs: 5_000 });
+      const window = await period(true);
+      figures.rollout = { ...window, rolling: rolling.length, phases: await phases(stage, rolling) };
     }
 
+    for (let k = 0; k < options.memoryPeriods; k++) await period(false);
+
+    const virtualMs = stage.clock.now() - start;
+    const rssAfterRun = process.memoryUsage().rss;
     const tickStarted = performance.now();
     const ticks = 10;
     stage.sim.advanceTo(stage.clock.now() + ticks * 1_000);
     const simSecondMs = (performance.now() - tickStarted) / ticks;
-
-    return {
-      n,
-      batchDescribeServices,
-      services: stacks.length * 2,
-      settle,
-      resyncs,
-      memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, heapUsedWorldOnly },
-      simSecondMs,
-    };
+    return { ...figures, memory: { heapUsedWorldOnly, rssAfterStart, heapUsedAfterStart, rssAfterRun, heapUsedByPeriod }, virtualMs, simSecondMs };
   } finally {
     await stage.close();
+    await benchStore.close();
   }
 }

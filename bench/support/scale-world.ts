@@ -65,14 +65,25 @@ export function scaleWorld(stacks: readonly ScaleStack[]): SimWorld {
   };
 }
 
-export function scaleRelease(s: ScaleStack): Release {
+/** The world with a second revision of each given stack's task definition (the same image, a new tag). */
+export function withSecondRevision(world: SimWorld, stacks: readonly ScaleStack[]): SimWorld {
+  const second = stacks.map((s) => ({
+    family: s.name,
+    revision: 2,
+    containers: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${s.name}@sha256:${'b'.repeat(64)}`, port: 8080 }],
+  }));
+  return { ...world, taskDefinitions: [...world.taskDefinitions, ...second] };
+}
+
+/** The stack's Release at its stable revision, or at `revision` (e.g. `app-00001:2`) to start a rollout. */
+export function scaleRelease(s: ScaleStack, revision = s.revision): Release {
   return {
     apiVersion: 'keelson.dev/v1alpha1',
     kind: 'Release',
     metadata: { name: s.name, labels: { team: 'scale' } },
     spec: {
       cluster: s.cluster,
-      revision: { taskDefinition: s.revision },
+      revision: { taskDefinition: revision },
       replicas: 2,
       strategy: {
         canary: {

@@ -31,6 +31,8 @@ export interface StageOptions {
   logger?: Logger;
   concurrency?: number;
   resyncMs?: number;
+  /** Wraps the simulator's own provider, under DescribeServices batching (e.g. a delay per AWS call). */
+  wrapSimProvider?: (provider: CloudProvider, sim: Simulator) => CloudProvider;
   /** Wraps the simulated cloud, e.g. to check invariants on every write. */
   wrapCloud?: (cloud: CloudProvider, sim: Simulator) => CloudProvider;
   /** Also told about every rollout event. */
@@ -153,14 +155,20 @@ export async function createStage(options: StageOptions): Promise<Stage> {
   };
 }
 
+/** The simulator's own ports, under whatever the options put right on top of them (latency, say). */
+function simProviderOf(options: StageOptions, sim: Simulator): CloudProvider {
+  return options.wrapSimProvider ? options.wrapSimProvider(sim.provider, sim) : sim.provider;
+}
+
 function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider {
-  const provider = options.batchDescribeServices === false ? sim.provider : batchReads(batchDescribeServices(sim.provider));
+  const simProvider = simProviderOf(options, sim);
+  const provider = options.batchDescribeServices === false ? simProvider : batchReads(batchDescribeServices(simProvider));
   return options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
 }
 
 /** The budget in front of the simulator; its waits are clock waits, as the SDK's retries are. */
 function pacedStageCloud(options: StageOptions, sim: Simulator, clock: VirtualClock, logger: Logger): CloudProvider {
-  const inner = options.wrapCloud ? options.wrapCloud(sim.provider, sim) : sim.provider;
+  const inner = options.wrapCloud ? options.wrapCloud(simProviderOf(options, sim), sim) : simProviderOf(options, sim);
   const settings = options.callBudget === true ? {} : options.callBudget || {};
   const batched = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchReads(batchDescribeServices(p)));
   const observer = options.metrics?.budgetObserver();

@@ -1,5 +1,6 @@
 // All time comes through a Clock, so that the controller and the simulator run unchanged in
 // virtual time (scenarios, rehearsals, benchmarks) and in real time (production).
+import { TimerHeap, type HeapTimer } from './timer-heap.js';
 
 export type CancelTimer = () => void;
 
@@ -85,9 +86,7 @@ export class ScaledClock implements Clock {
 /** The longest delay setTimeout honours. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-interface VirtualTimer {
-  at: number;
-  seq: number;
+interface VirtualTimer extends HeapTimer {
   fn: () => void;
 }
 
@@ -103,7 +102,7 @@ export async function settleMicrotasks(rounds = 5): Promise<void> {
 export class VirtualClock implements Clock {
   private current: number;
   private seq = 0;
-  private timers: VirtualTimer[] = [];
+  private readonly timers = new TimerHeap<VirtualTimer>();
 
   constructor(start: number | string = '2026-01-01T00:00:00Z') {
     this.current = typeof start === 'number' ? start : Date.parse(start);
@@ -116,9 +115,7 @@ export class VirtualClock implements Clock {
   setTimer(ms: number, fn: () => void): CancelTimer {
     const timer: VirtualTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
     this.timers.push(timer);
-    return () => {
-      this.timers = this.timers.filter((t) => t !== timer);
-    };
+    return () => this.timers.cancel(timer);
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -127,11 +124,11 @@ export class VirtualClock implements Clock {
 
   /** Time of the next pending timer, if any. */
   nextTimerAt(): number | undefined {
-    return this.earliest()?.at;
+    return this.timers.peek()?.at;
   }
 
   pendingTimers(): number {
-    return this.timers.length;
+    return this.timers.size;
   }
 
   /** Moves time forward by ms, firing every timer due on the way. */
@@ -142,20 +139,14 @@ export class VirtualClock implements Clock {
   async advanceTo(target: number, settle: () => Promise<void> = settleMicrotasks): Promise<void> {
     await settle();
     for (;;) {
-      const next = this.earliest();
+      const next = this.timers.peek();
       if (!next || next.at > target) break;
-      this.timers = this.timers.filter((t) => t !== next);
+      this.timers.pop();
       this.current = Math.max(this.current, next.at);
       next.fn();
       await settle();
     }
     this.current = Math.max(this.current, target);
-  }
-
-  private earliest(): VirtualTimer | undefined {
-    let best: VirtualTimer | undefined;
-    for (const t of this.timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
-    return best;
   }
 }
 

@@ -10,6 +10,7 @@ import type { Source, SourceSnapshot } from '../sources/source.js';
 import type { LastKnownSpec, StateStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { refusedClaims, type Refusal } from './claims.js';
+import { coalesce } from './coalesce.js';
 import { startResync, type Resync } from './resync.js';
 
 export interface ControllerQueue {
@@ -79,7 +80,9 @@ export class Controller {
   async start(): Promise<void> {
     for (const source of this.options.sources) {
       this.sourceHealth.set(source, { description: source.description, ready: false, message: 'not synced yet' });
-      this.unwatch.push(source.watch(() => void this.sync(source)));
+      // Changes reported while a read is running are picked up by one more read, not one each.
+      const syncSoon = coalesce(() => this.sync(source), (err) => this.warnSync(source, err));
+      this.unwatch.push(source.watch(syncSoon));
     }
     await this.loadLastKnown();
     await Promise.all(this.options.sources.map((s) => this.sync(s)));
@@ -159,11 +162,11 @@ export class Controller {
       if (!item.release) continue;
       const before = this.held.get(item.name);
       if (!this.firstSeen.has(item.name)) this.firstSeen.set(item.name, this.options.clock.now());
-      const desired: DesiredRelease = { release: item.release, generation: item.generation, sourceRevision: item.sourceRevision };
+      const changed = !before || before.desired.generation !== item.generation || before.stale || before.desired.sourceRevision !== item.sourceRevision;
+      // An unchanged spec keeps the object already held (and kept as last known): one copy per Release, not one per read.
+      const desired: DesiredRelease = !changed && before?.source === source ? before.desired : { release: item.release, generation: item.generation, sourceRevision: item.sourceRevision };
       this.held.set(item.name, { desired, source });
-      if (!before || before.desired.generation !== desired.generation || before.stale || before.desired.sourceRevision !== desired.sourceRevision) {
-        this.queue.add(item.name);
-      }
+      if (changed) this.queue.add(item.name);
     }
     for (const [name, held] of [...this.held]) {
       if (held.source !== source || seen.has(name)) continue;
@@ -238,6 +241,11 @@ export class Controller {
       // The pass goes on; the spec is kept at the next one. Its status write meets the same store.
       this.warnStore(err, `last known spec of ${name} not kept`);
     }
+  }
+
+  private warnSync(source: Source, err: unknown): void {
+    const code = (err as { code?: unknown } | null)?.code;
+    this.options.logger.error({ source: source.description, code: typeof code === 'string' ? code : 'Internal', err: err instanceof Error ? err.message : String(err) }, 'source read failed');
   }
 
   private warnStore(err: unknown, what: string): void {

@@ -67,3 +67,41 @@ describe('resolveRevision with an image', () => {
     await sim.close();
   });
 });
+
+describe('TaskDefinitionCache', () => {
+  const counting = () => {
+    const asked: string[] = [];
+    const port = {
+      describeTaskDefinition: async (ref: string) => {
+        asked.push(ref);
+        const [family, revision] = ref.split(':');
+        return { family, revision: Number(revision), containers: [] };
+      },
+    } as unknown as EcsPort;
+    return { asked, port };
+  };
+
+  it('holds at most its limit, and lets the least recently used revision go first', async () => {
+    const { asked, port } = counting();
+    const cache = new TaskDefinitionCache({ minimum: 3, perRelease: 1 });
+    for (const ref of ['a:1', 'b:1', 'c:1', 'a:1', 'd:1']) await cache.get(port, ref);
+    expect(cache.size).toBe(3);
+    // a:1 was used after b:1, so b:1 went when d:1 came.
+    await cache.get(port, 'a:1');
+    await cache.get(port, 'b:1');
+    expect(asked).toEqual(['a:1', 'b:1', 'c:1', 'd:1', 'b:1']);
+  });
+
+  it('asks once per revision for every Release of a controller of 20,000 at their stable revision', async () => {
+    const { asked, port } = counting();
+    const cache = new TaskDefinitionCache();
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < 20_000; i++) {
+        // The reconciler tells the cache of every Release it serves, as a pass does.
+        cache.serve(`app-${i}`);
+        await cache.get(port, `app-${i}:1`);
+      }
+    }
+    expect(asked).toHaveLength(20_000);
+  });
+});
