@@ -34,8 +34,9 @@ export interface ReleaseCandidate {
 }
 
 export function candidatesFromText(manifest: ManifestText): ReleaseCandidate[] {
-  const decoded = manifest.problem
-    ? { problem: manifest.problem }
+  const unread = manifest.problem;
+  const decoded: { text: string } | { problem: TextProblem } = unread
+    ? { problem: unread }
     : typeof manifest.text === 'string'
       ? { text: manifest.text }
       : decodeManifest(manifest.text);
