@@ -1,9 +1,10 @@
-// How long validating 1,000 Releases takes: one multi-document file, and 1,000 files.
+// How long validating 1,000 Releases takes: multi-document files (as many documents as a file may hold), and 1,000 files.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
+import { INPUT_LIMITS } from '../src/api/limits.js';
 import { parseReleases } from '../src/api/load.js';
 import { schemaErrors } from '../src/api/schema.js';
 import { validatePaths } from '../src/api/validate-paths.js';
@@ -46,6 +47,13 @@ async function timed(run: () => Promise<number> | number): Promise<Timing> {
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 const valid = (file: { releases: { release?: unknown }[] }): number => file.releases.filter((r) => r.release).length;
 
+/** The documents joined into texts of at most `size` documents each. */
+function chunked(docs: string[], size: number, separator: string): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < docs.length; at += size) out.push(docs.slice(at, at + size).join(separator));
+  return out;
+}
+
 export async function bench(): Promise<{ title: string; markdown: string }> {
   const compileStart = performance.now();
   schemaErrors({}); // the first call compiles the validator
@@ -54,18 +62,22 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   const texts = await manifests();
   const dir = await mkdtemp(join(tmpdir(), 'keelson-bench-validate-'));
   try {
-    const multi = join(dir, 'all.yaml');
-    await writeFile(multi, texts.join('---\n'));
+    // A file holds at most INPUT_LIMITS.maxDocumentsPerFile documents: the 1,000 go into files that full.
+    const multi = join(dir, 'multi');
+    await mkdir(multi);
+    const perFile = INPUT_LIMITS.maxDocumentsPerFile;
+    for (const [i, text] of chunked(texts, perFile, '---\n').entries()) await writeFile(join(multi, `releases-${i}.yaml`), text);
     await mkdir(join(dir, 'many'));
     await Promise.all(texts.map((t, i) => writeFile(join(dir, 'many', `release-${String(i).padStart(4, '0')}.yaml`), t)));
     // A tag is YAML the fast reader leaves to the yaml library: this measures the full way.
-    const fullWay = texts.map((t, i) => `--- !!map # release ${i}\n${t}`).join('');
+    const fullWay = chunked(texts.map((t, i) => `--- !!map # release ${i}\n${t}`), perFile, '');
+    const plainWay = chunked(texts, perFile, '---\n');
 
     const rows: [string, Timing][] = [
       ['validatePaths, a folder of 1,000 files', await timed(async () => (await validatePaths([join(dir, 'many')])).releases.length)],
-      ['validatePaths, one file with 1,000 documents', await timed(async () => (await validatePaths([multi])).releases.length)],
-      ['parseReleases, the same 1,000 documents in memory', await timed(() => valid(parseReleases(texts.join('---\n'), 'all.yaml')))],
-      ['parseReleases, in memory, read by the yaml library', await timed(() => valid(parseReleases(fullWay, 'all.yaml')))],
+      [`validatePaths, ${Math.ceil(COUNT / INPUT_LIMITS.maxDocumentsPerFile)} files of ${INPUT_LIMITS.maxDocumentsPerFile} documents`, await timed(async () => (await validatePaths([multi])).releases.length)],
+      ['parseReleases, the same 1,000 documents in memory', await timed(() => plainWay.reduce((n, text) => n + valid(parseReleases(text, 'all.yaml')), 0))],
+      ['parseReleases, in memory, read by the yaml library', await timed(() => fullWay.reduce((n, text) => n + valid(parseReleases(text, 'all.yaml')), 0))],
     ];
     for (const [name, r] of rows) if (r.releases !== COUNT) throw new Error(`${name}: expected ${COUNT} valid Releases, got ${r.releases}`);
     const markdown = [
