@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReleases } from '../../../src/api/load.js';
-import { parseConfig, ConfigError } from '../../../src/config/load.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { configProblems } from '../../helpers/config.js';
 
 const example = readFileSync(new URL('../../../manifests/examples/aep-backend-canary.yaml', import.meta.url), 'utf8');
 
@@ -37,15 +38,7 @@ describe('an approval gate in a manifest', () => {
 });
 
 describe('approvers in keelson.yaml', () => {
-  const problemsOf = (text: string): string[] => {
-    try {
-      parseConfig(text, 'keelson.yaml', {});
-    } catch (err) {
-      if (err instanceof ConfigError) return err.message.split('\n');
-      throw err;
-    }
-    return [];
-  };
+  const problemsOf = (text: string): string[] => configProblems(text);
 
   it('reads groups of people', () => {
     expect(parseConfig('approvers:\n  release-managers: [alice, bob]\n', 'keelson.yaml', {}).approvers).toEqual({ 'release-managers': ['alice', 'bob'] });

@@ -1,16 +1,9 @@
 // cloud.budgets in keelson.yaml: documented rates by default, overrides by bucket, clear errors.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../src/config/load.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { configProblems } from '../../helpers/config.js';
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'keelson.yaml', {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
+const problems = (text: string): string[] => configProblems(text);
 
 describe('cloud.budgets', () => {
   it('is absent (on, at the documented rates) unless written', () => {
