@@ -5,9 +5,8 @@ import pino, { type Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
-import { batchDescribeServices } from '../cloud/batching.js';
 import { paceCalls } from '../cloud/budget/index.js';
-import { batchReads } from '../cloud/read-batching.js';
+import { batchEveryRead } from '../cloud/read-batching.js';
 import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import { shardingProblem, type KeelsonConfig } from '../config/config.js';
@@ -265,7 +264,7 @@ function openAws(config: KeelsonConfig, clock: Clock, metrics: ControllerMetrics
     http: createHttpProbe({ clock, allowHosts: config.probes.allowHosts }),
     onCall: (call) => metrics.recordAwsCall(call),
   });
-  const paced = paceCalls(cloud, config.cloud.budgets, { clock, observer: metrics.budgetObserver(), logger }, (p) => batchReads(batchDescribeServices(p)));
+  const paced = paceCalls(cloud, config.cloud.budgets, { clock, observer: metrics.budgetObserver(), logger }, batchEveryRead);
   return { cloud: paced, close: async () => {} };
 }
 
@@ -281,7 +280,7 @@ async function openSimulator(world: SimWorld, worldFile: string, config: Keelson
   logger.info({ world: worldFile, ...(world.timeline?.length ? { timeline: world.timeline.length } : {}) }, 'cloud: the simulated AWS');
   // Budget waits are the simulator's clock waits, as its SDK retries are.
   const budgetClock = { now: () => clock.now(), sleep: (ms: number) => sim.waits.sleep(ms) };
-  const paced = paceCalls(sim.provider, config.cloud.budgets, { clock: budgetClock, observer: metrics.budgetObserver(), logger }, (p) => batchReads(batchDescribeServices(p)));
+  const paced = paceCalls(sim.provider, config.cloud.budgets, { clock: budgetClock, observer: metrics.budgetObserver(), logger }, batchEveryRead);
   return { cloud: paced, sim, close: () => sim.close() };
 }
 

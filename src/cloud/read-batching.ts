@@ -3,6 +3,7 @@
 // batching.ts does for DescribeServices. At 5,000 canary Releases in steady state that is about
 // Releases/concurrency calls of each per resync instead of one (or two) per Release.
 import { DESCRIBE_LISTENERS_BATCH, SCALABLE_TARGETS_PAGE } from './aws/limits.js';
+import { batchDescribeServices } from './batching.js';
 import { isCloudError } from './errors.js';
 import type { CloudPorts, CloudProvider, ForwardRef, LoadBalancingPort, ScalableTarget, ScalingPort, TargetGroupWeight } from './ports.js';
 import { TurnBatcher } from './turn-batcher.js';
@@ -48,6 +49,14 @@ export function scalableTargetsBatcher(scaling: () => ScalingPort): TurnBatcher<
 }
 
 /**
+ * A port with some methods replaced: the port stays the prototype, so methods of a class instance
+ * (the AWS adapters) keep working, which an object spread would drop.
+ */
+function overriding<Port extends object>(port: Port, methods: Partial<Port>): Port {
+  return Object.assign(Object.create(port) as Port, methods);
+}
+
+/**
  * Wraps a provider so that readWeights and describeScalableTarget calls made at the same time in
  * the same region share calls. Writes, and every other call, pass through: setWeights reads the
  * current weights itself, unbatched, right before it writes.
@@ -64,12 +73,16 @@ export function batchReads(provider: CloudProvider): CloudProvider {
     const { weights, targets } = b;
     return {
       ...ports,
-      lb: { ...ports.lb, readWeights: (ref) => weights.ask(ref) },
-      scaling: {
-        ...ports.scaling,
+      lb: overriding(ports.lb, { readWeights: (ref) => weights.ask(ref) }),
+      scaling: overriding(ports.scaling, {
         describeScalableTarget: (cluster, service) => targets.ask({ cluster, service }),
         describeScalableTargets: (services) => Promise.all(services.map((s) => targets.ask(s))),
-      },
+      }),
     };
   };
+}
+
+/** Every steady-state read joined across passes: DescribeServices, weights, scalable targets. */
+export function batchEveryRead(provider: CloudProvider): CloudProvider {
+  return batchReads(batchDescribeServices(provider));
 }

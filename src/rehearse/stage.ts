@@ -4,9 +4,8 @@ import pino, { type Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import type { ReleaseStatus } from '../api/types.js';
-import { batchDescribeServices } from '../cloud/batching.js';
 import { paceCalls, type PaceSettings } from '../cloud/budget/index.js';
-import { batchReads } from '../cloud/read-batching.js';
+import { batchEveryRead } from '../cloud/read-batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
 import { VirtualClock } from '../runtime/clock.js';
@@ -162,7 +161,7 @@ function simProviderOf(options: StageOptions, sim: Simulator): CloudProvider {
 
 function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider {
   const simProvider = simProviderOf(options, sim);
-  const provider = options.batchDescribeServices === false ? simProvider : batchReads(batchDescribeServices(simProvider));
+  const provider = options.batchDescribeServices === false ? simProvider : batchEveryRead(simProvider);
   return options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
 }
 
@@ -170,7 +169,7 @@ function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider
 function pacedStageCloud(options: StageOptions, sim: Simulator, clock: VirtualClock, logger: Logger): CloudProvider {
   const inner = options.wrapCloud ? options.wrapCloud(simProviderOf(options, sim), sim) : simProviderOf(options, sim);
   const settings = options.callBudget === true ? {} : options.callBudget || {};
-  const batched = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchReads(batchDescribeServices(p)));
+  const batched = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchEveryRead(p));
   const observer = options.metrics?.budgetObserver();
   return paceCalls(inner, settings, { clock: { now: () => clock.now(), sleep: (ms) => sim.waits.sleep(ms) }, ...(observer ? { observer } : {}), logger }, batched);
 }

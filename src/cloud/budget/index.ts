@@ -31,4 +31,3 @@ export function paceCalls(provider: CloudProvider, settings: PaceSettings | unde
   return withCallBudget(provider, budget, batchReads);
 }
 
-export { CallBudget, withCallBudget };

@@ -9,7 +9,7 @@ import type { CallBudget } from './call-budget.js';
 /** The read batching put on top of the budgeted provider (batchDescribeServices, say). */
 export type BatchReads = (provider: CloudProvider) => CloudProvider;
 
-export function withCallBudget(provider: CloudProvider, budget: CallBudget, batchReads: BatchReads = (p) => p): CloudProvider {
+export function withCallBudget(provider: CloudProvider, budget: CallBudget, batchReads: BatchReads): CloudProvider {
   const paced =
     (priority: CallPriority): CloudProvider =>
     (region) =>

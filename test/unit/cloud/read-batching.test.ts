@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/cloud/errors.js';
-import type { ForwardRef, LoadBalancingPort, ScalingPort, TargetGroupWeight } from '../../../src/cloud/ports.js';
-import { scalableTargetsBatcher, weightsBatcher } from '../../../src/cloud/read-batching.js';
+import type { CloudPorts, ForwardRef, LoadBalancingPort, ScalingPort, TargetGroupWeight } from '../../../src/cloud/ports.js';
+import { batchReads, scalableTargetsBatcher, weightsBatcher } from '../../../src/cloud/read-batching.js';
 
 /** Listeners by ARN; every readWeightsMany is recorded and may be held until released. */
 function fakeLb(weights: Map<string, number>) {
@@ -115,5 +115,29 @@ describe('batched scalable-target reads', () => {
     const answers = await Promise.all(asked.map((s) => batcher.ask(s)));
     expect(calls).toEqual([50, 50, 20]);
     expect(answers.map((a) => a?.resourceId)).toEqual(asked.map((s) => (s.service.endsWith('-scaled') ? `service/${s.cluster}/${s.service}` : undefined)));
+  });
+});
+
+describe('batchReads over ports that are class instances (the AWS adapters)', () => {
+  it('keeps every method the batching does not replace, with its own this', async () => {
+    class Lb {
+      private readonly written: string[] = [];
+      async readWeights(): Promise<TargetGroupWeight[]> {
+        return [{ targetGroupArn: 'tg', weight: 100 }];
+      }
+      async setWeights(ref: ForwardRef): Promise<'written'> {
+        this.written.push(ref.listenerArn as string);
+        return 'written';
+      }
+      writes(): string[] {
+        return this.written;
+      }
+    }
+    const lb = new Lb();
+    const ports = { lb, scaling: { describeScalableTarget: async () => undefined } } as unknown as CloudPorts;
+    const batched = batchReads(() => ports)(undefined);
+    expect(await batched.lb.readWeights(listener('arn:l1'))).toEqual([{ targetGroupArn: 'tg', weight: 100 }]);
+    expect(await batched.lb.setWeights(listener('arn:l1'), [])).toBe('written');
+    expect(lb.writes()).toEqual(['arn:l1']);
   });
 });
