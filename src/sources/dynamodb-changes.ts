@@ -13,19 +13,14 @@
 // the feed says which items to read, and the items themselves are read with a consistent
 // BatchGetItem, up to 100 keys a call, retrying UnprocessedKeys
 // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../store/dynamodb-batch-get.js';
 import type { ReleaseItem } from './dynamodb-item.js';
 
 export const CHANGE_FEED = {
   indexName: 'changes',
   /** The one value of the index's partition key. */
   feed: 'releases',
-  /** BatchGetItem reads at most this many keys a call. */
-  batchGetKeys: 100,
-  /** Calls that return UnprocessedKeys are repeated at most this many times before the read fails. */
-  batchGetAttempts: 5,
-  /** Wait before the first repeat, doubled for each next one: AWS asks for exponential backoff on UnprocessedKeys. */
-  batchGetBackoffMs: 50,
 } as const;
 
 /** What the index holds for one item. */
@@ -64,21 +59,9 @@ export async function changesSince(docs: DynamoDBDocumentClient, table: string, 
   return entries;
 }
 
-/**
- * The items with these names, read consistently; a name with no item is absent from the answer
- * (deleted). Unprocessed keys (throttling, the 16 MB limit) are asked for again after a backoff.
- */
+/** The items with these names, read consistently; a name with no item is absent from the answer (deleted). */
 export async function readItems(docs: DynamoDBDocumentClient, table: string, names: readonly string[], sleep: (ms: number) => Promise<void>): Promise<Map<string, ReleaseItem>> {
   const items = new Map<string, ReleaseItem>();
-  for (let at = 0; at < names.length; at += CHANGE_FEED.batchGetKeys) {
-    let keys: Record<string, unknown>[] = names.slice(at, at + CHANGE_FEED.batchGetKeys).map((name) => ({ name }));
-    for (let attempt = 1; keys.length > 0; attempt++) {
-      if (attempt > CHANGE_FEED.batchGetAttempts) throw new Error(`BatchGetItem left ${keys.length} keys unread after ${CHANGE_FEED.batchGetAttempts} calls`);
-      if (attempt > 1) await sleep(CHANGE_FEED.batchGetBackoffMs * 2 ** (attempt - 2));
-      const answer = await docs.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of answer.Responses?.[table] ?? []) if (typeof item.name === 'string') items.set(item.name, item as ReleaseItem);
-      keys = (answer.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
+  for (const item of await batchGetAll(docs, table, names.map((name) => ({ name })), sleep)) if (typeof item.name === 'string') items.set(item.name, item as unknown as ReleaseItem);
   return items;
 }

@@ -9,10 +9,11 @@
 // can never overwrite a newer holder's status. With sharding a Release's lease is its shard's
 // (`<lease>/shard-<i>`); member slots (`<lease>/member-<j>`) are leases too.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { upgradeStatus } from '../api/status-upgrade.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { RealClock, type Clock } from '../runtime/clock.js';
+import { batchGetAll, UnreadKeysError } from './dynamodb-batch-get.js';
 import { StaleFenceError, StoreUnavailableError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore, type StoredRelease } from './store.js';
 
 export interface DynamoStateStoreOptions {
@@ -28,12 +29,6 @@ const STATUS = 'status';
 const SPEC = 'spec';
 const OP_COUNTER = 'opcounter';
 const LEASE = 'lease';
-/** BatchGetItem takes at most 100 keys (and answers at most 16 MB; the rest comes back unprocessed). */
-const BATCH_GET_KEYS = 100;
-/** UnprocessedKeys are asked again after 50 ms, doubling to at most 2 s, 8 attempts in all. */
-const BATCH_GET_BACKOFF_MS = 50;
-const BATCH_GET_BACKOFF_CAP_MS = 2_000;
-const BATCH_GET_ATTEMPTS = 8;
 const opKey = (seq: number): string => `op#${String(seq).padStart(10, '0')}`;
 const releaseKey = (name: string): string => `release#${name}`;
 const leaseKey = (name: string): string => `lease#${name}`;
@@ -78,9 +73,7 @@ export class DynamoStateStore implements StateStore {
   async readReleases(names: readonly string[]): Promise<Map<string, StoredRelease>> {
     const keys = [...new Set(names)].flatMap((name) => [STATUS, OP_COUNTER].map((sk) => ({ pk: releaseKey(name), sk })));
     const items = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
-      for (const item of await this.batchGet(keys.slice(i, i + BATCH_GET_KEYS))) items.set(`${String(item.pk)} ${String(item.sk)}`, item);
-    }
+    for (const item of await this.batchGet(keys)) items.set(`${String(item.pk)} ${String(item.sk)}`, item);
     const out = new Map<string, StoredRelease>();
     await Promise.all(
       names.map(async (name) => {
@@ -95,20 +88,14 @@ export class DynamoStateStore implements StateStore {
     return out;
   }
 
-  /** One BatchGetItem, its UnprocessedKeys asked again after a growing pause until none is left. */
+  /** batchGetAll, its last resort a visible StoreUnavailable (reason UnprocessedKeys). */
   private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] = [...keys];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= BATCH_GET_ATTEMPTS) {
-        throw new StoreUnavailableError('UnprocessedKeys', `DynamoDB left ${pending.length} keys of ${this.options.table} unread after ${BATCH_GET_ATTEMPTS} attempts`);
-      }
-      if (attempt > 0) await this.clock.sleep(Math.min(BATCH_GET_BACKOFF_CAP_MS, BATCH_GET_BACKOFF_MS * 2 ** (attempt - 1)));
-      const out = await this.docs.send(new BatchGetCommand({ RequestItems: { [this.options.table]: { Keys: pending, ConsistentRead: true } } }));
-      items.push(...(out.Responses?.[this.options.table] ?? []));
-      pending = out.UnprocessedKeys?.[this.options.table]?.Keys ?? [];
+    try {
+      return await batchGetAll(this.docs, this.options.table, keys, (ms) => this.clock.sleep(ms));
+    } catch (err) {
+      if (err instanceof UnreadKeysError) throw new StoreUnavailableError('UnprocessedKeys', err.message, { cause: err });
+      throw err;
     }
-    return items;
   }
 
   async listStatuses(): Promise<Map<string, ReleaseStatus>> {

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CHANGE_FEED, readItems } from '../../../src/sources/dynamodb-changes.js';
+import { readItems } from '../../../src/sources/dynamodb-changes.js';
+import { BATCH_GET } from '../../../src/store/dynamodb-batch-get.js';
 
 /** A client whose BatchGetItem answers leave the given numbers of keys unprocessed, call by call. */
 function throttling(unprocessed: number[]): { docs: DynamoDBDocumentClient; calls: string[][] } {
@@ -24,13 +25,13 @@ describe('readItems', () => {
     const items = await readItems(docs, 'releases', ['a', 'b', 'c', 'd'], async (ms) => void waits.push(ms));
     expect([...items.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(calls).toEqual([['a', 'b', 'c', 'd'], ['a', 'b', 'c'], ['a']]);
-    expect(waits).toEqual([CHANGE_FEED.batchGetBackoffMs, CHANGE_FEED.batchGetBackoffMs * 2]);
+    expect(waits).toEqual([BATCH_GET.backoffMs, BATCH_GET.backoffMs * 2]);
   });
 
   it('fails, never returns a partial answer, when keys stay unprocessed', async () => {
     const { docs, calls } = throttling(Array(10).fill(1));
-    await expect(readItems(docs, 'releases', ['a', 'b'], async () => undefined)).rejects.toThrow(/1 keys unread after 5 calls/);
-    expect(calls).toHaveLength(CHANGE_FEED.batchGetAttempts);
+    await expect(readItems(docs, 'releases', ['a', 'b'], async () => undefined)).rejects.toThrow(`BatchGetItem left 1 keys of releases unread after ${BATCH_GET.attempts} calls`);
+    expect(calls).toHaveLength(BATCH_GET.attempts);
   });
 
   it('reads at most 100 keys a call', async () => {
