@@ -129,7 +129,8 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
   const renewEveryMs = raw.leaderElection?.renewEvery ? parseDuration(raw.leaderElection.renewEvery) : Math.floor(durationMs / 3);
   if (renewEveryMs >= durationMs) report(['leaderElection', 'renewEvery'], 'must be shorter than leaderElection.duration');
   const sharding = { shards: raw.sharding?.shards ?? base.sharding.shards };
-  const unshardable = shardingProblem({ sharding, state: raw.state ? resolveState(raw.state) : base.state });
+  const state = raw.state ? resolveState(raw.state) : base.state;
+  const unshardable = shardingProblem({ sharding, state });
   if (unshardable) report(['sharding', 'shards'], unshardable);
   const resyncMs = raw.resync ? parseDuration(raw.resync) : base.resyncMs;
   if (resyncMs <= 0) report(['resync'], 'must be longer than 0s');
@@ -142,7 +143,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
   const http = raw.http ?? {};
   return {
     sources,
-    state: raw.state ? resolveState(raw.state) : base.state,
+    state,
     cloud,
     http: {
       port: (http.port as number | undefined) ?? base.http.port,

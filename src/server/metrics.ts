@@ -2,7 +2,8 @@
 // one, so two controllers in one process (tests, rehearsals) never share counters.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FAILURE_CODES, type FailureCode } from '../../controllers/release/failure.js';
-import type { HealthState, Phase, ReleaseStatus } from '../api/types.js';
+import { PHASES } from '../api/phases.js';
+import type { HealthState, ReleaseStatus } from '../api/types.js';
 import type { BudgetObserver } from '../cloud/budget/call-budget.js';
 import type { EventSink, RolloutEvent, RolloutEventType } from '../notify/events.js';
 import type { SourceHealth } from '../runtime/controller.js';
@@ -17,7 +18,6 @@ export interface AwsCall {
   outcome: string;
 }
 
-const PHASES: readonly Phase[] = ['Pending', 'Progressing', 'Paused', 'Healthy', 'Degraded', 'Aborted', 'Stalled', 'Invalid', 'Orphaned'];
 const HEALTH_STATES: readonly HealthState[] = ['Passing', 'Breaching', 'Failing', 'Unknown'];
 const COLOURS = ['blue', 'green'] as const;
 

@@ -2,6 +2,7 @@
 // `limit`, with an opaque token to carry on after the last name. Used by GET /api/v1/releases and
 // by the CLI reading the state store, so both select alike.
 import { LabelSelectorError, matchesLabels, parseLabelSelector, selectsEverything, type LabelSelector } from '../api/label-selector.js';
+import { isPhase, PHASES } from '../api/phases.js';
 import type { Phase, ReleaseStatus } from '../api/types.js';
 
 export const LIST_LIMITS = {
@@ -12,18 +13,6 @@ export const LIST_LIMITS = {
 } as const;
 
 export type ListView = 'summary' | 'full';
-
-const PHASE_NAMES: Record<Phase, true> = {
-  Pending: true,
-  Progressing: true,
-  Paused: true,
-  Healthy: true,
-  Degraded: true,
-  Aborted: true,
-  Stalled: true,
-  Invalid: true,
-  Orphaned: true,
-};
 
 export interface ReleaseFilter {
   selector: LabelSelector;
@@ -63,10 +52,8 @@ export function parsePhases(text: string | undefined, parameter = 'phase'): Read
   if (text === undefined || text.trim() === '') return undefined;
   const phases = new Set<Phase>();
   for (const word of text.split(',').map((p) => p.trim())) {
-    if (!Object.prototype.hasOwnProperty.call(PHASE_NAMES, word)) {
-      throw new ListParameterError(parameter, `${parameter}: "${word}" is not a phase (${Object.keys(PHASE_NAMES).join(', ')})`);
-    }
-    phases.add(word as Phase);
+    if (!isPhase(word)) throw new ListParameterError(parameter, `${parameter}: "${word}" is not a phase (${PHASES.join(', ')})`);
+    phases.add(word);
   }
   return phases;
 }

@@ -10,12 +10,6 @@ interface ParsedFile {
   candidates: ReleaseCandidate[];
 }
 
-/** What one update did, for logs and tests. */
-export interface ParseCounts {
-  parsed: number;
-  removed: number;
-}
-
 export class ParsedFiles {
   private readonly files = new Map<string, ParsedFile>();
   /** candidateHash per candidate, computed once: hashing every spec on every snapshot is the cost we avoid. */
@@ -26,22 +20,13 @@ export class ParsedFiles {
     return this.files.get(file)?.key;
   }
 
-  has(file: string): boolean {
-    return this.files.has(file);
-  }
-
   paths(): string[] {
     return [...this.files.keys()];
   }
 
-  get size(): number {
-    return this.files.size;
-  }
-
   /** Parses the given files (replacing what was held for them) and forgets the removed ones. */
-  async update(changed: readonly (ManifestText & { key: string })[], removed: Iterable<string> = []): Promise<ParseCounts> {
-    let removedCount = 0;
-    for (const file of removed) if (this.files.delete(file)) removedCount++;
+  async update(changed: readonly (ManifestText & { key: string })[], removed: Iterable<string> = []): Promise<void> {
+    for (const file of removed) this.files.delete(file);
     const candidates = await candidatesFromTexts(changed);
     const byFile = new Map<string, ReleaseCandidate[]>();
     for (const c of candidates) {
@@ -50,11 +35,6 @@ export class ParsedFiles {
       else byFile.set(c.file, [c]);
     }
     for (const m of changed) this.files.set(m.file, { key: m.key, sourceRevision: m.sourceRevision, candidates: byFile.get(m.file) ?? [] });
-    return { parsed: changed.length, removed: removedCount };
-  }
-
-  clear(): void {
-    this.files.clear();
   }
 
   /**
