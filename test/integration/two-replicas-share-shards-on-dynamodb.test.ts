@@ -21,7 +21,7 @@ import { Simulator } from '../../src/sim/simulator.js';
 import type { SimWorld } from '../../src/sim/world.js';
 import { MemorySource } from '../../src/sources/memory.js';
 import { DynamoStateStore } from '../../src/store/dynamodb-store.js';
-import type { StateStore } from '../../src/store/store.js';
+import { StoreUnavailableError, type StateStore } from '../../src/store/store.js';
 import { untilIo } from '../helpers/clock.js';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.js';
 
@@ -87,7 +87,7 @@ function gate(inner: StateStore): StateStore & { cut: boolean } {
       return async (...args: unknown[]) => {
         storeCallsInFlight++;
         try {
-          if (state.cut) throw Object.assign(new Error('state store unreachable'), { code: 'StoreUnavailable', reason: 'ECONNREFUSED' });
+          if (state.cut) throw new StoreUnavailableError('ECONNREFUSED', 'state store unreachable');
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } finally {
           storeCallsInFlight--;

@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Release } from '../../src/api/types.js';
 import { familyRevision } from '../../src/cloud/task-definition-ref.js';
 import { aepFrontendRolling } from './support/releases.js';
 import { demoWorld, scenario, type Scenario } from './support/scenario.js';
 
 let s: Scenario | undefined;
 afterEach(async () => s?.close());
-
-const frontend = (revision: string): Release => aepFrontendRolling(revision);
 
 describe('the rolling strategy', () => {
   it('rolls a good revision through, then puts the stable one back when the next fails', async () => {
@@ -22,12 +19,12 @@ describe('the rolling strategy', () => {
       const svc = w.services.find((x) => x.name === 'aep-frontend-prod-svc');
       if (svc) svc.circuitBreaker = { enable: false, rollback: false };
     });
-    s = await scenario({ world, release: frontend('aep-frontend-prod:7') });
+    s = await scenario({ world, release: aepFrontendRolling('aep-frontend-prod:7') });
     await s.run(60_000);
-    s.apply(frontend('aep-frontend-prod:8'));
+    s.apply(aepFrontendRolling('aep-frontend-prod:8'));
     await s.runUntil((st) => st?.phase === 'Healthy' && st.stableRevision === 'aep-frontend-prod:8', 20 * 60_000);
 
-    s.apply(frontend('aep-frontend-prod:9'));
+    s.apply(aepFrontendRolling('aep-frontend-prod:9'));
     await s.runUntil((st) => st?.phase === 'Degraded' && st.blockedRevision === 'aep-frontend-prod:9', 20 * 60_000);
     const status = await s.current();
     expect(status).toMatchObject({ stableRevision: 'aep-frontend-prod:8' });

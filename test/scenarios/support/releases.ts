@@ -50,7 +50,6 @@ export function aepCanary(revision: string, change: (r: Release) => void = () =>
   return release;
 }
 
-/** A task definition revision added to the demo world with its own behaviour. */
 /** The AEP frontend, rolled by ECS on one service; `change` adjusts it for a scenario. */
 export function aepFrontendRolling(revision: string, change: (r: Release) => void = () => {}): Release {
   const release: Release = {
@@ -70,6 +69,7 @@ export function aepFrontendRolling(revision: string, change: (r: Release) => voi
   return release;
 }
 
+/** A task definition revision added to the demo world with its own behaviour. */
 export function aepRevision(revision: number, profile: Record<string, unknown>) {
   return {
     family: 'aep-backend-prod',
