@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import type { SourceSnapshot } from '../../src/sources/source.js';
 export function fixture(name: string): string {
   return readFileSync(fileURLToPath(new URL(`../fixtures/sources/${name}`, import.meta.url)), 'utf8');
 }
@@ -28,4 +29,9 @@ export function releaseYaml(
   ]
     .filter((line, i, all) => line !== '' || i === all.length - 1)
     .join('\n');
+}
+
+/** A snapshot as `name:generation:taskDefinition` lines (`invalid` for a Release with problems). */
+export function snapshotSummary(snap: SourceSnapshot): string[] {
+  return snap.releases.map((r) => `${r.name}:${r.generation}:${r.release?.spec.revision.taskDefinition ?? 'invalid'}`);
 }

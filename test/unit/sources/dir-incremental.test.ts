@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { DirSource } from '../../../src/sources/dir.js';
-import type { SourceSnapshot } from '../../../src/sources/source.js';
 import { advanceUntil } from '../../helpers/clock.js';
-import { releaseYaml } from '../../helpers/releases.js';
+import { releaseYaml, snapshotSummary } from '../../helpers/releases.js';
 
 let root: string;
 let folder: string;
@@ -15,8 +14,6 @@ const sources: DirSource[] = [];
 const FILES = 40;
 
 const name = (i: number): string => `svc-${String(i).padStart(2, '0')}`;
-const summary = (snap: SourceSnapshot): string[] =>
-  snap.releases.map((r) => `${r.name}:${r.generation}:${r.release?.spec.revision.taskDefinition ?? 'invalid'}`);
 
 /** A source that trusts stats at once: files written by the test are not "racy". */
 function source(options: Partial<ConstructorParameters<typeof DirSource>[0]> = {}): DirSource {
@@ -50,7 +47,7 @@ describe('DirSource reads only what changed', () => {
     const second = await s.snapshot();
     expect(s.stats().filesParsed).toBe(FILES + 1);
     const untouched = (line: string): boolean => /^(svc-\d\d):1:\1:1$/.test(line);
-    expect(summary(second).filter((line) => !untouched(line))).toEqual(['svc-07:2:svc-07:2']);
+    expect(snapshotSummary(second).filter((line) => !untouched(line))).toEqual(['svc-07:2:svc-07:2']);
     expect(second.revision).not.toBe(first.revision);
     // The reused Releases are the same objects: nothing re-parsed them.
     expect(second.releases.find((r) => r.name === 'svc-08')!.release).toBe(first.releases.find((r) => r.name === 'svc-08')!.release);

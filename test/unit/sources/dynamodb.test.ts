@@ -5,11 +5,11 @@ import type { Release } from '../../../src/api/types.js';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { ApplyConflictError } from '../../../src/sources/apply-result.js';
 import { applyRelease, DynamoDbSource } from '../../../src/sources/dynamodb.js';
-import { SourceUnavailableError, type SourceSnapshot } from '../../../src/sources/source.js';
+import { SourceUnavailableError } from '../../../src/sources/source.js';
 import { createTables } from '../../../src/store/dynamodb-tables.js';
 import { runTimersUntil } from '../../helpers/clock.js';
 import { startDynalite, type LocalDynamo } from '../../helpers/dynalite.js';
-import { releaseYaml } from '../../helpers/releases.js';
+import { releaseYaml, snapshotSummary } from '../../helpers/releases.js';
 
 let dynamo: LocalDynamo;
 let table: string;
@@ -17,8 +17,6 @@ let tableCount = 0;
 const clock = new VirtualClock('2026-03-01T12:00:00Z');
 
 const release = (name: string, options: Parameters<typeof releaseYaml>[1] = {}): Release => parse(releaseYaml(name, options)) as Release;
-const summary = (snap: SourceSnapshot): string[] =>
-  snap.releases.map((r) => `${r.name}:${r.generation}:${r.release?.spec.revision.taskDefinition ?? 'invalid'}`);
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -40,7 +38,7 @@ describe('applyRelease', () => {
     expect(await apply(release('web', { taskDefinition: 'web:2' }))).toEqual({ result: 'updated', generation: 2 });
     expect(await apply(release('web', { taskDefinition: 'web:2', labels: { team: 'a' } }))).toEqual({ result: 'updated', generation: 3 });
     const snap = await new DynamoDbSource({ client: dynamo.client, table, clock }).snapshot();
-    expect(summary(snap)).toEqual(['web:3:web:2']);
+    expect(snapshotSummary(snap)).toEqual(['web:3:web:2']);
     expect(snap.releases[0]!.sourceRevision).toBe(`dynamodb:${table}/web@3`);
     expect(snap.releases[0]!.release?.metadata.labels).toEqual({ team: 'a' });
   });
@@ -83,7 +81,7 @@ describe('DynamoDbSource', () => {
     await docs.send(new PutCommand({ TableName: table, Item: { name: 'renamed', manifest: releaseYaml('other'), generation: 1 } }));
     await docs.send(new PutCommand({ TableName: table, Item: { name: 'empty', generation: 1 } }));
     const snap = await new DynamoDbSource({ client: dynamo.client, table, clock }).snapshot();
-    expect(summary(snap)).toEqual(['api:7:api:4', 'broken:2:invalid', 'empty:1:invalid', 'renamed:1:invalid', 'web:1:web:1']);
+    expect(snapshotSummary(snap)).toEqual(['api:7:api:4', 'broken:2:invalid', 'empty:1:invalid', 'renamed:1:invalid', 'web:1:web:1']);
     const byName = new Map(snap.releases.map((r) => [r.name, r]));
     expect(byName.get('broken')!.problems![0]).toMatchObject({ file: `dynamodb:${table}/broken`, code: 'yaml' });
     expect(byName.get('renamed')!.problems![0]!.message).toContain('does not match');
@@ -115,7 +113,7 @@ describe('DynamoDbSource', () => {
     await runTimersUntil(clock, () => changes > 0);
     expect(clock.now() - start).toBe(2_000);
     const second = await source.snapshot();
-    expect(summary(second)).toEqual(['web:2:web:2']);
+    expect(snapshotSummary(second)).toEqual(['web:2:web:2']);
     expect(second.revision).not.toBe(first.revision);
     await runTimersUntil(clock, () => clock.now() >= start + 10_000);
     expect(changes).toBe(1);

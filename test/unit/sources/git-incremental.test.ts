@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { GitSource, type GitSourceOptions } from '../../../src/sources/git.js';
-import type { SourceSnapshot } from '../../../src/sources/source.js';
 import { TestRepo } from '../../helpers/git-repo.js';
-import { releaseYaml } from '../../helpers/releases.js';
+import { releaseYaml, snapshotSummary } from '../../helpers/releases.js';
 
 let root: string;
 let repo: TestRepo;
@@ -21,8 +20,6 @@ function source(options: Partial<GitSourceOptions> = {}): GitSource {
   return s;
 }
 
-const summary = (snap: SourceSnapshot): string[] =>
-  snap.releases.map((r) => `${r.name}:${r.generation}:${r.release?.spec.revision.taskDefinition ?? 'invalid'}`);
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'keelson-git-inc-'));
@@ -48,8 +45,8 @@ describe('GitSource reads only what a commit changed', () => {
     await repo.push();
     const snap = await s.snapshot();
     expect(s.stats()).toEqual({ fullReads: 1, diffReads: 1, filesParsed: FILES + 1 });
-    expect(summary(snap)).toContain('svc-04:2:svc-04:2');
-    expect(summary(snap)).toContain('svc-05:1:svc-05:1');
+    expect(snapshotSummary(snap)).toContain('svc-04:2:svc-04:2');
+    expect(snapshotSummary(snap)).toContain('svc-05:1:svc-05:1');
     // Every Release carries the commit it was read at, changed or not.
     expect(new Set(snap.releases.map((r) => r.sourceRevision))).toEqual(new Set([`main@sha1:${sha}`]));
   });
@@ -90,7 +87,7 @@ describe('GitSource reads only what a commit changed', () => {
     await repo.push('main', true);
     const snap = await s.snapshot();
     expect(s.stats()).toEqual({ fullReads: 2, diffReads: 0, filesParsed: 2 * FILES });
-    expect(summary(snap)).toContain('svc-00:2:svc-00:3');
+    expect(snapshotSummary(snap)).toContain('svc-00:2:svc-00:3');
     expect(debug).toHaveLength(1);
     expect(debug[0]!.reason).toMatch(/not a child/);
   });

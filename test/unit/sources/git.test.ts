@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { GitSource, type GitSourceOptions } from '../../../src/sources/git.js';
-import { SourceUnavailableError, type SourceSnapshot } from '../../../src/sources/source.js';
+import { SourceUnavailableError } from '../../../src/sources/source.js';
 import { runTimersUntil } from '../../helpers/clock.js';
 import { TestRepo } from '../../helpers/git-repo.js';
 import { serveGitOverHttp } from '../../helpers/git-http-server.js';
-import { releaseYaml } from '../../helpers/releases.js';
+import { releaseYaml, snapshotSummary } from '../../helpers/releases.js';
 
 let root: string;
 let repo: TestRepo;
@@ -22,8 +22,6 @@ function source(options: Partial<GitSourceOptions> = {}): GitSource {
   return s;
 }
 
-const summary = (snap: SourceSnapshot): string[] =>
-  snap.releases.map((r) => `${r.name}:${r.generation}:${r.release?.spec.revision.taskDefinition ?? 'invalid'}`);
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'keelson-git-'));
@@ -42,7 +40,7 @@ describe('GitSource', () => {
     await repo.push();
     const snap = await source({ path: 'releases' }).snapshot();
     expect(snap.revision).toBe(`main@sha1:${sha}`);
-    expect(summary(snap)).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(snap)).toEqual(['web:1:web:1']);
     expect(snap.releases[0]!.sourceRevision).toBe(`main@sha1:${sha}`);
     expect(snap.releases[0]!.location).toEqual({ file: 'releases/web.yaml', line: 1 });
     expect(snap.details).toMatchObject({ commit: sha, author: 'Grace Hopper', authorEmail: 'grace@example.com', subject: 'Add web' });
@@ -56,15 +54,15 @@ describe('GitSource', () => {
     const s = source({ pollIntervalMs: 30_000 });
     let changes = 0;
     s.watch(() => changes++);
-    expect(summary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
+    expect(snapshotSummary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
 
     const sha = await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:2' }) }, 'Bump web to 2', 'Linus <l@example.com>');
     await repo.push();
-    expect(summary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']); // not before the poll
+    expect(snapshotSummary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']); // not before the poll
     await runTimersUntil(clock, () => changes > 0);
     expect(clock.now()).toBe(30_000);
     const snap = await s.snapshot();
-    expect(summary(snap)).toEqual(['api:1:api:1', 'web:2:web:2']);
+    expect(snapshotSummary(snap)).toEqual(['api:1:api:1', 'web:2:web:2']);
     expect(snap.details).toMatchObject({ commit: sha, author: 'Linus', subject: 'Bump web to 2' });
 
     // A poll that finds the same commit says nothing.
@@ -77,8 +75,8 @@ describe('GitSource', () => {
     await repo.push('main');
     await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:9' }) }, 'on staging');
     await repo.push('staging');
-    expect(summary(await source({ branch: 'staging', cacheDir: join(root, 'c1') }).snapshot())).toEqual(['web:1:web:9']);
-    expect(summary(await source({ branch: 'main', cacheDir: join(root, 'c2') }).snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await source({ branch: 'staging', cacheDir: join(root, 'c1') }).snapshot())).toEqual(['web:1:web:9']);
+    expect(snapshotSummary(await source({ branch: 'main', cacheDir: join(root, 'c2') }).snapshot())).toEqual(['web:1:web:1']);
   });
 
   it('selects files by glob', async () => {
@@ -87,7 +85,7 @@ describe('GitSource', () => {
       'apps',
     );
     await repo.push();
-    expect(summary(await source({ path: 'apps/*/release.yaml' }).snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
+    expect(snapshotSummary(await source({ path: 'apps/*/release.yaml' }).snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
   });
 
   it('takes a force-push that rewrote history as the new state', async () => {
@@ -95,30 +93,30 @@ describe('GitSource', () => {
     await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:2' }) }, 'two');
     await repo.push();
     const s = source();
-    expect(summary(await s.snapshot())).toEqual(['web:1:web:2']);
+    expect(snapshotSummary(await s.snapshot())).toEqual(['web:1:web:2']);
     await repo.git(repo.work, 'reset', '--quiet', '--hard', 'HEAD~1');
     const rewritten = await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:3' }) }, 'rewritten');
     await repo.push('main', true);
     const snap = await s.snapshot();
     expect(snap.revision).toBe(`main@sha1:${rewritten}`);
-    expect(summary(snap)).toEqual(['web:2:web:3']);
+    expect(snapshotSummary(snap)).toEqual(['web:2:web:3']);
   });
 
   it('drops the Release of a file deleted from the branch', async () => {
     await repo.commit({ 'web.yaml': releaseYaml('web'), 'api.yaml': releaseYaml('api') }, 'both');
     await repo.push();
     const s = source();
-    expect(summary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
+    expect(snapshotSummary(await s.snapshot())).toEqual(['api:1:api:1', 'web:1:web:1']);
     await repo.commit({ 'api.yaml': null }, 'remove api');
     await repo.push();
-    expect(summary(await s.snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await s.snapshot())).toEqual(['web:1:web:1']);
   });
 
   it('marks only the Release with a corrupt manifest invalid', async () => {
     await repo.commit({ 'web.yaml': releaseYaml('web'), 'api.yaml': `${releaseYaml('api')}  replicas: [2\n` }, 'broken api');
     await repo.push();
     const snap = await source().snapshot();
-    expect(summary(snap)).toEqual(['api:1:invalid', 'web:1:web:1']);
+    expect(snapshotSummary(snap)).toEqual(['api:1:invalid', 'web:1:web:1']);
     expect(snap.releases[0]!.problems![0]).toMatchObject({ file: 'api.yaml', code: 'yaml' });
   });
 
@@ -133,7 +131,7 @@ describe('GitSource', () => {
     await rename(repo.remote, `${repo.remote}.away`);
     await runTimersUntil(clock, () => changes > 0);
     await expect(s.snapshot()).rejects.toBeInstanceOf(SourceUnavailableError);
-    expect(summary(last)).toEqual(['web:1:web:1']); // what the caller keeps serving
+    expect(snapshotSummary(last)).toEqual(['web:1:web:1']); // what the caller keeps serving
     // Retries at 1s, 2s, 4s after the failure, not at the poll interval.
     const failedAt = clock.now();
     const times: number[] = [];
@@ -146,7 +144,7 @@ describe('GitSource', () => {
 
     await rename(`${repo.remote}.away`, repo.remote);
     await runTimersUntil(clock, () => changes > 1);
-    expect(summary(await s.snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await s.snapshot())).toEqual(['web:1:web:1']);
   });
 
   it('is unavailable when the branch is gone', async () => {
@@ -154,7 +152,7 @@ describe('GitSource', () => {
     await repo.push('feature');
     await repo.push('main');
     const s = source({ branch: 'feature' });
-    expect(summary(await s.snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await s.snapshot())).toEqual(['web:1:web:1']);
     await repo.git(repo.work, 'push', '--quiet', 'origin', ':refs/heads/feature');
     await expect(s.snapshot()).rejects.toThrow(/branch feature not found/);
   });
@@ -162,11 +160,11 @@ describe('GitSource', () => {
   it('keeps generations across a restart in its cache folder', async () => {
     await repo.commit({ 'web.yaml': releaseYaml('web') }, 'one');
     await repo.push();
-    expect(summary(await source().snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await source().snapshot())).toEqual(['web:1:web:1']);
     await repo.commit({ 'web.yaml': releaseYaml('web', { taskDefinition: 'web:2' }) }, 'two');
     await repo.push();
-    expect(summary(await source().snapshot())).toEqual(['web:2:web:2']);
-    expect(summary(await source().snapshot())).toEqual(['web:2:web:2']);
+    expect(snapshotSummary(await source().snapshot())).toEqual(['web:2:web:2']);
+    expect(snapshotSummary(await source().snapshot())).toEqual(['web:2:web:2']);
   });
 
   it('never shows credentials in its description or errors', async () => {
@@ -235,7 +233,7 @@ describe('GitSource cache and credentials', () => {
     await repo.git(root, 'init', '--quiet', '--bare', join(cacheDir, 'repo.git'));
     await writeFile(join(cacheDir, 'repo.git', 'config'), `[core]\n\tbare = true\n[url "${decoy.remote}"]\n\tinsteadOf = ${repo.remote}\n`);
 
-    expect(summary(await source({ cacheDir }).snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await source({ cacheDir }).snapshot())).toEqual(['web:1:web:1']);
     expect(await readFile(join(cacheDir, 'repo.git', 'config'), 'utf8')).not.toContain('insteadOf');
   });
 
@@ -269,7 +267,7 @@ describe('GitSource cache and credentials', () => {
 
     // A fresh folder is created private and used.
     const fresh = join(root, 'fresh-cache');
-    expect(summary(await source({ cacheDir: fresh }).snapshot())).toEqual(['web:1:web:1']);
+    expect(snapshotSummary(await source({ cacheDir: fresh }).snapshot())).toEqual(['web:1:web:1']);
     expect((await import('node:fs/promises').then((fs) => fs.stat(fresh))).mode & 0o777).toBe(0o700);
   });
 
