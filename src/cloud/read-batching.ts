@@ -49,11 +49,19 @@ export function scalableTargetsBatcher(scaling: () => ScalingPort): TurnBatcher<
 }
 
 /**
- * A port with some methods replaced: the port stays the prototype, so methods of a class instance
- * (the AWS adapters) keep working, which an object spread would drop.
+ * A port with some methods replaced, as a plain object of the port's methods bound to it: the AWS
+ * adapters are class instances, whose methods an object spread would drop, and wrappers put on
+ * top of these ports (tests, the budget) spread them in turn.
  */
 function overriding<Port extends object>(port: Port, methods: Partial<Port>): Port {
-  return Object.assign(Object.create(port) as Port, methods);
+  const plain: Record<string, unknown> = {};
+  for (let layer: object | null = port; layer && layer !== Object.prototype; layer = Object.getPrototypeOf(layer) as object | null) {
+    for (const key of Object.getOwnPropertyNames(layer)) {
+      const value = (port as Record<string, unknown>)[key];
+      if (key !== 'constructor' && !(key in plain) && typeof value === 'function') plain[key] = (value as (...a: unknown[]) => unknown).bind(port);
+    }
+  }
+  return Object.assign(plain, methods) as Port;
 }
 
 /**

@@ -139,5 +139,7 @@ describe('batchReads over ports that are class instances (the AWS adapters)', ()
     expect(await batched.lb.readWeights(listener('arn:l1'))).toEqual([{ targetGroupArn: 'tg', weight: 100 }]);
     expect(await batched.lb.setWeights(listener('arn:l1'), [])).toBe('written');
     expect(lb.writes()).toEqual(['arn:l1']);
+    // Wrappers above (crash tests, the budget) spread these ports in turn: nothing may hide in a prototype.
+    expect(typeof { ...batched.lb }.setWeights).toBe('function');
   });
 });
