@@ -177,6 +177,12 @@ describe('the CloudFormation template that deploys keelson', () => {
     expect(problems).toEqual([]);
   });
 
+  it('has every parameter explained in docs/deploying.md', () => {
+    const docs = readFileSync(new URL('../../../docs/deploying.md', import.meta.url), 'utf8');
+    const missing = Object.keys(template.Parameters).filter((name) => !docs.includes(`\`${name}\``) && !docs.includes(`${name}=`));
+    expect(missing).toEqual([]);
+  });
+
   describe("the task role's policy", () => {
     it('grants exactly the actions keelson calls, and no wildcard action', () => {
       const actions = policyStatements('TaskRole').flatMap(actionsOf);
