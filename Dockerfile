@@ -1,13 +1,27 @@
 # syntax=docker/dockerfile:1
+# Three stages: the build compiles and packs keelson exactly as it is published (package.json
+# `files`), the dependencies stage installs the production dependencies only, and the image
+# holds those two and runs as the unprivileged `node` user.
 FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json README.md LICENSE ./
+COPY bin ./bin
 COPY src ./src
 COPY controllers ./controllers
 COPY schemas ./schemas
-RUN npm run build && npm prune --omit=dev
+COPY manifests ./manifests
+# npm pack takes what package.json `files` names, so a file the package ships is in the image
+# too; --ignore-scripts: the build just ran (prepack would run it again).
+RUN npm run build \
+ && npm pack --ignore-scripts --pack-destination /tmp \
+ && mkdir /package && tar -xzf /tmp/keelson-*.tgz -C /package --strip-components=1
+
+FROM node:26-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
 
 FROM node:26-slim
 # git: the Git manifest source fetches with the git command.
@@ -16,14 +30,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY schemas ./schemas
-COPY manifests ./manifests
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=build /package ./
 # The default controller configuration; it takes its settings from the environment.
-COPY manifests/deploy/keelson.yaml /etc/keelson/keelson.yaml
-RUN ln -s /app/dist/src/cli/main.js /usr/local/bin/keelson && chmod +x /app/dist/src/cli/main.js
+COPY --from=build /package/manifests/deploy/keelson.yaml /etc/keelson/keelson.yaml
+# bin/keelson.js runs the compiled dist/ when there is no TypeScript source, as an installed package does.
+RUN ln -s /app/bin/keelson.js /usr/local/bin/keelson && chmod +x /app/bin/keelson.js
 USER node
 EXPOSE 8080
 ENTRYPOINT ["keelson"]

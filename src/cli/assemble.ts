@@ -12,6 +12,7 @@ import type { CloudProvider } from '../cloud/ports.js';
 import { shardingProblem, type KeelsonConfig } from '../config/config.js';
 import { openSource, openStateStore } from '../config/open.js';
 import { resolveSecret } from '../config/secrets.js';
+import { keepAliveTimeouts } from '../server/keep-alive.js';
 import { notificationSettings } from '../notify/config.js';
 import { fanOut } from '../notify/events.js';
 import { Notifier } from '../notify/notifier.js';
@@ -185,6 +186,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     port: config.http.port,
     host: config.http.host,
     maxConnections: config.http.maxConnections,
+    ...(config.http.keepAliveMs !== undefined ? { timeouts: keepAliveTimeouts(config.http.keepAliveMs) } : {}),
     store,
     controller,
     metrics,

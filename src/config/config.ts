@@ -70,6 +70,8 @@ export interface HttpConfig {
   maxConnections: number;
   apiToken?: SecretRef;
   readsRequireToken: boolean;
+  /** How long an idle connection stays open for its next request; the server's default when absent. */
+  keepAliveMs?: number;
 }
 
 export interface ProbesConfig {

@@ -151,6 +151,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
       maxConnections: (http.maxConnections as number | undefined) ?? base.http.maxConnections,
       ...(http.apiToken !== undefined ? { apiToken: secretRef(http.apiToken) } : {}),
       readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? base.http.readsRequireToken,
+      ...(typeof http.keepAlive === 'string' ? { keepAliveMs: parseDuration(http.keepAlive) } : {}),
     },
     probes: { allowHosts: raw.probes?.allowHosts ?? base.probes.allowHosts },
     resyncMs,
@@ -177,7 +178,8 @@ export function resolveSource(kind: SourceConfig['kind'], block: Fields): Source
     path: (block.path as string | null | undefined) ?? '',
     pollIntervalMs: poll(CONFIG_DEFAULTS.gitPollIntervalMs),
     ...(token ? { token } : {}),
-    ...(block.webhookSecret !== undefined ? { webhookSecret: secretRef(block.webhookSecret) } : {}),
+    // Empty, as `${KEELSON_GIT_WEBHOOK_SECRET:-}` expands without the secret: no webhook, as when absent.
+    ...(block.webhookSecret !== undefined && block.webhookSecret !== null && block.webhookSecret !== '' ? { webhookSecret: secretRef(block.webhookSecret) } : {}),
     ...optional('username'),
     ...optional('sshKeyFile'),
     ...optional('knownHostsFile'),

@@ -90,6 +90,27 @@ describe('keelson.yaml', () => {
     expect(problemsOf(fixture('deploy.yaml'), env)).toEqual([expect.stringMatching(/^keelson\.yaml:\d+:\d+ http\.apiToken: must be a string, \{env: NAME\} or \{file: PATH\}$/)]);
   });
 
+  it('takes the Git webhook secret from the image\'s deployment file when the stack gives one, and has no webhook otherwise', () => {
+    const env = { KEELSON_SOURCE_KIND: 'git', KEELSON_GIT_URL: 'https://github.com/acme/deploy.git', KEELSON_STATE_TABLE: 'keelson-state', KEELSON_API_TOKEN: 't0k' };
+    const deployFile = read('../../../manifests/deploy/keelson.yaml');
+    const withSecret = parseConfig(deployFile, 'keelson.yaml', { ...env, KEELSON_GIT_WEBHOOK_SECRET: 'hook-s3cret' });
+    expect(withSecret.sources[0]).toMatchObject({ kind: 'git', webhookSecret: { value: 'hook-s3cret' } });
+    const without = parseConfig(deployFile, 'keelson.yaml', env);
+    expect(without.sources[0]).not.toHaveProperty('webhookSecret');
+    // Written out, empty and null mean the same: no webhook.
+    for (const empty of ["''", '~']) {
+      expect(parseConfig(`sources: [{git: {url: https://github.com/a/b.git, webhookSecret: ${empty}}}]\n`, 'keelson.yaml', {}).sources[0]).not.toHaveProperty('webhookSecret');
+    }
+  });
+
+  it('keeps idle connections open for http.keepAlive: the deployment file outlasts the load balancer\'s 60 s', () => {
+    expect(defaultConfig().http.keepAliveMs).toBeUndefined();
+    expect(parseConfig('http: {keepAlive: 65s}\n', 'keelson.yaml', {}).http.keepAliveMs).toBe(65_000);
+    expect(problemsOf('http: {keepAlive: 65}\n')).toEqual([expect.stringMatching(/http\.keepAlive: /)]);
+    const env = { KEELSON_RELEASES_TABLE: 'keelson-releases', KEELSON_STATE_TABLE: 'keelson-state', KEELSON_API_TOKEN: 't0k' };
+    expect(parseConfig(read('../../../manifests/deploy/keelson.yaml'), 'keelson.yaml', env).http.keepAliveMs).toBeGreaterThan(60_000);
+  });
+
   it('reports each bad field with its file, line and path', () => {
     expect(problemsOf(fixture('bad-fields.yaml'))).toEqual([
       'keelson.yaml:5:7 sources[0].git.pollIntervall: is not a known field',

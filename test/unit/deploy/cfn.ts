@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { CollectionTag, ScalarTag, Tags } from 'yaml';
 
 const FUNCTIONS = [
-  'Base64', 'Cidr', 'Condition', 'Equals', 'FindInMap', 'GetAZs', 'GetAtt', 'If', 'ImportValue',
+  'Base64', 'Cidr', 'Condition', 'Contains', 'Equals', 'FindInMap', 'GetAZs', 'GetAtt', 'If', 'ImportValue',
   'Join', 'Not', 'And', 'Or', 'Select', 'Split', 'Sub', 'Ref',
 ] as const;
 
@@ -31,10 +31,11 @@ export const CFN_TAGS: Tags = FUNCTIONS.flatMap((name): (ScalarTag | CollectionT
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface Template {
-  Parameters: Record<string, { Type: string; Default?: Json }>;
+  Parameters: Record<string, { Type: string; Default?: Json; NoEcho?: boolean; AllowedValues?: Json[] }>;
+  Rules?: Record<string, { RuleCondition?: Json; Assertions: { Assert: Json; AssertDescription?: string }[] }>;
   Conditions: Record<string, Json>;
-  Resources: Record<string, { Type: string; Properties?: Record<string, Json>; Condition?: string }>;
-  Outputs: Record<string, { Value: Json }>;
+  Resources: Record<string, { Type: string; Properties?: Record<string, Json>; Condition?: string; DependsOn?: string | string[]; Metadata?: Json }>;
+  Outputs: Record<string, { Value: Json; Condition?: string }>;
 }
 
 export function parseTemplate(text: string): Template {

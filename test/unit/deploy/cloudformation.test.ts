@@ -133,6 +133,56 @@ describe('the CloudFormation template that deploys keelson', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('names only defined conditions and resources in Condition and DependsOn', () => {
+    const unknown: string[] = [];
+    for (const [name, res] of Object.entries({ ...template.Resources, ...template.Outputs })) {
+      if (res.Condition !== undefined && !(res.Condition in template.Conditions)) unknown.push(`${name}: Condition ${res.Condition}`);
+    }
+    for (const [name, res] of Object.entries(template.Resources)) {
+      for (const target of [res.DependsOn ?? []].flat()) {
+        if (!template.Resources[target]) unknown.push(`${name}: DependsOn ${target}`);
+        // CloudFormation refuses a DependsOn on a resource that a false condition leaves out.
+        else if (template.Resources[target]!.Condition !== undefined && template.Resources[target]!.Condition !== res.Condition) unknown.push(`${name}: DependsOn conditional ${target}`);
+      }
+    }
+    expect(unknown).toEqual([]);
+  });
+
+  it('refers to a conditional resource only under its condition (its own, or an Fn::If on it)', () => {
+    const problems: string[] = [];
+    const visit = (where: string, own: string | undefined, value: Json, guards: string[]): void => {
+      if (Array.isArray(value)) return value.forEach((v) => visit(where, own, v, guards));
+      if (typeof value !== 'object' || value === null) return;
+      const named: string[] = [];
+      if (typeof value.Ref === 'string') named.push(value.Ref);
+      const getAtt = value['Fn::GetAtt'];
+      if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') named.push(getAtt[0]);
+      const sub = value['Fn::Sub'];
+      const text = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : '';
+      for (const [, variable] of text.matchAll(/\$\{([^!}][^}]*)\}/g)) named.push(variable!.split('.')[0]!);
+      for (const name of named) {
+        const condition = template.Resources[name]?.Condition;
+        if (condition !== undefined && condition !== own && !guards.includes(condition)) problems.push(`${where} -> ${name} (${condition})`);
+      }
+      const ifs = value['Fn::If'];
+      if (Array.isArray(ifs) && typeof ifs[0] === 'string') {
+        visit(where, own, ifs[1] ?? null, [...guards, ifs[0]]);
+        visit(where, own, ifs[2] ?? null, guards);
+        return;
+      }
+      Object.values(value).forEach((v) => visit(where, own, v, guards));
+    };
+    for (const [name, res] of Object.entries(template.Resources)) visit(name, res.Condition, { Properties: res.Properties ?? {}, Metadata: res.Metadata ?? {} }, []);
+    for (const [name, out] of Object.entries(template.Outputs)) visit(`output ${name}`, out.Condition, out.Value, []);
+    expect(problems).toEqual([]);
+  });
+
+  it('has every parameter explained in docs/deploying.md', () => {
+    const docs = readFileSync(new URL('../../../docs/deploying.md', import.meta.url), 'utf8');
+    const missing = Object.keys(template.Parameters).filter((name) => !docs.includes(`\`${name}\``) && !docs.includes(`${name}=`));
+    expect(missing).toEqual([]);
+  });
+
   describe("the task role's policy", () => {
     it('grants exactly the actions keelson calls, and no wildcard action', () => {
       const actions = policyStatements('TaskRole').flatMap(actionsOf);
@@ -185,15 +235,44 @@ describe('the CloudFormation template that deploys keelson', () => {
       const secrets = branches(container().Secrets!) as { Name: string; ValueFrom?: Json; Value?: Json }[];
       expect(environment.map((e) => e.Name).filter((n) => /TOKEN|SECRET|PASSWORD|KEY/.test(n))).toEqual([]);
       expect(JSON.stringify(environment)).not.toMatch(/hooks\.slack\.com|ghp_|xox[bp]-/);
-      expect(secrets.map((s) => s.Name).sort()).toEqual(['KEELSON_API_TOKEN', 'KEELSON_GIT_TOKEN', 'KEELSON_SLACK_WEBHOOK_URL']);
+      expect(secrets.map((s) => s.Name).sort()).toEqual(['KEELSON_API_TOKEN', 'KEELSON_GIT_TOKEN', 'KEELSON_GIT_WEBHOOK_SECRET', 'KEELSON_SLACK_WEBHOOK_URL']);
       for (const secret of secrets) {
         expect(secret.Value, secret.Name).toBeUndefined();
-        expect(secret.ValueFrom, secret.Name).toMatchObject({ Ref: expect.stringMatching(/SecretArn$/) });
+        // A secret ARN given as a parameter, or a Secrets Manager secret of the stack's own.
+        for (const from of branches(secret.ValueFrom ?? null) as { Ref: string }[]) {
+          const own = template.Resources[from.Ref]?.Type === 'AWS::SecretsManager::Secret';
+          expect(own || /SecretArn$/.test(from.Ref), `${secret.Name} from ${from.Ref}`).toBe(true);
+        }
       }
     });
 
+    it('keeps the webhook secret out of the parameters shown and the task definition: NoEcho, into Secrets Manager', () => {
+      expect(template.Parameters.WebhookSecret).toMatchObject({ Type: 'String', NoEcho: true, Default: '' });
+      const stored = resource('GitWebhookSecret');
+      expect(stored.Type).toBe('AWS::SecretsManager::Secret');
+      expect(template.Resources.GitWebhookSecret?.Condition).toBe('HasGitWebhookSecret');
+      expect(stored.Properties.SecretString).toEqual({ Ref: 'WebhookSecret' });
+      const refs: string[] = [];
+      walk(resource('TaskDefinition').Properties as Json, (node) => typeof node.Ref === 'string' && refs.push(node.Ref));
+      expect(refs).not.toContain('WebhookSecret');
+      expect(container().Secrets).toContainEqual({
+        'Fn::If': ['HasGitWebhookSecret', { Name: 'KEELSON_GIT_WEBHOOK_SECRET', ValueFrom: { Ref: 'GitWebhookSecret' } }, { Ref: 'AWS::NoValue' }],
+      });
+    });
+
+    it('generates the API token in a secret of its own when none is given, and says where', () => {
+      expect(template.Parameters.ApiTokenSecretArn?.Default).toBe('');
+      expect(template.Conditions.GenerateApiToken).toEqual({ 'Fn::Equals': [{ Ref: 'ApiTokenSecretArn' }, ''] });
+      expect(template.Resources.ApiTokenSecret).toMatchObject({ Type: 'AWS::SecretsManager::Secret', Condition: 'GenerateApiToken' });
+      expect(resource('ApiTokenSecret').Properties.GenerateSecretString).toMatchObject({ ExcludePunctuation: true });
+      expect((resource('ApiTokenSecret').Properties.GenerateSecretString as Props).PasswordLength).toBeGreaterThanOrEqual(32);
+      const either = { 'Fn::If': ['GenerateApiToken', { Ref: 'ApiTokenSecret' }, { Ref: 'ApiTokenSecretArn' }] };
+      expect(container().Secrets).toContainEqual({ Name: 'KEELSON_API_TOKEN', ValueFrom: either });
+      expect(template.Outputs.ApiTokenSecretArn?.Value).toEqual(either);
+    });
+
     it('lets the execution role read exactly the secrets the container names', () => {
-      const fromContainer = (branches(container().Secrets!) as { ValueFrom: Json }[]).map((s) => s.ValueFrom);
+      const fromContainer = (branches(container().Secrets!) as { ValueFrom: Json }[]).flatMap((s) => branches(s.ValueFrom));
       const readable = policyStatements('ExecutionRole')
         .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
         .flatMap(resourcesOf);
