@@ -74,7 +74,8 @@ export interface HttpTimeouts {
 }
 
 // A slow or silent client must not hold a connection open for long; these are socket limits,
-// not logic time. keepAlive stays under the 60 s idle timeout of an ALB in front of keelson.
+// not logic time. Behind a load balancer keep-alive must be longer than the balancer's idle
+// timeout (else it may reuse a connection keelson just closed): set http.keepAlive there.
 export const HTTP_SERVER_DEFAULTS = {
   host: '127.0.0.1',
   maxConnections: 512,
