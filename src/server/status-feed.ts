@@ -36,14 +36,13 @@ export class StatusFeed {
    * methods on the prototype, which a spread would lose).
    */
   watch<T extends StatusStore>(store: T): T {
-    const feed = this;
     const putStatus: StatusStore['putStatus'] = async (release, status, fence) => {
       await store.putStatus(release, status, fence);
-      feed.publish({ name: release, status });
+      this.publish({ name: release, status });
     };
     const deleteStatus: StatusStore['deleteStatus'] = async (release, fence) => {
       await store.deleteStatus(release, fence);
-      feed.publish({ name: release, status: undefined });
+      this.publish({ name: release, status: undefined });
     };
     return new Proxy(store, {
       get(target, property) {
