@@ -18,7 +18,7 @@ function queryOf(filters) {
 
 export function Weights({ weights }) {
   if (!weights) return html`<span class="muted">–</span>`;
-  return html`<div class="weights" role="img" aria-label=${`blue ${weights.blue}%, green ${weights.green}%`}>
+  return html`<div class="weights" role="img" title=${`blue ${weights.blue}% / green ${weights.green}%`} aria-label=${`blue ${weights.blue}%, green ${weights.green}%`}>
     <span class="blue" style=${`width:${weights.blue}%`}>${weights.blue > 12 ? `${weights.blue}` : ''}</span><span class="green" style=${`width:${weights.green}%`}>${weights.green > 12 ? `${weights.green}` : ''}</span>
   </div>`;
 }

@@ -55,7 +55,7 @@ function Gates({ status }) {
   const jobs = status.jobs ?? [];
   if (!waiting && !window && jobs.length === 0) return null;
   return html`<section aria-labelledby="gates-title" class="panel">
-    <h2 id="gates-title">Gates</h2>
+    <h2 id="gates-title">Gates and jobs</h2>
     ${waiting && html`<p class="gate waiting"><strong>Approval:</strong> ${waiting.received}/${waiting.required} for ${status.approvals.revision}${waiting.group ? ` (group ${waiting.group})` : ''}${waiting.approvers.length ? `; approved by ${waiting.approvers.join(', ')}` : ''}</p>`}
     ${window && html`<p class=${`gate ${window.state === 'open' ? '' : 'waiting'}`}><strong>Deployment window:</strong> ${window.state}${window.holding ? ', holding the rollout' : ''}. ${window.message}${window.nextOpenAt ? ` Opens ${time(window.nextOpenAt)}.` : ''}</p>`}
     ${jobs.length > 0 && html`<table class="jobs"><caption>Jobs</caption><thead><tr><th scope="col">Job</th><th scope="col">Hook</th><th scope="col">Revision</th><th scope="col">State</th><th scope="col">Started</th></tr></thead><tbody>
