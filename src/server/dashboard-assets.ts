@@ -41,7 +41,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Names of the page's own files: letters, digits, dashes, one extension; no dots elsewhere, no `..`. */
 const ASSET_NAME = /^[a-z0-9-]+(?:\/[a-z0-9-]+)*\.(?:html|js|css|svg|png)$/;
 
-interface Asset {
+export interface Asset {
   body: Buffer;
   contentType: string;
   etag: string;
@@ -85,14 +85,15 @@ export class DashboardAssets {
   }
 
   private async reply(req: RouteRequest, name: string): Promise<Reply> {
-    const asset = await this.load(name);
+    const asset = await this.asset(name);
     return {
       status: 200,
       respond: (res) => sendAsset(res, asset, req.headers['if-none-match']),
     };
   }
 
-  private load(name: string): Promise<Asset> {
+  /** A file of the dashboard by its name under /ui/ (`index.html`, `vendor/preact.mjs`); NotFound when there is none. */
+  asset(name: string): Promise<Asset> {
     const file = this.fileOf(name);
     let asset = this.cache.get(file);
     if (!asset) {
