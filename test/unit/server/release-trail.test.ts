@@ -36,6 +36,13 @@ describe('a Release trail', () => {
     expect(trail.size).toBe(2);
   });
 
+  it('keeps only the first and the last of a run of equal samples', () => {
+    const trail = new ReleaseTrail({ samples: 100, releases: 10, minIntervalMs: 0 });
+    for (let t = 0; t < 10; t++) trail.record('web', at(2, 50, 1), t * 1_000);
+    trail.record('web', at(2, 50, 4), 10_000);
+    expect(trail.samples('web').map((s) => [s.t, s.health[0]?.value])).toEqual([[0, 1], [9_000, 1], [10_000, 4]]);
+  });
+
   it('forgets a Release whose status is deleted', () => {
     const trail = new ReleaseTrail();
     trail.record('web', at(0, 0), 0);
