@@ -84,7 +84,7 @@ class Ring {
       c.value.push(h.value ?? NaN);
     }
     for (const c of this.conditions.values()) {
-      if (c.value.length > at + 1) continue;
+      if (c.value.length > at) continue;
       c.state.push('Unknown');
       c.value.push(NaN);
     }
