@@ -57,7 +57,7 @@ export function HealthCharts({ samples }) {
       title=${`${name}${threshold ? ` (threshold ${threshold})` : ''}`}
       data=${data}
       series=${[
-        { label: 'value', stroke: VALUE, width: 2 },
+        { label: 'value', stroke: VALUE, width: 2, points: { show: true, size: 4 } },
         { label: 'threshold', stroke: LIMIT, width: 1, dash: [6, 4] },
       ]}
     />`;
