@@ -18,6 +18,16 @@ export default tseslint.config(
     languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
   },
   {
+    // The dashboard's browser modules, served as they are (no build step).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'AbortController', 'TextDecoderStream', 'setTimeout', 'clearTimeout', 'addEventListener', 'removeEventListener', 'scrollTo', 'console'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     // The reconciler speaks only to ports: never the AWS SDK or the simulator.
     files: ['controllers/**/*.ts'],
     rules: {

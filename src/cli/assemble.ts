@@ -28,6 +28,7 @@ import { ControllerMetrics } from '../server/metrics.js';
 import { assessReadiness } from '../server/readiness.js';
 import { gracefulShutdown } from '../server/shutdown.js';
 import { requestOperation } from '../server/operations.js';
+import { StatusFeed } from '../server/status-feed.js';
 import { Simulator } from '../sim/simulator.js';
 import { checkWorldReleases, loadWorld } from '../sim/world-loader.js';
 import type { SimWorld } from '../sim/world.js';
@@ -79,7 +80,9 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const metrics = new ControllerMetrics({ version: keelsonVersion() });
   const deps = { clock, env: options.env };
   const storeHealth = new StoreHealth(clock);
-  const store = watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth);
+  // Status writes are told to the dashboard's event stream and trail as they succeed.
+  const statusFeed = new StatusFeed();
+  const store = statusFeed.watch(watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth));
   const sources: Source[] = [];
   for (const s of config.sources) sources.push(await openSource(s, config, { ...deps, logger }));
   const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');
@@ -201,6 +204,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
         : assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby', storeHealth.current),
     ...(apiToken ? { apiToken } : {}),
     readsRequireToken: config.http.readsRequireToken,
+    statusFeed,
     ...(webhook ? { webhook } : {}),
     logger,
     approvers: { ...world?.approvers, ...config.approvers },

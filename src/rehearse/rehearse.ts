@@ -6,6 +6,7 @@ import { formatDuration } from '../api/duration.js';
 import { parseReleases } from '../api/load.js';
 import type { HistoryEntry, ReleaseStatus } from '../api/types.js';
 import type { RolloutEvent } from '../notify/events.js';
+import type { StateStore } from '../store/store.js';
 import type { ControllerMetrics } from '../server/metrics.js';
 import { requestOperation } from '../server/operations.js';
 import type { SimEvent, SimEventKind } from '../sim/events.js';
@@ -36,6 +37,10 @@ export interface RehearsalOptions {
   onStart?: (stage: Stage) => Promise<void> | void;
   /** Fed by the stage's controller (the demo serves them on /metrics). */
   metrics?: ControllerMetrics;
+  /** The state store the stage writes through (the demo's tells its dashboard of every write). */
+  store?: StateStore;
+  /** Called with the result before the stage closes (the demo keeps it running while someone watches). */
+  onEnd?: (stage: Stage, result: RehearsalResult) => Promise<void> | void;
 }
 
 export interface TimelineLine {
@@ -80,7 +85,7 @@ const UNREPORTED: ReadonlySet<SimEventKind> = new Set(['task.started', 'task.sto
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
   checkWorldReleases(options.world, options.releases.flatMap((m) => parseReleases(m.text, m.file).releases.flatMap((d) => (d.name ? [d.name] : []))));
   const source = new TimelineSource('rehearsal');
-  const stage = await createStage({ world: options.world, source, http: options.http ?? true, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const stage = await createStage({ world: options.world, source, http: options.http ?? true, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.store ? { store: options.store } : {}) });
   const start = stage.clock.now();
   const lines: TimelineLine[] = [];
   const emit = (line: Omit<TimelineLine, 'at' | 'offset'>): void => {
@@ -132,7 +137,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       const status = (await stage.status(name)) ?? null;
       releases.push({ name, status, history: status?.history ?? [] });
     }
-    return {
+    const result: RehearsalResult = {
       startedAt: new Date(start).toISOString(),
       endedAt: new Date(stage.clock.now()).toISOString(),
       releases,
@@ -140,6 +145,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       awsCalls: { ...stage.sim.calls },
       sim: { events: simEventLines(stage.sim.events, start) },
     };
+    await options.onEnd?.(stage, result);
+    return result;
   } finally {
     await stage.close();
   }

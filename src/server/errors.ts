@@ -17,6 +17,8 @@ export const HTTP_ERRORS = {
   ApprovalRefused: 403,
   /** A query parameter that cannot be used: the body names it (and, in a label selector, the offset). */
   InvalidParameter: 400,
+  /** GET /api/v1/events: as many event streams are open as the server keeps (Retry-After tells when to try again). */
+  TooManyStreams: 503,
   Internal: 500,
 } as const;
 

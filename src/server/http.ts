@@ -12,6 +12,9 @@ import { errorBody, HttpApiError } from './errors.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { buildRoutes, type Method, type Reply, type Route } from './routes.js';
+import { EventHub } from './events.js';
+import type { StatusFeed } from './status-feed.js';
+import type { Release } from '../api/types.js';
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -27,6 +30,8 @@ export interface ControllerHandle {
   sources(): SourceHealth[];
   /** metadata.labels of a held Release; without it, labels come from the store's last known specs. */
   labels?(name: string): Readonly<Record<string, string>> | undefined;
+  /** The spec of a held Release (the dashboard draws its steps); without it, the store's last known spec. */
+  release?(name: string): Release | undefined;
 }
 
 export interface HttpServerOptions {
@@ -53,6 +58,8 @@ export interface HttpServerOptions {
   shards?: () => Promise<unknown>;
   /** Groups of people who may approve (keelson.yaml approvers): someone outside a waiting gate's group is refused at once. */
   approvers?: Readonly<Record<string, readonly string[]>>;
+  /** Status writes of this process (the store the controller writes through): live events without polling the store. */
+  statusFeed?: StatusFeed;
 }
 
 export interface RunningHttpServer {
@@ -83,8 +90,10 @@ export const HTTP_SERVER_DEFAULTS = {
 } as const;
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const routes = buildRoutes(options);
   const timeouts: HttpTimeouts = { ...HTTP_SERVER_DEFAULTS.timeouts, ...options.timeouts };
+  // Heartbeats well inside the idle socket timeout, so that a quiet event stream stays open.
+  const hub = new EventHub(options, { heartbeatMs: Math.max(10, Math.min(15_000, Math.floor(timeouts.idleSocketMs / 3))) });
+  const routes = buildRoutes(options, hub);
   const host = options.host ?? HTTP_SERVER_DEFAULTS.host;
   const server = createServer(
     // Node checks the headers and request deadlines on this interval; at most half the shortest one.
@@ -112,6 +121,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     host,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        hub.close();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeIdleConnections();
       });
@@ -167,6 +177,10 @@ async function serve(routes: Route[], logger: Logger, req: IncomingMessage, res:
 
 function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}, acceptEncoding?: string): void {
   if (res.headersSent) return;
+  if (reply.respond) {
+    reply.respond(res);
+    return;
+  }
   const text = reply.text ?? `${reply.compact ? JSON.stringify(reply.json) : JSON.stringify(reply.json, null, 2)}\n`;
   const { body, encoding } = encodeBody(text, acceptEncoding);
   res.writeHead(reply.status, {

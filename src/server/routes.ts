@@ -1,7 +1,10 @@
 // The routes of the controller's HTTP server: each a method, a path pattern and a handler that
 // returns a Reply or throws an HttpApiError. The node:http plumbing lives in http.ts.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { HttpServerOptions } from './http.js';
+import { DashboardAssets } from './dashboard-assets.js';
+import { EventHub, EVENT_STREAM_LIMITS } from './events.js';
+import { trailOf } from './trail-route.js';
 import { requireToken } from './auth.js';
 import { parseOperationBody } from './body.js';
 import { errorBody, HttpApiError } from './errors.js';
@@ -20,6 +23,8 @@ export interface Reply {
   contentType?: string;
   /** JSON without indentation, for answers made to be large: indentation adds some 40% to the Release list. */
   compact?: boolean;
+  /** Writes the answer itself (an event stream, a file with its own headers); status and json are then unused. */
+  respond?: (res: ServerResponse) => void;
 }
 
 export interface RouteRequest {
@@ -44,7 +49,7 @@ const OPERATION_KINDS = { promote: 'promote', abort: 'abort', retry: 'retry', re
 /** How many audit entries status keeps (DEFAULTS.auditLimit), told with the history. */
 const AUDIT_LIMIT = DEFAULTS.auditLimit;
 
-export function buildRoutes(options: HttpServerOptions): Route[] {
+export function buildRoutes(options: HttpServerOptions, hub: EventHub = new EventHub(options, { heartbeatMs: EVENT_STREAM_LIMITS.heartbeatMs })): Route[] {
   const guardRead = (headers: IncomingHttpHeaders): void => {
     if (options.readsRequireToken) requireToken(headers, options.apiToken);
   };
@@ -141,6 +146,25 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
     },
     {
       method: 'GET',
+      pattern: /^\/api\/v1\/releases\/([^/]+)\/trail$/,
+      handle: async (req) => {
+        guardRead(req.headers);
+        const name = req.params[0] ?? '';
+        await statusOf(name);
+        return { status: 200, json: await trailOf(options, hub.trail, name), compact: true };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/events$/,
+      handle: async (req) => {
+        guardRead(req.headers);
+        const lastEventId = req.headers['last-event-id'];
+        return { status: 200, respond: (res) => hub.open(res, req.query, typeof lastEventId === 'string' ? lastEventId : undefined) };
+      },
+    },
+    {
+      method: 'GET',
       pattern: /^\/api\/v1\/shards$/,
       handle: async (req) => {
         guardRead(req.headers);
@@ -158,5 +182,6 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         return { status: answer.status, json: { message: answer.message } };
       },
     },
+    ...new DashboardAssets().routes(),
   ];
 }

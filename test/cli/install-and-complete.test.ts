@@ -71,7 +71,7 @@ describe('the package npm would publish', () => {
   });
 
   it('holds the command, the compiled code, the schemas, the examples, README and LICENSE, and no sources or tests', () => {
-    for (const file of ['bin/keelson.js', 'dist/src/cli/main.js', 'schemas/release.schema.json', 'manifests/examples/aep-backend-canary.yaml', 'manifests/sim/world.yaml', 'README.md', 'LICENSE', 'package.json']) {
+    for (const file of ['bin/keelson.js', 'dist/src/cli/main.js', 'schemas/release.schema.json', 'manifests/examples/aep-backend-canary.yaml', 'manifests/sim/world.yaml', 'README.md', 'LICENSE', 'package.json', 'web/index.html', 'web/app.js', 'web/style.css']) {
       expect(files, file).toContain(file);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -89,5 +89,14 @@ describe('the package npm would publish', () => {
     expect(validate.stdout).toContain('ok  node_modules/keelson/manifests/examples/aep-backend-canary.yaml (1 Release)');
     const help = await run(bin, ['--help'], { cwd: home, env: cleanEnv() });
     expect(help.stdout).toContain('Usage: keelson');
+    // The dashboard's page and the vendored modules, found where the installed package keeps them.
+    const script = `const { DashboardAssets } = await import('keelson/dist/src/server/dashboard-assets.js');
+const assets = new DashboardAssets();
+const sizes = {};
+for (const name of ['index.html', 'app.js', 'vendor/preact.mjs', 'vendor/htm-preact.mjs', 'vendor/uplot.mjs']) sizes[name] = (await assets.asset(name)).body.length;
+console.log(JSON.stringify(sizes));`;
+    const dashboard = await run('node', ['--input-type=module', '-e', script], { cwd: home, env: cleanEnv() });
+    const sizes = JSON.parse(dashboard.stdout) as Record<string, number>;
+    expect(Object.values(sizes).every((n) => n > 100), dashboard.stdout).toBe(true);
   }, 300_000);
 });

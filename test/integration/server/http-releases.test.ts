@@ -88,7 +88,7 @@ describe('GET /api/v1/releases/:name', () => {
 describe('routing', () => {
   it('answers 404 NotFound for an unknown path', async () => {
     h = await startHarness();
-    for (const path of ['/', '/api/v1/release', '/api/v1/releases/web/status', '/healthz/']) {
+    for (const path of ['/api/v1/release', '/api/v1/releases/web/status', '/healthz/']) {
       const res = await fetch(`${h.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(await errorCode(res), path).toBe('NotFound');
