@@ -1,6 +1,7 @@
 // The CLI's GET requests on node:http(s) rather than the global fetch: fetch loads and compiles
 // undici (and its WebAssembly parser) on first use, tens of milliseconds of a `keelson get` that
-// should answer at once. Like fetch it takes gzip and follows redirects.
+// should answer at once. Like fetch it takes gzip and follows redirects; from a server on this
+// machine it asks for none, since compressing megabytes there costs more than sending them.
 import type { IncomingMessage, request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
@@ -11,12 +12,15 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
+/** Hosts whose answers come through the loopback interface. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /** As many as fetch follows. */
 const MAX_REDIRECTS = 20;
 
 function once(url: URL, headers: Record<string, string>, request: typeof httpRequest): Promise<{ res: IncomingMessage; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: { 'accept-encoding': 'gzip', ...headers } }, (res) => {
+    const req = request(url, { method: 'GET', headers: { 'accept-encoding': LOOPBACK.has(url.hostname) ? 'identity' : 'gzip', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
