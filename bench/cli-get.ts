@@ -3,17 +3,16 @@
 // the list request alone (in this process), the old way (one request per Release), and the CLI
 // end to end as a spawned process, built (node dist/) and through tsx, with its bare start-up
 // (`--help`) apart so the request's share is visible.
+// The server and the dist/ build are the tests' own (test/integration/server/harness.ts,
+// test/cli/global-setup.ts).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import type { ReleaseStatus } from '../src/api/types.js';
-import { RealClock } from '../src/runtime/clock.js';
-import { startHttpServer, type RunningHttpServer } from '../src/server/http.js';
-import { ControllerMetrics } from '../src/server/metrics.js';
-import { MemoryStateStore } from '../src/store/memory.js';
+import { setup as buildDist } from '../test/cli/global-setup.js';
+import { startHarness, type Harness } from '../test/integration/server/harness.js';
 
 const RELEASES = Number(process.env.CLI_GET_RELEASES ?? 5_000);
 const RUNS = 5;
@@ -65,37 +64,21 @@ async function timed(runs: number, once: () => Promise<unknown>): Promise<Timing
   return { median: samples[Math.floor(samples.length / 2)]!, min: samples[0]!, max: samples.at(-1)! };
 }
 
-async function serve(): Promise<{ api: RunningHttpServer; url: string }> {
-  const store = new MemoryStateStore();
-  const lease = await store.acquire('keelson', 'bench', 3_600_000, Date.now());
+async function serve(): Promise<{ harness: Harness; url: string }> {
   const names: string[] = [];
-  for (let i = 0; i < RELEASES; i++) {
-    const name = `svc-${String(i).padStart(5, '0')}`;
-    names.push(name);
-    await store.putStatus(name, statusOf(name, i), { lease: 'keelson', token: lease!.token });
-  }
+  for (let i = 0; i < RELEASES; i++) names.push(`svc-${String(i).padStart(5, '0')}`);
   const held = new Set(names);
-  const api = await startHttpServer({
-    port: 0,
-    store,
-    clock: new RealClock(),
+  // The harness's stand-in controller, with labels looked up in a set: its own scans a list per name.
+  const harness = await startHarness({
     controller: {
       enqueue: () => {},
       names: () => names,
       sources: () => [],
       labels: (name) => (held.has(name) ? { team: name.endsWith('0') ? 'aep' : 'rastup', env: 'prod' } : undefined),
     },
-    metrics: new ControllerMetrics(),
-    ready: () => ({ ready: true, reason: 'bench' }),
-    logger: pino({ level: 'silent' }),
   });
-  return { api, url: `http://127.0.0.1:${api.port}` };
-}
-
-/** dist/ as the CLI tests build it (incremental tsc), so `node dist/src/cli/main.js` is what users run. */
-async function buildDist(): Promise<void> {
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  for (const [i, name] of names.entries()) await harness.putStatus(name, statusOf(name, i));
+  return { harness, url: harness.url };
 }
 
 async function cli(args: string[], argv: string[]): Promise<string> {
@@ -105,7 +88,7 @@ async function cli(args: string[], argv: string[]): Promise<string> {
 
 export async function bench(): Promise<{ title: string; markdown: string }> {
   await buildDist();
-  const { api, url } = await serve();
+  const { harness, url } = await serve();
   try {
     const list = `${url}/api/v1/releases?view=summary&limit=5000`;
     const plainBytes = (await (await fetch(list, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength;
@@ -164,7 +147,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     ].join('\n');
     return { title: '`keelson get` at scale (HTTP list)', markdown };
   } finally {
-    await api.close();
+    await harness.server.close();
   }
 }
 
