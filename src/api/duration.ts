@@ -15,17 +15,13 @@ export function parseDuration(text: string): number {
   return total;
 }
 
-/** The shortest readable form: 90000 -> "1m30s". */
+/** The shortest readable form: 90000 -> "1m30s". Called for every row of a table of thousands: no arrays. */
 export function formatDuration(ms: number): string {
   if (ms <= 0) return '0s';
-  const parts: string[] = [];
-  let rest = Math.round(ms);
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0 && parts.length === 0) parts.push(`${rest}ms`);
-  return parts.join('');
+  const rest = Math.round(ms);
+  if (rest < 1_000) return rest > 0 ? `${rest}ms` : '';
+  const h = Math.floor(rest / 3_600_000);
+  const m = Math.floor((rest % 3_600_000) / 60_000);
+  const s = Math.floor((rest % 60_000) / 1_000);
+  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
 }

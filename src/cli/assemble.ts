@@ -145,7 +145,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     resyncMs: config.resyncMs,
     random: Math.random,
     resyncGroup: config.concurrency,
-    queue: withShards((handler) => new WorkQueue({ clock, handler, concurrency: config.concurrency }), shards),
+    queue: withShards((handler) => watchedQueue(new WorkQueue({ clock, handler, concurrency: config.concurrency }), metrics), shards),
   });
   lease.onAcquired(() => {
     logger.info({ lease: lease.name }, 'lease acquired: acting on Releases');
@@ -235,6 +235,12 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
         { clock: wallClock, logger },
       ),
   };
+}
+
+/** The queue, its depth by lane reported at every scrape of /metrics. */
+function watchedQueue(queue: WorkQueue, metrics: ControllerMetrics): WorkQueue {
+  metrics.watchWorkQueue(() => queue.stats().lanes);
+  return queue;
 }
 
 function withShards(factory: QueueFactory, shards: ShardKeeper | undefined): QueueFactory {

@@ -7,6 +7,7 @@ import { compareNames, LIST_LIMITS, parsePhases, parseSelector, selectPage, type
 import { summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from '../server/releases.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
+import { httpGet } from './http-get.js';
 import type { InSource } from './source-lookup.js';
 
 export type OperationKind = OperationRequest['kind'];
@@ -105,6 +106,7 @@ export class HttpClientError extends Error {
 export function httpClient(server: string, token: string | undefined): ReleaseClient {
   const base = server.replace(/\/+$/, '');
   const call = async <T>(path: string, init: RequestInit = {}): Promise<T | undefined> => {
+    if (init.method === undefined) return get<T>(path);
     const response = await fetch(`${base}${path}`, {
       ...init,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -112,6 +114,20 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
     if (response.status === 404 && init.method !== 'POST') return undefined;
     const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (!response.ok) throw new HttpClientError(response.status, body.error?.code ?? 'Http', `${base}${path}: ${body.error?.message ?? response.statusText}`);
+    return body as T;
+  };
+  /** A GET on node:http: the reads `keelson get` makes do not wait for fetch to load. */
+  const get = async <T>(path: string): Promise<T | undefined> => {
+    const response = await httpGet(`${base}${path}`, token ? { authorization: `Bearer ${token}` } : {});
+    if (response.status === 404) return undefined;
+    let body: { error?: { code?: string; message?: string } } = {};
+    try {
+      body = JSON.parse(response.body.toString('utf8')) as typeof body;
+    } catch {
+      // Not JSON (a proxy's error page): the status line tells what happened.
+    }
+    const ok = response.status >= 200 && response.status < 300;
+    if (!ok) throw new HttpClientError(response.status, body.error?.code ?? 'Http', `${base}${path}: ${body.error?.message ?? response.statusText}`);
     return body as T;
   };
   /** The whole list in pages of the most the server gives at once: one request up to 5,000 Releases. */

@@ -117,7 +117,11 @@ export async function createStage(options: StageOptions): Promise<Stage> {
     resyncMs: options.resyncMs ?? 30_000,
     random: () => resyncRandom.next(),
     resyncGroup: options.concurrency ?? 8,
-    queue: (handler) => new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom }),
+    queue: (handler) => {
+      const queue = new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom });
+      options.metrics?.watchWorkQueue(() => queue.stats().lanes);
+      return queue;
+    },
   });
   await controller.start();
 

@@ -6,22 +6,25 @@ import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import type { Release, ReleaseStatus } from '../api/types.js';
 import type { DesiredRelease, PassAttempt, Reconciler } from '../../controllers/release/reconciler.js';
 import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
+import { callPriority } from '../../controllers/release/call-priority.js';
 import type { Source, SourceSnapshot } from '../sources/source.js';
 import type { LastKnownSpec, StateStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { refusedClaims, type Refusal } from './claims.js';
 import { coalesce } from './coalesce.js';
 import { startResync, type Resync } from './resync.js';
+import type { Lane } from './work-queue.js';
 
 export interface ControllerQueue {
-  add(key: string): void;
-  addAfter(key: string, ms: number): void;
+  /** Default lane `urgent`: the periodic resync of a settled Release is the one `steady` caller. */
+  add(key: string, lane?: Lane): void;
+  addAfter(key: string, ms: number, lane?: Lane): void;
   remove(key: string): void;
   idle(): Promise<void>;
   shutdown(options: { drain: boolean }): Promise<void>;
 }
 
-export type QueueFactory = (handler: (key: string, attempt: PassAttempt) => Promise<{ requeueAfter?: number } | void>) => ControllerQueue;
+export type QueueFactory = (handler: (key: string, attempt: PassAttempt) => Promise<{ requeueAfter?: number; lane?: Lane } | void>) => ControllerQueue;
 
 export interface ControllerOptions {
   sources: Source[];
@@ -67,6 +70,8 @@ export class Controller {
   private lastKnown: Map<string, LastKnownSpec> | undefined;
   /** Releases gone from their source whose Orphaned status could not be written yet. */
   private readonly orphansToMark = new Map<string, Source>();
+  /** Releases whose last pass left a rollout (or a revert, an abort, a new spec) under way: never `steady`. */
+  private readonly underWay = new Set<string>();
   private readonly queue: ControllerQueue;
   private readonly unwatch: (() => void)[] = [];
   private cancelSourceSync: (() => void) | undefined;
@@ -92,7 +97,7 @@ export class Controller {
       clock: this.options.clock,
       periodMs: this.options.resyncMs,
       keys: () => this.held.keys(),
-      enqueue: (name) => this.queue.add(name),
+      enqueue: (name) => this.queue.add(name, this.laneOf(name)),
       random: this.options.random,
       ...(this.options.resyncGroup !== undefined ? { groupSize: this.options.resyncGroup } : {}),
     });
@@ -106,9 +111,14 @@ export class Controller {
     await this.queue.shutdown({ drain: true });
   }
 
-  /** Look at a Release again now (after a promote/abort/retry, say). */
+  /** Look at a Release again now (after a promote/abort/retry, say), before the steady resync. */
   enqueue(name: string): void {
     this.queue.add(name);
+  }
+
+  /** The queue's lane for a resync: urgent while the Release's last pass left something under way. */
+  laneOf(name: string): Lane {
+    return this.underWay.has(name) ? 'urgent' : 'steady';
   }
 
   /** Resolves when no pass is queued or running: virtual-time tests and rehearsals settle on it. */
@@ -179,6 +189,7 @@ export class Controller {
       this.held.delete(name);
       this.firstSeen.delete(name);
       this.queue.remove(name);
+      this.underWay.delete(name);
       this.orphansToMark.set(name, source);
     }
     for (const [name, from] of [...this.orphansToMark]) {
@@ -273,7 +284,7 @@ export class Controller {
     return this.sourceHealth.get(source) ?? { description: source.description, ready: false, message: '' };
   }
 
-  private async reconcileOne(name: string, attempt: PassAttempt): Promise<{ requeueAfter?: number } | void> {
+  private async reconcileOne(name: string, attempt: PassAttempt): Promise<{ requeueAfter?: number; lane?: Lane } | void> {
     const held = this.held.get(name);
     if (!held || this.stopped) return;
     const refusal = this.refused.get(name);
@@ -284,9 +295,12 @@ export class Controller {
     await this.keepLastKnown(name, held);
     const desired: DesiredRelease = held.stale ? { ...held.desired, sourceStale: held.stale } : held.desired;
     const result = await this.options.reconciler.reconcile(desired, attempt);
+    // The call budget's own test of a pass that must not wait: its next passes go first too.
+    if (callPriority(result.status, desired.generation, 0) === 'rollout') this.underWay.add(name);
+    else this.underWay.delete(name);
     // Its status is written; the queue backs off on the error itself (a Stalled pass is not retried soon).
     if (result.failure && !result.failure.terminal) throw result.failure.error;
-    return result.requeueAfter !== undefined ? { requeueAfter: result.requeueAfter } : {};
+    return result.requeueAfter !== undefined ? { requeueAfter: result.requeueAfter, lane: this.laneOf(name) } : {};
   }
 
   private async markInvalid(name: string, problems: ManifestProblem[], sourceRevision: string): Promise<void> {

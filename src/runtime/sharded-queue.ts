@@ -11,11 +11,11 @@ export function shardedQueue(factory: QueueFactory, shards: Shards): QueueFactor
   return (handler) => {
     const inner = factory(async (key, attempt) => (shards.owns(key) ? shards.track(key, () => handler(key, attempt)) : undefined));
     const queue: ControllerQueue = {
-      add: (key) => {
-        if (shards.owns(key)) inner.add(key);
+      add: (key, lane) => {
+        if (shards.owns(key)) inner.add(key, lane);
       },
-      addAfter: (key, ms) => {
-        if (shards.owns(key)) inner.addAfter(key, ms);
+      addAfter: (key, ms, lane) => {
+        if (shards.owns(key)) inner.addAfter(key, ms, lane);
       },
       remove: (key) => inner.remove(key),
       idle: () => inner.idle(),

@@ -2,12 +2,20 @@
 // it is added (level-triggered — the reconciler reads the current state anyway), one key is
 // reconciled by at most one worker at a time, and the queue, not the reconciler, owns retries:
 // errors back off per key, exponentially with jitter; success resets the backoff.
+// Two lanes: `urgent` keys (a changed spec, an operation asked for, a rollout in flight) start
+// before `steady` ones (the periodic resync of settled Releases), FIFO within each, and at least
+// one steady key starts per URGENT_PER_STEADY urgent ones while both wait, so resync never stops.
 import { isCloudError } from '../cloud/errors.js';
 import type { CancelTimer, Clock } from './clock.js';
+
+/** `urgent`: something to act on; `steady`: a look at a settled Release. */
+export type Lane = 'urgent' | 'steady';
 
 export interface ReconcileResult {
   /** Reconcile this key again after this many ms (the earliest pending requeue wins). */
   requeueAfter?: number;
+  /** The lane of that requeue (and of later retries); default the lane the key ran from. */
+  lane?: Lane;
 }
 
 /** What a pass may know of its own retry, so that its status can say when it runs again. */
@@ -43,6 +51,12 @@ export const WORK_QUEUE_DEFAULTS = {
    * its requeues wait backoffBaseMs, so a pass that keeps asking cannot spin the queue.
    */
   immediateRequeues: 3,
+  /**
+   * While both lanes hold keys, a steady key starts after at most this many urgent ones: urgent
+   * work takes 4/5 of the starts, and the resync (which also finds drift on settled Releases)
+   * keeps a fifth rather than waiting behind a burst of thousands.
+   */
+  urgentPerSteady: 4,
 } as const;
 
 export interface WorkQueueOptions {
@@ -60,6 +74,8 @@ export interface WorkQueueOptions {
 export interface WorkQueueStats {
   /** Keys ready to run now. */
   depth: number;
+  /** The same, by lane. */
+  lanes: Record<Lane, number>;
   /** Keys waiting for a requeue or backoff timer. */
   waiting: number;
   inFlight: number;
@@ -93,14 +109,18 @@ export class WorkQueue {
   private readonly random: () => number;
   private readonly onReconcile: ((event: ReconcileEvent) => void) | undefined;
 
-  /** Insertion-ordered and de-duplicated. */
-  private readonly ready = new Set<string>();
+  /** Insertion-ordered and de-duplicated; a key is in one lane at most (urgent wins). */
+  private readonly ready: Record<Lane, Set<string>> = { urgent: new Set(), steady: new Set() };
   private readonly inFlight = new Set<string>();
-  /** Added while in flight: run again once the current reconcile ends. */
-  private readonly dirty = new Set<string>();
+  /** The lane each key last ran from or was queued in: its retries go there. */
+  private readonly laneOf = new Map<string, Lane>();
+  /** Urgent keys started since the last steady one. */
+  private urgentInARow = 0;
+  /** Added while in flight: run again once the current reconcile ends, from this lane. */
+  private readonly dirty = new Map<string, Lane>();
   /** Removed while in flight: its requeue or backoff is dropped. */
   private readonly removed = new Set<string>();
-  private readonly waiting = new Map<string, { at: number; cancel: CancelTimer }>();
+  private readonly waiting = new Map<string, { at: number; cancel: CancelTimer; lane: Lane }>();
   private readonly failures = new Map<string, number>();
   /** Requeues asked for at once, in a row, per key. */
   private readonly immediate = new Map<string, number>();
@@ -120,32 +140,39 @@ export class WorkQueue {
     this.onReconcile = options.onReconcile;
   }
 
-  /** Queue a key now. A key already queued stays queued once; one in flight runs again after. */
-  add(key: string): void {
+  /**
+   * Queue a key now. A key already queued stays queued once (a steady key added as urgent moves
+   * to the urgent lane); one in flight runs again after.
+   */
+  add(key: string, lane: Lane = 'urgent'): void {
     if (this.state !== 'running') return;
     this.removed.delete(key);
     if (this.inFlight.has(key)) {
-      this.dirty.add(key);
+      this.dirty.set(key, higher(this.dirty.get(key), lane));
       return;
     }
-    this.ready.add(key);
+    this.enqueue(key, lane);
     this.schedulePump();
   }
 
-  /** Queue a key after ms. With several pending, the earliest wins. */
-  addAfter(key: string, ms: number): void {
+  /** Queue a key after ms. With several pending, the earliest wins, in the more urgent lane of the two. */
+  addAfter(key: string, ms: number, lane: Lane = 'urgent'): void {
     if (this.state !== 'running') return;
-    if (ms <= 0) return this.add(key);
+    if (ms <= 0) return this.add(key, lane);
     this.removed.delete(key);
     const at = this.clock.now() + ms;
     const pending = this.waiting.get(key);
-    if (pending && pending.at <= at) return;
+    if (pending && pending.at <= at) {
+      pending.lane = higher(pending.lane, lane);
+      return;
+    }
     pending?.cancel();
-    const cancel = this.clock.setTimer(ms, () => {
+    const entry = { at, lane: higher(pending?.lane, lane), cancel: (): void => {} };
+    entry.cancel = this.clock.setTimer(ms, () => {
       this.waiting.delete(key);
-      this.add(key);
+      this.add(key, entry.lane);
     });
-    this.waiting.set(key, { at, cancel });
+    this.waiting.set(key, entry);
   }
 
   /** Reset a key's backoff (its next error starts again from the base delay). */
@@ -155,7 +182,9 @@ export class WorkQueue {
 
   /** Drop a key entirely: queued, waiting, backoff. A reconcile in flight finishes but is not requeued. */
   remove(key: string): void {
-    this.ready.delete(key);
+    this.ready.urgent.delete(key);
+    this.ready.steady.delete(key);
+    this.laneOf.delete(key);
     this.dirty.delete(key);
     this.waiting.get(key)?.cancel();
     this.waiting.delete(key);
@@ -182,7 +211,8 @@ export class WorkQueue {
     }
     if (this.state !== 'stopped') this.state = options.drain ? 'draining' : 'stopped';
     if (this.state === 'stopped') {
-      this.ready.clear();
+      this.ready.urgent.clear();
+      this.ready.steady.clear();
       this.dirty.clear();
     }
     this.checkIdle();
@@ -191,7 +221,8 @@ export class WorkQueue {
 
   stats(): WorkQueueStats {
     return {
-      depth: this.ready.size,
+      depth: this.ready.urgent.size + this.ready.steady.size,
+      lanes: { urgent: this.ready.urgent.size, steady: this.ready.steady.size },
       waiting: this.waiting.size,
       inFlight: this.inFlight.size,
       reconciles: { ...this.counts },
@@ -214,13 +245,31 @@ export class WorkQueue {
   private pump(): void {
     this.pumpScheduled = false;
     if (this.state === 'stopped') return;
-    for (const key of this.ready) {
-      if (this.inFlight.size >= this.concurrency) break;
-      this.ready.delete(key);
+    while (this.inFlight.size < this.concurrency) {
+      const key = this.next();
+      if (key === undefined) break;
       this.inFlight.add(key);
       void this.reconcile(key);
     }
     this.checkIdle();
+  }
+
+  private enqueue(key: string, lane: Lane): void {
+    if (lane === 'urgent') this.ready.steady.delete(key);
+    else if (this.ready.urgent.has(key)) return;
+    this.ready[lane].add(key);
+    this.laneOf.set(key, lane);
+  }
+
+  /** The next key to start: urgent first, but a steady one after urgentPerSteady urgent ones in a row. */
+  private next(): string | undefined {
+    const steadyTurn = this.ready.steady.size > 0 && (this.ready.urgent.size === 0 || this.urgentInARow >= WORK_QUEUE_DEFAULTS.urgentPerSteady);
+    const lane: Lane = steadyTurn ? 'steady' : 'urgent';
+    const key = this.ready[lane].values().next().value;
+    if (key === undefined) return undefined;
+    this.ready[lane].delete(key);
+    this.urgentInARow = lane === 'urgent' ? this.urgentInARow + 1 : 0;
+    return key;
   }
 
   private async reconcile(key: string): Promise<void> {
@@ -232,6 +281,7 @@ export class WorkQueue {
     let event: ReconcileEvent;
     try {
       const result = await this.handler(key, { failures: failures - 1, backoffMs });
+      if (result?.lane) this.laneOf.set(key, result.lane);
       this.failures.delete(key);
       const requeueAfter = this.requeueDelay(key, result?.requeueAfter);
       event = requeueAfter === undefined
@@ -274,8 +324,9 @@ export class WorkQueue {
     if (this.removed.delete(key)) {
       this.failures.delete(key);
     } else {
-      if (event.retryInMs !== undefined) this.addAfter(key, event.retryInMs);
-      if (this.dirty.delete(key) && this.state !== 'stopped') this.ready.add(key);
+      if (event.retryInMs !== undefined) this.addAfter(key, event.retryInMs, this.laneOf.get(key) ?? 'urgent');
+      const again = this.dirty.get(key);
+      if (again !== undefined && this.dirty.delete(key) && this.state !== 'stopped') this.enqueue(key, again);
     }
     try {
       this.onReconcile?.(event);
@@ -287,7 +338,7 @@ export class WorkQueue {
   }
 
   private isIdle(): boolean {
-    return this.ready.size === 0 && this.inFlight.size === 0 && this.dirty.size === 0;
+    return this.ready.urgent.size === 0 && this.ready.steady.size === 0 && this.inFlight.size === 0 && this.dirty.size === 0;
   }
 
   private checkIdle(): void {
@@ -296,4 +347,9 @@ export class WorkQueue {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The more urgent of two lanes (undefined: none yet). */
+function higher(a: Lane | undefined, b: Lane): Lane {
+  return a === 'urgent' || b === 'urgent' ? 'urgent' : 'steady';
 }

@@ -2,6 +2,7 @@
 // one read of the last known specs), then one pass that filters, orders and cuts the page.
 import { HttpApiError } from './errors.js';
 import type { HttpServerOptions } from './http.js';
+import { readAllStatuses } from '../store/read-statuses.js';
 import { labelsByName } from './release-labels.js';
 import { compareNames, continueToken, ListParameterError, parseListQuery, selectPage, type ListedStatus, type ListQuery } from './release-list.js';
 import { notYetReconciled, summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from './releases.js';
@@ -18,11 +19,13 @@ export function listQueryOf(params: URLSearchParams): ListQuery {
 
 export async function listReleases(options: Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>, params: URLSearchParams): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
   const query = listQueryOf(params);
-  const statuses = await options.store.listStatuses();
-  for (const name of options.controller?.names() ?? []) if (!statuses.has(name)) statuses.set(name, notYetReconciled());
-  const labelsOf = await labelsByName(options.store, options.controller, statuses.keys());
+  // Read only to be shown: the store's shared objects where it has them (nothing copied).
+  const statuses = await readAllStatuses(options.store);
+  const unreconciled = (options.controller?.names() ?? []).filter((name) => !statuses.has(name));
+  const labelsOf = await labelsByName(options.store, options.controller, [...statuses.keys(), ...unreconciled]);
   const sorted: ListedStatus[] = [];
   for (const [name, status] of statuses) sorted.push({ name, status, labels: labelsOf(name) });
+  for (const name of unreconciled) sorted.push({ name, status: notYetReconciled(), labels: labelsOf(name) });
   sorted.sort((a, b) => compareNames(a.name, b.name));
   const page = selectPage(sorted, query);
   const now = options.clock.now();

@@ -7,6 +7,7 @@ import type { HealthState, ReleaseStatus } from '../api/types.js';
 import type { BudgetObserver } from '../cloud/budget/call-budget.js';
 import type { EventSink, RolloutEvent, RolloutEventType } from '../notify/events.js';
 import type { SourceHealth } from '../runtime/controller.js';
+import type { Lane } from '../runtime/work-queue.js';
 
 export type ReconcileResultLabel = 'ok' | 'error' | 'not_leader';
 export type NotificationOutcome = 'sent' | 'failed' | 'dropped';
@@ -92,6 +93,18 @@ export class ControllerMetrics {
     'Shards gained or lost, by reason: acquired, handed_over, taken, expired, stopped, conflict.',
     ['reason'],
   );
+  /** The work queue's ready keys by lane, read when scraped. */
+  private workQueueLanes: (() => Record<Lane, number>) | undefined;
+  private readonly workQueueDepth = new Gauge({
+    name: 'keelson_work_queue_depth',
+    help: 'Releases waiting in the work queue for a pass, by lane: urgent (rollouts, operations, new specs) or steady (resync of settled Releases).',
+    labelNames: ['lane'],
+    registers: [this.registry],
+    collect: () => {
+      const lanes = this.workQueueLanes?.() ?? { urgent: 0, steady: 0 };
+      for (const lane of ['urgent', 'steady'] as const) this.workQueueDepth.set({ lane }, lanes[lane]);
+    },
+  });
   /** Health condition names shown per Release, so a condition removed from the spec disappears. */
   private readonly conditionsShown = new Map<string, Set<string>>();
 
@@ -185,6 +198,11 @@ export class ControllerMetrics {
   }
 
   /** Replaces the source series; a source never synced has no age series. */
+  /** Reports the work queue's depth by lane (its stats().lanes) at every scrape. */
+  watchWorkQueue(lanes: () => Record<Lane, number>): void {
+    this.workQueueLanes = lanes;
+  }
+
   recordSources(sources: readonly SourceHealth[], now: number): void {
     this.sourceSyncAge.reset();
     this.sourceReady.reset();

@@ -51,24 +51,36 @@ export function notYetReconciled(): ReleaseStatus {
   return { phase: 'Pending', message: 'not reconciled yet' };
 }
 
-function lastTransition(status: ReleaseStatus): string | null {
-  let latest: string | null = null;
-  for (const c of status.conditions ?? []) if (latest === null || Date.parse(c.lastTransitionTime) > Date.parse(latest)) latest = c.lastTransitionTime;
-  return latest;
+interface Transitions {
+  /** The most recent lastTransitionTime of the conditions, and it in milliseconds. */
+  last: string | null;
+  lastAt: number;
+  /** The earliest one. */
+  first: string | null;
 }
 
-function firstTransition(status: ReleaseStatus): string | null {
-  let first: string | null = null;
+/**
+ * Transitions of frozen statuses (the memory store's shared objects), by identity: a frozen status
+ * cannot change, and the list of thousands then parses no dates it parsed before.
+ */
+const transitionsOfFrozen = new WeakMap<ReleaseStatus, Transitions>();
+
+function transitionsOf(status: ReleaseStatus): Transitions {
+  const known = transitionsOfFrozen.get(status);
+  if (known) return known;
+  const found: Transitions = { last: null, lastAt: -Infinity, first: null };
   let firstAt = Infinity;
   for (const c of status.conditions ?? []) {
     const at = Date.parse(c.lastTransitionTime);
-    if (at < firstAt) [first, firstAt] = [c.lastTransitionTime, at];
+    if (found.last === null || at > found.lastAt) [found.last, found.lastAt] = [c.lastTransitionTime, at];
+    if (at < firstAt) [found.first, firstAt] = [c.lastTransitionTime, at];
   }
-  return first;
+  if (Object.isFrozen(status)) transitionsOfFrozen.set(status, found);
+  return found;
 }
 
 export function summarize(name: string, status: ReleaseStatus, now: number, labels?: Readonly<Record<string, string>>): ReleaseSummary {
-  const transition = lastTransition(status);
+  const { last: transition, lastAt, first } = transitionsOf(status);
   return {
     name,
     phase: status.phase,
@@ -80,8 +92,8 @@ export function summarize(name: string, status: ReleaseStatus, now: number, labe
     blockedRevision: status.blockedRevision ?? null,
     observedGeneration: status.observedGeneration ?? null,
     lastTransitionTime: transition,
-    ageSeconds: transition === null ? null : Math.max(0, Math.floor((now - Date.parse(transition)) / 1000)),
-    firstTransitionTime: firstTransition(status),
+    ageSeconds: transition === null ? null : Math.max(0, Math.floor((now - lastAt) / 1000)),
+    firstTransitionTime: first,
     labels: labels ? { ...labels } : null,
   };
 }

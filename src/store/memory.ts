@@ -2,6 +2,7 @@
 // and of benchmarks with thousands of Releases. It keeps the same contract as the durable stores:
 // fenced status writes, leases whose token grows when the holder changes, ordered operations.
 import type { ReleaseStatus } from '../api/types.js';
+import { deepFreeze } from './deep-freeze.js';
 import { StaleFenceError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore, type StoredRelease } from './store.js';
 
 type Fence = { lease: string; token: number };
@@ -36,9 +37,14 @@ export class MemoryStateStore implements StateStore {
     return copy;
   }
 
+  /** The stored (frozen) statuses themselves: a list of thousands for the HTTP API copies nothing. */
+  async readStatuses(): Promise<ReadonlyMap<string, ReleaseStatus>> {
+    return new Map(this.statuses);
+  }
+
   async putStatus(release: string, status: ReleaseStatus, fence: Fence): Promise<void> {
     this.checkFence(release, fence);
-    this.statuses.set(release, structuredClone(status));
+    this.statuses.set(release, deepFreeze(structuredClone(status)));
   }
 
   async deleteStatus(release: string, fence: Fence): Promise<void> {

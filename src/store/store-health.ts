@@ -98,6 +98,7 @@ export function watchStore(store: StateStore, health: StoreHealth): StateStore {
     getStatus: (release) => read(() => store.getStatus(release)),
     readReleases: (names) => read(() => store.readReleases(names)),
     listStatuses: () => read(() => store.listStatuses()),
+    ...(store.readStatuses ? { readStatuses: () => read(() => store.readStatuses!()) } : {}),
     putStatus: (release, status, fence) => write(() => store.putStatus(release, status, fence)),
     deleteStatus: (release, fence) => write(() => store.deleteStatus(release, fence)),
     putLastKnownSpec: (spec, fence) => write(() => store.putLastKnownSpec(spec, fence)),

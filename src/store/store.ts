@@ -76,6 +76,11 @@ export interface StatusStore {
    */
   readReleases(names: readonly string[]): Promise<Map<string, StoredRelease>>;
   listStatuses(): Promise<Map<string, ReleaseStatus>>;
+  /**
+   * Every status to read and not change: the store's own frozen objects where it keeps them in
+   * memory, so listing thousands costs no copies. Stores without it are read with listStatuses().
+   */
+  readStatuses?(): Promise<ReadonlyMap<string, ReleaseStatus>>;
   /** Refuses (StaleFenceError) when `fence` is older than the newest token of the lease. */
   putStatus(release: string, status: ReleaseStatus, fence: { lease: string; token: number }): Promise<void>;
   deleteStatus(release: string, fence: { lease: string; token: number }): Promise<void>;

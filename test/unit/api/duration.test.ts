@@ -24,4 +24,11 @@ describe('durations', () => {
     expect(formatDuration(0)).toBe('0s');
     expect(formatDuration(400)).toBe('400ms');
   });
+
+  it('drops what is below the largest units, and parses back to what it shows', () => {
+    expect(formatDuration(3_600_500)).toBe('1h');
+    expect(formatDuration(3 * 86_400_000 + 61_000)).toBe('72h1m1s');
+    expect(formatDuration(999.6)).toBe('1s');
+    for (const ms of [1_000, 59_000, 61_000, 3_599_000, 7_384_000]) expect(parseDuration(formatDuration(ms))).toBe(ms);
+  });
 });

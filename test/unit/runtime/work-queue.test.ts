@@ -207,6 +207,7 @@ describe('WorkQueue', () => {
     await t.clock.advance(10_000);
     expect(t.queue.stats()).toEqual({
       depth: 0,
+      lanes: { urgent: 0, steady: 0 },
       waiting: 0,
       inFlight: 0,
       reconciles: { success: 2, requeue: 0, error: 0, throttled: 0 },
@@ -271,6 +272,86 @@ describe('WorkQueue', () => {
         ['b', 1_000],
       ]);
     });
+  });
+});
+
+describe('WorkQueue lanes', () => {
+  /** One key at a time, each pass 1 s: the order of starts is the order the queue chose. */
+  const oneAtATime = (behaviour: Behaviour = async () => undefined) => {
+    const t = setup(async (key, call) => {
+      await t.clock.sleep(1_000);
+      return behaviour(key, call);
+    }, { concurrency: 1 });
+    return t;
+  };
+  const started = (t: ReturnType<typeof setup>) => t.runs.map((r) => r.key);
+
+  it('starts urgent keys before steady ones queued earlier, FIFO within each lane', async () => {
+    const t = oneAtATime();
+    for (const key of ['s1', 's2', 's3']) t.queue.add(key, 'steady');
+    t.queue.add('u1');
+    t.queue.add('u2', 'urgent');
+    expect(t.queue.stats().lanes).toEqual({ urgent: 2, steady: 3 });
+    await t.clock.advance(10_000);
+    expect(started(t)).toEqual(['u1', 'u2', 's1', 's2', 's3']);
+  });
+
+  it('runs a key queued in both lanes once, from the urgent lane', async () => {
+    const t = oneAtATime();
+    t.queue.add('first', 'steady');
+    t.queue.add('a', 'steady');
+    t.queue.add('b', 'steady');
+    t.queue.add('b');
+    t.queue.add('a', 'steady');
+    // Steady again after urgent: stays urgent.
+    t.queue.add('b', 'steady');
+    expect(t.queue.stats()).toMatchObject({ depth: 3, lanes: { urgent: 1, steady: 2 } });
+    await t.clock.advance(10_000);
+    expect(started(t)).toEqual(['b', 'first', 'a']);
+  });
+
+  it('never starves the steady lane: one steady key after every four urgent ones while both wait', async () => {
+    const t = oneAtATime();
+    for (let i = 0; i < 3; i++) t.queue.add(`s${i}`, 'steady');
+    for (let i = 0; i < 10; i++) t.queue.add(`u${i}`);
+    await t.clock.advance(20_000);
+    expect(started(t)).toEqual(['u0', 'u1', 'u2', 'u3', 's0', 'u4', 'u5', 'u6', 'u7', 's1', 'u8', 'u9', 's2']);
+  });
+
+  it('keeps a key added while in flight in the lane it was added to, and runs it once after', async () => {
+    const t = oneAtATime();
+    t.queue.add('a', 'steady');
+    t.queue.add('s', 'steady');
+    await t.clock.advance(500);
+    // a is in flight: added steady then urgent, it runs once more, before s.
+    t.queue.add('a', 'steady');
+    t.queue.add('a');
+    await t.clock.advance(10_000);
+    expect(started(t)).toEqual(['a', 'a', 's']);
+  });
+
+  it('requeues in the lane the pass asks for', async () => {
+    const t = oneAtATime(async (key, call) => (key === 'r' && call === 1 ? { requeueAfter: 5_000, lane: 'urgent' } : undefined));
+    t.queue.add('r', 'steady');
+    await t.clock.advance(5_500);
+    for (let i = 0; i < 4; i++) t.queue.add(`s${i}`, 'steady');
+    await t.clock.advance(10_000);
+    // r is due at 6 s while s0 runs, and goes before the steady keys queued before it.
+    expect(started(t)).toEqual(['r', 's0', 'r', 's1', 's2', 's3']);
+  });
+
+  it('retries a failed pass in the lane the key ran from', async () => {
+    const t = oneAtATime(async (key, call) => {
+      if (key === 'f' && call === 1) throw new Error('boom');
+    });
+    t.queue.add('f', 'steady');
+    await t.clock.advance(1_500);
+    t.queue.add('s0', 'steady');
+    t.queue.add('u0');
+    t.queue.add('u1');
+    await t.clock.advance(10_000);
+    // f's retry comes at 2 s, behind the urgent keys and the steady one queued before it.
+    expect(started(t)).toEqual(['f', 'u0', 'u1', 's0', 'f']);
   });
 });
 

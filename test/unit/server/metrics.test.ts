@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../../src/api/types.js';
 import type { RolloutEvent } from '../../../src/notify/events.js';
+import { VirtualClock } from '../../../src/runtime/clock.js';
+import { WorkQueue } from '../../../src/runtime/work-queue.js';
 import { ControllerMetrics } from '../../../src/server/metrics.js';
 
 /** The value of one sample in the exposition, or undefined when the series is absent. */
@@ -31,6 +33,22 @@ describe('ControllerMetrics', () => {
     const shared = await new ControllerMetrics().render();
     expect(shared).not.toContain('keelson_build_info');
     expect(shared).not.toContain('process_resident_memory_bytes');
+  });
+
+  it('reports the work queue depth by lane as it is at each scrape, zero before a queue is watched', async () => {
+    const metrics = new ControllerMetrics();
+    expect(sample(await metrics.render(), 'keelson_work_queue_depth{lane="urgent"}')).toBe(0);
+    const clock = new VirtualClock(0);
+    const queue = new WorkQueue({ clock, handler: () => clock.sleep(1_000), concurrency: 1 });
+    metrics.watchWorkQueue(() => queue.stats().lanes);
+    for (const key of ['a', 'b', 'c']) queue.add(key, 'steady');
+    queue.add('d');
+    await clock.advance(0);
+    const text = await metrics.render();
+    // One in flight (d, urgent first); three steady still wait.
+    expect([sample(text, 'keelson_work_queue_depth{lane="urgent"}'), sample(text, 'keelson_work_queue_depth{lane="steady"}')]).toEqual([0, 3]);
+    await clock.advance(10_000);
+    expect(sample(await metrics.render(), 'keelson_work_queue_depth{lane="steady"}')).toBe(0);
   });
 
   it('keeps its metrics out of the global registry and apart from another instance', async () => {

@@ -100,6 +100,27 @@ describe('MemoryStateStore fenced status', () => {
   });
 });
 
+describe('MemoryStateStore read-only listing', () => {
+  it('lends its own frozen statuses to readStatuses: the same objects each time, unchangeable, and a later write replaces them', async () => {
+    const store = new MemoryStateStore();
+    const a = await store.acquire(LEASE, 'a', TTL, 0);
+    await store.putStatus('web', healthy('web:1'), { lease: LEASE, token: a!.token });
+    const first = (await store.readStatuses()).get('web')!;
+    expect((await store.readStatuses()).get('web')).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.weights)).toBe(true);
+    expect(() => {
+      (first.weights as { green: number }).green = 50;
+    }).toThrow(TypeError);
+    // Readers that change what they read still get copies of their own.
+    const copy = await store.getStatus('web');
+    copy!.weights!.green = 50;
+    expect(await store.getStatus('web')).toEqual(healthy('web:1'));
+    await store.putStatus('web', healthy('web:2'), { lease: LEASE, token: a!.token });
+    expect((await store.readStatuses()).get('web')?.stableRevision).toBe('web:2');
+    expect(first.stableRevision).toBe('web:1');
+  });
+});
+
 describe('MemoryStateStore operations', () => {
   it('numbers operations per Release from 1 and lists those after a sequence, oldest first', async () => {
     const store = new MemoryStateStore();
