@@ -130,6 +130,11 @@ export class Controller {
     return held ? (held.desired.release.metadata.labels ?? {}) : undefined;
   }
 
+  /** The description of the source a held Release comes from; undefined when not held. */
+  sourceOf(name: string): string | undefined {
+    return this.held.get(name)?.source.description;
+  }
+
   /** Reads a source; a failure keeps every last known spec in force and marks it stale. */
   async sync(source: Source): Promise<void> {
     let snapshot: SourceSnapshot;

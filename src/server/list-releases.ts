@@ -16,13 +16,19 @@ export function listQueryOf(params: URLSearchParams): ListQuery {
   }
 }
 
-export async function listReleases(options: Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>, params: URLSearchParams): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
+/** `visible`: for a reader whose roles are scoped, the Releases it may see (others are left out of the list, unnamed). */
+export async function listReleases(
+  options: Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>,
+  params: URLSearchParams,
+  visible?: (names: Iterable<string>) => Promise<(name: string) => boolean>,
+): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
   const query = listQueryOf(params);
   const statuses = await options.store.listStatuses();
   for (const name of options.controller?.names() ?? []) if (!statuses.has(name)) statuses.set(name, notYetReconciled());
   const labelsOf = await labelsByName(options.store, options.controller, statuses.keys());
+  const shown = visible ? await visible(statuses.keys()) : () => true;
   const sorted: ListedStatus[] = [];
-  for (const [name, status] of statuses) sorted.push({ name, status, labels: labelsOf(name) });
+  for (const [name, status] of statuses) if (shown(name)) sorted.push({ name, status, labels: labelsOf(name) });
   sorted.sort((a, b) => compareNames(a.name, b.name));
   const page = selectPage(sorted, query);
   const now = options.clock.now();

@@ -17,13 +17,14 @@ export async function requestOperation(
   release: string,
   kind: OperationRequest['kind'],
   by: string | undefined,
-  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> = {},
+  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> & { via?: OperationRequest['requestedVia'] } = {},
 ): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
     kind,
     requestedAt: deps.clock.now(),
     ...(by !== undefined ? { requestedBy: by } : {}),
+    ...(extra.via !== undefined ? { requestedVia: extra.via } : {}),
     ...(extra.overrideWindow ? { overrideWindow: true } : {}),
     ...(extra.rerunJobs ? { rerunJobs: true } : {}),
     ...(extra.revision !== undefined ? { revision: extra.revision } : {}),
