@@ -43,6 +43,7 @@ export function recordApproval(d: Draft, op: OperationRequest): void {
     type: 'Approved',
     toRevision: desired,
     by,
+    ...(op.requestedVia ? { via: op.requestedVia } : {}),
     approval: { required, received: approvers.length, group: gate?.group ?? null, approvers, howTo: howToApprove(d.input.release.metadata.name, desired) },
     message: again ? `${by} approved ${desired} again; one person counts once (${counts})` : `${desired} approved by ${by} (${counts})`,
   });
@@ -73,7 +74,7 @@ function refuse(d: Draft, op: OperationRequest, by: string, reason: string): voi
     const entry = { by: by || 'someone', at: iso(op.requestedAt), revision: op.revision ?? null, reason };
     approvals.refused = [entry, ...(approvals.refused ?? [])].slice(0, DEFAULTS.refusedApprovalsLimit);
   }
-  d.emit({ type: 'ApprovalRefused', toRevision: op.revision ?? desired ?? null, by: by || 'someone', reason, message: `approval refused: ${reason}` });
+  d.emit({ type: 'ApprovalRefused', toRevision: op.revision ?? desired ?? null, by: by || 'someone', ...(op.requestedVia ? { via: op.requestedVia } : {}), reason, message: `approval refused: ${reason}` });
 }
 
 function approvalsFor(d: Draft, revision: string): ApprovalsStatus {

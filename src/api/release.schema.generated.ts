@@ -1674,6 +1674,10 @@ export interface AuditEntry {
    */
   detail: string;
   evidence?: RevertEvidence1;
+  /**
+   * Operations and approvals: how by was authenticated: token (a named API token or the apiToken), oidc (a JWT), local (the CLI writing to the state store, not authenticated).
+   */
+  via?: "token" | "oidc" | "local";
 }
 /**
  * Reverts: why.

@@ -605,6 +605,8 @@ export interface AuditEntry {
   detail: string;
   /** Reverts: the failed condition, its value, threshold and times. */
   evidence?: RevertEvidence;
+  /** Operations and approvals: how `by` was authenticated (a token, an OIDC JWT, or `local`: the CLI against the state store). */
+  via?: 'token' | 'oidc' | 'local';
 }
 
 export interface WarmColour {
