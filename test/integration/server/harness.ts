@@ -12,6 +12,16 @@ import { MemoryStateStore } from '../../../src/store/memory.js';
 export const LEASE = 'keelson';
 export const TOKEN = 's3cret-token';
 
+/** Named tokens of `http.auth` for tests of roles: each token is its name with `-token`. */
+export const PEOPLE: NonNullable<HttpServerOptions['auth']>['tokens'] = [
+  { name: 'alice', token: 'alice-token', roles: ['approver'] },
+  { name: 'bob', token: 'bob-token', roles: ['approver', 'operator'] },
+  { name: 'mallory', token: 'mallory-token', roles: ['approver'] },
+  { name: 'vic', token: 'vic-token', roles: ['viewer'] },
+  { name: 'ci-deployer', token: 'ci-deployer-token', roles: ['operator'] },
+];
+export const tokenOf = (name: string): string => `${name}-token`;
+
 export interface Harness {
   url: string;
   server: RunningHttpServer;
