@@ -32,6 +32,8 @@ export interface Harness {
   held: string[];
   /** metadata.labels of held Releases (a held Release not named here has none). */
   labels: Record<string, Record<string, string>>;
+  /** The source description of held Releases (a held Release not named here has none known). */
+  releaseSources: Record<string, string>;
   sources: SourceHealth[];
   readiness: Readiness;
   putStatus(name: string, status: ReleaseStatus): Promise<void>;
@@ -50,6 +52,7 @@ export async function startHarness(overrides: Partial<HttpServerOptions> = {}): 
     enqueued: [],
     held: [],
     labels: {},
+    releaseSources: {},
     sources: [],
     readiness: { ready: false, reason: 'not synced yet' },
     putStatus: (name: string, status: ReleaseStatus) => store.putStatus(name, status, { lease: LEASE, token: lease!.token }),
@@ -63,6 +66,7 @@ export async function startHarness(overrides: Partial<HttpServerOptions> = {}): 
       names: () => [...harness.held],
       sources: () => harness.sources,
       labels: (name) => (harness.held.includes(name) ? (harness.labels[name] ?? {}) : undefined),
+      sourceOf: (name) => (harness.held.includes(name) ? harness.releaseSources[name] : undefined),
     },
     metrics,
     clock,
