@@ -28,7 +28,7 @@ export function registerOperations(program: Command): void {
             ...(options.overrideWindow ? { overrideWindow: true } : {}),
             ...(options.rerunJobs ? { rerunJobs: true } : {}),
           });
-          console.log(`${kind} requested for ${name} (operation #${op.seq}${op.by ? ` by ${op.by}` : ''}); the controller applies it at its next pass`);
+          console.log(`${kind} requested for ${name}${op.by ? ` by ${op.by}` : ''} (operation #${op.seq}); the controller applies it at its next pass`);
         });
       });
   }

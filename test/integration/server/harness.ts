@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { ReleaseStatus } from '../../../src/api/types.js';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import type { SourceHealth } from '../../../src/runtime/controller.js';
+import type { NamedTokenOptions } from '../../../src/server/authenticate.js';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../../src/server/http.js';
 import { ControllerMetrics } from '../../../src/server/metrics.js';
 import type { Readiness } from '../../../src/server/readiness.js';
@@ -13,7 +14,7 @@ export const LEASE = 'keelson';
 export const TOKEN = 's3cret-token';
 
 /** Named tokens of `http.auth` for tests of roles: each token is its name with `-token`. */
-export const PEOPLE: NonNullable<HttpServerOptions['auth']>['tokens'] = [
+export const PEOPLE: NamedTokenOptions[] = [
   { name: 'alice', token: 'alice-token', roles: ['approver'] },
   { name: 'bob', token: 'bob-token', roles: ['approver', 'operator'] },
   { name: 'mallory', token: 'mallory-token', roles: ['approver'] },

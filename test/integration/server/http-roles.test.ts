@@ -1,9 +1,10 @@
 // Named API tokens over HTTP: each role against each endpoint, scopes by label and by source,
 // the actor recorded, whoami, and refusals logged (without the token) and counted.
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../../src/api/types.js';
+import type { NamedTokenOptions } from '../../../src/server/authenticate.js';
 import type { HttpServerOptions } from '../../../src/server/http.js';
 import { errorCode, LEASE, PEOPLE, post, startHarness, TOKEN, tokenOf, type Harness } from './harness.js';
 
@@ -11,7 +12,7 @@ let h: Harness;
 afterEach(() => h?.server.close());
 
 const GIT = 'git:https://github.com/acme/deploy.git#main:releases';
-const TOKENS: NonNullable<HttpServerOptions['auth']>['tokens'] = [
+const TOKENS: NamedTokenOptions[] = [
   ...PEOPLE,
   { name: 'aep-ci', token: 'aep-ci-token', roles: ['operator'], scope: { labelSelector: 'team=aep' } },
   { name: 'git-ci', token: 'git-ci-token', roles: ['operator'], scope: { sources: [GIT] } },
@@ -25,7 +26,7 @@ async function start(overrides: Partial<HttpServerOptions> = {}): Promise<Harnes
   h.releaseSources = { web: GIT, aep: 'dir:releases' };
   for (const name of ['web', 'aep', 'gone']) await h.putStatus(name, { phase: 'Paused', desiredRevision: `${name}:2`, lastOperationSeq: 0 });
   const lease = await h.store.read(LEASE);
-  const release = { metadata: { name: 'gone', labels: { team: 'aep' } } } as Release;
+  const release = { metadata: { name: 'gone', labels: { team: 'aep' } } } as unknown as Release;
   await h.store.putLastKnownSpec({ source: 'dir:releases', generation: 1, sourceRevision: 'r1', release }, { lease: LEASE, token: lease!.token });
   return h;
 }
@@ -143,7 +144,7 @@ describe('GET /api/v1/whoami', () => {
 });
 
 describe('refusals', () => {
-  function capture(): { logger: ReturnType<typeof pino>; lines: () => Record<string, unknown>[]; text: () => string } {
+  function capture(): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
     let text = '';
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -151,7 +152,8 @@ describe('refusals', () => {
         done();
       },
     });
-    return { logger: pino({ level: 'debug' }, stream), text: () => text, lines: () => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+    const logger: Logger = pino({ level: 'debug' }, stream);
+    return { logger, text: () => text, lines: () => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
   }
 
   it('are logged one line per code a minute, with how many went unlogged, never with a token, and counted', async () => {
