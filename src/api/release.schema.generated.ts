@@ -1586,6 +1586,10 @@ export interface ApprovalRecord {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   at: string;
+  /**
+   * The approver's OIDC groups that keelson.yaml approvers name (group:NAME): membership through them counts.
+   */
+  groups?: string[];
 }
 export interface RefusedApproval {
   /**

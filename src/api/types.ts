@@ -561,6 +561,8 @@ export interface ApprovalRecord {
   by: string;
   /** ISO 8601. */
   at: string;
+  /** The approver's OIDC groups that keelson.yaml approvers name (`group:NAME`): membership through them counts. */
+  groups?: string[];
 }
 
 export interface RefusedApproval {

@@ -8,6 +8,7 @@ import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type AuthTokenConfig, type HttpAuthConfig, type KeelsonConfig, type LogLevel, type OidcConfig, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
 import { parseLabelSelector } from '../api/label-selector.js';
+import { GROUP_MEMBER_PREFIX } from '../api/approver-membership.js';
 import { API_TOKEN_NAME, type Role, type ScopeConfig } from '../server/access.js';
 import { urlHasPassword } from '../sources/git-command.js';
 import { resolveBudgets, type RawBudgets } from './budgets.js';
@@ -208,7 +209,8 @@ function resolveAuth(raw: RawAuth, report: Report): HttpAuthConfig {
   };
   const seen = new Set<string>();
   const tokens = (raw.tokens ?? []).map((t, i): AuthTokenConfig => {
-    if (t.name === API_TOKEN_NAME) report(['http', 'auth', 'tokens', i, 'name'], `${API_TOKEN_NAME} is the name of http.apiToken; choose another`);
+    if (t.name.startsWith(GROUP_MEMBER_PREFIX)) report(['http', 'auth', 'tokens', i, 'name'], `must not start with ${GROUP_MEMBER_PREFIX}: approvers use it for OIDC groups`);
+    else if (t.name === API_TOKEN_NAME) report(['http', 'auth', 'tokens', i, 'name'], `${API_TOKEN_NAME} is the name of http.apiToken; choose another`);
     else if (seen.has(t.name)) report(['http', 'auth', 'tokens', i, 'name'], `another token is named ${t.name}: names are recorded as who asked, so each is unique`);
     seen.add(t.name);
     checkScope(t.scope, ['http', 'auth', 'tokens', i]);

@@ -17,7 +17,7 @@ export async function requestOperation(
   release: string,
   kind: OperationRequest['kind'],
   by: string | undefined,
-  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> & { via?: OperationRequest['requestedVia'] } = {},
+  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> & { via?: OperationRequest['requestedVia']; groups?: string[] } = {},
 ): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
@@ -25,6 +25,7 @@ export async function requestOperation(
     requestedAt: deps.clock.now(),
     ...(by !== undefined ? { requestedBy: by } : {}),
     ...(extra.via !== undefined ? { requestedVia: extra.via } : {}),
+    ...(extra.groups && extra.groups.length > 0 ? { requestedGroups: extra.groups } : {}),
     ...(extra.overrideWindow ? { overrideWindow: true } : {}),
     ...(extra.rerunJobs ? { rerunJobs: true } : {}),
     ...(extra.revision !== undefined ? { revision: extra.revision } : {}),

@@ -2,6 +2,7 @@
 // returns a Reply or throws an HttpApiError. The node:http plumbing lives in http.ts.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpServerOptions } from './http.js';
+import { approverGroupsOf } from '../api/approver-membership.js';
 import { rolesOf } from './access.js';
 import { Authenticator } from './authenticate.js';
 import { Access, releaseFacts } from './authorize.js';
@@ -134,9 +135,10 @@ export function buildRoutes(options: HttpServerOptions): Route[] {
         const actor = (await access.require(req.headers, 'approver', '/api/v1/releases/{name}/approve', name))!;
         const body = parseOperationBody(await req.body());
         if (body.full !== undefined) throw new HttpApiError('InvalidBody', '"full" applies only to promote, not approve');
-        const refusal = refuseApproval(await statusOf(name), actor.name, options.approvers);
+        const refusal = refuseApproval(await statusOf(name), actor.name, options.approvers, actor.groups);
         if (refusal) throw new HttpApiError('ApprovalRefused', refusal);
-        const operation: OperationRequest = await requestOperation(options, name, 'approve', actor.name, { ...(body.revision !== undefined ? { revision: body.revision } : {}), via: actor.via });
+        const groups = approverGroupsOf(actor.groups, options.approvers);
+        const operation: OperationRequest = await requestOperation(options, name, 'approve', actor.name, { ...(body.revision !== undefined ? { revision: body.revision } : {}), via: actor.via, groups });
         return { status: 202, json: { operation } };
       },
     },

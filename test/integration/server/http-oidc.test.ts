@@ -118,6 +118,22 @@ describe('OIDC bearer tokens', () => {
     expect(await errorCode(res)).toBe('ApprovalRefused');
   });
 
+  it('counts for an approvers group that lists group:NAME when the groups claim holds NAME, and keeps the group with the operation', async () => {
+    h = await startHarness({ apiToken: undefined, auth: { oidc: oidc({ bindings: [{ group: 'sre', grant: { roles: ['approver'] } }, { group: 'staff', grant: { roles: ['approver'] } }] }) }, approvers: { 'release-managers': ['group:sre'] } });
+    await h.putStatus('web', {
+      phase: 'Paused',
+      desiredRevision: 'web:42',
+      lastOperationSeq: 0,
+      approvals: { revision: 'web:42', granted: [], waiting: { required: 1, received: 0, group: 'release-managers', approvers: [] } },
+    });
+    expect((await post(`${h.url}/api/v1/releases/web/approve`, {}, await jwt({ email: 'carol@example.com', groups: ['sre', 'staff'] }))).status).toBe(202);
+    const refused = await post(`${h.url}/api/v1/releases/web/approve`, {}, await jwt({ email: 'dave@example.com', groups: ['staff'] }));
+    expect(refused.status).toBe(403);
+    expect(await errorCode(refused)).toBe('ApprovalRefused');
+    const ops = await h.store.listOperations('web', 0);
+    expect(ops.map((op) => [op.requestedBy, op.requestedGroups])).toEqual([['carol@example.com', ['sre']]]);
+  });
+
   const refusals: [string, () => Promise<string>, string][] = [
     ['another audience', () => jwt({}, { aud: 'someone-else' }), 'audience'],
     ['another issuer', () => jwt({}, { iss: 'https://evil.example.com' }), 'issuer'],
