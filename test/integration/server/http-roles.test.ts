@@ -1,5 +1,6 @@
 // Named API tokens over HTTP: each role against each endpoint, scopes by label and by source,
 // the actor recorded, whoami, and refusals logged (without the token) and counted.
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -176,5 +177,23 @@ describe('refusals', () => {
     expect(metrics).toContain('keelson_http_auth_failures_total{code="Forbidden"} 4');
     expect(metrics).toContain('keelson_http_auth_failures_total{code="MissingRole"} 1');
     expect(metrics).toContain('keelson_http_auth_failures_total{code="NotInScope"} 0');
+  });
+});
+
+describe('request limits', () => {
+  it('answers 431 to headers over 16 KiB (a bearer token among them) before any route runs, and takes one under it', async () => {
+    await start();
+    const status = (authorization: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request(`${h.url}/api/v1/whoami`, { headers: { authorization } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status(`Bearer ${'x'.repeat(17 * 1024)}`)).toBe(431);
+    expect(await status(`Bearer ${'x'.repeat(8 * 1024)}`)).toBe(403);
+    expect(await h.metrics.render()).toContain('keelson_http_auth_failures_total{code="Forbidden"} 1');
   });
 });
