@@ -51,13 +51,12 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   return json;
 }
 
-/** What the user may do with a Release: the whoami answer, or, where the server has none, every action when a token is given. */
+/** What the user may do with a Release, as the server's whoami answers; no roles when the token is refused. */
 export async function rolesFor(release) {
   try {
     const me = await api(`/api/v1/whoami?release=${encodeURIComponent(release)}`);
     return { actor: me.actor ?? null, roles: me.roles ?? [] };
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return { actor: null, roles: token() ? ['viewer', 'operator', 'approver'] : ['viewer'] };
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return { actor: null, roles: [] };
     throw err;
   }

@@ -4,6 +4,7 @@ import { parseDuration } from '../../src/api/duration.js';
 import type { ApprovalGate, ApprovalsStatus, RolloutProgress } from '../../src/api/types.js';
 import { DEFAULTS } from '../../src/api/defaults.js';
 import { sameRevision } from '../../src/cloud/task-definition-ref.js';
+import { isApprover } from '../../src/api/approver-membership.js';
 import type { Logger } from 'pino';
 import type { RolloutEvent } from '../../src/notify/events.js';
 import type { OperationRequest } from '../../src/store/store.js';
@@ -29,12 +30,13 @@ export function keepApprovalsOfDesired(d: Draft): void {
 export function recordApproval(d: Draft, op: OperationRequest): void {
   const by = op.requestedBy?.trim() ?? '';
   const desired = d.status.desiredRevision ?? null;
-  const refusal = whyRefused(d, by, op.revision, desired);
+  const groups = op.requestedGroups ?? [];
+  const refusal = whyRefused(d, by, groups, op.revision, desired);
   if (refusal || !desired) return refuse(d, op, by, refusal ?? 'the Release has no desired revision yet');
   const approvals = approvalsFor(d, desired);
   const again = approvals.granted.some((g) => g.by === by);
   // Approving again renews the approval (its expiry starts over) but still counts once.
-  approvals.granted = [...approvals.granted.filter((g) => g.by !== by), { by, at: iso(op.requestedAt) }];
+  approvals.granted = [...approvals.granted.filter((g) => g.by !== by), { by, at: iso(op.requestedAt), ...(groups.length > 0 ? { groups } : {}) }];
   const gate = gateInForce(d);
   const approvers = gate ? countedApprovers(d, gate) : [by];
   const required = gate ? requiredApprovals(gate) : 1;
@@ -43,14 +45,15 @@ export function recordApproval(d: Draft, op: OperationRequest): void {
     type: 'Approved',
     toRevision: desired,
     by,
+    ...(op.requestedVia ? { via: op.requestedVia } : {}),
     approval: { required, received: approvers.length, group: gate?.group ?? null, approvers, howTo: howToApprove(d.input.release.metadata.name, desired) },
     message: again ? `${by} approved ${desired} again; one person counts once (${counts})` : `${desired} approved by ${by} (${counts})`,
   });
 }
 
-function whyRefused(d: Draft, by: string, revision: string | undefined, desired: string | null): string | undefined {
+function whyRefused(d: Draft, by: string, oidcGroups: readonly string[], revision: string | undefined, desired: string | null): string | undefined {
   const name = d.input.release.metadata.name;
-  if (!by) return 'an approval needs the name of who approves (--by)';
+  if (!by) return 'an approval needs the name of who approves';
   const gates = approvalGatesOf(d.spec);
   if (gates.length === 0) return `${name} has no approval gate`;
   if (revision && !sameRevision(revision, desired)) {
@@ -60,7 +63,7 @@ function whyRefused(d: Draft, by: string, revision: string | undefined, desired:
   const groups = gates.map((g) => g.group);
   if (groups.some((g) => g === undefined)) return undefined;
   const named = [...new Set(groups as string[])];
-  if (named.some((g) => d.input.approvers?.[g]?.includes(by))) return undefined;
+  if (named.some((g) => isApprover(d.input.approvers?.[g] ?? [], by, oidcGroups))) return undefined;
   const undefinedGroups = named.filter((g) => !d.input.approvers?.[g]);
   if (undefinedGroups.length === named.length) return `approval group ${named.join(', ')} is not defined in keelson.yaml (approvers)`;
   return `${by} is not a member of ${named.join(' or ')} (keelson.yaml approvers)`;
@@ -73,7 +76,7 @@ function refuse(d: Draft, op: OperationRequest, by: string, reason: string): voi
     const entry = { by: by || 'someone', at: iso(op.requestedAt), revision: op.revision ?? null, reason };
     approvals.refused = [entry, ...(approvals.refused ?? [])].slice(0, DEFAULTS.refusedApprovalsLimit);
   }
-  d.emit({ type: 'ApprovalRefused', toRevision: op.revision ?? desired ?? null, by: by || 'someone', reason, message: `approval refused: ${reason}` });
+  d.emit({ type: 'ApprovalRefused', toRevision: op.revision ?? desired ?? null, by: by || 'someone', ...(op.requestedVia ? { via: op.requestedVia } : {}), reason, message: `approval refused: ${reason}` });
 }
 
 function approvalsFor(d: Draft, revision: string): ApprovalsStatus {
@@ -104,7 +107,7 @@ function countedApprovers(d: Draft, gate: ApprovalGate): string[] {
   const since = d.status.rollout?.approvedAt ? ms(d.status.rollout.approvedAt) : -Infinity;
   const members = gate.group ? (d.input.approvers?.[gate.group] ?? []) : undefined;
   return a.granted
-    .filter((g) => !expired(d, gate, g.at) && ms(g.at) >= since && (!members || members.includes(g.by)))
+    .filter((g) => !expired(d, gate, g.at) && ms(g.at) >= since && (!members || isApprover(members, g.by, g.groups)))
     .map((g) => g.by);
 }
 

@@ -50,6 +50,7 @@ function appliedOperations(d: Draft): NewEntry[] {
     .map((op) => ({
       at: iso(op.requestedAt),
       by: op.requestedBy ?? 'someone',
+      ...(op.requestedVia ? { via: op.requestedVia } : {}),
       what: op.kind,
       revision: d.status.desiredRevision ?? null,
       sourceRevision: d.input.sourceRevision ?? null,
@@ -69,5 +70,6 @@ function fromEvent(event: RolloutEvent): NewEntry {
     sourceRevision: event.sourceRevision ?? null,
     detail: `${event.message}${reason}`,
     ...(event.evidence ? { evidence: event.evidence } : {}),
+    ...(event.via ? { via: event.via } : {}),
   };
 }

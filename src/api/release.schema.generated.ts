@@ -1586,6 +1586,10 @@ export interface ApprovalRecord {
    * An ISO 8601 date-time with time zone, e.g. 2026-02-21T10:15:00Z.
    */
   at: string;
+  /**
+   * The approver's OIDC groups that keelson.yaml approvers name (group:NAME): membership through them counts.
+   */
+  groups?: string[];
 }
 export interface RefusedApproval {
   /**
@@ -1674,6 +1678,10 @@ export interface AuditEntry {
    */
   detail: string;
   evidence?: RevertEvidence1;
+  /**
+   * Operations and approvals: how by was authenticated: token (a named API token or the apiToken), oidc (a JWT), local (the CLI writing to the state store, not authenticated).
+   */
+  via?: "token" | "oidc" | "local";
 }
 /**
  * Reverts: why.

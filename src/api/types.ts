@@ -561,6 +561,8 @@ export interface ApprovalRecord {
   by: string;
   /** ISO 8601. */
   at: string;
+  /** The approver's OIDC groups that keelson.yaml approvers name (`group:NAME`): membership through them counts. */
+  groups?: string[];
 }
 
 export interface RefusedApproval {
@@ -605,6 +607,8 @@ export interface AuditEntry {
   detail: string;
   /** Reverts: the failed condition, its value, threshold and times. */
   evidence?: RevertEvidence;
+  /** Operations and approvals: how `by` was authenticated (a token, an OIDC JWT, or `local`: the CLI against the state store). */
+  via?: 'token' | 'oidc' | 'local';
 }
 
 export interface WarmColour {

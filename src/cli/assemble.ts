@@ -13,6 +13,7 @@ import { shardingProblem, type KeelsonConfig } from '../config/config.js';
 import { openSource, openStateStore } from '../config/open.js';
 import { resolveSecret } from '../config/secrets.js';
 import { keepAliveTimeouts } from '../server/keep-alive.js';
+import { httpIdentities } from '../config/http-auth.js';
 import { notificationSettings } from '../notify/config.js';
 import { fanOut } from '../notify/events.js';
 import { Notifier } from '../notify/notifier.js';
@@ -74,7 +75,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const wallClock = new RealClock();
   const logger =
     options.logger ??
-    pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization'], censor: '[redacted]' } });
+    pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization', '*.headers.authorization', '*.tokens[*].token'], censor: '[redacted]' } });
   const unshardable = shardingProblem(config);
   if (unshardable) throw new Error(unshardable);
   const metrics = new ControllerMetrics({ version: keelsonVersion() });
@@ -118,7 +119,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
           renewEveryMs: config.leaderElection.renewEveryMs * speed,
         })
       : undefined;
-  const apiToken = config.http.apiToken ? await resolveSecret(config.http.apiToken, options.env) : undefined;
+  const identities = await httpIdentities(config.http, options.env);
   const git = sources.find((s): s is GitSource => s.kind === 'git');
   const gitConfig = config.sources.find((s) => s.kind === 'git');
   const webhookSecret = gitConfig && 'webhookSecret' in gitConfig && gitConfig.webhookSecret ? await resolveSecret(gitConfig.webhookSecret, options.env) : undefined;
@@ -202,7 +203,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
             ...(shards.view().standingDown ? { standingDown: shards.view().standingDown } : {}),
           })
         : assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby', storeHealth.current),
-    ...(apiToken ? { apiToken } : {}),
+    ...identities,
     readsRequireToken: config.http.readsRequireToken,
     statusFeed,
     ...(webhook ? { webhook } : {}),

@@ -1,5 +1,6 @@
 // How the CLI reads statuses and asks for operations: through the state store the controller
 // writes, or through a running controller's HTTP API.
+import { userInfo } from 'node:os';
 import type { AuditEntry, ReleaseStatus } from '../api/types.js';
 import { refuseApproval } from '../server/approval-request.js';
 import { labelsByName } from '../server/release-labels.js';
@@ -30,10 +31,13 @@ export interface ReleaseClient {
   /** The same Releases as list(), each as the one-line summary `keelson get` shows. */
   summaries(filter?: ListFilter): Promise<Listing<ReleaseSummary>>;
   get(name: string): Promise<ReleaseStatus | undefined>;
-  /** `overrideWindow` (promote): move on while the deployment window is closed. `rerunJobs` (retry): run the revision's preDeploy jobs again even where they succeeded. */
-  request(name: string, kind: OperationKind, by: string, options?: { overrideWindow?: boolean; rerunJobs?: boolean }): Promise<{ seq: number }>;
-  /** Refused (ApprovalRefused) at once when `by` is outside the group of the gate the Release waits at. */
-  approve(name: string, by: string, revision: string | undefined): Promise<{ seq: number }>;
+  /**
+   * `overrideWindow` (promote): move on while the deployment window is closed. `rerunJobs` (retry): run the revision's preDeploy jobs again even where they succeeded.
+   * Recorded with who asks: the identity the server authenticated, or `local:<user>` against the store. `by` in the answer says which.
+   */
+  request(name: string, kind: OperationKind, options?: { overrideWindow?: boolean; rerunJobs?: boolean }): Promise<{ seq: number; by?: string }>;
+  /** Refused (ApprovalRefused) at once when who approves is outside the group of the gate the Release waits at. */
+  approve(name: string, revision: string | undefined): Promise<{ seq: number; by?: string }>;
   /** The Release's audit history, oldest first; undefined when there is no such Release. */
   history(name: string): Promise<AuditEntry[] | undefined>;
   /** Whether the Release is in the controller's sources ('unknown' when that cannot be told). */
@@ -45,7 +49,12 @@ export interface ReleaseClient {
  * `approvers`: keelson.yaml's groups, to refuse an approval from outside a waiting gate's group at once.
  * `inSource`: looks the Release up in the configured sources.
  */
-export function storeClient(store: StateStore, approvers?: Readonly<Record<string, readonly string[]>>, inSource?: (name: string) => Promise<InSource>): ReleaseClient {
+export function storeClient(
+  store: StateStore,
+  approvers?: Readonly<Record<string, readonly string[]>>,
+  inSource?: (name: string) => Promise<InSource>,
+  by: string = localActor(),
+): ReleaseClient {
   /** One read of the statuses; the last known specs are read (once) only when a selector needs labels. */
   const select = async (filter: ListFilter = {}): Promise<Listing<ListedStatus>> => {
     const selector = parseSelector(filter.labelSelector);
@@ -67,21 +76,24 @@ export function storeClient(store: StateStore, approvers?: Readonly<Record<strin
       return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels)), labelsUnknown };
     },
     get: (name) => store.getStatus(name),
-    async request(name, kind, by, options) {
-      return store.requestOperation({
+    async request(name, kind, options) {
+      const op = await store.requestOperation({
         release: name,
         kind,
         requestedAt: Date.now(),
         requestedBy: by,
+        requestedVia: 'local',
         ...(options?.overrideWindow ? { overrideWindow: true } : {}),
         ...(options?.rerunJobs ? { rerunJobs: true } : {}),
       });
+      return { seq: op.seq, by };
     },
-    async approve(name, by, revision) {
+    async approve(name, revision) {
       const status = await store.getStatus(name);
       const refusal = status ? refuseApproval(status, by, approvers) : undefined;
       if (refusal) throw new HttpClientError(403, 'ApprovalRefused', refusal);
-      return store.requestOperation({ release: name, kind: 'approve', requestedAt: Date.now(), requestedBy: by, ...(revision ? { revision } : {}) });
+      const op = await store.requestOperation({ release: name, kind: 'approve', requestedAt: Date.now(), requestedBy: by, requestedVia: 'local', ...(revision ? { revision } : {}) });
+      return { seq: op.seq, by };
     },
     async history(name) {
       const status = await store.getStatus(name);
@@ -90,6 +102,18 @@ export function storeClient(store: StateStore, approvers?: Readonly<Record<strin
     inSource: (name) => (inSource ? inSource(name) : Promise.resolve('unknown')),
     close: () => store.close(),
   };
+}
+
+/**
+ * Who asks, for the CLI writing to the state store itself: the OS user, marked `local:` as no
+ * server authenticated it (whoever can write the store can write any name there).
+ */
+export function localActor(): string {
+  return `local:${userInfo().username}`;
+}
+
+function recorded(op: OperationRequest | undefined): { seq: number; by?: string } {
+  return { seq: op?.seq ?? 0, ...(op?.requestedBy !== undefined ? { by: op.requestedBy } : {}) };
 }
 
 export class HttpClientError extends Error {
@@ -156,20 +180,20 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
     async get(name) {
       return (await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`))?.status;
     },
-    async request(name, kind, by, options) {
+    async request(name, kind, options) {
       const action = kind === 'promoteFull' ? 'promote' : kind;
-      const answer = await call<{ operation: { seq: number } }>(`/api/v1/releases/${encodeURIComponent(name)}/${action}`, {
+      const answer = await call<{ operation: OperationRequest }>(`/api/v1/releases/${encodeURIComponent(name)}/${action}`, {
         method: 'POST',
-        body: JSON.stringify({ by, ...(kind === 'promoteFull' ? { full: true } : {}), ...(options?.overrideWindow ? { overrideWindow: true } : {}), ...(options?.rerunJobs ? { rerunJobs: true } : {}) }),
+        body: JSON.stringify({ ...(kind === 'promoteFull' ? { full: true } : {}), ...(options?.overrideWindow ? { overrideWindow: true } : {}), ...(options?.rerunJobs ? { rerunJobs: true } : {}) }),
       });
-      return { seq: answer?.operation.seq ?? 0 };
+      return recorded(answer?.operation);
     },
-    async approve(name, by, revision) {
-      const answer = await call<{ operation: { seq: number } }>(`/api/v1/releases/${encodeURIComponent(name)}/approve`, {
+    async approve(name, revision) {
+      const answer = await call<{ operation: OperationRequest }>(`/api/v1/releases/${encodeURIComponent(name)}/approve`, {
         method: 'POST',
-        body: JSON.stringify({ by, ...(revision ? { revision } : {}) }),
+        body: JSON.stringify(revision ? { revision } : {}),
       });
-      return { seq: answer?.operation.seq ?? 0 };
+      return recorded(answer?.operation);
     },
     async history(name) {
       return (await call<{ entries: AuditEntry[] }>(`/api/v1/releases/${encodeURIComponent(name)}/history`))?.entries;

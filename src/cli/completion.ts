@@ -11,7 +11,7 @@ interface CommandWords {
 }
 
 function flagsOf(options: readonly Option[]): string[] {
-  return options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
+  return options.filter((o) => !o.hidden).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
 }
 
 function wordsOf(program: Command): { commands: CommandWords[]; global: string[] } {

@@ -30,7 +30,7 @@ Examples:
   keelson run --source dir:releases --cloud sim            the controller, on the simulated AWS
   keelson get releases                                     phase, step, weights, stable → desired
   keelson wait aep-backend-prod --timeout 45m              in a pipeline: exit 0 only when promoted
-  keelson approve aep-backend-prod --by alice              approve the revision an approval gate waits for
+  keelson approve aep-backend-prod                         approve the revision an approval gate waits for
   keelson history aep-backend-prod                         who did what, when, to which revision
   keelson demo                                             a minute-long tour on the simulated AWS
   source <(keelson completion bash)                        tab completion for commands and flags

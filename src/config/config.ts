@@ -1,4 +1,5 @@
 import type { DeploySchedule } from '../api/types.js';
+import type { Role, ScopeConfig } from '../server/access.js';
 
 // The controller's configuration, resolved: defaults applied, durations in milliseconds, one
 // shape whether it came from keelson.yaml, from flags, or both. schemas/config.schema.json
@@ -72,6 +73,39 @@ export interface HttpConfig {
   readsRequireToken: boolean;
   /** How long an idle connection stays open for its next request; the server's default when absent. */
   keepAliveMs?: number;
+  /** Named API tokens and OIDC identities (`http.auth`). */
+  auth?: HttpAuthConfig;
+}
+
+export interface AuthTokenConfig {
+  name: string;
+  token: SecretRef;
+  roles: Role[];
+  scope?: ScopeConfig;
+}
+
+export interface OidcBindingConfig {
+  group?: string;
+  subject?: string;
+  roles: Role[];
+  scope?: ScopeConfig;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  /** Absent: the jwks_uri of the issuer's discovery document. */
+  jwksUri?: string;
+  nameClaim: string;
+  groupsClaim: string;
+  algorithms?: string[];
+  clockToleranceMs: number;
+  bindings: OidcBindingConfig[];
+}
+
+export interface HttpAuthConfig {
+  tokens: AuthTokenConfig[];
+  oidc?: OidcConfig;
 }
 
 export interface ProbesConfig {
@@ -144,6 +178,9 @@ export const CONFIG_DEFAULTS = {
   httpHost: '127.0.0.1',
   httpMaxConnections: 512,
   readsRequireToken: false,
+  oidcNameClaim: 'sub',
+  oidcGroupsClaim: 'groups',
+  oidcClockToleranceMs: 30_000,
   resyncMs: 5 * 60_000,
   concurrency: 8,
   lease: 'keelson-controller',

@@ -6,7 +6,10 @@ import { parseDuration } from '../api/duration.js';
 import { checkSchedule } from '../api/schedule-checks.js';
 import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
-import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type AuthTokenConfig, type HttpAuthConfig, type KeelsonConfig, type LogLevel, type OidcConfig, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { parseLabelSelector } from '../api/label-selector.js';
+import { GROUP_MEMBER_PREFIX } from '../api/approver-membership.js';
+import { API_TOKEN_NAME, type Role, type ScopeConfig } from '../server/access.js';
 import { urlHasPassword } from '../sources/git-command.js';
 import { resolveBudgets, type RawBudgets } from './budgets.js';
 import { expandEnvironment } from './expand.js';
@@ -141,6 +144,8 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
   if (cloud.provider === 'aws' && cloud.speed !== undefined) report(['cloud', 'speed'], 'is only for provider sim: AWS runs on the wall clock');
   if (givenCloud.budgets !== undefined) cloud.budgets = resolveBudgets(givenCloud.budgets as RawBudgets, report);
   const http = raw.http ?? {};
+  const auth = http.auth !== undefined ? resolveAuth(http.auth as RawAuth, report) : undefined;
+  const named = auth !== undefined && (auth.tokens.length > 0 || auth.oidc !== undefined);
   return {
     sources,
     state,
@@ -150,7 +155,9 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
       host: (http.host as string | undefined) ?? base.http.host,
       maxConnections: (http.maxConnections as number | undefined) ?? base.http.maxConnections,
       ...(http.apiToken !== undefined ? { apiToken: secretRef(http.apiToken) } : {}),
-      readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? base.http.readsRequireToken,
+      // Named identities make reads need one too, unless keelson.yaml says otherwise.
+      readsRequireToken: (http.readsRequireToken as boolean | undefined) ?? (named ? true : base.http.readsRequireToken),
+      ...(auth ? { auth } : {}),
       ...(typeof http.keepAlive === 'string' ? { keepAliveMs: parseDuration(http.keepAlive) } : {}),
     },
     probes: { allowHosts: raw.probes?.allowHosts ?? base.probes.allowHosts },
@@ -185,6 +192,44 @@ export function resolveSource(kind: SourceConfig['kind'], block: Fields): Source
     ...optional('knownHostsFile'),
     ...optional('cacheDir'),
     ...defaults,
+  };
+}
+
+interface RawAuth {
+  tokens?: { name: string; token: unknown; roles: Role[]; scope?: ScopeConfig }[];
+  oidc?: Omit<OidcConfig, 'clockToleranceMs' | 'nameClaim' | 'groupsClaim'> & { nameClaim?: string; groupsClaim?: string; clockTolerance?: string; bindings?: OidcConfig['bindings'] };
+}
+
+function resolveAuth(raw: RawAuth, report: Report): HttpAuthConfig {
+  const checkScope = (scope: ScopeConfig | undefined, at: (string | number)[]): void => {
+    if (scope?.labelSelector === undefined) return;
+    try {
+      parseLabelSelector(scope.labelSelector);
+    } catch (err) {
+      report([...at, 'scope', 'labelSelector'], (err as Error).message);
+    }
+  };
+  const seen = new Set<string>();
+  const tokens = (raw.tokens ?? []).map((t, i): AuthTokenConfig => {
+    if (t.name.startsWith(GROUP_MEMBER_PREFIX)) report(['http', 'auth', 'tokens', i, 'name'], `must not start with ${GROUP_MEMBER_PREFIX}: approvers use it for OIDC groups`);
+    else if (t.name === API_TOKEN_NAME) report(['http', 'auth', 'tokens', i, 'name'], `${API_TOKEN_NAME} is the name of http.apiToken; choose another`);
+    else if (seen.has(t.name)) report(['http', 'auth', 'tokens', i, 'name'], `another token is named ${t.name}: names are recorded as who asked, so each is unique`);
+    seen.add(t.name);
+    checkScope(t.scope, ['http', 'auth', 'tokens', i]);
+    return { name: t.name, token: secretRef(t.token), roles: t.roles, ...(t.scope ? { scope: t.scope } : {}) };
+  });
+  if (!raw.oidc) return { tokens };
+  const { clockTolerance, nameClaim, groupsClaim, bindings = [], ...oidc } = raw.oidc;
+  bindings.forEach((b, i) => checkScope(b.scope, ['http', 'auth', 'oidc', 'bindings', i]));
+  return {
+    tokens,
+    oidc: {
+      ...oidc,
+      nameClaim: nameClaim ?? CONFIG_DEFAULTS.oidcNameClaim,
+      groupsClaim: groupsClaim ?? CONFIG_DEFAULTS.oidcGroupsClaim,
+      clockToleranceMs: clockTolerance !== undefined ? parseDuration(clockTolerance) : CONFIG_DEFAULTS.oidcClockToleranceMs,
+      bindings,
+    },
   };
 }
 

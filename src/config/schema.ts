@@ -68,6 +68,10 @@ export function describeErrors(errors: ErrorObject[]): ShapeProblem[] {
         break;
       case 'oneOf':
       case 'anyOf':
+        if (e.schemaPath.includes('bindings')) {
+          problems.push({ segments, message: 'must name exactly one of group, subject' });
+          break;
+        }
         problems.push({ segments, message: e.schemaPath.includes('token') || e.schemaPath.includes('secret') || isSecretField(segments) ? 'must be a string, {env: NAME} or {file: PATH}' : 'is not one of the allowed forms' });
         break;
       case 'not':

@@ -63,6 +63,8 @@ export interface RolloutEvent {
   sourceRevision?: string;
   /** Who or what triggered it: a person (`@alice`), `keelson` for automatic decisions. */
   by?: string;
+  /** How `by` was authenticated, for an operation or approval someone asked for. */
+  via?: 'token' | 'oidc' | 'local';
   /** The status message at that moment. */
   message: string;
   /** Job events: which job, where it runs, and how it ended. */

@@ -145,6 +145,11 @@ export class Controller {
     return this.held.get(name)?.desired.release;
   }
 
+  /** The description of the source a held Release comes from; undefined when not held. */
+  sourceOf(name: string): string | undefined {
+    return this.held.get(name)?.source.description;
+  }
+
   /** Reads a source; a failure keeps every last known spec in force and marks it stale. */
   async sync(source: Source): Promise<void> {
     let snapshot: SourceSnapshot;

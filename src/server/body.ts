@@ -40,11 +40,10 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
-const MAX_BY_LENGTH = 256;
+const MAX_REVISION_LENGTH = 256;
 
 export interface OperationBody {
   full?: boolean;
-  by?: string;
   /** promote: move on even while the deployment window is closed. */
   overrideWindow?: boolean;
   /** retry: run the revision's preDeploy jobs again. */
@@ -53,7 +52,11 @@ export interface OperationBody {
   revision?: string;
 }
 
-/** The optional JSON body of promote, abort and retry: `{ "full": true, "by": "alice" }`. */
+/**
+ * The optional JSON body of promote, abort, retry, restart and approve: `{ "full": true }`. Who
+ * asks is the authenticated identity, never a field of the body: `by` is refused, so a client
+ * that still sends it learns that its value would not be recorded.
+ */
 export function parseOperationBody(body: Buffer): OperationBody {
   const text = body.toString('utf8').trim();
   if (text === '') return {};
@@ -65,22 +68,21 @@ export function parseOperationBody(body: Buffer): OperationBody {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpApiError('InvalidBody', 'body must be a JSON object');
   const { full, by, overrideWindow, rerunJobs, revision, ...rest } = value as Record<string, unknown>;
+  if (by !== undefined) {
+    throw new HttpApiError('InvalidBody', '"by" is not accepted: an operation is recorded with the identity its bearer token proves (GET /api/v1/whoami shows it)', {}, { field: 'by' });
+  }
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
-    throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "overrideWindow", "rerunJobs", "revision" and "by"`);
+    throw new HttpApiError('InvalidBody', `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; expected "full", "overrideWindow", "rerunJobs" and "revision"`);
   }
   if (overrideWindow !== undefined && typeof overrideWindow !== 'boolean') throw new HttpApiError('InvalidBody', '"overrideWindow" must be true or false');
   if (rerunJobs !== undefined && typeof rerunJobs !== 'boolean') throw new HttpApiError('InvalidBody', '"rerunJobs" must be true or false');
-  if (revision !== undefined && (typeof revision !== 'string' || revision.trim() === '' || revision.length > MAX_BY_LENGTH)) {
-    throw new HttpApiError('InvalidBody', `"revision" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
+  if (revision !== undefined && (typeof revision !== 'string' || revision.trim() === '' || revision.length > MAX_REVISION_LENGTH)) {
+    throw new HttpApiError('InvalidBody', `"revision" must be a non-empty string of at most ${MAX_REVISION_LENGTH} characters`);
   }
   if (full !== undefined && typeof full !== 'boolean') throw new HttpApiError('InvalidBody', '"full" must be true or false');
-  if (by !== undefined && (typeof by !== 'string' || by.trim() === '' || by.length > MAX_BY_LENGTH)) {
-    throw new HttpApiError('InvalidBody', `"by" must be a non-empty string of at most ${MAX_BY_LENGTH} characters`);
-  }
   return {
     ...(full !== undefined ? { full } : {}),
-    ...(by !== undefined ? { by: by.trim() } : {}),
     ...(overrideWindow ? { overrideWindow } : {}),
     ...(rerunJobs !== undefined ? { rerunJobs } : {}),
     ...(typeof revision === 'string' ? { revision: revision.trim() } : {}),

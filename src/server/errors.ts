@@ -8,6 +8,14 @@ export const HTTP_ERRORS = {
   Unauthorized: 401,
   Forbidden: 403,
   ApiTokenNotConfigured: 403,
+  /** A JWT refused (expired, another issuer or audience, bad signature, algorithm not allowed): `reason` says which. */
+  InvalidToken: 401,
+  /** The identity holds no role that allows this request, on any Release. */
+  MissingRole: 403,
+  /** The identity holds the role, but not for this Release (its source or labels are outside the grant's scope). */
+  NotInScope: 403,
+  /** The OIDC issuer's keys cannot be read, so no JWT can be checked now. */
+  AuthUnavailable: 503,
   InvalidBody: 400,
   PayloadTooLarge: 413,
   WebhookNotConfigured: 404,

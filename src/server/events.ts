@@ -43,6 +43,8 @@ interface Recorded {
 interface Stream {
   res: ServerResponse;
   filter: ReleaseFilter;
+  /** For a reader with scoped roles: which of some Releases it may see. */
+  visible?: (names: Iterable<string>) => Promise<(name: string) => boolean>;
 }
 
 export interface EventHubOptions {
@@ -82,7 +84,7 @@ export class EventHub {
   }
 
   /** Opens a stream on `res`: replays after lastEventId when it can, else tells the client to reload. */
-  open(res: ServerResponse, query: URLSearchParams, lastEventId: string | undefined): void {
+  open(res: ServerResponse, query: URLSearchParams, lastEventId: string | undefined, visible?: Stream['visible']): void {
     const filter = streamFilter(query);
     if (this.streams.size >= this.limits.maxStreams) {
       this.metrics?.dropped.inc({ reason: 'too_many' });
@@ -96,12 +98,13 @@ export class EventHub {
       // Proxies that buffer (nginx) would hold the events back.
       'x-accel-buffering': 'no',
     });
-    const stream: Stream = { res, filter };
+    const stream: Stream = { res, filter, ...(visible ? { visible } : {}) };
     this.streams.add(stream);
     this.metrics?.open.set(this.streams.size);
     res.on('close', () => this.forget(stream));
     let text = `retry: ${this.limits.retryMs}\n\n`;
-    const replay = this.replayAfter(lastEventId);
+    // A scoped reader reloads the list (which its scope filters) rather than replaying unfiltered events.
+    const replay = visible ? undefined : this.replayAfter(lastEventId);
     if (replay) for (const r of replay) text += this.render(r, filter);
     else text += `id: ${this.epoch}.${this.seq}\nevent: reset\ndata: {}\n\n`;
     this.write(stream, text);
@@ -137,12 +140,31 @@ export class EventHub {
       this.metrics?.dropped.inc({ reason: 'labels_unread' });
     }
     const now = this.options.clock.now();
+    const batch: Recorded[] = [];
     for (const [name, status] of changes) {
       const labels = labelsOf(name);
       const recorded: Recorded = { seq: ++this.seq, name, phase: status?.phase, labels, summary: status ? summarize(name, status, now, labels) : undefined };
       this.recent.push(recorded);
       if (this.recent.length > this.limits.replay) this.recent.splice(0, this.recent.length - this.limits.replay);
-      for (const stream of this.streams) this.write(stream, this.render(recorded, stream.filter));
+      batch.push(recorded);
+    }
+    const names = batch.map((r) => r.name);
+    await Promise.all(
+      [...this.streams].map(async (stream) => {
+        const shown = stream.visible ? await this.visibleOrNone(stream.visible, names) : () => true;
+        for (const r of batch) if (shown(r.name)) this.write(stream, this.render(r, stream.filter));
+      }),
+    );
+  }
+
+  /** A scope that cannot be judged (the store unread) shows nothing rather than too much. */
+  private async visibleOrNone(visible: NonNullable<Stream['visible']>, names: string[]): Promise<(name: string) => boolean> {
+    try {
+      return await visible(names);
+    } catch (err) {
+      this.options.logger.warn({ code: errorCode(err), err: err instanceof Error ? err.message : String(err) }, 'event stream: the reader\'s scope could not be judged');
+      this.metrics?.dropped.inc({ reason: 'scope_unread' });
+      return () => false;
     }
   }
 

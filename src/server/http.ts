@@ -9,6 +9,7 @@ import type { StatusStore } from '../store/store.js';
 import { readBody } from './body.js';
 import { encodeBody } from './compress.js';
 import { errorBody, HttpApiError } from './errors.js';
+import type { AuthOptions } from './authenticate.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Readiness } from './readiness.js';
 import { buildRoutes, type Method, type Reply, type Route } from './routes.js';
@@ -32,6 +33,8 @@ export interface ControllerHandle {
   labels?(name: string): Readonly<Record<string, string>> | undefined;
   /** The spec of a held Release (the dashboard draws its steps); without it, the store's last known spec. */
   release?(name: string): Release | undefined;
+  /** The description of the source a held Release comes from; without it, the store's last known spec says. */
+  sourceOf?(name: string): string | undefined;
 }
 
 export interface HttpServerOptions {
@@ -52,6 +55,8 @@ export interface HttpServerOptions {
   /** Bearer token for POSTs (and reads when readsRequireToken); without one, POSTs are refused. */
   apiToken?: string;
   readsRequireToken?: boolean;
+  /** Named API tokens and OIDC identities with roles and scopes (http.auth); apiToken stays an identity with every role. */
+  auth?: AuthOptions;
   webhook?: WebhookHandler;
   logger: Logger;
   /** Who holds which shard (`GET /api/v1/shards`); absent without sharding. */
@@ -86,6 +91,8 @@ export interface HttpTimeouts {
 export const HTTP_SERVER_DEFAULTS = {
   host: '127.0.0.1',
   maxConnections: 512,
+  /** Request line and headers together; more is answered 431 by Node before any route runs. A JWT fits with room. */
+  maxHeaderBytes: 16 * 1024,
   timeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleSocketMs: 30_000 } satisfies HttpTimeouts,
 } as const;
 
@@ -97,7 +104,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const host = options.host ?? HTTP_SERVER_DEFAULTS.host;
   const server = createServer(
     // Node checks the headers and request deadlines on this interval; at most half the shortest one.
-    { connectionsCheckingInterval: Math.max(1, Math.min(1_000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 2))) },
+    {
+      maxHeaderSize: HTTP_SERVER_DEFAULTS.maxHeaderBytes,
+      connectionsCheckingInterval: Math.max(1, Math.min(1_000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 2))),
+    },
     (req, res) => void serve(routes, options.logger, req, res),
   );
   server.headersTimeout = timeouts.headersMs;

@@ -17,15 +17,22 @@ export function listQueryOf(params: URLSearchParams): ListQuery {
   }
 }
 
-export async function listReleases(options: Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>, params: URLSearchParams): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
+/** `visible`: for a reader whose roles are scoped, the Releases it may see (others are left out of the list, unnamed). */
+export async function listReleases(
+  options: Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>,
+  params: URLSearchParams,
+  visible?: (names: Iterable<string>) => Promise<(name: string) => boolean>,
+): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
   const query = listQueryOf(params);
   // Read only to be shown: the store's shared objects where it has them (nothing copied).
   const statuses = await readAllStatuses(options.store);
   const unreconciled = (options.controller?.names() ?? []).filter((name) => !statuses.has(name));
-  const labelsOf = await labelsByName(options.store, options.controller, [...statuses.keys(), ...unreconciled]);
+  const names = [...statuses.keys(), ...unreconciled];
+  const labelsOf = await labelsByName(options.store, options.controller, names);
+  const shown = visible ? await visible(names) : () => true;
   const sorted: ListedStatus[] = [];
-  for (const [name, status] of statuses) sorted.push({ name, status, labels: labelsOf(name) });
-  for (const name of unreconciled) sorted.push({ name, status: notYetReconciled(), labels: labelsOf(name) });
+  for (const [name, status] of statuses) if (shown(name)) sorted.push({ name, status, labels: labelsOf(name) });
+  for (const name of unreconciled) if (shown(name)) sorted.push({ name, status: notYetReconciled(), labels: labelsOf(name) });
   sorted.sort((a, b) => compareNames(a.name, b.name));
   const page = selectPage(sorted, query);
   const now = options.clock.now();

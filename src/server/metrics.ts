@@ -35,6 +35,8 @@ const ROLLOUT_EVENT_LABELS: Partial<Record<RolloutEventType, string>> = {
   ApprovalRefused: 'approval_refused',
 };
 
+const AUTH_FAILURE_CODES = ['Unauthorized', 'Forbidden', 'InvalidToken', 'MissingRole', 'NotInScope', 'ApiTokenNotConfigured', 'AuthUnavailable'];
+
 // Passes are usually tens of milliseconds; a slow AWS API can push one to tens of seconds.
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -105,6 +107,11 @@ export class ControllerMetrics {
       for (const lane of ['urgent', 'steady'] as const) this.workQueueDepth.set({ lane }, lanes[lane]);
     },
   });
+  private readonly authFailures = this.counter(
+    'keelson_http_auth_failures_total',
+    'HTTP API requests refused by authentication or authorization, by error code (Unauthorized, Forbidden, InvalidToken, MissingRole, NotInScope, ApiTokenNotConfigured, AuthUnavailable).',
+    ['code'],
+  );
   /** Health condition names shown per Release, so a condition removed from the spec disappears. */
   private readonly conditionsShown = new Map<string, Set<string>>();
 
@@ -124,6 +131,7 @@ export class ControllerMetrics {
     for (const event of Object.values(ROLLOUT_EVENT_LABELS)) this.rollouts.inc({ event }, 0);
     for (const hook of ['preDeploy', 'step', 'postPromote']) for (const result of ['succeeded', 'failed']) this.jobs.inc({ hook, result }, 0);
     this.stateStoreUp.set(1);
+    for (const code of AUTH_FAILURE_CODES) this.authFailures.inc({ code }, 0);
   }
 
   get contentType(): string {
@@ -191,6 +199,10 @@ export class ControllerMetrics {
   recordShards(held: number, transition?: string): void {
     this.shardsHeld.set(held);
     if (transition) this.shardTransitions.inc({ reason: transition });
+  }
+
+  recordAuthFailure(code: string): void {
+    this.authFailures.inc({ code });
   }
 
   recordNotification(outcome: NotificationOutcome): void {

@@ -17,13 +17,15 @@ export async function requestOperation(
   release: string,
   kind: OperationRequest['kind'],
   by: string | undefined,
-  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> = {},
+  extra: Pick<OperationRequest, 'overrideWindow' | 'rerunJobs' | 'revision'> & { via?: OperationRequest['requestedVia']; groups?: string[] } = {},
 ): Promise<OperationRequest> {
   const operation = await deps.store.requestOperation({
     release,
     kind,
     requestedAt: deps.clock.now(),
     ...(by !== undefined ? { requestedBy: by } : {}),
+    ...(extra.via !== undefined ? { requestedVia: extra.via } : {}),
+    ...(extra.groups && extra.groups.length > 0 ? { requestedGroups: extra.groups } : {}),
     ...(extra.overrideWindow ? { overrideWindow: true } : {}),
     ...(extra.rerunJobs ? { rerunJobs: true } : {}),
     ...(extra.revision !== undefined ? { revision: extra.revision } : {}),

@@ -5,7 +5,10 @@ import type { HttpServerOptions } from './http.js';
 import { DashboardAssets } from './dashboard-assets.js';
 import { EventHub, EVENT_STREAM_LIMITS } from './events.js';
 import { trailOf } from './trail-route.js';
-import { requireToken } from './auth.js';
+import { approverGroupsOf } from '../api/approver-membership.js';
+import { rolesOf } from './access.js';
+import { Authenticator } from './authenticate.js';
+import { Access, releaseFacts } from './authorize.js';
 import { parseOperationBody } from './body.js';
 import { errorBody, HttpApiError } from './errors.js';
 import { requestOperation } from './operations.js';
@@ -50,9 +53,18 @@ const OPERATION_KINDS = { promote: 'promote', abort: 'abort', retry: 'retry', re
 const AUDIT_LIMIT = DEFAULTS.auditLimit;
 
 export function buildRoutes(options: HttpServerOptions, hub: EventHub = new EventHub(options, { heartbeatMs: EVENT_STREAM_LIMITS.heartbeatMs })): Route[] {
-  const guardRead = (headers: IncomingHttpHeaders): void => {
-    if (options.readsRequireToken) requireToken(headers, options.apiToken);
-  };
+  const authenticator = new Authenticator({ ...(options.apiToken ? { apiToken: options.apiToken } : {}), ...(options.auth ? { auth: options.auth } : {}), clock: options.clock });
+  const access = new Access({
+    authenticator,
+    // With named identities configured, reads need a viewer unless keelson.yaml opens them.
+    readsRequireAuth: options.readsRequireToken ?? authenticator.named,
+    store: options.store,
+    controller: options.controller,
+    metrics: options.metrics,
+    logger: options.logger,
+    clock: options.clock,
+  });
+  const guardRead = (headers: IncomingHttpHeaders, path: string, release?: string) => access.require(headers, 'viewer', path, release);
 
   /** The Release's status, a placeholder if the controller holds it unreconciled, else 404. */
   const statusOf = async (name: string) => {
@@ -84,16 +96,17 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       method: 'GET',
       pattern: /^\/api\/v1\/releases$/,
       handle: async (req) => {
-        guardRead(req.headers);
-        return { status: 200, json: await listReleases(options, req.query), compact: true };
+        const reader = await guardRead(req.headers, '/api/v1/releases');
+        const visible = reader ? (names: Iterable<string>) => access.visible(reader, names) : undefined;
+        return { status: 200, json: await listReleases(options, req.query, visible), compact: true };
       },
     },
     {
       method: 'GET',
       pattern: /^\/api\/v1\/releases\/([^/]+)$/,
       handle: async (req) => {
-        guardRead(req.headers);
         const name = req.params[0] ?? '';
+        await guardRead(req.headers, '/api/v1/releases/{name}', name);
         const status = await statusOf(name);
         const pendingOperations = await options.store.listOperations(name, status.lastOperationSeq ?? 0);
         const detail: ReleaseDetail = { name, status, pendingOperations };
@@ -104,9 +117,9 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       method: 'POST',
       pattern: /^\/api\/v1\/releases\/([^/]+)\/(promote|abort|retry|restart)$/,
       handle: async (req) => {
-        requireToken(req.headers, options.apiToken);
         const name = req.params[0] ?? '';
         const verb = OPERATION_KINDS[req.params[1] as keyof typeof OPERATION_KINDS];
+        const actor = (await access.require(req.headers, 'operator', `/api/v1/releases/{name}/${verb}`, name))!;
         const body = parseOperationBody(await req.body());
         if (body.revision !== undefined) throw new HttpApiError('InvalidBody', `"revision" applies only to approve, not ${verb}`);
         if (body.full !== undefined && verb !== 'promote') throw new HttpApiError('InvalidBody', `"full" applies only to promote, not ${verb}`);
@@ -115,7 +128,7 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
         await statusOf(name);
         const kind = verb === 'promote' && body.full ? 'promoteFull' : verb;
         const extra = { ...(body.overrideWindow ? { overrideWindow: true } : {}), ...(body.rerunJobs ? { rerunJobs: true } : {}) };
-        const operation: OperationRequest = await requestOperation(options, name, kind, body.by, extra);
+        const operation: OperationRequest = await requestOperation(options, name, kind, actor.name, { ...extra, via: actor.via });
         return { status: 202, json: { operation } };
       },
     },
@@ -123,14 +136,14 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       method: 'POST',
       pattern: /^\/api\/v1\/releases\/([^/]+)\/approve$/,
       handle: async (req) => {
-        requireToken(req.headers, options.apiToken);
         const name = req.params[0] ?? '';
+        const actor = (await access.require(req.headers, 'approver', '/api/v1/releases/{name}/approve', name))!;
         const body = parseOperationBody(await req.body());
         if (body.full !== undefined) throw new HttpApiError('InvalidBody', '"full" applies only to promote, not approve');
-        if (body.by === undefined) throw new HttpApiError('InvalidBody', '"by" is required: an approval is recorded with who approved');
-        const refusal = refuseApproval(await statusOf(name), body.by, options.approvers);
+        const refusal = refuseApproval(await statusOf(name), actor.name, options.approvers, actor.groups);
         if (refusal) throw new HttpApiError('ApprovalRefused', refusal);
-        const operation: OperationRequest = await requestOperation(options, name, 'approve', body.by, body.revision !== undefined ? { revision: body.revision } : {});
+        const groups = approverGroupsOf(actor.groups, options.approvers);
+        const operation: OperationRequest = await requestOperation(options, name, 'approve', actor.name, { ...(body.revision !== undefined ? { revision: body.revision } : {}), via: actor.via, groups });
         return { status: 202, json: { operation } };
       },
     },
@@ -138,8 +151,8 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       method: 'GET',
       pattern: /^\/api\/v1\/releases\/([^/]+)\/history$/,
       handle: async (req) => {
-        guardRead(req.headers);
         const name = req.params[0] ?? '';
+        await guardRead(req.headers, '/api/v1/releases/{name}/history', name);
         const status = await statusOf(name);
         return { status: 200, json: { name, limit: AUDIT_LIMIT, entries: status.audit?.entries ?? [] } };
       },
@@ -148,8 +161,8 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       method: 'GET',
       pattern: /^\/api\/v1\/releases\/([^/]+)\/trail$/,
       handle: async (req) => {
-        guardRead(req.headers);
         const name = req.params[0] ?? '';
+        await guardRead(req.headers, '/api/v1/releases/{name}/trail', name);
         await statusOf(name);
         return { status: 200, json: await trailOf(options, hub.trail, name), compact: true };
       },
@@ -158,18 +171,33 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       method: 'GET',
       pattern: /^\/api\/v1\/events$/,
       handle: async (req) => {
-        guardRead(req.headers);
+        const reader = await guardRead(req.headers, '/api/v1/events');
+        // A reader with scoped roles gets events only of the Releases its scope covers.
+        const visible = reader ? (names: Iterable<string>) => access.visible(reader, names) : undefined;
         const lastEventId = req.headers['last-event-id'];
-        return { status: 200, respond: (res) => hub.open(res, req.query, typeof lastEventId === 'string' ? lastEventId : undefined) };
+        return { status: 200, respond: (res) => hub.open(res, req.query, typeof lastEventId === 'string' ? lastEventId : undefined, visible) };
       },
     },
     {
       method: 'GET',
       pattern: /^\/api\/v1\/shards$/,
       handle: async (req) => {
-        guardRead(req.headers);
+        await guardRead(req.headers, '/api/v1/shards');
         // Without sharding one lease covers every Release: one shard, as /readyz tells.
         return { status: 200, json: options.shards ? await options.shards() : { shards: 1 } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/whoami$/,
+      handle: async (req) => {
+        const release = req.query.get('release') ?? undefined;
+        const identity = await access.whoami(req.headers, '/api/v1/whoami');
+        const open = access.readsOpen ? (['viewer'] as const) : [];
+        if (!identity) return { status: 200, json: { actor: null, via: null, roles: [...open] } };
+        const facts = release !== undefined ? (await releaseFacts(options, [release]))(release) : undefined;
+        const roles = rolesOf(identity, facts);
+        return { status: 200, json: { actor: identity.name, via: identity.via, roles: roles.length === 0 && open.length > 0 ? [...open] : roles } };
       },
     },
     {

@@ -19,6 +19,10 @@ export interface OperationRequest {
   kind: 'promote' | 'promoteFull' | 'abort' | 'retry' | 'restart' | 'approve';
   requestedAt: number;
   requestedBy?: string;
+  /** How requestedBy was authenticated: a named API token, an OIDC JWT, or the CLI writing to the store (`local`). */
+  requestedVia?: 'token' | 'oidc' | 'local';
+  /** approve: the requester's OIDC groups that keelson.yaml approvers name (`group:NAME`). */
+  requestedGroups?: string[];
   /** promote: move on even while the deployment window is closed (recorded in status.window.override). */
   overrideWindow?: boolean;
   /** retry: run the revision's preDeploy jobs again even where they succeeded. */

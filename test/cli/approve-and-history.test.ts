@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../src/api/types.js';
@@ -6,6 +7,8 @@ import type { DirStateStore } from '../../src/store/dir-store.js';
 import { keelson, tempFolder, writeStatuses } from './support/keelson.js';
 
 const NAME = 'web-prod';
+// Against the state store, who approves is the OS user, marked local:.
+const ME = `local:${userInfo().username}`;
 const status: ReleaseStatus = {
   phase: 'Paused',
   stableRevision: 'web:41',
@@ -32,7 +35,7 @@ describe('keelson approve and keelson history on a state folder', () => {
   beforeAll(async () => {
     ({ dir, remove } = await tempFolder());
     store = await writeStatuses(join(dir, 'state'), { [NAME]: status });
-    await writeFile(join(dir, 'keelson.yaml'), 'approvers:\n  release-managers: [alice, bob]\n');
+    await writeFile(join(dir, 'keelson.yaml'), `approvers:\n  release-managers: [alice, "${ME}"]\n`);
   });
   afterAll(() => remove());
 
@@ -54,20 +57,21 @@ describe('keelson approve and keelson history on a state folder', () => {
   });
 
   it('approve records the approval for the revision the Release rolls out, with who', async () => {
-    const { code, stdout, stderr } = await keelson(['approve', NAME, '--by', 'bob', ...state()], dir);
+    const { code, stdout, stderr } = await keelson(['approve', NAME, ...state()], dir);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('approval of web:42 by bob requested (operation #1)');
+    expect(stdout).toContain(`approval of web:42 by ${ME} requested (operation #1)`);
     const ops = await store.listOperations(NAME, 0);
-    expect(ops.map((o) => [o.seq, o.kind, o.requestedBy, o.revision])).toEqual([[1, 'approve', 'bob', 'web:42']]);
+    expect(ops.map((o) => [o.seq, o.kind, o.requestedBy, o.requestedVia, o.revision])).toEqual([[1, 'approve', ME, 'local', 'web:42']]);
   });
 
   it('approve refuses someone outside the group the gate waits for, and records nothing', async () => {
-    const { code, stdout, stderr } = await keelson(['approve', NAME, '--by', 'mallory', '--revision', 'web:42', ...state()], dir);
+    await writeFile(join(dir, 'keelson.yaml'), 'approvers:\n  release-managers: [alice, bob]\n');
+    const { code, stdout, stderr } = await keelson(['approve', NAME, '--revision', 'web:42', ...state()], dir);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr.trim()).toBe('keelson: approval refused: mallory is not a member of release-managers, the group whose approval web:42 waits for (keelson.yaml approvers: alice, bob)');
-    expect((await store.listOperations(NAME, 0)).map((o) => o.requestedBy)).toEqual(['bob']);
+    expect(stderr.trim()).toBe(`keelson: approval refused: ${ME} is not a member of release-managers, the group whose approval web:42 waits for (keelson.yaml approvers: alice, bob)`);
+    expect((await store.listOperations(NAME, 0)).map((o) => o.requestedBy)).toEqual([ME]);
   });
 
   it('history exits 1 for a Release it does not know', async () => {

@@ -65,6 +65,8 @@ export function registerDemo(program: Command): void {
             logger: pino({ level: 'silent' }),
             apiToken,
             statusFeed,
+            // The world's approver groups, as keelson run takes them: the demo's token is not a release manager.
+            ...(world.approvers ? { approvers: world.approvers } : {}),
           });
           const base = `http://127.0.0.1:${server.port}`;
           console.log('┌──────────────────────────────────────────────────────────────────────');

@@ -37,6 +37,7 @@ export async function startDashboardStage(): Promise<DashboardStage> {
     ready: () => ({ ready: true, reason: 'test' }),
     apiToken: TOKEN,
     statusFeed: feed,
+    ...(world.approvers ? { approvers: world.approvers } : {}),
     logger: pino({ level: 'silent' }),
   });
   return {

@@ -26,10 +26,10 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `keelson ...args` in `cwd`; resolves with the exit code and both streams, whatever the code. */
-export function keelson(args: string[], cwd: string): Promise<Outcome> {
+/** `keelson ...args` in `cwd`; resolves with the exit code and both streams, whatever the code. `env`: variables added to the clean environment. */
+export function keelson(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [BINARY, ...args], { cwd, env: cleanEnv(), timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BINARY, ...args], { cwd, env: { ...cleanEnv(), ...env }, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') reject(err);
       else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
     });
@@ -46,8 +46,8 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function start(args: string[], cwd: string): Running {
-  const child = spawn(process.execPath, [BINARY, ...args], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Running {
+  const child = spawn(process.execPath, [BINARY, ...args], { cwd, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: { matches: (line: string) => boolean; resolve: (line: string) => void }[] = [];

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { ReleaseStatus } from '../../../src/api/types.js';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import type { SourceHealth } from '../../../src/runtime/controller.js';
+import type { NamedTokenOptions } from '../../../src/server/authenticate.js';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../../src/server/http.js';
 import { ControllerMetrics } from '../../../src/server/metrics.js';
 import type { Readiness } from '../../../src/server/readiness.js';
@@ -11,6 +12,16 @@ import { MemoryStateStore } from '../../../src/store/memory.js';
 
 export const LEASE = 'keelson';
 export const TOKEN = 's3cret-token';
+
+/** Named tokens of `http.auth` for tests of roles: each token is its name with `-token`. */
+export const PEOPLE: NamedTokenOptions[] = [
+  { name: 'alice', token: 'alice-token', roles: ['approver'] },
+  { name: 'bob', token: 'bob-token', roles: ['approver', 'operator'] },
+  { name: 'mallory', token: 'mallory-token', roles: ['approver'] },
+  { name: 'vic', token: 'vic-token', roles: ['viewer'] },
+  { name: 'ci-deployer', token: 'ci-deployer-token', roles: ['operator'] },
+];
+export const tokenOf = (name: string): string => `${name}-token`;
 
 export interface Harness {
   url: string;
@@ -22,6 +33,8 @@ export interface Harness {
   held: string[];
   /** metadata.labels of held Releases (a held Release not named here has none). */
   labels: Record<string, Record<string, string>>;
+  /** The source description of held Releases (a held Release not named here has none known). */
+  releaseSources: Record<string, string>;
   sources: SourceHealth[];
   readiness: Readiness;
   putStatus(name: string, status: ReleaseStatus): Promise<void>;
@@ -40,6 +53,7 @@ export async function startHarness(overrides: Partial<HttpServerOptions> = {}): 
     enqueued: [],
     held: [],
     labels: {},
+    releaseSources: {},
     sources: [],
     readiness: { ready: false, reason: 'not synced yet' },
     putStatus: (name: string, status: ReleaseStatus) => store.putStatus(name, status, { lease: LEASE, token: lease!.token }),
@@ -53,6 +67,7 @@ export async function startHarness(overrides: Partial<HttpServerOptions> = {}): 
       names: () => [...harness.held],
       sources: () => harness.sources,
       labels: (name) => (harness.held.includes(name) ? (harness.labels[name] ?? {}) : undefined),
+      sourceOf: (name) => (harness.held.includes(name) ? harness.releaseSources[name] : undefined),
     },
     metrics,
     clock,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseStatus } from '../../../src/api/types.js';
-import { errorCode, post, startHarness, type Harness } from './harness.js';
+import { errorCode, PEOPLE, post, startHarness, tokenOf, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.server.close());
@@ -24,20 +24,20 @@ const waiting: ReleaseStatus = {
 
 describe('POST /api/v1/releases/:name/approve', () => {
   it('records an approval with who and the revision, enqueues the Release and answers 202', async () => {
-    h = await startHarness({ approvers: APPROVERS });
+    h = await startHarness({ approvers: APPROVERS, auth: { tokens: PEOPLE } });
     await h.putStatus('web', waiting);
-    const res = await post(`${h.url}/api/v1/releases/web/approve`, { by: 'alice', revision: 'web:42' });
+    const res = await post(`${h.url}/api/v1/releases/web/approve`, { revision: 'web:42' }, tokenOf('alice'));
     expect(res.status).toBe(202);
-    const expected = { seq: 1, release: 'web', kind: 'approve', requestedAt: h.clock.now(), requestedBy: 'alice', revision: 'web:42' };
+    const expected = { seq: 1, release: 'web', kind: 'approve', requestedAt: h.clock.now(), requestedBy: 'alice', requestedVia: 'token', revision: 'web:42' };
     expect(await res.json()).toEqual({ operation: expected });
     expect(await h.store.listOperations('web', 0)).toEqual([expected]);
     expect(h.enqueued).toEqual(['web']);
   });
 
   it('refuses at once, with 403 ApprovalRefused, someone outside the group the gate waits for', async () => {
-    h = await startHarness({ approvers: APPROVERS });
+    h = await startHarness({ approvers: APPROVERS, auth: { tokens: PEOPLE } });
     await h.putStatus('web', waiting);
-    const res = await post(`${h.url}/api/v1/releases/web/approve`, { by: 'mallory' });
+    const res = await post(`${h.url}/api/v1/releases/web/approve`, {}, tokenOf('mallory'));
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error).toEqual({
@@ -48,10 +48,10 @@ describe('POST /api/v1/releases/:name/approve', () => {
   });
 
   it.each([
-    [{}, '"by" is required'],
-    [{ by: 'alice', full: true }, '"full" applies only to promote'],
-    [{ by: 'alice', revision: '' }, '"revision" must be a non-empty string'],
-    [{ by: 'alice', extra: 1 }, 'unknown field(s) "extra"'],
+    [{ by: 'alice' }, '"by" is not accepted'],
+    [{ full: true }, '"full" applies only to promote'],
+    [{ revision: '' }, '"revision" must be a non-empty string'],
+    [{ extra: 1 }, 'unknown field(s) "extra"'],
   ])('answers 400 InvalidBody for %j', async (body, says) => {
     h = await startHarness({ approvers: APPROVERS });
     await h.putStatus('web', waiting);

@@ -14,9 +14,10 @@ describe('POST /api/v1/releases/:name/promote|abort|retry', () => {
     h = await startHarness();
     await withRelease();
     await h.store.requestOperation({ release: 'web', kind: 'retry', requestedAt: 0 });
-    const res = await post(`${h.url}/api/v1/releases/web/promote`, { by: 'alice' });
+    const res = await post(`${h.url}/api/v1/releases/web/promote`);
     expect(res.status).toBe(202);
-    const expected = { seq: 2, release: 'web', kind: 'promote', requestedAt: h.clock.now(), requestedBy: 'alice' };
+    // The single apiToken is the identity api-token.
+    const expected = { seq: 2, release: 'web', kind: 'promote', requestedAt: h.clock.now(), requestedBy: 'api-token', requestedVia: 'token' };
     expect(await res.json()).toEqual({ operation: expected });
     expect(await h.store.listOperations('web', 1)).toEqual([expected]);
     expect(h.enqueued).toEqual(['web']);
@@ -36,7 +37,7 @@ describe('POST /api/v1/releases/:name/promote|abort|retry', () => {
     expect((await post(`${h.url}/api/v1/releases/web/abort`)).status).toBe(202);
     expect((await post(`${h.url}/api/v1/releases/web/retry`)).status).toBe(202);
     const ops = await h.store.listOperations('web', 0);
-    expect(ops.map((op) => [op.seq, op.kind, op.requestedBy])).toEqual([[1, 'abort', undefined], [2, 'retry', undefined]]);
+    expect(ops.map((op) => [op.seq, op.kind, op.requestedBy])).toEqual([[1, 'abort', 'api-token'], [2, 'retry', 'api-token']]);
     expect(h.enqueued).toEqual(['web', 'web']);
   });
 
@@ -59,7 +60,7 @@ describe('POST /api/v1/releases/:name/promote|abort|retry', () => {
     ['not JSON', '{full:', 'body is not JSON'],
     ['an array', '[1]', 'JSON object'],
     ['full not a boolean', '{"full":"yes"}', '"full" must be true or false'],
-    ['by empty', '{"by":"  "}', '"by" must be a non-empty string'],
+    ['who asks, which the token says', '{"by":"alice"}', '"by" is not accepted'],
     ['an unknown field', '{"force":true}', 'unknown field(s) "force"'],
   ])('answers 400 InvalidBody for %s', async (_what, body, message) => {
     h = await startHarness();

@@ -65,7 +65,12 @@ describe('keelson.yaml', () => {
     expect(config.sources.map((s) => s.kind)).toEqual(['git', 'dynamodb', 'dir']);
     expect(config.sources[0]).toMatchObject({ kind: 'git', branch: 'main', path: 'releases', pollIntervalMs: 30_000, token: { env: 'GITHUB_TOKEN' } });
     expect(config.state).toEqual({ kind: 'dynamodb', table: 'keelson-state' });
-    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', maxConnections: 512, apiToken: { value: 'api' }, readsRequireToken: true });
+    const { auth, ...http } = config.http;
+    expect(http).toEqual({ port: 8080, host: '0.0.0.0', maxConnections: 512, apiToken: { value: 'api' }, readsRequireToken: true });
+    expect(auth?.tokens).toEqual([
+      { name: 'ci-deployer', token: { env: 'CI_DEPLOYER_TOKEN' }, roles: ['operator'], scope: { sources: ['git:https://github.com/acme/deploy.git#main:releases'], labelSelector: 'team=aep' } },
+    ]);
+    expect(auth?.oidc).toMatchObject({ issuer: 'https://login.example.com', audience: 'keelson', nameClaim: 'email', groupsClaim: 'groups', clockToleranceMs: 30_000 });
     expect(config.leaderElection).toEqual({ lease: 'keelson-controller', durationMs: 15_000, renewEveryMs: 5_000 });
   });
 

@@ -51,3 +51,24 @@ describe('an approval step in plan()', () => {
     expect(out.events.map((e) => e.type)).toEqual(['AwaitingApproval']);
   });
 });
+
+describe('an approval gate whose group admits OIDC groups (approvers: group:NAME)', () => {
+  const gated = canaryRelease('app:12', {});
+  gated.spec.strategy.canary!.steps = [{ setWeight: 10 }, { approval: { required: 1, group: 'release-managers' } }, { setWeight: 50 }, { setWeight: 100 }];
+  const approvers = { 'release-managers': ['alice', 'group:sre'] };
+
+  it('counts an approval by someone whose groups include the named group, and keeps the groups with it', () => {
+    const out = pass({ release: gated, status: atGate([]), world, health: allPassing(T0), approvers, operations: [{ seq: 1, kind: 'approve', requestedBy: 'carol@example.com', requestedVia: 'oidc', requestedGroups: ['sre'] }] });
+    expect(out.status.approvals?.granted).toEqual([{ by: 'carol@example.com', at: iso(T0), groups: ['sre'] }]);
+    expect(out.status.rollout?.approvedAt).toBe(iso(T0));
+    expect(out.events.find((e) => e.type === 'Approved')).toMatchObject({ by: 'carol@example.com', via: 'oidc' });
+  });
+
+  it('refuses the same person without the group, and never matches a name that looks like a group entry', () => {
+    for (const requestedBy of ['carol@example.com', 'group:sre']) {
+      const out = pass({ release: gated, status: atGate([]), world, health: allPassing(T0), approvers, operations: [{ seq: 1, kind: 'approve', requestedBy, requestedVia: 'token' }] });
+      expect(out.status.approvals?.granted, requestedBy).toEqual([]);
+      expect(out.events.find((e) => e.type === 'ApprovalRefused')?.reason, requestedBy).toContain('is not a member of release-managers');
+    }
+  });
+});

@@ -114,6 +114,8 @@ export interface Pass {
   operations?: Omit<OperationRequest, 'release' | 'requestedAt'>[];
   now?: number;
   generation?: number;
+  /** keelson.yaml approvers. */
+  approvers?: Record<string, string[]>;
 }
 
 /** What the reconciler reads for the gates: here, a desired revision whose task definition is clean. */
@@ -133,6 +135,7 @@ export function pass(p: Pass): PlanResult {
     operations: (p.operations ?? []).map((op) => ({ ...op, release: release.metadata.name, requestedAt: p.now ?? T0 })),
     now: p.now ?? T0,
     evidence: checked(observation(p.world)),
+    ...(p.approvers ? { approvers: p.approvers } : {}),
   });
 }
 
