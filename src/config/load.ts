@@ -6,7 +6,7 @@ import { parseDuration } from '../api/duration.js';
 import { checkSchedule } from '../api/schedule-checks.js';
 import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
-import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type KeelsonConfig, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type KeelsonConfig, type LogFormat, type LogLevel, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
 import { urlHasPassword } from '../sources/git-command.js';
 import { resolveBudgets, type RawBudgets } from './budgets.js';
 import { expandEnvironment } from './expand.js';
@@ -99,7 +99,7 @@ interface RawConfig {
   concurrency?: number;
   leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
   sharding?: { shards?: number };
-  log?: { level?: LogLevel };
+  log?: { level?: LogLevel; format?: LogFormat };
   notifications?: KeelsonConfig['notifications'];
   approvers?: Record<string, string[]>;
 }
@@ -157,7 +157,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     concurrency: raw.concurrency ?? base.concurrency,
     leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },
     sharding,
-    log: { level: raw.log?.level ?? base.log.level },
+    log: { level: raw.log?.level ?? base.log.level, format: raw.log?.format ?? base.log.format },
     notifications: raw.notifications ?? {},
     approvers: raw.approvers ?? {},
   };
