@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
 import type { ReleaseStatus } from '../api/types.js';
+import type { Release } from '../api/types.js';
 import type { DesiredRelease, PassAttempt, Reconciler } from '../../controllers/release/reconciler.js';
 import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
 import type { Source, SourceSnapshot } from '../sources/source.js';
@@ -128,6 +129,11 @@ export class Controller {
   labels(name: string): Readonly<Record<string, string>> | undefined {
     const held = this.held.get(name);
     return held ? (held.desired.release.metadata.labels ?? {}) : undefined;
+  }
+
+  /** The Release (metadata and spec) as held; undefined when not held. */
+  release(name: string): Release | undefined {
+    return this.held.get(name)?.desired.release;
   }
 
   /** Reads a source; a failure keeps every last known spec in force and marks it stale. */

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Release } from '../api/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SourceHealth } from '../runtime/controller.js';
 import type { StatusStore } from '../store/store.js';
@@ -27,6 +28,8 @@ export interface ControllerHandle {
   sources(): SourceHealth[];
   /** metadata.labels of a held Release; without it, labels come from the store's last known specs. */
   labels?(name: string): Readonly<Record<string, string>> | undefined;
+  /** The Release (metadata and spec) the controller holds; without it, the store's last known spec. */
+  release?(name: string): Release | undefined;
 }
 
 export interface HttpServerOptions {

@@ -2,7 +2,9 @@
 // one read of the last known specs), then one pass that filters, orders and cuts the page.
 import { HttpApiError } from './errors.js';
 import type { HttpServerOptions } from './http.js';
+import { manifestOrNull } from '../api/manifest.js';
 import { labelsByName } from './release-labels.js';
+import { releasesByName } from './release-specs.js';
 import { compareNames, continueToken, ListParameterError, parseListQuery, selectPage, type ListedStatus, type ListQuery } from './release-list.js';
 import { notYetReconciled, summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from './releases.js';
 
@@ -21,6 +23,7 @@ export async function listReleases(options: Pick<HttpServerOptions, 'store' | 'c
   const statuses = await options.store.listStatuses();
   for (const name of options.controller?.names() ?? []) if (!statuses.has(name)) statuses.set(name, notYetReconciled());
   const labelsOf = await labelsByName(options.store, options.controller, statuses.keys());
+  const releaseOf = await releasesByName(options.store, options.controller, statuses.keys());
   const sorted: ListedStatus[] = [];
   for (const [name, status] of statuses) sorted.push({ name, status, labels: labelsOf(name) });
   sorted.sort((a, b) => compareNames(a.name, b.name));
@@ -28,8 +31,8 @@ export async function listReleases(options: Pick<HttpServerOptions, 'store' | 'c
   const now = options.clock.now();
   const releases =
     query.view === 'full'
-      ? page.items.map(({ name, labels, status }): ReleaseFull => ({ name, labels: labels ? { ...labels } : null, status }))
-      : page.items.map(({ name, labels, status }) => summarize(name, status, now, labels));
+      ? page.items.map(({ name, labels, status }): ReleaseFull => ({ name, labels: labels ? { ...labels } : null, status, release: manifestOrNull(releaseOf(name)) }))
+      : page.items.map(({ name, labels, status }) => summarize(name, status, now, labels, releaseOf(name)));
   return {
     releases,
     ...(page.lastName !== undefined ? { continue: continueToken(query, page.lastName) } : {}),
