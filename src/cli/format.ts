@@ -16,7 +16,7 @@ export interface NamedStatus {
 
 export function formatTable(rows: NamedStatus[], now: number): string {
   return formatSummaryTable(
-    rows.map(({ name, status }) => summarize(name, status, now)),
+    rows.map(({ name, status, release }) => summarize(name, status, now, undefined, release)),
     now,
   );
 }

@@ -7,9 +7,11 @@ import { describeStep, stepsOf } from '../../controllers/release/spec.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 
-/** `2/4`, or `2/?` when the spec (and so the count) is not known; `-` when no rollout is under way. */
+/** `2/4`; `bake` after the last step; `2/?` when the spec (and so the count) is not known; `-` when no rollout is under way. */
 export function stepLabel(index: number | null | undefined, count: number | null | undefined): string {
   if (index === null || index === undefined) return '-';
+  // Past the last step the rollout bakes: all traffic on the new revision, health still watched.
+  if (count !== null && count !== undefined && index >= count) return 'bake';
   return `${index + 1}/${count ?? '?'}`;
 }
 
@@ -39,6 +41,7 @@ export function stepLines(release: ReleaseManifest | null | undefined, status: R
   const rows = stepRows(release, status);
   const lines = rows.map((r) => `  ${r.number.padEnd(6)} ${r.state.padEnd(8)} ${r.what}${r.state === 'current' ? currentNote(r.step, status) : ''}`);
   if (status.currentStepIndex === null || status.currentStepIndex === undefined) lines.push('  (no rollout under way)');
+  else if (status.currentStepIndex >= rows.length) lines.push('  bake: every step done, all traffic on the new revision while health is watched');
   return lines;
 }
 

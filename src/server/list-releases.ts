@@ -4,7 +4,7 @@ import { HttpApiError } from './errors.js';
 import type { HttpServerOptions } from './http.js';
 import { manifestOrNull } from '../api/manifest.js';
 import { labelsByName } from './release-labels.js';
-import { releasesByName } from './release-specs.js';
+import { readSpecsOnce, releasesByName } from './release-specs.js';
 import { compareNames, continueToken, ListParameterError, parseListQuery, selectPage, type ListedStatus, type ListQuery } from './release-list.js';
 import { notYetReconciled, summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from './releases.js';
 
@@ -22,8 +22,9 @@ export async function listReleases(options: Pick<HttpServerOptions, 'store' | 'c
   const query = listQueryOf(params);
   const statuses = await options.store.listStatuses();
   for (const name of options.controller?.names() ?? []) if (!statuses.has(name)) statuses.set(name, notYetReconciled());
-  const labelsOf = await labelsByName(options.store, options.controller, statuses.keys());
-  const releaseOf = await releasesByName(options.store, options.controller, statuses.keys());
+  const specs = readSpecsOnce(options.store);
+  const labelsOf = await labelsByName(specs, options.controller, statuses.keys());
+  const releaseOf = await releasesByName(specs, options.controller, statuses.keys());
   const sorted: ListedStatus[] = [];
   for (const [name, status] of statuses) sorted.push({ name, status, labels: labelsOf(name) });
   sorted.sort((a, b) => compareNames(a.name, b.name));

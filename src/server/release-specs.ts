@@ -10,9 +10,11 @@ export type ReleaseOf = (name: string) => Release | undefined;
 
 export async function releasesByName(store: Pick<StatusStore, 'listLastKnownSpecs'>, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<ReleaseOf> {
   const held: ReleaseOf = (name) => controller?.release?.(name);
+  // A Release the controller holds is answered by it alone: no store read for one it cannot show.
+  const isHeld = (name: string): boolean => held(name) !== undefined || controller?.labels?.(name) !== undefined;
   let complete = true;
   for (const name of names) {
-    if (held(name) === undefined) {
+    if (!isHeld(name)) {
       complete = false;
       break;
     }
@@ -31,4 +33,10 @@ export function detailView(query: URLSearchParams): 'status' | 'full' {
     throw new HttpApiError('InvalidParameter', `view: "${views.join(',')}" is not status or full`, {}, { parameter: 'view' });
   }
   return views[0];
+}
+
+/** The store with its last known specs read at most once: the labels and the specs of one list share the read. */
+export function readSpecsOnce(store: Pick<StatusStore, 'listLastKnownSpecs'>): Pick<StatusStore, 'listLastKnownSpecs'> {
+  let specs: ReturnType<StatusStore['listLastKnownSpecs']> | undefined;
+  return { listLastKnownSpecs: () => (specs ??= store.listLastKnownSpecs()) };
 }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { readManifests } from './rehearse.js';
+import { manifestsByName, readManifests } from './rehearse.js';
 import type { Stage } from '../../rehearse/stage.js';
 import { RealClock } from '../../runtime/clock.js';
 import type { RunningHttpServer } from '../../server/http.js';
@@ -63,7 +63,8 @@ export function registerDemo(program: Command): void {
       });
       await server?.close();
       console.log('');
-      console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
+      const specs = await manifestsByName(releases);
+      console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status!, release: specs.get(r.name) ?? null })), Date.parse(result.endedAt)));
       const aep = result.releases.find((r) => r.name === 'aep-backend-prod')?.status;
       const revert = aep?.history?.find((h) => h.result === 'Reverted');
       if (revert) console.log(`\n${revert.revision} was reverted on its own (${revert.reason}); 100% back on ${aep?.stableRevision}.`);
