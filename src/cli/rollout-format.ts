@@ -3,7 +3,7 @@
 // API's currentStepIndex stays 0-based.
 import type { ReleaseManifest } from '../api/manifest.js';
 import type { Colour, ReleaseStatus, Step } from '../api/types.js';
-import { describeStep, stepsOf } from '../../controllers/release/spec.js';
+import { describeStep, stepsOf } from '../../controllers/release/steps.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 

@@ -1,7 +1,7 @@
 // What the HTTP API shows of a Release: a one-line summary for the list, the full status for one.
 import type { ReleaseManifest } from '../api/manifest.js';
 import type { Phase, Release, ReleaseStatus } from '../api/types.js';
-import { stepsOf } from '../../controllers/release/spec.js';
+import { stepsOf } from '../../controllers/release/steps.js';
 import type { OperationRequest } from '../store/store.js';
 
 export interface ReleaseSummary {
