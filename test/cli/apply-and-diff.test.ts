@@ -106,6 +106,14 @@ describe('keelson apply -f and diff -f against a folder source', () => {
     expect(await folderContents(join(dir, 'releases'))).toEqual({ '/aep-backend-prod.yaml': await readFile(AEP_EXAMPLE, 'utf8') });
   });
 
+  it('diff: before the first apply makes the folder, every Release in the file is new, and nothing is made', async () => {
+    const { code, stdout, stderr } = await keelson(['diff', '-f', AEP_EXAMPLE, ...to()], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout.split('\n').slice(0, 2)).toEqual(['--- /dev/null', `+++ ${AEP_EXAMPLE}/release/aep-backend-prod`]);
+    expect(await folderContents(join(dir, 'releases'))).toEqual({});
+  });
+
   it('diff: exits 2 (an error, not "differences") on an invalid file, with its file, line and field', async () => {
     await sourceHoldsTheExample();
     const refused = await keelson(['diff', '-f', MIXED, ...to()], dir);

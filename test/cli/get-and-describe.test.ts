@@ -107,4 +107,13 @@ describe('keelson get releases / describe release against a state folder', () =>
     expect(describeIt.code).toBe(2);
     expect(describeIt.stderr).toContain('unknown kind "service" (use: release)');
   });
+
+  it('explains itself when the kind is left out: usage, arguments and examples, exit 2', async () => {
+    const { code, stdout, stderr } = await keelson(['get', ...state()], dir);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("error: missing required argument 'kind'");
+    expect(stderr).toContain('Usage: keelson get [options] <kind> [name]');
+    expect(stderr).toContain('keelson get releases aep-backend-prod -o yaml');
+  });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatProblem } from '../../api/problem.js';
@@ -85,7 +86,9 @@ async function diffReleases(options: CommonOptions & { filename: string }): Prom
   const settings = config.sources[0] ?? writableSource(config);
   const source = await openSource(settings, config, { clock: new RealClock(), env: process.env });
   try {
-    const snapshot = await source.snapshot();
+    // The first apply makes a folder source's folder: until then every Release in the file is new.
+    const unmade = settings.kind === 'dir' && !existsSync(settings.path);
+    const snapshot = unmade ? { releases: [] } : await source.snapshot();
     const colour = process.stdout.isTTY === true;
     let changed = false;
     for (const release of releases) {
