@@ -34,8 +34,6 @@ export function ReleaseList({ navigate, initial }) {
   const [next, setNext] = useState(undefined);
   const [error, setError] = useState(undefined);
   const [stream, setStream] = useState('connecting');
-  const [steps, setSteps] = useState(() => new Map());
-  const asked = useRef(new Set());
   const loading = useRef(0);
 
   const load = async (after) => {
@@ -79,17 +77,6 @@ export function ReleaseList({ navigate, initial }) {
     return stop;
   }, [filters.labelSelector, filters.phase]);
 
-  // Step counts come with a Release's steps; asked once per Release under way.
-  useEffect(() => {
-    for (const r of rows.values()) {
-      if (r.step === null || asked.current.has(r.name)) continue;
-      asked.current.add(r.name);
-      api(`/api/v1/releases/${encodeURIComponent(r.name)}/trail`)
-        .then((t) => t.steps && setSteps((old) => new Map(old).set(r.name, t.steps.length)))
-        .catch(() => asked.current.delete(r.name));
-    }
-  }, [rows]);
-
   const shown = useMemo(() => {
     const text = filters.text.trim().toLowerCase();
     return [...rows.values()].filter((r) => !text || r.name.toLowerCase().includes(text)).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -123,7 +110,7 @@ export function ReleaseList({ navigate, initial }) {
           (r) => html`<tr key=${r.name} data-release=${r.name}>
             <th scope="row"><a href=${`/ui/releases/${encodeURIComponent(r.name)}`} onClick=${(e) => navigate(e, `/ui/releases/${encodeURIComponent(r.name)}`)}>${r.name}</a></th>
             <td><${Phase} phase=${r.phase} /></td>
-            <td class="step">${stepText(r.step, steps.get(r.name))}</td>
+            <td class="step">${stepText(r.step, r.steps)}</td>
             <td><${Weights} weights=${r.weights} /></td>
             <td class="revisions">${r.stableRevision ?? '–'}${r.desiredRevision && r.desiredRevision !== r.stableRevision ? html` → <strong>${r.desiredRevision}</strong>` : ''}</td>
             <td>${r.blockedRevision ? html`<span class="blocked">${r.blockedRevision}</span>` : ''}</td>

@@ -6,7 +6,6 @@ import { INPUT_LIMITS, formatCount } from './limits.js';
 import { locate } from './locate.js';
 import type { Position } from './locate.js';
 import type { ManifestProblem } from './problem.js';
-import { fastNameAt, fastRead } from './fast-yaml.js';
 import type { Release } from './types.js';
 import { findProblems, markDuplicateNames, placeFindings } from './validate.js';
 
@@ -41,7 +40,7 @@ export function parseReleases(text: string, file: string): ParsedFile {
   }
   let releases: ParsedRelease[];
   try {
-    releases = fastReleases(text) ?? fullReleases(text, file);
+    releases = fullReleases(text, file);
   } catch (err) {
     // Nesting deep enough to exhaust the parser's stack; shallower excess is a problem at its field.
     if (!(err instanceof RangeError)) throw err;
@@ -80,25 +79,6 @@ const moreProblems = (file: string, n: number): ManifestProblem => ({
   message: `and ${formatCount(n)} more problem${n === 1 ? '' : 's'} not shown (at most ${INPUT_LIMITS.maxProblemsPerFile} per file are listed)`,
   code: 'limit',
 });
-
-/**
- * The fast way for the usual case: YAML that js-yaml reads exactly as `yaml` does, every
- * document valid and its name written in the usual way. Anything else (any problem to report
- * with its line) takes the full way.
- */
-function fastReleases(text: string): ParsedRelease[] | undefined {
-  const read = fastRead(text);
-  if (!read) return undefined;
-  const releases: ParsedRelease[] = [];
-  for (const doc of read.docs) {
-    if (findProblems(doc.value).length > 0) return undefined;
-    const release = doc.value as Release;
-    const nameAt = fastNameAt(read, doc, release.metadata.name);
-    if (!nameAt) return undefined;
-    releases.push({ name: release.metadata.name, nameAt, release, problems: [], line: doc.line });
-  }
-  return releases;
-}
 
 function fullReleases(text: string, file: string): ParsedRelease[] {
   const lineCounter = new LineCounter();

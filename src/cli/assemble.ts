@@ -1,7 +1,7 @@
 // Everything `keelson run` puts together from a configuration. The one place that wires the
 // concerns to each other; each concern stays unaware of the rest.
 import { hostname } from 'node:os';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
@@ -42,6 +42,7 @@ import { LeaseKeeper } from '../store/lease-keeper.js';
 import type { StoreFileSystem } from '../store/store-fs.js';
 import { StoreHealth, watchStore } from '../store/store-health.js';
 import type { StateStore } from '../store/store.js';
+import { createLogger } from './logger.js';
 import { packagePath } from './package-path.js';
 import { keelsonVersion } from './version.js';
 
@@ -73,9 +74,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const clock = options.clock ?? (speed !== 1 ? new ScaledClock(speed) : new RealClock());
   // Limits that protect the process itself (ECS's stop timeout) are real seconds.
   const wallClock = new RealClock();
-  const logger =
-    options.logger ??
-    pino({ level: config.log.level, redact: { paths: ['*.token', '*.apiToken', '*.secret', '*.authorization', 'headers.authorization', '*.headers.authorization', '*.tokens[*].token'], censor: '[redacted]' } });
+  const logger = options.logger ?? createLogger(config.log);
   const unshardable = shardingProblem(config);
   if (unshardable) throw new Error(unshardable);
   const metrics = new ControllerMetrics({ version: keelsonVersion() });

@@ -1,11 +1,13 @@
 // How the CLI reads statuses and asks for operations: through the state store the controller
 // writes, or through a running controller's HTTP API.
 import { userInfo } from 'node:os';
-import type { AuditEntry, ReleaseStatus } from '../api/types.js';
+import { manifestOrNull, type ReleaseManifest } from '../api/manifest.js';
+import type { AuditEntry, Release, ReleaseStatus } from '../api/types.js';
 import { refuseApproval } from '../server/approval-request.js';
 import { labelsByName } from '../server/release-labels.js';
 import { compareNames, LIST_LIMITS, parsePhases, parseSelector, selectPage, type ListedStatus, type ListView } from '../server/release-list.js';
-import { summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from '../server/releases.js';
+import { releasesByName } from '../server/release-specs.js';
+import { summarize, type ReleaseDetail, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from '../server/releases.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
 import { httpGet } from './http-get.js';
@@ -17,6 +19,12 @@ export type OperationKind = OperationRequest['kind'];
 export interface ListFilter {
   labelSelector?: string;
   phases?: string;
+}
+
+/** One Release as `get -o yaml` and `describe` show it. */
+export interface ReleaseView extends NamedStatus {
+  /** Operations asked for and not yet applied; undefined when not known (an older server). */
+  pendingOperations?: OperationRequest[];
 }
 
 export interface Listing<T> {
@@ -31,6 +39,8 @@ export interface ReleaseClient {
   /** The same Releases as list(), each as the one-line summary `keelson get` shows. */
   summaries(filter?: ListFilter): Promise<Listing<ReleaseSummary>>;
   get(name: string): Promise<ReleaseStatus | undefined>;
+  /** The status with the manifest (apiVersion, kind, metadata, spec) and the operations not yet applied. */
+  detail(name: string): Promise<ReleaseView | undefined>;
   /**
    * `overrideWindow` (promote): move on while the deployment window is closed. `rerunJobs` (retry): run the revision's preDeploy jobs again even where they succeeded.
    * Recorded with who asks: the identity the server authenticated, or `local:<user>` against the store. `by` in the answer says which.
@@ -53,8 +63,15 @@ export function storeClient(
   store: StateStore,
   approvers?: Readonly<Record<string, readonly string[]>>,
   inSource?: (name: string) => Promise<InSource>,
+  inSources?: () => Promise<ReadonlyMap<string, Release>>,
   by: string = localActor(),
 ): ReleaseClient {
+  /** The spec as the sources hold it; the store's last known spec for a Release no source answers for. */
+  const manifests = async (names: string[]): Promise<(name: string) => ReleaseManifest | null> => {
+    const sourced = inSources ? await inSources() : new Map<string, Release>();
+    const kept = names.some((n) => !sourced.has(n)) ? await releasesByName(store, undefined, names) : () => undefined;
+    return (name) => manifestOrNull(sourced.get(name) ?? kept(name));
+  };
   /** One read of the statuses; the last known specs are read (once) only when a selector needs labels. */
   const select = async (filter: ListFilter = {}): Promise<Listing<ListedStatus>> => {
     const selector = parseSelector(filter.labelSelector);
@@ -68,14 +85,27 @@ export function storeClient(
   return {
     async list(filter) {
       const { releases, labelsUnknown } = await select(filter);
-      return { releases: releases.map(({ name, status }) => ({ name, status })), labelsUnknown };
+      const manifestOf = await manifests(releases.map((r) => r.name));
+      return { releases: releases.map(({ name, status }) => ({ name, status, release: manifestOf(name) })), labelsUnknown };
     },
     async summaries(filter) {
       const { releases, labelsUnknown } = await select(filter);
       const now = Date.now();
-      return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels)), labelsUnknown };
+      // The step count comes from the spec the controller last held (one read of the store); the
+      // sources are read only for Releases it kept no spec of.
+      const names = releases.map((r) => r.name);
+      const kept = await releasesByName(store, undefined, names);
+      const sourced = inSources && names.some((n) => kept(n) === undefined) ? await inSources() : new Map<string, Release>();
+      const releaseOf = (name: string): Release | undefined => kept(name) ?? sourced.get(name);
+      return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels, releaseOf(name))), labelsUnknown };
     },
     get: (name) => store.getStatus(name),
+    async detail(name) {
+      const status = await store.getStatus(name);
+      if (!status) return undefined;
+      const [manifestOf, pendingOperations] = await Promise.all([manifests([name]), store.listOperations(name, status.lastOperationSeq ?? 0)]);
+      return { name, status, release: manifestOf(name), pendingOperations };
+    },
     async request(name, kind, options) {
       const op = await store.requestOperation({
         release: name,
@@ -174,11 +204,15 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
   return {
     async list(filter) {
       const { releases, labelsUnknown } = await pages<ReleaseFull>('full', filter);
-      return { releases: releases.map(({ name, status }) => ({ name, status })), labelsUnknown };
+      return { releases: releases.map(({ name, status, release }) => ({ name, status, ...(release !== undefined ? { release } : {}) })), labelsUnknown };
     },
     summaries: (filter) => pages<ReleaseSummary>('summary', filter),
     async get(name) {
       return (await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`))?.status;
+    },
+    async detail(name) {
+      const body = await call<ReleaseDetail>(`/api/v1/releases/${encodeURIComponent(name)}?view=full`);
+      return body ? { name, status: body.status, ...(body.release !== undefined ? { release: body.release } : {}), pendingOperations: body.pendingOperations } : undefined;
     },
     async request(name, kind, options) {
       const action = kind === 'promoteFull' ? 'promote' : kind;

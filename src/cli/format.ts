@@ -1,37 +1,52 @@
 // How releases look in a terminal: the `get` table and the `describe` page.
 import { formatDuration } from '../api/duration.js';
+import type { ReleaseManifest } from '../api/manifest.js';
 import type { ApprovalsStatus, ReleaseStatus } from '../api/types.js';
-import { summarize, type ReleaseSummary } from '../server/releases.js';
+import { stepCount, summarize, type ReleaseSummary } from '../server/releases.js';
+import type { OperationRequest } from '../store/store.js';
+import { colourLines, gateLines, stepLabel, stepLines } from './rollout-format.js';
 import { evidenceLines } from './wait-verdict.js';
 
 export interface NamedStatus {
   name: string;
   status: ReleaseStatus;
+  /** apiVersion, kind, metadata and spec; null when no spec is known, undefined when not asked for. */
+  release?: ReleaseManifest | null;
 }
 
 export function formatTable(rows: NamedStatus[], now: number): string {
   return formatSummaryTable(
-    rows.map(({ name, status }) => summarize(name, status, now)),
+    rows.map(({ name, status, release }) => summarize(name, status, now, undefined, release)),
     now,
   );
 }
 
 /** The `get` table from the list's summaries (what GET /api/v1/releases answers). */
 export function formatSummaryTable(rows: ReleaseSummary[], now: number): string {
+  return summaryTableLines(rows, now).join('\n');
+}
+
+/** The table's header line, then one line per summary, in the same order. */
+export function summaryTableLines(rows: ReleaseSummary[], now: number): string[] {
   const header = ['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE'];
   const body = rows.map((row) => [
     row.name,
     row.phase,
-    row.step === null ? '-' : String(row.step + 1),
-    row.weights ? `${row.weights.blue}/${row.weights.green}` : '-',
+    stepLabel(row.step, row.steps),
+    weightsLabel(row.weights),
     `${row.stableRevision ?? '?'} → ${row.desiredRevision ?? '?'}${row.blockedRevision ? ` (blocked ${row.blockedRevision})` : ''}`,
     row.firstTransitionTime === null ? '-' : formatDuration(now - Date.parse(row.firstTransitionTime)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
 }
 
-export function formatDescribe({ name, status }: NamedStatus, now: number): string {
+/** Both colours named, as the dashboard labels its bars: `blue 90 / green 10`. */
+export function weightsLabel(weights: { blue: number; green: number } | null | undefined): string {
+  return weights ? `blue ${weights.blue} / green ${weights.green}` : '-';
+}
+
+export function formatDescribe({ name, status, release, pendingOperations }: NamedStatus & { pendingOperations?: OperationRequest[] }, now: number): string {
   const lines: string[] = [
     `Name:              ${name}`,
     `Phase:             ${status.phase}`,
@@ -39,11 +54,21 @@ export function formatDescribe({ name, status }: NamedStatus, now: number): stri
     `Stable revision:   ${status.stableRevision ?? '-'}${status.stableColour ? ` (${status.stableColour})` : ''}`,
     `Desired revision:  ${status.desiredRevision ?? '-'}`,
     `Blocked revision:  ${status.blockedRevision ?? '-'}`,
-    `Step:              ${status.currentStepIndex === null || status.currentStepIndex === undefined ? '-' : status.currentStepIndex + 1}`,
+    `Strategy:          ${release ? strategyName(release) : '-'}`,
+    `Step:              ${stepLabel(status.currentStepIndex, stepCount(release))}`,
     `Weights:           ${status.weights ? `blue ${status.weights.blue}% / green ${status.weights.green}%` : '-'}`,
     `Warm colour:       ${status.warmColour ? `${status.warmColour.colour} on ${status.warmColour.revision} until ${status.warmColour.scaleDownAt}` : '-'}`,
     `Source revision:   ${status.sourceRevision ?? '-'}`,
     `Generation:        ${status.observedGeneration ?? '-'}`,
+    '',
+    'Steps:',
+    ...stepLines(release, status),
+    '',
+    'Gates waiting:',
+    ...gateLines(status, name),
+    '',
+    'Colours:',
+    ...colourLines(status),
     '',
     'Conditions:',
     ...(status.conditions ?? []).map((c) => `  ${c.type.padEnd(12)} ${c.status.padEnd(7)} ${c.reason.padEnd(22)} ${c.message} (${formatDuration(now - Date.parse(c.lastTransitionTime))} ago)`),
@@ -55,11 +80,15 @@ export function formatDescribe({ name, status }: NamedStatus, now: number): stri
   if (status.approvals) lines.push('', 'Approvals:', ...approvalLines(status.approvals));
   const evidence = evidenceLines(status);
   if (evidence.length > 0) lines.push('', 'Last revert:', ...evidence.map((l) => `  ${l}`));
+  if ((pendingOperations ?? []).length > 0) {
+    lines.push('', 'Pending operations:', ...(pendingOperations ?? []).map((o) => `  #${o.seq} ${o.kind}${o.requestedBy ? ` by ${o.requestedBy}` : ''} at ${new Date(o.requestedAt).toISOString()}`));
+  }
   lines.push('', 'History:');
   if ((status.history ?? []).length === 0) lines.push('  (none)');
   for (const h of status.history ?? []) {
     lines.push(`  ${h.finishedAt}  ${h.result.padEnd(10)} ${h.fromRevision ?? '?'} → ${h.revision}${h.reason ? `: ${h.reason}` : ''}`);
   }
+  lines.push('', `Events (the last ${RECENT_EVENTS}, newest first; keelson history ${name} for all):`, ...eventLines(status));
   return lines.join('\n');
 }
 
@@ -69,4 +98,18 @@ function approvalLines(a: ApprovalsStatus): string[] {
   if (a.waiting) lines.push(`  waiting: ${a.waiting.received}/${a.waiting.required}${a.waiting.group ? ` from ${a.waiting.group}` : ''}`);
   for (const r of a.refused ?? []) lines.push(`  refused: ${r.by} at ${r.at}: ${r.reason}`);
   return lines;
+}
+
+const RECENT_EVENTS = 10;
+
+/** The newest audit entries: who did what to which revision, and the controller's own decisions. */
+function eventLines(status: ReleaseStatus): string[] {
+  const entries = [...(status.audit?.entries ?? [])].slice(-RECENT_EVENTS).reverse();
+  if (entries.length === 0) return ['  (none)'];
+  return entries.map((e) => `  ${e.at}  ${e.by.padEnd(10)} ${e.what.padEnd(16)} ${e.fromRevision ? `${e.fromRevision} → ` : ''}${e.revision ?? '-'}  ${e.detail}`.trimEnd());
+}
+
+function strategyName(release: ReleaseManifest): string {
+  const { canary, blueGreen } = release.spec.strategy;
+  return canary ? 'canary' : blueGreen ? 'blueGreen' : 'rolling';
 }

@@ -1,5 +1,6 @@
 // Whether a Release is in the controller's sources at all: `keelson wait` on a misspelt name
 // should say so at once rather than sit out its timeout.
+import type { Release } from '../api/types.js';
 import type { KeelsonConfig } from '../config/config.js';
 import { openSource } from '../config/open.js';
 import { RealClock } from '../runtime/clock.js';
@@ -22,4 +23,22 @@ export async function releaseInSources(name: string, config: KeelsonConfig): Pro
     }
   }
   return complete ? 'no' : 'unknown';
+}
+
+/** Every valid Release in the configured sources, by name; a source that cannot be read is left out. */
+export async function releasesInSources(config: KeelsonConfig): Promise<Map<string, Release>> {
+  const found = new Map<string, Release>();
+  for (const settings of config.sources) {
+    try {
+      const source = await openSource(settings, config, { clock: new RealClock(), env: process.env });
+      try {
+        for (const r of (await source.snapshot()).releases) if (r.release && !found.has(r.name)) found.set(r.name, r.release);
+      } finally {
+        await source.close();
+      }
+    } catch {
+      // The store's last known spec stands in for it (see storeClient).
+    }
+  }
+  return found;
 }

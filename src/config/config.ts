@@ -132,6 +132,8 @@ export function shardingProblem(config: Pick<KeelsonConfig, 'sharding' | 'state'
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+/** auto: readable lines on a terminal, JSON lines otherwise (pipes, containers, CI). */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** The `notifications` section as written; src/notify/config.ts checks it in detail. */
 export interface NotificationsConfig {
@@ -158,7 +160,7 @@ export interface KeelsonConfig {
   concurrency: number;
   leaderElection: LeaderElectionConfig;
   sharding: ShardingConfig;
-  log: { level: LogLevel };
+  log: { level: LogLevel; format: LogFormat };
   notifications: NotificationsConfig;
   /** Groups of people who may approve, by group name (approval gates name a group). */
   approvers: Record<string, string[]>;
@@ -187,6 +189,7 @@ export const CONFIG_DEFAULTS = {
   leaseDurationMs: 15_000,
   shards: 1,
   logLevel: 'info',
+  logFormat: 'auto',
 } as const;
 
 /** The configuration with nothing given: the embedded defaults (folder source, folder state, simulator). */
@@ -205,7 +208,7 @@ export function defaultConfig(): KeelsonConfig {
       renewEveryMs: Math.floor(CONFIG_DEFAULTS.leaseDurationMs / 3),
     },
     sharding: { shards: CONFIG_DEFAULTS.shards },
-    log: { level: CONFIG_DEFAULTS.logLevel },
+    log: { level: CONFIG_DEFAULTS.logLevel, format: CONFIG_DEFAULTS.logFormat },
     notifications: {},
     approvers: {},
   };

@@ -6,7 +6,7 @@ import { parseDuration } from '../api/duration.js';
 import { checkSchedule } from '../api/schedule-checks.js';
 import type { DeploySchedule } from '../api/types.js';
 import { formatProblem, type ManifestProblem } from '../api/problem.js';
-import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type AuthTokenConfig, type HttpAuthConfig, type KeelsonConfig, type LogLevel, type OidcConfig, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
+import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type AuthTokenConfig, type HttpAuthConfig, type KeelsonConfig, type LogFormat, type LogLevel, type OidcConfig, type SecretRef, type SourceConfig, type StateConfig } from './config.js';
 import { parseLabelSelector } from '../api/label-selector.js';
 import { GROUP_MEMBER_PREFIX } from '../api/approver-membership.js';
 import { API_TOKEN_NAME, type Role, type ScopeConfig } from '../server/access.js';
@@ -102,7 +102,7 @@ interface RawConfig {
   concurrency?: number;
   leaderElection?: { lease?: string; duration?: string; renewEvery?: string };
   sharding?: { shards?: number };
-  log?: { level?: LogLevel };
+  log?: { level?: LogLevel; format?: LogFormat };
   notifications?: KeelsonConfig['notifications'];
   approvers?: Record<string, string[]>;
 }
@@ -165,7 +165,7 @@ function resolveConfig(raw: RawConfig, report: Report): KeelsonConfig {
     concurrency: raw.concurrency ?? base.concurrency,
     leaderElection: { lease: raw.leaderElection?.lease ?? base.leaderElection.lease, durationMs, renewEveryMs },
     sharding,
-    log: { level: raw.log?.level ?? base.log.level },
+    log: { level: raw.log?.level ?? base.log.level, format: raw.log?.format ?? base.log.format },
     notifications: raw.notifications ?? {},
     approvers: raw.approvers ?? {},
   };

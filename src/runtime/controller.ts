@@ -140,7 +140,7 @@ export class Controller {
     return held ? (held.desired.release.metadata.labels ?? {}) : undefined;
   }
 
-  /** The spec of a held Release; undefined when not held. */
+  /** The Release (metadata and spec) as held; undefined when not held. */
   release(name: string): Release | undefined {
     return this.held.get(name)?.desired.release;
   }

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Release } from '../api/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SourceHealth } from '../runtime/controller.js';
 import type { StatusStore } from '../store/store.js';
@@ -15,7 +16,6 @@ import type { Readiness } from './readiness.js';
 import { buildRoutes, type Method, type Reply, type Route } from './routes.js';
 import { EventHub } from './events.js';
 import type { StatusFeed } from './status-feed.js';
-import type { Release } from '../api/types.js';
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -31,7 +31,7 @@ export interface ControllerHandle {
   sources(): SourceHealth[];
   /** metadata.labels of a held Release; without it, labels come from the store's last known specs. */
   labels?(name: string): Readonly<Record<string, string>> | undefined;
-  /** The spec of a held Release (the dashboard draws its steps); without it, the store's last known spec. */
+  /** The Release (metadata and spec) the controller holds; without it, the store's last known spec. */
   release?(name: string): Release | undefined;
   /** The description of the source a held Release comes from; without it, the store's last known spec says. */
   sourceOf?(name: string): string | undefined;

@@ -3,7 +3,9 @@
 import { HttpApiError } from './errors.js';
 import type { HttpServerOptions } from './http.js';
 import { readAllStatuses } from '../store/read-statuses.js';
+import { manifestOrNull } from '../api/manifest.js';
 import { labelsByName } from './release-labels.js';
+import { readSpecsOnce, releasesByName } from './release-specs.js';
 import { compareNames, continueToken, ListParameterError, parseListQuery, selectPage, type ListedStatus, type ListQuery } from './release-list.js';
 import { notYetReconciled, summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from './releases.js';
 
@@ -28,7 +30,9 @@ export async function listReleases(
   const statuses = await readAllStatuses(options.store);
   const unreconciled = (options.controller?.names() ?? []).filter((name) => !statuses.has(name));
   const names = [...statuses.keys(), ...unreconciled];
-  const labelsOf = await labelsByName(options.store, options.controller, names);
+  const specs = readSpecsOnce(options.store);
+  const labelsOf = await labelsByName(specs, options.controller, names);
+  const releaseOf = await releasesByName(specs, options.controller, names);
   const shown = visible ? await visible(names) : () => true;
   const sorted: ListedStatus[] = [];
   for (const [name, status] of statuses) if (shown(name)) sorted.push({ name, status, labels: labelsOf(name) });
@@ -38,8 +42,8 @@ export async function listReleases(
   const now = options.clock.now();
   const releases =
     query.view === 'full'
-      ? page.items.map(({ name, labels, status }): ReleaseFull => ({ name, labels: labels ? { ...labels } : null, status }))
-      : page.items.map(({ name, labels, status }) => summarize(name, status, now, labels));
+      ? page.items.map(({ name, labels, status }): ReleaseFull => ({ name, labels: labels ? { ...labels } : null, status, release: manifestOrNull(releaseOf(name)) }))
+      : page.items.map(({ name, labels, status }) => summarize(name, status, now, labels, releaseOf(name)));
   return {
     releases,
     ...(page.lastName !== undefined ? { continue: continueToken(query, page.lastName) } : {}),

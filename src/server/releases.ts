@@ -1,5 +1,7 @@
 // What the HTTP API shows of a Release: a one-line summary for the list, the full status for one.
-import type { Phase, ReleaseStatus } from '../api/types.js';
+import type { ReleaseManifest } from '../api/manifest.js';
+import type { Phase, Release, ReleaseStatus } from '../api/types.js';
+import { stepsOf } from '../../controllers/release/steps.js';
 import type { OperationRequest } from '../store/store.js';
 
 export interface ReleaseSummary {
@@ -8,6 +10,8 @@ export interface ReleaseSummary {
   message: string | null;
   /** Index of the current step of the rollout, null when none is under way. */
   step: number | null;
+  /** How many steps a rollout of the spec walks (canary, blueGreen); null for rolling or when the spec is not known. */
+  steps?: number | null;
   weights: { blue: number; green: number } | null;
   stableRevision: string | null;
   desiredRevision: string | null;
@@ -28,6 +32,8 @@ export interface ReleaseFull {
   name: string;
   labels: Record<string, string> | null;
   status: ReleaseStatus;
+  /** apiVersion, kind, metadata and spec as the controller holds them; null when no spec is known. */
+  release?: ReleaseManifest | null;
 }
 
 /** One page of GET /api/v1/releases. */
@@ -44,6 +50,8 @@ export interface ReleaseDetail {
   status: ReleaseStatus;
   /** Operations asked for and not yet applied by the reconciler, oldest first. */
   pendingOperations: OperationRequest[];
+  /** With `?view=full`: apiVersion, kind, metadata and spec as held; null when no spec is known. */
+  release?: ReleaseManifest | null;
 }
 
 /** Status of a Release the controller holds but has not reconciled yet. */
@@ -79,13 +87,22 @@ function transitionsOf(status: ReleaseStatus): Transitions {
   return found;
 }
 
-export function summarize(name: string, status: ReleaseStatus, now: number, labels?: Readonly<Record<string, string>>): ReleaseSummary {
+/** How many steps a rollout of the spec walks; null for a rolling update, which has none. */
+export function stepCount(release: Pick<Release, 'spec'> | null | undefined): number | null {
+  // A stored spec is read as it was kept: one without a strategy counts no steps.
+  const strategy = release?.spec?.strategy;
+  if (!strategy || strategy.rolling) return null;
+  return stepsOf(release.spec).length;
+}
+
+export function summarize(name: string, status: ReleaseStatus, now: number, labels?: Readonly<Record<string, string>>, release?: Pick<Release, 'spec'> | null): ReleaseSummary {
   const { last: transition, lastAt, first } = transitionsOf(status);
   return {
     name,
     phase: status.phase,
     message: status.message ?? null,
     step: status.currentStepIndex ?? null,
+    steps: stepCount(release),
     weights: status.weights ?? null,
     stableRevision: status.stableRevision ?? null,
     desiredRevision: status.desiredRevision ?? null,

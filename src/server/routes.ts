@@ -16,6 +16,8 @@ import { refuseApproval } from './approval-request.js';
 import { DEFAULTS } from '../api/defaults.js';
 import { listReleases } from './list-releases.js';
 import { notYetReconciled, type ReleaseDetail } from './releases.js';
+import { detailView, releasesByName } from './release-specs.js';
+import { manifestOrNull } from '../api/manifest.js';
 import type { OperationRequest } from '../store/store.js';
 
 export interface Reply {
@@ -110,6 +112,7 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
         const status = await statusOf(name);
         const pendingOperations = await options.store.listOperations(name, status.lastOperationSeq ?? 0);
         const detail: ReleaseDetail = { name, status, pendingOperations };
+        if (detailView(req.query) === 'full') detail.release = manifestOrNull((await releasesByName(options.store, options.controller, [name]))(name));
         return { status: 200, json: detail };
       },
     },

@@ -70,7 +70,7 @@ describe('keelson apply -f and diff -f against a folder source', () => {
     expect(stderr).toContain('missing.yaml: cannot read the file');
   });
 
-  it('diff: exit 0 and no output when the source holds the same spec; exit 1 with -/+ lines when the revision differs or the Release is new', async () => {
+  it('diff: exit 0 and no output when the source holds the same spec; exit 1 with a unified diff (3 lines of context) when the revision differs or the Release is new', async () => {
     await sourceHoldsTheExample();
     const rolling = join(ROOT, 'manifests/examples/aep-frontend-rolling.yaml');
     const [same, changed, added] = await Promise.all([
@@ -82,16 +82,43 @@ describe('keelson apply -f and diff -f against a folder source', () => {
 
     expect(changed.code).toBe(1);
     const lines = changed.stdout.trimEnd().split('\n');
-    expect(lines.slice(0, 2)).toEqual(['--- release/aep-backend-prod (in the source)', `+++ release/aep-backend-prod (${aep13})`]);
-    // Only what changed, the removed line before the added one.
-    expect(lines.slice(2).map((l) => l.replace(/\s+/g, ' '))).toEqual(['- taskDefinition: aep-backend-prod:12', '+ taskDefinition: aep-backend-prod:13']);
+    // Headers name live (and its source) and the file, as kubectl diff.
+    expect(lines.slice(0, 2)).toEqual([`--- live/release/aep-backend-prod\t(dir:${join(dir, 'releases')})`, `+++ ${aep13}/release/aep-backend-prod`]);
+    expect(lines[2]).toMatch(/^@@ -(\d+),7 \+\1,7 @@$/);
+    const hunk = lines.slice(3);
+    expect(hunk).toHaveLength(8);
+    expect(hunk.filter((l) => l.startsWith('-'))).toEqual([expect.stringMatching(/^- +taskDefinition: aep-backend-prod:12$/)]);
+    expect(hunk.filter((l) => l.startsWith('+'))).toEqual([expect.stringMatching(/^\+ +taskDefinition: aep-backend-prod:13$/)]);
+    // Three unchanged lines either side, each starting with a space; no colour in a pipe.
+    expect(hunk.slice(0, 3).every((l) => l.startsWith(' '))).toBe(true);
+    expect(hunk.slice(5).every((l) => l.startsWith(' '))).toBe(true);
+    expect(changed.stdout).not.toContain('\x1b[');
 
     expect(added.code).toBe(1);
-    expect(added.stdout).toContain('--- release/aep-frontend-prod (new)');
-    expect(added.stdout).toMatch(/^\+ .*taskDefinition: aep-frontend-prod:8$/m);
-    expect(added.stdout).not.toMatch(/^- /m);
+    const addedLines = added.stdout.split('\n');
+    expect(addedLines.slice(0, 2)).toEqual(['--- /dev/null', `+++ ${rolling}/release/aep-frontend-prod`]);
+    expect(addedLines[2]).toMatch(/^@@ -0,0 \+1,\d+ @@$/);
+    expect(added.stdout).toMatch(/^\+ +taskDefinition: aep-frontend-prod:8$/m);
+    expect(added.stdout).toMatch(/^\+kind: Release$/m);
+    expect(added.stdout).not.toMatch(/^-(?!-- )/m);
 
     // diff never writes: the source holds the example as it was.
     expect(await folderContents(join(dir, 'releases'))).toEqual({ '/aep-backend-prod.yaml': await readFile(AEP_EXAMPLE, 'utf8') });
+  });
+
+  it('diff: before the first apply makes the folder, every Release in the file is new, and nothing is made', async () => {
+    const { code, stdout, stderr } = await keelson(['diff', '-f', AEP_EXAMPLE, ...to()], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout.split('\n').slice(0, 2)).toEqual(['--- /dev/null', `+++ ${AEP_EXAMPLE}/release/aep-backend-prod`]);
+    expect(await folderContents(join(dir, 'releases'))).toEqual({});
+  });
+
+  it('diff: exits 2 (an error, not "differences") on an invalid file, with its file, line and field', async () => {
+    await sourceHoldsTheExample();
+    const refused = await keelson(['diff', '-f', MIXED, ...to()], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim()).toBe(`${MIXED}:19:13 spec.replicas: must be a whole number (got "two")`);
   });
 });

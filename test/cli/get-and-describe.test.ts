@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upgradeStatus } from '../../src/api/status-upgrade.js';
-import type { ReleaseStatus } from '../../src/api/types.js';
+import { API_VERSION, type ReleaseStatus } from '../../src/api/types.js';
 import { demoStatuses, keelson, tempFolder, writeStatuses } from './support/keelson.js';
 
 describe('keelson get releases / describe release against a state folder', () => {
@@ -27,29 +27,30 @@ describe('keelson get releases / describe release against a state folder', () =>
     expect(rows[0]).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
     // AGE counts from the statuses' times to the wall clock, so it is left out here.
     expect(rows.slice(1).map((r) => r.slice(0, 5))).toEqual([
-      ['aep-backend-prod', 'Degraded', '-', '0/100', 'aep-backend-prod:12 → aep-backend-prod:13 (blocked aep-backend-prod:13)'],
+      ['aep-backend-prod', 'Degraded', '-', 'blue 0 / green 100', 'aep-backend-prod:12 → aep-backend-prod:13 (blocked aep-backend-prod:13)'],
       ['aep-frontend-prod', 'Healthy', '-', '-', 'aep-frontend-prod:8 → aep-frontend-prod:8'],
-      ['rastup-api-prod', 'Healthy', '-', '0/100', 'rastup-api:24 → rastup-api:24'],
-      ['web-prod', 'Healthy', '-', '0/100', 'web:42 → web:42'],
+      ['rastup-api-prod', 'Healthy', '-', 'blue 0 / green 100', 'rastup-api:24 → rastup-api:24'],
+      ['web-prod', 'Healthy', '-', 'blue 0 / green 100', 'web:42 → web:42'],
     ]);
   });
 
-  it('prints the statuses as they are stored with -o json and -o yaml', async () => {
+  it('prints whole objects as kubectl does with -o json and -o yaml: a List of items, each with its status as stored', async () => {
     // The fixtures were written by an earlier keelson: they are read, and printed, in today's shape.
-    const expected = Object.keys(statuses)
-      .sort()
-      .map((name) => ({ name, status: upgradeStatus(statuses[name] as ReleaseStatus) }));
+    // No source and no kept spec holds these Releases: they are printed without spec, and said so.
+    const item = (name: string) => ({ apiVersion: API_VERSION, kind: 'Release', metadata: { name }, status: upgradeStatus(statuses[name] as ReleaseStatus) });
+    const expected = { apiVersion: 'v1', kind: 'List', metadata: {}, items: Object.keys(statuses).sort().map(item) };
     const [json, yaml, one] = await Promise.all([
       keelson(['get', 'releases', '-o', 'json', ...state()], dir),
       keelson(['get', 'releases', '-o', 'yaml', ...state()], dir),
       keelson(['get', 'release', 'aep-backend-prod', '-o', 'json', ...state()], dir),
     ]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ releases: expected });
+    expect(JSON.parse(json.stdout)).toEqual(expected);
+    expect(json.stderr.trim()).toBe(`keelson: printed without spec (not in the sources, none kept in the state store): ${Object.keys(statuses).sort().join(', ')}`);
     expect(yaml.code).toBe(0);
-    expect(parse(yaml.stdout)).toEqual({ releases: expected });
+    expect(parse(yaml.stdout)).toEqual(expected);
     expect(one.code).toBe(0);
-    expect(JSON.parse(one.stdout)).toEqual({ name: 'aep-backend-prod', status: upgradeStatus(statuses['aep-backend-prod'] as ReleaseStatus) });
+    expect(JSON.parse(one.stdout)).toEqual(item('aep-backend-prod'));
   });
 
   it('describes a reverted Release: revisions, weights, health, the revert evidence and the history', async () => {
@@ -105,5 +106,14 @@ describe('keelson get releases / describe release against a state folder', () =>
     expect(get.stderr).toContain('unknown kind "pods" (use: releases)');
     expect(describeIt.code).toBe(2);
     expect(describeIt.stderr).toContain('unknown kind "service" (use: release)');
+  });
+
+  it('explains itself when the kind is left out: usage, arguments and examples, exit 2', async () => {
+    const { code, stdout, stderr } = await keelson(['get', ...state()], dir);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("error: missing required argument 'kind'");
+    expect(stderr).toContain('Usage: keelson get [options] <kind> [name]');
+    expect(stderr).toContain('keelson get releases aep-backend-prod -o yaml');
   });
 });

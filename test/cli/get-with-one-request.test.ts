@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Release, ReleaseStatus } from '../../src/api/types.js';
+import { API_VERSION, type Release, type ReleaseStatus } from '../../src/api/types.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/server/http.js';
 import { ControllerMetrics } from '../../src/server/metrics.js';
@@ -85,8 +85,8 @@ describe('keelson get releases --server: one request for many Releases', () => {
     const rows = stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
     expect(rows).toHaveLength(MANY + 1);
     expect(rows[0]).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
-    expect(rows[1]?.slice(0, 5)).toEqual(['svc-0000', 'Degraded', '-', '0/100', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)']);
-    expect(rows[2]?.slice(0, 5)).toEqual(['svc-0001', 'Healthy', '-', '0/100', 'svc-0001:3 → svc-0001:3']);
+    expect(rows[1]?.slice(0, 5)).toEqual(['svc-0000', 'Degraded', '-', 'blue 0 / green 100', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)']);
+    expect(rows[2]?.slice(0, 5)).toEqual(['svc-0001', 'Healthy', '-', 'blue 0 / green 100', 'svc-0001:3 → svc-0001:3']);
   });
 
   it('prints whole statuses with -o json from one request', async () => {
@@ -94,7 +94,12 @@ describe('keelson get releases --server: one request for many Releases', () => {
     const { code, stdout } = await keelson(['get', 'releases', '-o', 'json', '--server', proxy.url], dir);
     expect(code).toBe(0);
     expect(proxy.paths).toEqual(['/api/v1/releases?view=full&limit=5000']);
-    expect(JSON.parse(stdout)).toEqual({ releases: [...statuses].map(([name, status]) => ({ name, status })) });
+    expect(JSON.parse(stdout)).toEqual({
+      apiVersion: 'v1',
+      kind: 'List',
+      metadata: {},
+      items: [...statuses].map(([name, status]) => ({ apiVersion: API_VERSION, kind: 'Release', metadata: { name }, status })),
+    });
   });
 
   it('lets the server apply -l and --phase, still in one request', async () => {

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatProblem } from '../../api/problem.js';
 import type { Release } from '../../api/types.js';
 import { RealClock } from '../../runtime/clock.js';
 import type { KeelsonConfig } from '../../config/config.js';
-import { lineDiff } from '../line-diff.js';
+import { manifestOf, releaseDiff } from '../release-diff.js';
 import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -61,30 +62,53 @@ export function registerApply(program: Command): void {
     });
 
   withConfigOptions(program.command('diff'))
-    .description('Show what `apply -f` would change in the configured source; exit 1 when something would change.')
+    .description('Show what `apply -f` would change in the configured source, as a unified diff (live → file); exit 0: no differences, 1: differences, 2: an error.')
     .requiredOption('-f, --filename <file>', 'manifest file')
+    .addHelpText('after', '\nExamples:\n  keelson diff -f release.yaml --source dir:releases\n  keelson diff -f release.yaml --source dynamodb:keelson-releases && echo "nothing to apply"\n\nExit codes, as kubectl diff: 0 no differences, 1 differences, 2 an error (an invalid file, an unreadable source).')
     .action(async (options: CommonOptions & { filename: string }) => {
-      const [{ openSource }, { stringify }] = await Promise.all([import('../../config/open.js'), import('yaml')]);
-      const releases = await readReleases(options.filename);
-      if (!releases) return;
-      const config = await resolveConfig(options, process.env);
-      const source = await openSource(config.sources[0] ?? writableSource(config), config, { clock: new RealClock(), env: process.env });
       try {
-        const snapshot = await source.snapshot();
-        let changed = false;
-        for (const release of releases) {
-          const current = snapshot.releases.find((r) => r.name === release.metadata.name)?.release;
-          const before = current ? stringify({ metadata: current.metadata, spec: current.spec }) : '';
-          const after = stringify({ metadata: release.metadata, spec: release.spec });
-          if (before === after) continue;
-          changed = true;
-          console.log(`--- release/${release.metadata.name} (${current ? 'in the source' : 'new'})`);
-          console.log(`+++ release/${release.metadata.name} (${options.filename})`);
-          for (const line of lineDiff(before, after)) if (!line.startsWith('  ')) console.log(line);
-        }
-        process.exitCode = changed ? 1 : 0;
-      } finally {
-        await source.close();
+        process.exitCode = await diffReleases(options);
+      } catch (err) {
+        // As kubectl diff: an error is above 1, never mistaken for "differences found".
+        if (err instanceof UsageError) throw err;
+        console.error(`keelson: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 2;
       }
     });
+}
+
+/** Prints each Release's unified diff; 0 when nothing would change, 1 when something would, 2 on an invalid file. */
+async function diffReleases(options: CommonOptions & { filename: string }): Promise<number> {
+  const [{ openSource }, { stringify }] = await Promise.all([import('../../config/open.js'), import('yaml')]);
+  const releases = await readReleases(options.filename);
+  if (!releases) return 2;
+  const config = await resolveConfig(options, process.env);
+  const settings = config.sources[0] ?? writableSource(config);
+  const source = await openSource(settings, config, { clock: new RealClock(), env: process.env });
+  try {
+    // The first apply makes a folder source's folder: until then every Release in the file is new.
+    const unmade = settings.kind === 'dir' && !existsSync(settings.path);
+    const snapshot = unmade ? { releases: [] } : await source.snapshot();
+    const colour = process.stdout.isTTY === true;
+    let changed = false;
+    for (const release of releases) {
+      const current = snapshot.releases.find((r) => r.name === release.metadata.name)?.release;
+      const text = releaseDiff(
+        {
+          name: `release/${release.metadata.name}`,
+          live: current ? stringify(manifestOf(current)) : undefined,
+          file: stringify(manifestOf(release)),
+          source: source.description,
+          filename: options.filename,
+        },
+        colour,
+      );
+      if (text === undefined) continue;
+      changed = true;
+      console.log(text);
+    }
+    return changed ? 1 : 0;
+  } finally {
+    await source.close();
+  }
 }

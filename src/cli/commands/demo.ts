@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { readManifests } from './rehearse.js';
+import { manifestsByName, readManifests } from './rehearse.js';
 import type { RehearsalResult } from '../../rehearse/rehearse.js';
 import type { Stage } from '../../rehearse/stage.js';
 import { RealClock } from '../../runtime/clock.js';
@@ -80,7 +80,7 @@ export function registerDemo(program: Command): void {
           if (pauseMs > 0) await realClock.sleep(pauseMs);
         },
         onEnd: async (stage, result) => {
-          printSummary(result);
+          printSummary(result, await manifestsByName(releases));
           if (!stayUp) return;
           console.log(`\nThe controller and the dashboard stay up, now at the wall clock's pace: http://127.0.0.1:${server?.port}/ui/#token=${apiToken}`);
           console.log('Press Ctrl-C to stop.');
@@ -94,9 +94,9 @@ export function registerDemo(program: Command): void {
     });
 }
 
-function printSummary(result: RehearsalResult): void {
+function printSummary(result: RehearsalResult, specs: Awaited<ReturnType<typeof manifestsByName>>): void {
   console.log('');
-  console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
+  console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status!, release: specs.get(r.name) ?? null })), Date.parse(result.endedAt)));
   const aep = result.releases.find((r) => r.name === 'aep-backend-prod')?.status;
   const revert = aep?.history?.find((h) => h.result === 'Reverted');
   if (revert) console.log(`\n${revert.revision} was reverted on its own (${revert.reason}); 100% back on ${aep?.stableRevision}.`);

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
+import type { Release } from '../../api/types.js';
 import type { ManifestText } from '../../rehearse/rehearse.js';
 import { formatTable } from '../format.js';
 import { failureLines, REHEARSE_EXIT, rehearsalFailures } from '../rehearse-verdict.js';
@@ -34,7 +35,8 @@ export function registerRehearse(program: Command): void {
         console.log(JSON.stringify(result, null, 2));
       } else {
         console.log('');
-        console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status! })), Date.parse(result.endedAt)));
+        const specs = await manifestsByName(releases);
+        console.log(formatTable(result.releases.filter((r) => r.status).map((r) => ({ name: r.name, status: r.status!, release: specs.get(r.name) ?? null })), Date.parse(result.endedAt)));
       }
       const failures = rehearsalFailures(result.releases);
       for (const line of failureLines(failures)) console.error(line);
@@ -56,5 +58,13 @@ export async function readManifests(paths: string[]): Promise<ManifestText[]> {
       out.push({ file: path, text: await readFile(path, 'utf8') });
     }
   }
+  return out;
+}
+
+/** The valid Releases of the manifests, by name: the table counts a rollout's steps from them. */
+export async function manifestsByName(manifests: readonly ManifestText[]): Promise<Map<string, Release>> {
+  const { parseReleases } = await import('../../api/load.js');
+  const out = new Map<string, Release>();
+  for (const m of manifests) for (const r of parseReleases(m.text, m.file).releases) if (r.release) out.set(r.release.metadata.name, r.release);
   return out;
 }

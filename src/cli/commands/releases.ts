@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { RealClock } from '../../runtime/clock.js';
 import { ListParameterError, parsePhases, parseSelector } from '../../server/release-list.js';
-import { httpClient, storeClient, type ListFilter, type ReleaseClient } from '../client.js';
-import { formatDescribe, formatSummaryTable, formatTable, type NamedStatus } from '../format.js';
+import { summarize, type ReleaseSummary } from '../../server/releases.js';
+import { httpClient, storeClient, type ListFilter, type ReleaseClient, type ReleaseView } from '../client.js';
+import { formatDescribe, summaryTableLines, type NamedStatus } from '../format.js';
+import { listObject, noteSpecsUnknown, releaseObject } from '../object-output.js';
+import { frameText, watchPrinter, type WatchFrame } from '../watch-output.js';
 import { resolveConfig, withServerOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -13,8 +16,13 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   const config = await resolveConfig(options, env);
   // The stores and sources load the AWS SDK: only a command that reads them locally pays for it.
   const { openStateStore } = await import('../../config/open.js');
-  const { releaseInSources } = await import('../source-lookup.js');
-  return storeClient(openStateStore(config, { clock: new RealClock(), env }), config.approvers, (name) => releaseInSources(name, config));
+  const { releaseInSources, releasesInSources } = await import('../source-lookup.js');
+  return storeClient(
+    openStateStore(config, { clock: new RealClock(), env }),
+    config.approvers,
+    (name) => releaseInSources(name, config),
+    () => releasesInSources(config),
+  );
 }
 
 /** Runs `use` with a client to the server or the state store, and closes it whatever happens. */
@@ -59,21 +67,75 @@ function noteLabelsUnknown(names: string[]): string {
   return `keelson: ${names.length} Release(s) left out because their labels are not known (no spec kept for them): ${names.join(', ')}`;
 }
 
-async function getRows(client: ReleaseClient, name: string | undefined, output: string, filter: ListFilter | undefined): Promise<{ text: string | undefined; note: string }> {
-  // The YAML library loads only for -o yaml: a table or JSON never needs it.
-  const stringify = output === 'yaml' ? (await import('yaml')).stringify : (value: unknown): string => JSON.stringify(value, null, 2);
+type Output = 'table' | 'yaml' | 'json';
+
+/** Serializes whole objects for -o yaml|json; the YAML library loads only for -o yaml. */
+async function serializer(output: Output): Promise<(value: unknown) => string> {
+  if (output !== 'yaml') return (value) => JSON.stringify(value, null, 2);
+  const { stringify } = await import('yaml');
+  return (value) => stringify(value).trimEnd();
+}
+
+/** Whole objects as frames: a list is one `kind: List` object, except under --watch where each Release is printed as it changes. */
+function objectFrame(views: NamedStatus[], output: Output, serialize: (value: unknown) => string, single: boolean, watching: boolean): WatchFrame {
+  const objects = views.map(releaseObject);
+  if (!watching) {
+    const text = serialize(single ? objects[0] : listObject(objects));
+    return { items: [{ key: '', text, identity: text }], separator: '\n', empty: '' };
+  }
+  const items = objects.map((o) => {
+    const text = serialize(o);
+    return { key: o.metadata.name, text: output === 'yaml' ? `---\n${text}` : text, identity: text };
+  });
+  return { items, separator: '\n', empty: output === 'yaml' ? '--- []' : '[]' };
+}
+
+/** The table's rows: the AGE column moves with the clock, so it does not make a row changed. */
+function tableFrame(rows: ReleaseSummary[], now: number): WatchFrame {
+  const [header, ...lines] = summaryTableLines(rows, now);
+  const items = rows.map((r, i) => ({ key: r.name, text: lines[i] ?? '', identity: JSON.stringify({ ...r, ageSeconds: null }) }));
+  return { ...(header !== undefined ? { header } : {}), items, separator: '\n', empty: 'No releases.' };
+}
+
+async function getFrame(client: ReleaseClient, name: string | undefined, output: Output, filter: ListFilter | undefined, watching: boolean): Promise<{ frame: WatchFrame | undefined; note: string }> {
+  const now = Date.now();
   if (name) {
-    const status = await client.get(name);
-    if (!status) return { text: undefined, note: '' };
-    const one: NamedStatus = { name, status };
-    return { text: output === 'json' ? JSON.stringify(one, null, 2) : output === 'yaml' ? stringify(one) : formatTable([one], Date.now()), note: '' };
+    const view = await client.detail(name);
+    if (!view) return { frame: undefined, note: '' };
+    if (output === 'table') return { frame: tableFrame([summarize(name, view.status, now, undefined, view.release)], now), note: '' };
+    return { frame: objectFrame([view], output, await serializer(output), true, watching), note: noteSpecsUnknown([view]) };
   }
   if (output === 'table') {
     const { releases, labelsUnknown } = await client.summaries(filter);
-    return { text: releases.length === 0 ? 'No releases.' : formatSummaryTable(releases, Date.now()), note: noteLabelsUnknown(labelsUnknown) };
+    return { frame: tableFrame(releases, now), note: noteLabelsUnknown(labelsUnknown) };
   }
   const { releases, labelsUnknown } = await client.list(filter);
-  return { text: output === 'json' ? JSON.stringify({ releases }, null, 2) : stringify({ releases }), note: noteLabelsUnknown(labelsUnknown) };
+  return { frame: objectFrame(releases, output, await serializer(output), false, watching), note: [noteLabelsUnknown(labelsUnknown), noteSpecsUnknown(releases)].filter(Boolean).join('\n') };
+}
+
+/** Prints frames from `next` once, or under --watch every POLL_MS until interrupted. */
+async function printFrames(watching: boolean, next: () => Promise<{ frame: WatchFrame | undefined; note: string }>, notFound: () => void): Promise<void> {
+  const print = watchPrinter(watching && process.stdout.isTTY === true, (text) => process.stdout.write(text));
+  let lastNote = '';
+  for (;;) {
+    const { frame, note } = await next();
+    if (frame === undefined) return notFound();
+    if (note !== lastNote && note) console.error(note);
+    lastNote = note;
+    if (!watching) {
+      console.log(frameText(frame));
+      return;
+    }
+    print(frame);
+    await new RealClock().sleep(POLL_MS);
+  }
+}
+
+const POLL_MS = 2_000;
+
+function checkOutput(output: string): Output {
+  if (!['table', 'yaml', 'json'].includes(output)) throw new UsageError(`-o must be table, yaml or json (got ${output})`);
+  return output as Output;
 }
 
 export function registerReleases(program: Command): void {
@@ -81,64 +143,63 @@ export function registerReleases(program: Command): void {
     .description('List Releases: phase, step, weights, stable → desired revision, age.')
     .argument('<kind>', 'releases')
     .argument('[name]', 'one Release')
-    .option('-o, --output <format>', 'table, yaml or json', 'table')
+    .option('-o, --output <format>', 'table, yaml or json (whole objects: apiVersion, kind, metadata, spec, status; a list as kind: List)', 'table')
     .option('-l, --selector <selector>', 'only Releases whose metadata.labels match, e.g. team=aep,env in (prod,staging),!legacy')
     .option('--phase <phases>', 'only Releases in these phases, e.g. Progressing,Degraded')
-    .option('-w, --watch', 'redraw whenever something changes')
+    .option('-w, --watch', 'keep watching: redraw on a terminal; elsewhere print each new or changed Release once')
     .addHelpText(
       'after',
-      "\nExamples:\n  keelson get releases\n  keelson get releases aep-backend-prod -o yaml\n  keelson get releases -l 'team=aep,env in (prod,staging)' --phase Progressing,Degraded\n  keelson get releases --watch --server http://localhost:8080\n\nWith --server the list is one request (pages of 5,000), filtered by the controller.",
+      "\nExamples:\n  keelson get releases\n  keelson get releases aep-backend-prod -o yaml\n  keelson get releases -l 'team=aep,env in (prod,staging)' --phase Progressing,Degraded\n  keelson get releases --watch --server http://localhost:8080\n\nSTEP is 1-based: 2/4 is the second of four steps. With --server the list is one request (pages of 5,000), filtered by the controller.",
     )
     .action(async (kind: string, name: string | undefined, options: CommonOptions & FilterOptions & { output: string; watch?: boolean }) => {
       if (!KINDS.includes(kind)) throw new UsageError(`unknown kind "${kind}" (use: releases)`);
-      if (!['table', 'yaml', 'json'].includes(options.output)) throw new UsageError(`-o must be table, yaml or json (got ${options.output})`);
+      const output = checkOutput(options.output);
       const filter = listFilter(options);
       if (name && filter) throw new UsageError('give a Release name or -l/--phase, not both');
-      const client = await openClient(options);
-      try {
-        let last = '';
-        let lastNote = '';
-        for (;;) {
-          const { text, note } = await getRows(client, name, options.output, filter);
-          if (text === undefined) return releaseNotFound(name ?? '');
-          if (note !== lastNote && note) console.error(note);
-          lastNote = note;
-          if (text !== last) {
-            if (options.watch && last) process.stdout.write('\x1b[2J\x1b[H');
-            console.log(text);
-            last = text;
-          }
-          if (!options.watch) return;
-          await new RealClock().sleep(2_000);
-        }
-      } finally {
-        await client.close();
-      }
+      await withClient(options, (client) => printFrames(options.watch === true, () => getFrame(client, name, output, filter, options.watch === true), () => releaseNotFound(name ?? '')));
     });
 
   withServerOptions(program.command('describe'))
-    .description('Show a Release in full: status, conditions, health values, the last revert, history.')
+    .description('Show a Release in full: status, steps and where the rollout stands, the gates it waits at, colours, conditions, health values, the last revert, history and recent events.')
     .argument('<kind>', 'release')
     .argument('[name]', 'the Release')
     .option('-l, --selector <selector>', 'every Release whose metadata.labels match, instead of a name')
     .option('--phase <phases>', 'with or without -l: only Releases in these phases, e.g. Degraded')
-    .action(async (kind: string, name: string | undefined, options: CommonOptions & FilterOptions) => {
+    .option('-o, --output <format>', 'text, yaml or json (the whole object, as get -o)', 'text')
+    .option('-w, --watch', 'keep watching: redraw on a terminal; elsewhere print a Release again when it changes')
+    .action(async (kind: string, name: string | undefined, options: CommonOptions & FilterOptions & { output: string; watch?: boolean }) => {
       if (!KINDS.includes(kind)) throw new UsageError(`unknown kind "${kind}" (use: release)`);
+      if (!['text', 'yaml', 'json'].includes(options.output)) throw new UsageError(`-o must be text, yaml or json (got ${options.output})`);
       const filter = listFilter(options);
       if (name && filter) throw new UsageError('give a Release name or -l/--phase, not both');
       if (!name && !filter) throw new UsageError('name a Release, or select some with -l/--phase');
-      await withClient(options, async (client) => {
-        if (!name) {
-          const { releases, labelsUnknown } = await client.list(filter);
-          const note = noteLabelsUnknown(labelsUnknown);
-          if (note) console.error(note);
-          const now = Date.now();
-          console.log(releases.length === 0 ? 'No releases.' : releases.map((r) => formatDescribe(r, now)).join('\n\n'));
-          return;
-        }
-        const status = await client.get(name);
-        if (!status) return releaseNotFound(name);
-        console.log(formatDescribe({ name, status }, Date.now()));
-      });
+      const watching = options.watch === true;
+      await withClient(options, (client) =>
+        printFrames(
+          watching,
+          async () => {
+            const views: ReleaseView[] = [];
+            let note = '';
+            if (name) {
+              const view = await client.detail(name);
+              if (!view) return { frame: undefined, note };
+              views.push(view);
+            } else {
+              const { releases, labelsUnknown } = await client.list(filter);
+              views.push(...releases);
+              note = noteLabelsUnknown(labelsUnknown);
+            }
+            if (options.output !== 'text') {
+              const notes = [note, noteSpecsUnknown(views)].filter(Boolean).join('\n');
+              return { frame: objectFrame(views, options.output as Output, await serializer(options.output as Output), name !== undefined, watching), note: notes };
+            }
+            const now = Date.now();
+            // "5m ago" moves with the clock: a Release is changed when its status or pending operations are.
+            const items = views.map((v) => ({ key: v.name, text: formatDescribe(v, now), identity: JSON.stringify([v.status, v.pendingOperations ?? []]) }));
+            return { frame: { items, separator: '\n\n', empty: 'No releases.' }, note };
+          },
+          () => releaseNotFound(name ?? ''),
+        ),
+      );
     });
 }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { LogFormat } from '../../config/config.js';
+import { LOG_FORMATS } from '../logger.js';
 import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -16,12 +18,18 @@ function parseSpeed(value: string): number {
   return speed;
 }
 
+function parseLogFormat(value: string): LogFormat {
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--log-format must be ${LOG_FORMATS.join(', ')} (got ${value})`);
+  return value as LogFormat;
+}
+
 export function registerRun(program: Command): void {
   withConfigOptions(program.command('run'))
     .description('Run the controller: watch the sources, reconcile every Release, serve /healthz, /readyz, /metrics and /api/v1.')
     .option('--port <n>', 'HTTP port (default 8080; 0: any free port)')
     .option('--host <address>', 'address the HTTP server listens on (default 127.0.0.1; 0.0.0.0 for every interface)')
     .option('--speed <n>', 'with a simulated cloud: run the world and the controller N times faster than the wall clock (default 1)')
+    .option('--log-format <format>', 'auto (readable lines on a terminal, JSON lines otherwise), json or pretty; over log.format')
     .addHelpText(
       'after',
       `
@@ -32,12 +40,13 @@ Examples:
   keelson run --config /etc/keelson/keelson.yaml           # production: see docs/configuration.md
   keelson run --source git:https://github.com/acme/deploy.git#main:releases --state dynamodb:keelson-state --cloud aws`,
     )
-    .action(async (options: CommonOptions & { port?: string; host?: string; speed?: string }) => {
+    .action(async (options: CommonOptions & { port?: string; host?: string; speed?: string; logFormat?: string }) => {
       const env = process.env;
       const config = await resolveConfig(options, env);
       if (options.port !== undefined) config.http.port = parsePort(options.port);
       if (options.host !== undefined) config.http.host = options.host;
       if (options.speed !== undefined) config.cloud.speed = parseSpeed(options.speed);
+      if (options.logFormat !== undefined) config.log.format = parseLogFormat(options.logFormat);
       if (config.cloud.speed !== undefined && config.cloud.provider !== 'sim') {
         throw new UsageError('--speed applies only to a simulated cloud (--cloud sim or sim:WORLD): AWS runs on the wall clock');
       }

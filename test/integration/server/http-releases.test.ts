@@ -38,6 +38,8 @@ describe('GET /api/v1/releases', () => {
       phase: 'Progressing',
       message: 'step 2/5: 10% to web:12 (green)',
       step: 1,
+      // No spec is known here (the stand-in controller holds none, the store kept none).
+      steps: null,
       weights: { blue: 90, green: 10 },
       stableRevision: 'web:11',
       desiredRevision: 'web:12',
