@@ -12,6 +12,7 @@ COPY src ./src
 COPY controllers ./controllers
 COPY schemas ./schemas
 COPY manifests ./manifests
+COPY web ./web
 # npm pack takes what package.json `files` names, so a file the package ships is in the image
 # too; --ignore-scripts: the build just ran (prepack would run it again).
 RUN npm run build \
