@@ -21,7 +21,7 @@ const RUNS: { store: ScaleOptions['store']; sizes: number[] }[] = [
 const LARGEST = 20_000;
 /**
  * Resync periods of the memory run at 20,000 (world in its own process): 5 virtual minutes fit the
- * bench's time; KEELSON_BENCH_MEMORY_HOUR=1 runs a virtual hour (~40 minutes of wall time).
+ * bench's time; KEELSON_BENCH_MEMORY_HOUR=1 runs a virtual hour (48 minutes of wall time on 2 shared cores).
  */
 const MEMORY_HOUR = process.env.KEELSON_BENCH_MEMORY_HOUR === '1';
 const MEMORY_PERIODS = MEMORY_HOUR ? 120 : 10;
