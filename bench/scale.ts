@@ -1,8 +1,8 @@
 // Scale: 1,000 / 5,000 / 20,000 Releases on one controller, on the memory, folder and DynamoDB
 // state stores: calls per resync period by API in steady state and with 5% of the Releases
-// mid-rollout, against each API's documented rate; memory at 20,000; `keelson rehearse` at
-// 500 / 1,000 / 2,000. Each measurement runs in its own child process (node --expose-gc) so
-// that its memory figures are its own.
+// mid-rollout, against each API's documented rate; memory at 20,000 with the simulated world in
+// its own process; `keelson rehearse` at 500 / 1,000 / 2,000. Each measurement runs in its own
+// child process (node --expose-gc) so that its memory figures are its own.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { rehearse } from '../src/rehearse/rehearse.js';
@@ -10,6 +10,7 @@ import { API_BUDGETS } from './support/aws-budgets.js';
 import { count, isMain, table } from './support/markdown.js';
 import { rehearsalWorld } from './support/rehearse-world.js';
 import { CLUSTERS, CONCURRENCY, LATENCY, measureScale, RESYNC_MS, ROLLING_SHARE, ROLLOUT_LEAD_MS, type ScaleFigures, type ScaleOptions, type Window } from './support/scale-run.js';
+import { measureMemory, type MemoryFigures, type MemoryOptions, type MemoryPeriod } from './support/scale-memory.js';
 
 /** Sizes per store. DynamoDB is dynalite in this process (its CPU is counted with the controller's), so it stops at 5,000. */
 const RUNS: { store: ScaleOptions['store']; sizes: number[] }[] = [
@@ -18,8 +19,12 @@ const RUNS: { store: ScaleOptions['store']; sizes: number[] }[] = [
   { store: 'dynamodb', sizes: [1_000, 5_000] },
 ];
 const LARGEST = 20_000;
-/** Periods run after the measured ones at 20,000, with the heap read after each. */
-const MEMORY_PERIODS = 2;
+/**
+ * Resync periods of the memory run at 20,000 (world in its own process): 5 virtual minutes fit the
+ * bench's time; KEELSON_BENCH_MEMORY_HOUR=1 runs a virtual hour (48 minutes of wall time on 2 shared cores).
+ */
+const MEMORY_HOUR = process.env.KEELSON_BENCH_MEMORY_HOUR === '1';
+const MEMORY_PERIODS = MEMORY_HOUR ? 120 : 10;
 const REHEARSE_SIZES = [500, 1_000, 2_000];
 const REHEARSE_UNTIL_MS = 3 * 60_000;
 const RESULT_PREFIX = 'SCALE_RESULT ';
@@ -51,6 +56,7 @@ function runChild<T>(args: string[]): Promise<T> {
 }
 
 const scaleChild = (options: ScaleOptions): Promise<ScaleFigures> => runChild(['--child', JSON.stringify(options)]);
+const memoryChild = (options: MemoryOptions): Promise<MemoryFigures> => runChild(['--memory', JSON.stringify(options)]);
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const total = (calls: Record<string, number>, service?: (op: string) => boolean): number =>
@@ -116,23 +122,67 @@ function budgetTable(largest: ScaleFigures, store: ScaleFigures | undefined): st
   return table(['API', 'Releases, period', 'calls per period', 'calls/s', 'calls/s on the shared budget', 'documented rate', 'of the rate', 'documented as'], rows);
 }
 
-function memoryTable(run: ScaleFigures, world: ScaleFigures): string {
-  const worldAt = new Map(world.memory.heapUsedByPeriod.map((p) => [p.atMs, p.heapUsed]));
-  const rows = run.memory.heapUsedByPeriod.map((p) => {
-    const w = worldAt.get(p.atMs);
-    return [`${p.atMs / 1000} s`, mib(p.heapUsed), w !== undefined ? mib(w) : '—', w !== undefined ? mib(p.heapUsed - w) : '—'];
-  });
-  return table(['virtual time', 'heap used', 'world alone, same time', 'controller (difference)'], rows);
+/** Every period of a short run; of a long one the first five, then every tenth and the last. */
+function shownPeriods(periods: MemoryPeriod[]): MemoryPeriod[] {
+  if (periods.length <= 12) return periods;
+  return periods.filter((_, i) => i <= 5 || i % 10 === 0 || i === periods.length - 1);
 }
 
-function controllerGrowth(run: ScaleFigures, world: ScaleFigures): string {
-  const worldAt = new Map(world.memory.heapUsedByPeriod.map((p) => [p.atMs, p.heapUsed]));
-  const shares = run.memory.heapUsedByPeriod.flatMap((p) => (worldAt.has(p.atMs) ? [{ atMs: p.atMs, bytes: p.heapUsed - (worldAt.get(p.atMs) as number) }] : []));
-  const first = shares[0];
-  const last = shares[shares.length - 1];
-  if (!first || !last || last.atMs === first.atMs) return '';
-  const perPeriod = ((last.bytes - first.bytes) / ((last.atMs - first.atMs) / RESYNC_MS)) / 1024 / 1024;
-  return `${perPeriod.toFixed(1)} MiB per ${RESYNC_MS / 1000} s period`;
+function memoryTable(run: MemoryFigures): string {
+  return table(
+    ['virtual time', 'controller RSS', 'controller heap used', 'world RSS', 'world heap used', 'reconciles', 'controller CPU per reconcile', 'wall'],
+    shownPeriods(run.periods).map((p, i) => [
+      `${p.atMs / 1000} s${i === 0 ? ' (settled)' : ''}`,
+      mib(p.rss),
+      mib(p.heapUsed),
+      mib(p.worldRss),
+      mib(p.worldHeapUsed),
+      count(p.reconciles),
+      `${(p.cpuMs / Math.max(1, p.reconciles)).toFixed(3)} ms`,
+      `${(p.wallMs / 1000).toFixed(1)} s`,
+    ]),
+  );
+}
+
+/** Controller RSS at the end of the period closest to each virtual time (minutes) reached. */
+function rssAt(run: MemoryFigures, minutes: number[]): string {
+  const last = run.periods[run.periods.length - 1];
+  return minutes
+    .filter((m) => last && last.atMs >= m * 60_000)
+    .map((m) => {
+      const p = run.periods.find((q) => q.atMs >= m * 60_000) as MemoryPeriod;
+      return `after ${m} virtual min ${mib(p.rss)}`;
+    })
+    .join(', ');
+}
+
+function steadyCpu(run: MemoryFigures): string {
+  const steady = run.periods.slice(1);
+  const cpu = steady.reduce((sum, p) => sum + p.cpuMs, 0);
+  const reconciles = steady.reduce((sum, p) => sum + p.reconciles, 0);
+  return `${(cpu / Math.max(1, reconciles)).toFixed(3)} ms`;
+}
+
+export function memoryReport(run: MemoryFigures): string {
+  const settled = run.periods[0] as MemoryPeriod;
+  const last = run.periods[run.periods.length - 1] as MemoryPeriod;
+  const minutes = last.atMs / 60_000;
+  const maxRss = Math.max(...run.periods.map((p) => p.rss));
+  return [
+    `**Memory at ${count(run.options.n)} Releases, the simulated world in its own process** (bench/support/world-process.ts: the same `,
+    'controller on createStage, its port calls answered by the Simulator in a child process over a pipe, on the same virtual clock; ',
+    'the same calls and outcomes as in process, as test/integration/world-in-its-own-process.test.ts checks). Memory store, steady ',
+    `state (no rollouts), resync every ${RESYNC_MS / 1000} s, no per-call latency; RSS and heap after a forced GC at the end of each `,
+    `period, in each process. ${run.periods.length - 1} periods after settling (${minutes.toFixed(1)} virtual minutes${MEMORY_HOUR ? '' : '; KEELSON_BENCH_MEMORY_HOUR=1 runs 120, a virtual hour'}). `,
+    `Controller RSS after settling ${mib(settled.rss)}, ${rssAt(run, [10, 30, 60])}${minutes < 10 ? `after ${minutes.toFixed(1)} virtual min ${mib(last.rss)}` : ''}; `,
+    `highest at a period's end ${mib(maxRss)}, peak RSS of the process (settling included) ${mib(run.peakRss)}; the process before the stage `,
+    `(Node.js, tsx and the modules loaded) ${mib(run.rssBefore)} RSS, ${mib(run.heapUsedBefore)} heap. Heap per Release `,
+    `${(((last.heapUsed - run.heapUsedBefore) / run.options.n) / 1024).toFixed(1)} KiB. Controller CPU per reconcile in the resync periods ${steadyCpu(run)} `,
+    `(the world's CPU is its own process's). The world's heap grows with its CloudWatch datapoints, kept as CloudWatch keeps them. `,
+    `Wall ${(run.wallMs / 1000).toFixed(0)} s.`,
+    '',
+    memoryTable(run),
+  ].join('\n');
 }
 
 function rehearseTable(figures: RehearsalFigures[]): string {
@@ -142,7 +192,7 @@ function rehearseTable(figures: RehearsalFigures[]): string {
   );
 }
 
-function report(figures: ScaleFigures[], world: ScaleFigures, unbatched: ScaleFigures, rehearsals: RehearsalFigures[]): string {
+function report(figures: ScaleFigures[], memory: MemoryFigures, unbatched: ScaleFigures, rehearsals: RehearsalFigures[]): string {
   const largest = figures.find((f) => f.options.store === 'memory' && f.options.n === LARGEST) as ScaleFigures;
   const dynamo = figures.filter((f) => f.options.store === 'dynamodb').pop();
   const unbatchedSteady = unbatched.steady as Window;
@@ -175,14 +225,7 @@ function report(figures: ScaleFigures[], world: ScaleFigures, unbatched: ScaleFi
     '',
     budgetTable(largest, dynamo),
     '',
-    `**Memory at ${count(LARGEST)} Releases** (memory store; heap after a forced GC at the end of each period; the world alone is a second child `,
-    `process running the same world for the same virtual time with no Releases). RSS after settling ${mib(largest.memory.rssAfterStart)}, `,
-    `after ${largest.virtualMs / 1000} s of virtual time (${2 + MEMORY_PERIODS} measured periods, one with 5% rolling) ${mib(largest.memory.rssAfterRun)}; `,
-    `world alone at the start ${mib(largest.memory.heapUsedWorldOnly)} heap, at the end ${mib(world.memory.heapUsedByPeriod[world.memory.heapUsedByPeriod.length - 1]?.heapUsed ?? 0)}. `,
-    `The controller's share grows ${controllerGrowth(largest, world)}; the world's grows by the simulated CloudWatch datapoints `,
-    '(a per-minute datapoint per metric series, kept as CloudWatch keeps them), which is why a whole virtual hour at 20,000 is not run here.',
-    '',
-    memoryTable(largest, world),
+    memoryReport(memory),
     '',
     `**\`keelson rehearse\`** (rehearse(), as the command runs it, without the loopback HTTP server) of N Releases, one manifest file each, for `,
     `${REHEARSE_UNTIL_MS / 60_000} virtual minutes, each in its own process:`,
@@ -206,21 +249,27 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   const figures: ScaleFigures[] = [];
   for (const { store, sizes } of RUNS) {
     for (const n of sizes) {
-      figures.push(await scaleChild({ n, store, batchDescribeServices: true, rollout: true, memoryPeriods: store === 'memory' && n === LARGEST ? MEMORY_PERIODS : 0 }));
+      figures.push(await scaleChild({ n, store, batchDescribeServices: true, rollout: true, memoryPeriods: 0 }));
     }
   }
-  const world = await scaleChild({ n: LARGEST, store: 'memory', batchDescribeServices: true, rollout: true, memoryPeriods: MEMORY_PERIODS, worldOnly: true });
+  const memory = await memoryChild({ n: LARGEST, periods: MEMORY_PERIODS });
   const unbatched = await scaleChild({ n: 5_000, store: 'memory', batchDescribeServices: false, rollout: false, memoryPeriods: 0 });
   const rehearsals: RehearsalFigures[] = [];
   for (const n of REHEARSE_SIZES) rehearsals.push(await runChild<RehearsalFigures>(['--rehearse', String(n)]));
-  return { title: 'Scale: Releases on one controller', markdown: report(figures, world, unbatched, rehearsals) };
+  return { title: 'Scale: Releases on one controller', markdown: report(figures, memory, unbatched, rehearsals) };
 }
 
 if (isMain(import.meta.url)) {
   const childAt = process.argv.indexOf('--child');
   const rehearseAt = process.argv.indexOf('--rehearse');
+  const memoryAt = process.argv.indexOf('--memory');
   if (childAt >= 0) {
     console.log(`${RESULT_PREFIX}${JSON.stringify(await measureScale(JSON.parse(process.argv[childAt + 1] as string) as ScaleOptions))}`);
+  } else if (memoryAt >= 0) {
+    const options = JSON.parse(process.argv[memoryAt + 1] as string) as MemoryOptions;
+    // Progress on stderr: a virtual hour takes a while.
+    const figures = await measureMemory(options, (p, i) => process.stderr.write(`memory period ${i}/${options.periods}: ${mib(p.rss)} RSS, ${mib(p.heapUsed)} heap\n`));
+    console.log(`${RESULT_PREFIX}${JSON.stringify(figures)}`);
   } else if (rehearseAt >= 0) {
     console.log(`${RESULT_PREFIX}${JSON.stringify(await rehearsalChild(Number(process.argv[rehearseAt + 1])))}`);
   } else {

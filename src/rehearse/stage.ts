@@ -21,7 +21,13 @@ import { MemorySource } from '../sources/memory.js';
 import { MemoryStateStore } from '../store/memory.js';
 import type { StateStore } from '../store/store.js';
 
-export interface StageOptions {
+/**
+ * What a stage needs of the simulated AWS: the Simulator itself, or a world in another process
+ * standing in for it (its provider forwards every port call there).
+ */
+export type StageSim = Pick<Simulator, 'provider' | 'waits' | 'calls' | 'advanceTo'>;
+
+export interface StageOptions<S extends StageSim = Simulator> {
   world: SimWorld;
   clock?: VirtualClock;
   seed?: number;
@@ -31,13 +37,13 @@ export interface StageOptions {
   concurrency?: number;
   resyncMs?: number;
   /** Wraps the simulator's own provider, under DescribeServices batching (e.g. a delay per AWS call). */
-  wrapSimProvider?: (provider: CloudProvider, sim: Simulator) => CloudProvider;
+  wrapSimProvider?: (provider: CloudProvider, sim: S) => CloudProvider;
   /** Wraps the simulated cloud, e.g. to check invariants on every write. */
-  wrapCloud?: (cloud: CloudProvider, sim: Simulator) => CloudProvider;
+  wrapCloud?: (cloud: CloudProvider, sim: S) => CloudProvider;
   /** Also told about every rollout event. */
   events?: EventSink;
-  /** Share a simulator, a state store and a source with an earlier stage: a controller restart. */
-  sim?: Simulator;
+  /** Share a simulator, a state store and a source with an earlier stage: a controller restart. The stage does not close it. */
+  sim?: S;
   store?: StateStore;
   source?: MemorySource;
   /** Who holds the lease (default `stage`). */
@@ -56,9 +62,9 @@ export interface StageOptions {
   callBudget?: boolean | PaceSettings;
 }
 
-export interface Stage {
+export interface Stage<S extends StageSim = Simulator> {
   clock: VirtualClock;
-  sim: Simulator;
+  sim: S;
   store: StateStore;
   source: MemorySource;
   controller: Controller;
@@ -71,12 +77,13 @@ export interface Stage {
 }
 
 export const STAGE_LEASE = 'controller';
-export async function createStage(options: StageOptions): Promise<Stage> {
+export async function createStage<S extends StageSim = Simulator>(options: StageOptions<S>): Promise<Stage<S>> {
   const clock = options.clock ?? new VirtualClock(options.world.start ?? '2026-01-01T00:00:00Z');
   const seed = options.seed ?? options.world.seed ?? 1;
-  const ownSim = !options.sim;
-  const sim = options.sim ?? new Simulator({ world: options.world, clock, seed });
-  if (options.http && ownSim) await sim.startHttp();
+  const ownSim = options.sim ? undefined : new Simulator({ world: options.world, clock, seed });
+  // Without options.sim, S is its default: the Simulator built here.
+  const sim = (options.sim ?? ownSim) as S;
+  if (options.http && ownSim) await ownSim.startHttp();
   const store = options.store ?? new MemoryStateStore();
   const source = options.source ?? new MemorySource('rehearsal');
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -153,24 +160,24 @@ export async function createStage(options: StageOptions): Promise<Stage> {
       // A pass still waiting on the clock ends once time moves on to the end of its wait.
       await driveClock(clock, sim.waits, controller.stop());
       await store.release(lease);
-      if (ownSim) await sim.close();
+      if (ownSim) await ownSim.close();
     },
   };
 }
 
 /** The simulator's own ports, under whatever the options put right on top of them (latency, say). */
-function simProviderOf(options: StageOptions, sim: Simulator): CloudProvider {
+function simProviderOf<S extends StageSim>(options: StageOptions<S>, sim: S): CloudProvider {
   return options.wrapSimProvider ? options.wrapSimProvider(sim.provider, sim) : sim.provider;
 }
 
-function unpacedStageCloud(options: StageOptions, sim: Simulator): CloudProvider {
+function unpacedStageCloud<S extends StageSim>(options: StageOptions<S>, sim: S): CloudProvider {
   const simProvider = simProviderOf(options, sim);
   const provider = options.batchDescribeServices === false ? simProvider : batchEveryRead(simProvider);
   return options.wrapCloud ? options.wrapCloud(provider, sim) : provider;
 }
 
 /** The budget in front of the simulator; its waits are clock waits, as the SDK's retries are. */
-function pacedStageCloud(options: StageOptions, sim: Simulator, clock: VirtualClock, logger: Logger): CloudProvider {
+function pacedStageCloud<S extends StageSim>(options: StageOptions<S>, sim: S, clock: VirtualClock, logger: Logger): CloudProvider {
   const inner = options.wrapCloud ? options.wrapCloud(simProviderOf(options, sim), sim) : simProviderOf(options, sim);
   const settings = options.callBudget === true ? {} : options.callBudget || {};
   const batched = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchEveryRead(p));

@@ -4,31 +4,18 @@
 // over any period that is a multiple of 60 seconds.
 
 import { CloudError } from '../cloud/errors.js';
+import { addMix, addSample, ClosedMinutes, emptyDatapoint, MINUTE, type Datapoint } from './closed-minutes.js';
 import { mixQuantile, type LatencyDistribution } from './latency.js';
 
 /** count: a per-minute total; gauge: one sample per tick; latency: seconds per request. */
 export type MetricKind = 'count' | 'gauge' | 'latency';
 
-export interface Datapoint {
-  sampleCount: number;
-  sum: number;
-  min: number;
-  max: number;
-  /** Sample value → weight, for percentiles of counts and gauges. */
-  values: Map<number, number>;
-  /** Latency distribution key → distribution and request count, for latency percentiles. */
-  mix: Map<string, { dist: LatencyDistribution; weight: number }>;
-}
-
-export const MINUTE = 60_000;
-
-function emptyDatapoint(): Datapoint {
-  return { sampleCount: 0, sum: 0, min: Infinity, max: -Infinity, values: new Map(), mix: new Map() };
-}
+export type { Datapoint } from './closed-minutes.js';
+export { MINUTE };
 
 export class Series {
-  /** Closed minutes: minute start → datapoint. */
-  readonly points = new Map<number, Datapoint>();
+  /** Closed minutes, oldest first. */
+  readonly points = new ClosedMinutes();
   private open = emptyDatapoint();
   private openTotal = 0;
 
@@ -52,9 +39,7 @@ export class Series {
     dp.sum += (requests * dist.meanMs) / 1000;
     dp.min = Math.min(dp.min, (dist.points[0] as number) / 1000);
     dp.max = Math.max(dp.max, (dist.points[dist.points.length - 1] as number) / 1000);
-    const entry = dp.mix.get(dist.key);
-    if (entry) entry.weight += requests;
-    else dp.mix.set(dist.key, { dist, weight: requests });
+    addMix(dp, dist, requests);
   }
 
   /** Ends the open minute; its datapoint, if any, for publishing later. */
@@ -70,27 +55,6 @@ export class Series {
     const dp = this.open;
     this.open = emptyDatapoint();
     return dp.sampleCount > 0 ? dp : undefined;
-  }
-}
-
-function addSample(dp: Datapoint, value: number, weight: number): void {
-  dp.sampleCount += weight;
-  dp.sum += value * weight;
-  dp.min = Math.min(dp.min, value);
-  dp.max = Math.max(dp.max, value);
-  dp.values.set(value, (dp.values.get(value) ?? 0) + weight);
-}
-
-function merge(into: Datapoint, dp: Datapoint): void {
-  into.sampleCount += dp.sampleCount;
-  into.sum += dp.sum;
-  into.min = Math.min(into.min, dp.min);
-  into.max = Math.max(into.max, dp.max);
-  for (const [v, w] of dp.values) into.values.set(v, (into.values.get(v) ?? 0) + w);
-  for (const [k, m] of dp.mix) {
-    const entry = into.mix.get(k);
-    if (entry) entry.weight += m.weight;
-    else into.mix.set(k, { dist: m.dist, weight: m.weight });
   }
 }
 
@@ -116,11 +80,11 @@ export function statistic(dp: Datapoint, stat: string): number | undefined {
   const match = PERCENTILE.exec(stat);
   if (!match) throw new CloudError('Invalid', `Unsupported statistic ${stat}`, { service: 'cloudwatch', awsCode: 'InvalidParameterValue' });
   const q = Number(match[1]) / 100;
-  if (dp.mix.size > 0) {
+  if (dp.mix?.size) {
     const ms = mixQuantile([...dp.mix.values()], q);
     return ms === undefined ? undefined : ms / 1000;
   }
-  return weightedPercentile(dp.values, q);
+  return weightedPercentile(dp.values ?? new Map(), q);
 }
 
 function weightedPercentile(values: Map<number, number>, q: number): number | undefined {
@@ -190,7 +154,7 @@ export class MetricStore {
   publish(now: number): void {
     while (this.pending.length > 0 && (this.pending[0] as PendingMinute).publishAt <= now) {
       const { minute, datapoints } = this.pending.shift() as PendingMinute;
-      for (const [s, dp] of datapoints) s.points.set(minute, dp);
+      for (const [s, dp] of datapoints) s.points.append(minute, dp);
     }
   }
 
@@ -204,12 +168,14 @@ export class MetricStore {
     const s = this.series.get(seriesKey(namespace, metricName, dimensions));
     const buckets = new Map<number, Datapoint>();
     if (s) {
-      for (const [minute, dp] of s.points) {
-        if (minute < range.start || minute >= range.end) continue;
+      const points = s.points;
+      for (let i = points.indexOf(range.start); i < points.length; i++) {
+        const minute = points.minuteAt(i);
+        if (minute >= range.end) break;
         const bucket = Math.floor(minute / period) * period;
         let into = buckets.get(bucket);
         if (!into) buckets.set(bucket, (into = emptyDatapoint()));
-        merge(into, dp);
+        points.mergeInto(into, i);
       }
     }
     const out: SeriesValues = { timestamps: [], values: [] };
