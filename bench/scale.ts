@@ -4,6 +4,8 @@
 // its own process; `keelson rehearse` at 500 / 1,000 / 2,000. Each measurement runs in its own
 // child process (node --expose-gc) so that its memory figures are its own.
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { rehearse } from '../src/rehearse/rehearse.js';
 import { API_BUDGETS } from './support/aws-budgets.js';
@@ -21,10 +23,12 @@ const RUNS: { store: ScaleOptions['store']; sizes: number[] }[] = [
 const LARGEST = 20_000;
 /**
  * Resync periods of the memory run at 20,000 (world in its own process): 5 virtual minutes fit the
- * bench's time; KEELSON_BENCH_MEMORY_HOUR=1 runs a virtual hour (48 minutes of wall time on 2 shared cores).
+ * bench's time; `npm run bench:memory-hour` runs a virtual hour (about 48 minutes of wall time on
+ * 2 cores) into bench/memory-hour.md, which the section links, so a bench run does not lose it.
  */
-const MEMORY_HOUR = process.env.KEELSON_BENCH_MEMORY_HOUR === '1';
-const MEMORY_PERIODS = MEMORY_HOUR ? 120 : 10;
+const MEMORY_PERIODS = 10;
+const HOUR_PERIODS = 120;
+const MEMORY_HOUR_FILE = fileURLToPath(new URL('./memory-hour.md', import.meta.url));
 const REHEARSE_SIZES = [500, 1_000, 2_000];
 const REHEARSE_UNTIL_MS = 3 * 60_000;
 const RESULT_PREFIX = 'SCALE_RESULT ';
@@ -173,7 +177,7 @@ export function memoryReport(run: MemoryFigures): string {
     'controller on createStage, its port calls answered by the Simulator in a child process over a pipe, on the same virtual clock; ',
     'the same calls and outcomes as in process, as test/integration/world-in-its-own-process.test.ts checks). Memory store, steady ',
     `state (no rollouts), resync every ${RESYNC_MS / 1000} s, no per-call latency; RSS and heap after a forced GC at the end of each `,
-    `period, in each process. ${run.periods.length - 1} periods after settling (${minutes.toFixed(1)} virtual minutes${MEMORY_HOUR ? '' : '; KEELSON_BENCH_MEMORY_HOUR=1 runs 120, a virtual hour'}). `,
+    `period, in each process. ${run.periods.length - 1} periods after settling (${minutes.toFixed(1)} virtual minutes${run.periods.length - 1 >= HOUR_PERIODS ? '' : '; a virtual hour of resyncs, run separately by `npm run bench:memory-hour`: [bench/memory-hour.md](memory-hour.md)'}). `,
     `Controller RSS after settling ${mib(settled.rss)}, ${rssAt(run, [10, 30, 60])}${minutes < 10 ? `after ${minutes.toFixed(1)} virtual min ${mib(last.rss)}` : ''}; `,
     `highest at a period's end ${mib(maxRss)}, peak RSS of the process (settling included) ${mib(run.peakRss)}; the process before the stage `,
     `(Node.js, tsx and the modules loaded) ${mib(run.rssBefore)} RSS, ${mib(run.heapUsedBefore)} heap. Heap per Release `,
@@ -263,7 +267,21 @@ if (isMain(import.meta.url)) {
   const childAt = process.argv.indexOf('--child');
   const rehearseAt = process.argv.indexOf('--rehearse');
   const memoryAt = process.argv.indexOf('--memory');
-  if (childAt >= 0) {
+  if (process.argv.includes('--memory-hour')) {
+    const started = performance.now();
+    const memory = await memoryChild({ n: LARGEST, periods: HOUR_PERIODS });
+    const doc = [
+      `# The controller's memory over a virtual hour at ${count(LARGEST)} Releases`,
+      '',
+      `\`npm run bench:memory-hour\` (bench/scale.ts --memory-hour), ${new Date().toISOString().slice(0, 10)}, Node.js ${process.version}, ${os.cpus().length} CPUs; `,
+      `the same run as the memory part of bench/results.md's scale section, for ${HOUR_PERIODS} resync periods. Wall ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+      '',
+      memoryReport(memory),
+      '',
+    ].join('\n');
+    await writeFile(MEMORY_HOUR_FILE, doc);
+    console.log(doc);
+  } else if (childAt >= 0) {
     console.log(`${RESULT_PREFIX}${JSON.stringify(await measureScale(JSON.parse(process.argv[childAt + 1] as string) as ScaleOptions))}`);
   } else if (memoryAt >= 0) {
     const options = JSON.parse(process.argv[memoryAt + 1] as string) as MemoryOptions;
