@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { manifestsByName, readManifests } from './rehearse.js';
+import { announceDemoServer } from '../demo-server.js';
 import type { RehearsalResult } from '../../rehearse/rehearse.js';
 import type { Stage } from '../../rehearse/stage.js';
 import { RealClock } from '../../runtime/clock.js';
@@ -37,6 +38,7 @@ export function registerDemo(program: Command): void {
       const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
       const realClock = new RealClock();
       let server: RunningHttpServer | undefined;
+      let forgetServer = (): void => {};
       const metrics = new ControllerMetrics({ version: keelsonVersion() });
       // A token for this run only: the dashboard's buttons send it; nobody else on the machine has it.
       const apiToken = randomBytes(18).toString('base64url');
@@ -46,51 +48,56 @@ export function registerDemo(program: Command): void {
       console.log('keelson demo: the real controller against a simulated AWS (manifests/sim/world.yaml),');
       console.log(`running the example Releases (manifests/examples/) through ${DEMO_LENGTH_MS / 60_000} minutes of virtual time.`);
       console.log('At 40m someone ships aep-backend-prod:13, a bad revision: watch keelson revert it on its own.\n');
-      await rehearse({
-        world,
-        releases,
-        untilMs: DEMO_LENGTH_MS,
-        stepMs: STEP_MS,
-        metrics,
-        store: statusFeed.watch(new MemoryStateStore()),
-        onStart: async (stage: Stage) => {
-          server = await startHttpServer({
-            port: Number(options.port),
-            host: '127.0.0.1',
-            store: stage.store,
-            controller: stage.controller,
-            metrics,
-            clock: stage.clock,
-            ready: () => ({ ready: true, reason: 'demo' }),
-            logger: pino({ level: 'silent' }),
-            apiToken,
-            statusFeed,
-            // The world's approver groups, as keelson run takes them: the demo's token is not a release manager.
-            ...(world.approvers ? { approvers: world.approvers } : {}),
-          });
-          const base = `http://127.0.0.1:${server.port}`;
-          console.log('┌──────────────────────────────────────────────────────────────────────');
-          console.log(`│ Dashboard: ${base}/ui/#token=${apiToken}`);
-          console.log('└──────────────────────────────────────────────────────────────────────');
-          console.log(`HTTP API: ${base}/api/v1/releases  (metrics: /metrics)`);
-          console.log(`          npx keelson get releases --server ${base}\n`);
-        },
-        onLine: (line) => console.log(formatTimelineLine(line)),
-        onStep: async () => {
-          if (pauseMs > 0) await realClock.sleep(pauseMs);
-        },
-        onEnd: async (stage, result) => {
-          printSummary(result, await manifestsByName(releases));
-          if (!stayUp) return;
-          console.log(`\nThe controller and the dashboard stay up, now at the wall clock's pace: http://127.0.0.1:${server?.port}/ui/#token=${apiToken}`);
-          console.log('Press Ctrl-C to stop.');
-          await untilInterrupted(async () => {
-            await stage.advance(1_000, { stepMs: 1_000 });
-            await realClock.sleep(1_000);
-          });
-        },
-      });
-      await server?.close();
+      try {
+        await rehearse({
+          world,
+          releases,
+          untilMs: DEMO_LENGTH_MS,
+          stepMs: STEP_MS,
+          metrics,
+          store: statusFeed.watch(new MemoryStateStore()),
+          onStart: async (stage: Stage) => {
+            server = await startHttpServer({
+              port: Number(options.port),
+              host: '127.0.0.1',
+              store: stage.store,
+              controller: stage.controller,
+              metrics,
+              clock: stage.clock,
+              ready: () => ({ ready: true, reason: 'demo' }),
+              logger: pino({ level: 'silent' }),
+              apiToken,
+              statusFeed,
+              // The world's approver groups, as keelson run takes them: the demo's token is not a release manager.
+              ...(world.approvers ? { approvers: world.approvers } : {}),
+            });
+            const base = `http://127.0.0.1:${server.port}`;
+            console.log('┌──────────────────────────────────────────────────────────────────────');
+            console.log(`│ Dashboard: ${base}/ui/#token=${apiToken}`);
+            console.log('└──────────────────────────────────────────────────────────────────────');
+            console.log(`HTTP API: ${base}/api/v1/releases  (metrics: /metrics)`);
+            console.log(`          npx keelson get releases    (in this folder; elsewhere add --server ${base})\n`);
+            forgetServer = announceDemoServer({ url: base, token: apiToken });
+          },
+          onLine: (line) => console.log(formatTimelineLine(line)),
+          onStep: async () => {
+            if (pauseMs > 0) await realClock.sleep(pauseMs);
+          },
+          onEnd: async (stage, result) => {
+            printSummary(result, await manifestsByName(releases));
+            if (!stayUp) return;
+            console.log(`\nThe controller and the dashboard stay up, now at the wall clock's pace: http://127.0.0.1:${server?.port}/ui/#token=${apiToken}`);
+            console.log('Press Ctrl-C to stop.');
+            await untilInterrupted(async () => {
+              await stage.advance(1_000, { stepMs: 1_000 });
+              await realClock.sleep(1_000);
+            });
+          },
+        });
+      } finally {
+        forgetServer();
+        await server?.close();
+      }
     });
 }
 

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RealClock } from '../../runtime/clock.js';
 import { ListParameterError, parsePhases, parseSelector } from '../../server/release-list.js';
 import { summarize, type ReleaseSummary } from '../../server/releases.js';
+import { readDemoServer } from '../demo-server.js';
 import { httpClient, storeClient, type ListFilter, type ReleaseClient, type ReleaseView } from '../client.js';
 import { formatDescribe, summaryTableLines, type NamedStatus } from '../format.js';
 import { listObject, noteSpecsUnknown, releaseObject } from '../object-output.js';
@@ -13,6 +15,10 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   const env = process.env;
   const server = options.server ?? env.KEELSON_SERVER;
   if (server) return httpClient(server, options.token ?? env.KEELSON_API_TOKEN);
+  // Nothing configured here, and a demo runs in this folder: its state is in its memory, ask it.
+  const configured = options.config ?? env.KEELSON_CONFIG ?? options.source ?? options.state ?? (existsSync('keelson.yaml') ? 'keelson.yaml' : undefined);
+  const demo = configured === undefined ? readDemoServer() : undefined;
+  if (demo) return httpClient(demo.url, options.token ?? env.KEELSON_API_TOKEN ?? demo.token);
   const config = await resolveConfig(options, env);
   // The stores and sources load the AWS SDK: only a command that reads them locally pays for it.
   const { openStateStore } = await import('../../config/open.js');
