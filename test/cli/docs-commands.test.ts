@@ -114,9 +114,27 @@ describe('commands in README.md and docs/*.md marked runnable', () => {
         expect(code, `${block.file}:${command.line}: ${command.text}\n${output}`).toBe(command.exit);
       }
     } finally {
-      for (const child of running) process.kill(-(child.pid as number), 'SIGTERM');
-      await Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+      // The whole process group: keelson run shuts down after its shell, still writing its folder.
+      await Promise.all(running.map((c) => stopGroup(c.pid as number)));
       await rm(dir, { recursive: true, force: true });
     }
   }, 240_000);
 });
+
+/** SIGTERM to a process group, then wait until none of it is left (SIGKILL after 10 s). */
+async function stopGroup(pid: number): Promise<void> {
+  const alive = (): boolean => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(-pid, 'SIGTERM');
+  for (let waited = 0; alive(); waited += 50) {
+    if (waited === 10_000) process.kill(-pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
