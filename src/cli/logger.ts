@@ -4,7 +4,6 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 import PinoPretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/config.js';
 
-export const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 
 /** Field paths whose values never reach a log line, whatever its format. */
 export const REDACT: NonNullable<LoggerOptions['redact']> = {

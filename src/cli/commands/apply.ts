@@ -5,7 +5,6 @@ import { formatProblem } from '../../api/problem.js';
 import type { Release } from '../../api/types.js';
 import { RealClock } from '../../runtime/clock.js';
 import type { KeelsonConfig } from '../../config/config.js';
-import { manifestOf, releaseDiff } from '../release-diff.js';
 import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -90,6 +89,8 @@ async function diffReleases(options: CommonOptions & { filename: string }): Prom
     const unmade = settings.kind === 'dir' && !existsSync(settings.path);
     const snapshot = unmade ? { releases: [] } : await source.snapshot();
     const colour = process.stdout.isTTY === true;
+    // Loaded here: the diff library is for this command only, not every command's start-up.
+    const { manifestOf, releaseDiff } = await import('../release-diff.js');
     let changed = false;
     for (const release of releases) {
       const current = snapshot.releases.find((r) => r.name === release.metadata.name)?.release;

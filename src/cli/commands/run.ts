@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { LogFormat } from '../../config/config.js';
-import { LOG_FORMATS } from '../logger.js';
+import { LOG_FORMATS } from '../log-formats.js';
 import { resolveConfig, withConfigOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
