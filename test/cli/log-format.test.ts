@@ -1,10 +1,10 @@
 // Logs a person can read on a terminal, JSON lines everywhere else; secrets redacted in both.
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, resolveLogFormat } from '../../src/cli/logger.js';
-import { AEP_EXAMPLE, start, tempFolder, type Running } from './support/keelson.js';
+import { start, folderWithAepRelease, stopRunning, type Running } from './support/keelson.js';
 
 /** A stream that keeps what is written, and says whether it is a terminal. */
 function capture(isTTY: boolean): Writable & { isTTY: boolean; text(): string } {
@@ -56,15 +56,10 @@ describe('keelson run: the log format of the binary', () => {
   const args = (): string[] => ['run', '--source', `dir:${join(dir, 'releases')}`, '--state', `dir:${join(dir, 'state')}`, '--cloud', 'sim', '--port', '0'];
 
   beforeEach(async () => {
-    ({ dir, remove } = await tempFolder());
-    await mkdir(join(dir, 'releases'));
-    await copyFile(AEP_EXAMPLE, join(dir, 'releases/aep-backend-prod.yaml'));
+    ({ dir, remove } = await folderWithAepRelease());
   });
   afterEach(async () => {
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGTERM');
-      await running.exited;
-    }
+    await stopRunning(running, 'SIGTERM');
     running = undefined;
     await remove();
   });

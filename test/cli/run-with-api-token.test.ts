@@ -1,10 +1,9 @@
 // `KEELSON_API_TOKEN=… keelson run` with no keelson.yaml: the token is honoured as the identity
 // api-token, the CLI's --server operations are recorded with it, and it never reaches the log.
-import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirStateStore } from '../../src/store/dir-store.js';
-import { AEP_EXAMPLE, keelson, start, tempFolder, type Running } from './support/keelson.js';
+import { keelson, start, folderWithAepRelease, stopRunning, type Running } from './support/keelson.js';
 
 const TOKEN = 'env-token-5f3a9c';
 
@@ -14,15 +13,10 @@ describe('keelson run with KEELSON_API_TOKEN', () => {
   let running: Running | undefined;
 
   beforeEach(async () => {
-    ({ dir, remove } = await tempFolder());
-    await mkdir(join(dir, 'releases'));
-    await copyFile(AEP_EXAMPLE, join(dir, 'releases/aep-backend-prod.yaml'));
+    ({ dir, remove } = await folderWithAepRelease());
   });
   afterEach(async () => {
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
+    await stopRunning(running);
     running = undefined;
     await remove();
   });

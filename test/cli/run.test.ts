@@ -1,10 +1,9 @@
 // `keelson run` as a process: it starts on the simulated AWS with a folder source and a folder
 // state, serves its API on the port it chose, and stops cleanly on SIGTERM.
-import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirStateStore } from '../../src/store/dir-store.js';
-import { AEP_EXAMPLE, keelson, start, tempFolder, type Running } from './support/keelson.js';
+import { keelson, start, folderWithAepRelease, stopRunning, type Running } from './support/keelson.js';
 
 interface LogLine {
   msg: string;
@@ -39,15 +38,10 @@ describe('keelson run (the binary)', () => {
   let running: Running | undefined;
 
   beforeEach(async () => {
-    ({ dir, remove } = await tempFolder());
-    await mkdir(join(dir, 'releases'));
-    await copyFile(AEP_EXAMPLE, join(dir, 'releases/aep-backend-prod.yaml'));
+    ({ dir, remove } = await folderWithAepRelease());
   });
   afterEach(async () => {
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
+    await stopRunning(running);
     running = undefined;
     await remove();
   });

@@ -1,7 +1,7 @@
 // Runs the built binary (dist/src/cli/main.js, built by global-setup.ts) as a child process, in a
 // temporary folder of its own: never the repository's ./releases or ./.keelson.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,4 +117,19 @@ export async function writeStatuses(stateDir: string, statuses: Record<string, R
   if (!lease) throw new Error('could not take the lease of the test state folder');
   for (const [name, status] of Object.entries(statuses)) await store.putStatus(name, status, { lease: lease.name, token: lease.token });
   return store;
+}
+
+/** A temporary folder whose releases/ holds the AEP example: the source of a `keelson run`. */
+export async function folderWithAepRelease(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const folder = await tempFolder();
+  await mkdir(join(folder.dir, 'releases'));
+  await copyFile(AEP_EXAMPLE, join(folder.dir, 'releases/aep-backend-prod.yaml'));
+  return folder;
+}
+
+/** Stops a keelson that still runs, with `signal`, and waits for it to exit. */
+export async function stopRunning(running: Running | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (!running || running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill(signal);
+  await running.exited;
 }
