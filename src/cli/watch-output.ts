@@ -9,8 +9,8 @@ export interface WatchItem {
   /** The Release's name. */
   key: string;
   text: string;
-  /** What makes an item changed: its text without parts that move with the clock (AGE, "5m ago"). */
-  identity: string;
+  /** What makes an item changed: its text without parts that move with the clock (AGE, "5m ago"). Asked only when watching. */
+  identity: () => string;
 }
 
 export interface WatchFrame {
@@ -42,7 +42,7 @@ export function watchPrinter(terminal: boolean, write: (text: string) => void): 
       lastText = text;
       return;
     }
-    const changed = frame.items.filter((i) => seen?.get(i.key) !== i.identity);
+    const changed = frame.items.filter((i) => seen?.get(i.key) !== i.identity());
     if (seen === undefined && frame.items.length === 0) write(`${frame.empty}\n`);
     if (changed.length > 0) {
       if (frame.header !== undefined && !headerShown) {
@@ -51,6 +51,6 @@ export function watchPrinter(terminal: boolean, write: (text: string) => void): 
       }
       write(`${changed.map((i) => i.text).join(frame.separator)}\n`);
     }
-    seen = new Map(frame.items.map((i) => [i.key, i.identity]));
+    seen = new Map(frame.items.map((i) => [i.key, i.identity()]));
   };
 }

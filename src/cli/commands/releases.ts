@@ -87,11 +87,11 @@ function objectFrame(views: NamedStatus[], output: Output, serialize: (value: un
   const objects = views.map(releaseObject);
   if (!watching) {
     const text = serialize(single ? objects[0] : listObject(objects));
-    return { items: [{ key: '', text, identity: text }], separator: '\n', empty: '' };
+    return { items: [{ key: '', text, identity: () => text }], separator: '\n', empty: '' };
   }
   const items = objects.map((o) => {
     const text = serialize(o);
-    return { key: o.metadata.name, text: output === 'yaml' ? `---\n${text}` : text, identity: text };
+    return { key: o.metadata.name, text: output === 'yaml' ? `---\n${text}` : text, identity: () => text };
   });
   return { items, separator: '\n', empty: output === 'yaml' ? '--- []' : '[]' };
 }
@@ -99,7 +99,7 @@ function objectFrame(views: NamedStatus[], output: Output, serialize: (value: un
 /** The table's rows: the AGE column moves with the clock, so it does not make a row changed. */
 function tableFrame(rows: ReleaseSummary[], now: number): WatchFrame {
   const [header, ...lines] = summaryTableLines(rows, now);
-  const items = rows.map((r, i) => ({ key: r.name, text: lines[i] ?? '', identity: JSON.stringify({ ...r, ageSeconds: null }) }));
+  const items = rows.map((r, i) => ({ key: r.name, text: lines[i] ?? '', identity: () => JSON.stringify({ ...r, ageSeconds: null }) }));
   return { ...(header !== undefined ? { header } : {}), items, separator: '\n', empty: 'No releases.' };
 }
 
@@ -129,7 +129,8 @@ async function printFrames(watching: boolean, next: () => Promise<{ frame: Watch
     if (note !== lastNote && note) console.error(note);
     lastNote = note;
     if (!watching) {
-      console.log(frameText(frame));
+      // One write: console.log per row costs more than the rows themselves at thousands of them.
+      process.stdout.write(`${frameText(frame)}\n`);
       return;
     }
     print(frame);
@@ -201,7 +202,7 @@ export function registerReleases(program: Command): void {
             }
             const now = Date.now();
             // "5m ago" moves with the clock: a Release is changed when its status or pending operations are.
-            const items = views.map((v) => ({ key: v.name, text: formatDescribe(v, now), identity: JSON.stringify([v.status, v.pendingOperations ?? []]) }));
+            const items = views.map((v) => ({ key: v.name, text: formatDescribe(v, now), identity: () => JSON.stringify([v.status, v.pendingOperations ?? []]) }));
             return { frame: { items, separator: '\n\n', empty: 'No releases.' }, note };
           },
           () => releaseNotFound(name ?? ''),

@@ -3,7 +3,7 @@ import { CLEAR_SCREEN, watchPrinter, type WatchFrame } from '../../../src/cli/wa
 
 const frame = (rows: [string, string, string][]): WatchFrame => ({
   header: 'NAME  PHASE  AGE',
-  items: rows.map(([key, phase, age]) => ({ key, text: `${key}  ${phase}  ${age}`, identity: `${key} ${phase}` })),
+  items: rows.map(([key, phase, age]) => ({ key, text: `${key}  ${phase}  ${age}`, identity: () => `${key} ${phase}` })),
   separator: '\n',
   empty: 'No releases.',
 });
