@@ -5,7 +5,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../runtime/clock.js';
 import { ALL_ROLES, API_TOKEN_NAME, parseScope, type Grant, type Identity, type Role, type ScopeConfig } from './access.js';
-import { bearerToken } from './auth.js';
 import { HttpApiError } from './errors.js';
 import { JwtRefused, looksLikeJwt, OidcUnavailable, oidcVerifier, type OidcOptions } from './oidc.js';
 
@@ -26,6 +25,12 @@ interface KnownToken {
   name: string;
   digest: Buffer;
   grants: Grant[];
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */
+function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  return match?.[1];
 }
 
 function digest(text: string): Buffer {
