@@ -32,8 +32,13 @@ export function withServerOptions(command: Command): Command {
     .option('--token <token>', 'API token for --server ($KEELSON_API_TOKEN)');
 }
 
+/** The configuration file in force: --config, $KEELSON_CONFIG, or keelson.yaml where keelson runs. */
+export function configFile(options: Pick<CommonOptions, 'config'>, env: Record<string, string | undefined>): string | undefined {
+  return options.config ?? env.KEELSON_CONFIG ?? (existsSync('keelson.yaml') ? 'keelson.yaml' : undefined);
+}
+
 export async function resolveConfig(options: CommonOptions, env: Record<string, string | undefined>): Promise<KeelsonConfig> {
-  const file = options.config ?? env.KEELSON_CONFIG ?? (existsSync('keelson.yaml') ? 'keelson.yaml' : undefined);
+  const file = configFile(options, env);
   // Loaded when needed: reading a file compiles the configuration schema, which `--help` never needs.
   const base = file ? await (await import('../config/load.js')).loadConfigFile(file, env) : defaultConfig();
   try {

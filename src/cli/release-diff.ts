@@ -1,15 +1,9 @@
 // `keelson diff` output: a unified diff per Release, live (the source) against the file, as
 // `kubectl diff` prints it, so that a reviewer reads it like any patch.
 import { structuredPatch } from 'diff';
-import type { Release } from '../api/types.js';
 
 /** Lines of context around each change, as `diff -u`. */
 export const DIFF_CONTEXT = 3;
-
-/** What is compared: the object as a person writes it, never the status. */
-export function manifestOf(release: Release): Pick<Release, 'apiVersion' | 'kind' | 'metadata' | 'spec'> {
-  return { apiVersion: release.apiVersion, kind: release.kind, metadata: release.metadata, spec: release.spec };
-}
 
 export interface ReleaseDiffInput {
   name: string;

@@ -2,6 +2,7 @@
 // the same time share DescribeListeners, DescribeRules and DescribeScalableTargets calls, as
 // batching.ts does for DescribeServices. At 5,000 canary Releases in steady state that is about
 // Releases/concurrency calls of each per resync instead of one (or two) per Release.
+import { resourceIdOf } from './aws/batch.js';
 import { DESCRIBE_LISTENERS_BATCH, SCALABLE_TARGETS_PAGE } from './aws/limits.js';
 import { batchDescribeServices } from './batching.js';
 import { isCloudError } from './errors.js';
@@ -9,8 +10,6 @@ import type { CloudPorts, CloudProvider, ForwardRef, LoadBalancingPort, Scalable
 import { TurnBatcher } from './turn-batcher.js';
 
 type ServiceRef = { cluster: string; service: string };
-
-const lastSegment = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
 /** Each item asked alone; a failure becomes that item's answer. */
 async function oneByOne<Item, Answer>(items: readonly Item[], ask: (item: Item) => Promise<Answer>): Promise<(Answer | Error)[]> {
@@ -39,7 +38,7 @@ export function weightsBatcher(lb: () => LoadBalancingPort): TurnBatcher<Forward
 export function scalableTargetsBatcher(scaling: () => ScalingPort): TurnBatcher<ServiceRef, ScalableTarget | undefined> {
   return new TurnBatcher<ServiceRef, ScalableTarget | undefined>({
     max: SCALABLE_TARGETS_PAGE,
-    keyOf: (s) => `service/${lastSegment(s.cluster)}/${lastSegment(s.service)}`,
+    keyOf: (s) => resourceIdOf(s.cluster, s.service),
     async send(services) {
       const port = scaling();
       if (!port.describeScalableTargets) return oneByOne(services, (s) => port.describeScalableTarget(s.cluster, s.service));

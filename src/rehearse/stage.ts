@@ -114,6 +114,8 @@ export async function createStage<S extends StageSim = Simulator>(options: Stage
   const random = randomStream(seed, 'work-queue');
   const nextRandom = () => random.next();
   const resyncRandom = randomStream(seed, 'resync');
+  // Passes at once, and the group a resync starts together (so their reads can be joined).
+  const concurrency = options.concurrency ?? 8;
   const controller = new Controller({
     sources: [source],
     store,
@@ -123,9 +125,9 @@ export async function createStage<S extends StageSim = Simulator>(options: Stage
     fence,
     resyncMs: options.resyncMs ?? 30_000,
     random: () => resyncRandom.next(),
-    resyncGroup: options.concurrency ?? 8,
+    resyncGroup: concurrency,
     queue: (handler) => {
-      const queue = new WorkQueue({ clock, handler, concurrency: options.concurrency ?? 8, random: nextRandom });
+      const queue = new WorkQueue({ clock, handler, concurrency, random: nextRandom });
       options.metrics?.watchWorkQueue(() => queue.stats().lanes);
       return queue;
     },

@@ -73,7 +73,8 @@ export class Access {
       if (!anywhere.includes(role)) {
         throw new HttpApiError('MissingRole', `${identity.name} (${identity.via}) has ${anywhere.length > 0 ? `the roles ${anywhere.join(', ')}` : 'no role'}; this request needs ${role}`, {}, { role });
       }
-      if (release !== undefined) {
+      // Only a scoped grant depends on the Release: unscoped identities need no read of its facts.
+      if (release !== undefined && isScoped(identity)) {
         const facts = (await releaseFacts(this.options, [release]))(release);
         if (!rolesOf(identity, facts).includes(role)) {
           throw new HttpApiError('NotInScope', `${identity.name} (${identity.via}) is ${role} only for other Releases: ${release} is outside its scope`, {}, { role, release });

@@ -79,7 +79,6 @@ export class DashboardAssets {
       { method: 'GET', pattern: /^\/ui\/$/, handle: (req) => this.reply(req, 'index.html') },
       // A Release's page is the same HTML: the page's script reads its path.
       { method: 'GET', pattern: /^\/ui\/releases\/[^/]+$/, handle: (req) => this.reply(req, 'index.html') },
-      { method: 'GET', pattern: /^\/ui\/vendor\/([^/]+)$/, handle: (req) => this.reply(req, `vendor/${req.params[0] ?? ''}`) },
       { method: 'GET', pattern: /^\/ui\/(.+)$/, handle: (req) => this.reply(req, req.params[0] ?? '') },
     ];
   }

@@ -9,6 +9,7 @@ import type { ReleaseStatus } from '../api/types.js';
 import { HttpApiError } from './errors.js';
 import type { HttpServerOptions } from './http.js';
 import { labelsByName } from './release-labels.js';
+import { readSpecsOnce, releasesByName, type ReleaseOf } from './release-specs.js';
 import { parsePhases, parseSelector, passes, ListParameterError, type ReleaseFilter } from './release-list.js';
 import { summarize, type ReleaseSummary } from './releases.js';
 import { ReleaseTrail } from './release-trail.js';
@@ -132,8 +133,12 @@ export class EventHub {
     this.pending.clear();
     if (changes.length === 0) return;
     let labelsOf: (name: string) => Readonly<Record<string, string>> | undefined = () => undefined;
+    let releaseOf: ReleaseOf = () => undefined;
     try {
-      labelsOf = await labelsByName(this.options.store, this.options.controller, changes.map(([name]) => name));
+      // Labels and specs (the step count of a row, as in the list) share one read of the store.
+      const names = changes.map(([name]) => name);
+      const specs = readSpecsOnce(this.options.store);
+      [labelsOf, releaseOf] = await Promise.all([labelsByName(specs, this.options.controller, names), releasesByName(specs, this.options.controller, names)]);
     } catch (err) {
       // Rows go out without labels rather than not at all; a label filter then leaves them out.
       this.options.logger.warn({ code: errorCode(err), err: err instanceof Error ? err.message : String(err) }, 'event stream: labels could not be read');
@@ -143,7 +148,7 @@ export class EventHub {
     const batch: Recorded[] = [];
     for (const [name, status] of changes) {
       const labels = labelsOf(name);
-      const recorded: Recorded = { seq: ++this.seq, name, phase: status?.phase, labels, summary: status ? summarize(name, status, now, labels) : undefined };
+      const recorded: Recorded = { seq: ++this.seq, name, phase: status?.phase, labels, summary: status ? summarize(name, status, now, labels, releaseOf(name)) : undefined };
       this.recent.push(recorded);
       if (this.recent.length > this.limits.replay) this.recent.splice(0, this.recent.length - this.limits.replay);
       batch.push(recorded);

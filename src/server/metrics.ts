@@ -209,12 +209,12 @@ export class ControllerMetrics {
     this.notifications.inc({ outcome });
   }
 
-  /** Replaces the source series; a source never synced has no age series. */
   /** Reports the work queue's depth by lane (its stats().lanes) at every scrape. */
   watchWorkQueue(lanes: () => Record<Lane, number>): void {
     this.workQueueLanes = lanes;
   }
 
+  /** Replaces the source series; a source never synced has no age series. */
   recordSources(sources: readonly SourceHealth[], now: number): void {
     this.sourceSyncAge.reset();
     this.sourceReady.reset();

@@ -1,7 +1,10 @@
 // GET /api/v1/releases/NAME/trail: the samples the dashboard charts, and the Release's steps
 // (from the spec the controller holds, else the last known spec in the store) to draw its progress.
 import type { Release, Step, StrategyKind } from '../api/types.js';
+import { strategyKind } from '../../controllers/release/spec.js';
+import { stepsOf } from '../../controllers/release/steps.js';
 import type { HttpServerOptions } from './http.js';
+import { releasesByName } from './release-specs.js';
 import { TRAIL_LIMITS, type ReleaseTrail, type TrailSample } from './release-trail.js';
 
 export interface TrailBody {
@@ -15,14 +18,14 @@ export interface TrailBody {
 }
 
 export async function trailOf(options: Pick<HttpServerOptions, 'store' | 'controller'>, trail: ReleaseTrail, name: string): Promise<TrailBody> {
-  const release = options.controller?.release?.(name) ?? (await options.store.listLastKnownSpecs()).find((s) => s.release.metadata.name === name)?.release;
+  const release = (await releasesByName(options.store, options.controller, [name]))(name);
   return { name, limits: TRAIL_LIMITS, ...strategyOf(release), samples: trail.samples(name) };
 }
 
+/** The steps a rollout walks, as the reconciler and the list's step count see them (stepsOf). */
 function strategyOf(release: Release | undefined): { strategy: StrategyKind | null; steps: Step[] | null } {
-  const strategy = release?.spec.strategy;
-  if (!strategy) return { strategy: null, steps: null };
-  if (strategy.canary) return { strategy: 'canary', steps: strategy.canary.steps };
-  if (strategy.blueGreen) return { strategy: 'blueGreen', steps: null };
-  return { strategy: 'rolling', steps: null };
+  // A stored spec is read as it was kept: one may have no strategy.
+  if (!release?.spec?.strategy) return { strategy: null, steps: null };
+  const strategy = strategyKind(release.spec);
+  return { strategy, steps: strategy === 'rolling' ? null : stepsOf(release.spec) };
 }

@@ -10,7 +10,6 @@ import { mixQuantile, type LatencyDistribution } from './latency.js';
 /** count: a per-minute total; gauge: one sample per tick; latency: seconds per request. */
 export type MetricKind = 'count' | 'gauge' | 'latency';
 
-export type { Datapoint } from './closed-minutes.js';
 export { MINUTE };
 
 export class Series {

@@ -90,7 +90,7 @@ async function diffReleases(options: CommonOptions & { filename: string }): Prom
     const snapshot = unmade ? { releases: [] } : await source.snapshot();
     const colour = process.stdout.isTTY === true;
     // Loaded here: the diff library is for this command only, not every command's start-up.
-    const { manifestOf, releaseDiff } = await import('../release-diff.js');
+    const [{ releaseDiff }, { manifestOf }] = await Promise.all([import('../release-diff.js'), import('../../api/manifest.js')]);
     let changed = false;
     for (const release of releases) {
       const current = snapshot.releases.find((r) => r.name === release.metadata.name)?.release;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RealClock } from '../../runtime/clock.js';
 import { ListParameterError, parsePhases, parseSelector } from '../../server/release-list.js';
@@ -8,7 +7,7 @@ import { httpClient, storeClient, type ListFilter, type ReleaseClient, type Rele
 import { formatDescribe, summaryTableLines, type NamedStatus } from '../format.js';
 import { listObject, noteSpecsUnknown, releaseObject } from '../object-output.js';
 import { frameText, watchPrinter, type WatchFrame } from '../watch-output.js';
-import { resolveConfig, withServerOptions, type CommonOptions } from '../options.js';
+import { configFile, resolveConfig, withServerOptions, type CommonOptions } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
 export async function openClient(options: CommonOptions): Promise<ReleaseClient> {
@@ -16,8 +15,8 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
   const server = options.server ?? env.KEELSON_SERVER;
   if (server) return httpClient(server, options.token ?? env.KEELSON_API_TOKEN);
   // Nothing configured here, and a demo runs in this folder: its state is in its memory, ask it.
-  const configured = options.config ?? env.KEELSON_CONFIG ?? options.source ?? options.state ?? (existsSync('keelson.yaml') ? 'keelson.yaml' : undefined);
-  const demo = configured === undefined ? readDemoServer() : undefined;
+  const configured = configFile(options, env) !== undefined || options.source !== undefined || options.state !== undefined;
+  const demo = configured ? undefined : readDemoServer();
   if (demo) return httpClient(demo.url, options.token ?? env.KEELSON_API_TOKEN ?? demo.token);
   const config = await resolveConfig(options, env);
   // The stores and sources load the AWS SDK: only a command that reads them locally pays for it.

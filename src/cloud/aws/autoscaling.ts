@@ -19,7 +19,7 @@ import type {
   ScalingPort,
   ScheduledActionInput,
 } from '../ports.js';
-import { chunk, lastSegment } from './batch.js';
+import { chunk, resourceIdOf } from './batch.js';
 import type { AwsCall } from './call.js';
 import { SCALABLE_TARGETS_PAGE } from './limits.js';
 
@@ -28,10 +28,6 @@ const DIMENSION = 'ecs:service:DesiredCount';
 
 
 /** Application Auto Scaling names an ECS service by cluster and service name, never by ARN. */
-function resourceIdOf(cluster: string, service: string): string {
-  return `service/${lastSegment(cluster)}/${lastSegment(service)}`;
-}
-
 export class AwsScaling implements ScalingPort {
   constructor(
     private readonly client: ApplicationAutoScalingClient,

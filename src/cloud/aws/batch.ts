@@ -30,3 +30,8 @@ export function lastSegment(nameOrArn: string): string {
 export function epochMs(date: Date | undefined): number | undefined {
   return date === undefined ? undefined : date.getTime();
 }
+
+/** Application Auto Scaling's ResourceId of an ECS service: `service/CLUSTER/SERVICE`, by name. */
+export function resourceIdOf(cluster: string, service: string): string {
+  return `service/${lastSegment(cluster)}/${lastSegment(service)}`;
+}

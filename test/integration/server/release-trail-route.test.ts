@@ -44,4 +44,32 @@ describe('GET /api/v1/releases/NAME/trail', () => {
     expect(body.samples.map((s) => [s.t - Date.parse('2026-03-01T12:00:00Z'), s.step])).toEqual([[0, 0], [60_000, 1]]);
     expect((await fetch(`${url}/nobody/trail`)).status).toBe(404);
   });
+
+  it('gives the steps a rollout walks, as the list counts them: a canary not ending at 100 gets its last step, a blue/green its own', async () => {
+    const clock = new VirtualClock('2026-03-01T12:00:00Z');
+    const canary = { metadata: { name: 'short' }, spec: { strategy: { canary: { steps: [{ setWeight: 20 }] } } } } as unknown as Release;
+    const blueGreen = { metadata: { name: 'bg' }, spec: { strategy: { blueGreen: { autoPromote: false } } } } as unknown as Release;
+    const specs = new Map([['short', canary], ['bg', blueGreen]]);
+    const store = new MemoryStateStore();
+    server = await startHttpServer({
+      port: 0,
+      store,
+      controller: { enqueue: () => {}, names: () => [...specs.keys()], sources: () => [], release: (n) => specs.get(n) },
+      metrics: new ControllerMetrics(),
+      clock,
+      ready: () => ({ ready: true, reason: 'test' }),
+      logger: pino({ level: 'silent' }),
+    });
+    const url = `http://127.0.0.1:${server.port}/api/v1/releases`;
+    const list = (await (await fetch(url)).json()) as { releases: { name: string; steps: number | null }[] };
+    for (const name of specs.keys()) {
+      const trail = (await (await fetch(`${url}/${name}/trail`)).json()) as { strategy: string; steps: unknown[] | null };
+      expect(trail.steps?.length, name).toBe(list.releases.find((r) => r.name === name)?.steps);
+    }
+    const short = (await (await fetch(`${url}/short/trail`)).json()) as { steps: unknown[] };
+    expect(short.steps).toEqual([{ setWeight: 20 }, { setWeight: 100 }]);
+    const bg = (await (await fetch(`${url}/bg/trail`)).json()) as { strategy: string; steps: unknown[] };
+    expect(bg.strategy).toBe('blueGreen');
+    expect(bg.steps).toEqual([{ pause: {} }, { setWeight: 100 }]);
+  });
 });
