@@ -112,6 +112,9 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     const gzipBytes = Number(zipped.headers.get('content-length'));
     await zipped.arrayBuffer();
     const fullBytes = (await (await fetch(`${url}/api/v1/releases?view=full&limit=5000`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength;
+    const tableList = `${url}/api/v1/releases?view=table&limit=5000`;
+    const tableBytes = (await (await fetch(tableList, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength;
+    const tabled = await timed(RUNS, async () => (await fetch(tableList, { headers: { 'accept-encoding': 'identity' } })).json());
     const http = await timed(RUNS, async () => (await fetch(list, { headers: { 'accept-encoding': 'gzip' } })).json());
     const httpPlain = await timed(RUNS, async () => (await fetch(list, { headers: { 'accept-encoding': 'identity' } })).json());
     const selected = await timed(RUNS, async () => (await fetch(`${list}&labelSelector=${encodeURIComponent('team=aep,env in (prod)')}`)).json());
@@ -153,9 +156,10 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
       `| \`GET /api/v1/releases?limit=5000\`, gzip, fetched and parsed | ${ms(http)} |`,
       `| the same, without gzip | ${ms(httpPlain)} |`,
       `| the same with \`labelSelector=team=aep,env in (prod)\` | ${ms(selected)} |`,
+      `| \`view=table\` (the rows \`keelson get\` prints, what the CLI asks for), without gzip | ${ms(tabled)} |`,
       `| before: one request per Release (${RELEASES.toLocaleString('en')} + 1), one run | ${perRelease.median.toFixed(0)} ms |`,
       '',
-      `Body of the summary list: ${(plainBytes / 1024).toFixed(0)} KiB, ${(gzipBytes / 1024).toFixed(0)} KiB gzipped; with \`view=full\`: ${(fullBytes / 1024).toFixed(0)} KiB.`,
+      `Body of the summary list: ${(plainBytes / 1024).toFixed(0)} KiB, ${(gzipBytes / 1024).toFixed(0)} KiB gzipped; with \`view=full\`: ${(fullBytes / 1024).toFixed(0)} KiB; with \`view=table\`: ${(tableBytes / 1024).toFixed(0)} KiB.`,
       '',
       `| CLI end to end (spawned process) | \`get releases\` | its CPU time | start-up alone (\`--help\`) | its CPU time | difference |`,
       '| --- | --- | --- | --- | --- | --- |',

@@ -7,7 +7,8 @@ import { refuseApproval } from '../server/approval-request.js';
 import { labelsByName } from '../server/release-labels.js';
 import { compareNames, LIST_LIMITS, parsePhases, parseSelector, selectPage, type ListedStatus, type ListView } from '../server/release-list.js';
 import { releasesByName } from '../server/release-specs.js';
-import { summarize, type ReleaseDetail, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from '../server/releases.js';
+import { summaryRow, TABLE_COLUMNS, type TableRow } from '../server/release-table.js';
+import { summarize, type ReleaseDetail, type ReleaseFull, type ReleaseListBody, type ReleaseSummary, type ReleaseTableBody } from '../server/releases.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
 import { httpGet } from './http-get.js';
@@ -33,11 +34,19 @@ export interface Listing<T> {
   labelsUnknown: string[];
 }
 
+/** The `get` table: its column names and a row of cells per Release, AGE last. */
+export interface ReleaseTable {
+  columns: readonly string[];
+  rows: TableRow[];
+  /** Left out because a selector was given and their labels are not known. */
+  labelsUnknown: string[];
+}
+
 export interface ReleaseClient {
   /** Every Release that passes the filter, by name, with its whole status. */
   list(filter?: ListFilter): Promise<Listing<NamedStatus>>;
-  /** The same Releases as list(), each as the one-line summary `keelson get` shows. */
-  summaries(filter?: ListFilter): Promise<Listing<ReleaseSummary>>;
+  /** The same Releases as the rows of the `get` table; a server makes them (the shortest answer). */
+  table(filter?: ListFilter): Promise<ReleaseTable>;
   get(name: string): Promise<ReleaseStatus | undefined>;
   /** The status with the manifest (apiVersion, kind, metadata, spec) and the operations not yet applied. */
   detail(name: string): Promise<ReleaseView | undefined>;
@@ -82,22 +91,26 @@ export function storeClient(
     const page = selectPage(sorted, { selector, phases, limit: Number.MAX_SAFE_INTEGER, after: undefined, view: 'full' });
     return { releases: page.items, labelsUnknown: page.labelsUnknown };
   };
+  /** Each selected Release as its summary: the step count from the spec the controller last held (one read of the store); the sources are read only for Releases it kept no spec of. */
+  const summaries = async (filter?: ListFilter): Promise<Listing<ReleaseSummary>> => {
+    const { releases, labelsUnknown } = await select(filter);
+    const now = Date.now();
+    const names = releases.map((r) => r.name);
+    const kept = await releasesByName(store, undefined, names);
+    const sourced = inSources && names.some((n) => kept(n) === undefined) ? await inSources() : new Map<string, Release>();
+    const releaseOf = (name: string): Release | undefined => kept(name) ?? sourced.get(name);
+    return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels, releaseOf(name))), labelsUnknown };
+  };
   return {
     async list(filter) {
       const { releases, labelsUnknown } = await select(filter);
       const manifestOf = await manifests(releases.map((r) => r.name));
       return { releases: releases.map(({ name, status }) => ({ name, status, release: manifestOf(name) })), labelsUnknown };
     },
-    async summaries(filter) {
-      const { releases, labelsUnknown } = await select(filter);
+    async table(filter) {
+      const { releases, labelsUnknown } = await summaries(filter);
       const now = Date.now();
-      // The step count comes from the spec the controller last held (one read of the store); the
-      // sources are read only for Releases it kept no spec of.
-      const names = releases.map((r) => r.name);
-      const kept = await releasesByName(store, undefined, names);
-      const sourced = inSources && names.some((n) => kept(n) === undefined) ? await inSources() : new Map<string, Release>();
-      const releaseOf = (name: string): Release | undefined => kept(name) ?? sourced.get(name);
-      return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels, releaseOf(name))), labelsUnknown };
+      return { columns: TABLE_COLUMNS, rows: releases.map((r) => summaryRow(r, now)), labelsUnknown };
     },
     get: (name) => store.getStatus(name),
     async detail(name) {
@@ -152,6 +165,8 @@ export class HttpClientError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The query parameter an InvalidParameter answer names. */
+    readonly parameter?: string,
   ) {
     super(message);
   }
@@ -174,39 +189,60 @@ export function httpClient(server: string, token: string | undefined): ReleaseCl
   const get = async <T>(path: string): Promise<T | undefined> => {
     const response = await httpGet(`${base}${path}`, token ? { authorization: `Bearer ${token}` } : {});
     if (response.status === 404) return undefined;
-    let body: { error?: { code?: string; message?: string } } = {};
+    let body: { error?: { code?: string; message?: string; parameter?: string } } = {};
     try {
       body = JSON.parse(response.body.toString('utf8')) as typeof body;
     } catch {
       // Not JSON (a proxy's error page): the status line tells what happened.
     }
     const ok = response.status >= 200 && response.status < 300;
-    if (!ok) throw new HttpClientError(response.status, body.error?.code ?? 'Http', `${base}${path}: ${body.error?.message ?? response.statusText}`);
+    if (!ok) throw new HttpClientError(response.status, body.error?.code ?? 'Http', `${base}${path}: ${body.error?.message ?? response.statusText}`, body.error?.parameter);
     return body as T;
   };
-  /** The whole list in pages of the most the server gives at once: one request up to 5,000 Releases. */
-  const pages = async <T>(view: ListView, filter: ListFilter = {}): Promise<Listing<T>> => {
-    const out: Listing<T> = { releases: [], labelsUnknown: [] };
+  /** The whole list in pages of the most the server gives at once (one request up to 5,000 Releases), each page handed to `take`. */
+  const eachPage = async <P extends { continue?: string; labelsUnknown?: string[] }>(view: ListView, filter: ListFilter, take: (page: P) => void): Promise<string[]> => {
+    const labelsUnknown: string[] = [];
     let token: string | undefined;
     do {
       const params = new URLSearchParams({ view, limit: String(LIST_LIMITS.maxLimit) });
       if (filter.labelSelector) params.set('labelSelector', filter.labelSelector);
       if (filter.phases) params.set('phase', filter.phases);
       if (token) params.set('continue', token);
-      const page = await call<ReleaseListBody<T>>(`/api/v1/releases?${params}`);
+      const page = await call<P>(`/api/v1/releases?${params}`);
       if (!page) throw new HttpClientError(404, 'NotFound', `${base}/api/v1/releases: not found`);
-      out.releases.push(...page.releases);
-      out.labelsUnknown.push(...(page.labelsUnknown ?? []));
+      take(page);
+      labelsUnknown.push(...(page.labelsUnknown ?? []));
       token = page.continue;
     } while (token);
-    return out;
+    return labelsUnknown;
+  };
+  const pages = async <T>(view: ListView, filter: ListFilter = {}): Promise<Listing<T>> => {
+    const releases: T[] = [];
+    const labelsUnknown = await eachPage<ReleaseListBody<T>>(view, filter, (page) => releases.push(...page.releases));
+    return { releases, labelsUnknown };
   };
   return {
     async list(filter) {
       const { releases, labelsUnknown } = await pages<ReleaseFull>('full', filter);
       return { releases: releases.map(({ name, status, release }) => ({ name, status, ...(release !== undefined ? { release } : {}) })), labelsUnknown };
     },
-    summaries: (filter) => pages<ReleaseSummary>('summary', filter),
+    async table(filter = {}) {
+      let columns: readonly string[] = TABLE_COLUMNS;
+      const rows: TableRow[] = [];
+      try {
+        const labelsUnknown = await eachPage<ReleaseTableBody>('table', filter, (page) => {
+          columns = page.columns;
+          for (const row of page.rows) rows.push(row);
+        });
+        return { columns, rows, labelsUnknown };
+      } catch (err) {
+        // A server from before the table view refuses it: its summaries make the same rows here.
+        if (!(err instanceof HttpClientError && err.code === 'InvalidParameter' && err.parameter === 'view')) throw err;
+        const { releases, labelsUnknown } = await pages<ReleaseSummary>('summary', filter);
+        const now = Date.now();
+        return { columns: TABLE_COLUMNS, rows: releases.map((r) => summaryRow(r, now)), labelsUnknown };
+      }
+    },
     async get(name) {
       return (await call<{ status: ReleaseStatus }>(`/api/v1/releases/${encodeURIComponent(name)}`))?.status;
     },

@@ -2,9 +2,10 @@
 import { formatDuration } from '../api/duration.js';
 import type { ReleaseManifest } from '../api/manifest.js';
 import type { ApprovalsStatus, ReleaseStatus } from '../api/types.js';
+import { stepLabel, summaryRow, TABLE_COLUMNS, tableLines } from '../server/release-table.js';
 import { stepCount, summarize, type ReleaseSummary } from '../server/releases.js';
 import type { OperationRequest } from '../store/store.js';
-import { colourLines, gateLines, stepLabel, stepLines } from './rollout-format.js';
+import { colourLines, gateLines, stepLines } from './rollout-format.js';
 import { evidenceLines } from './wait-verdict.js';
 
 export interface NamedStatus {
@@ -23,27 +24,10 @@ export function formatTable(rows: NamedStatus[], now: number): string {
 
 /** The `get` table from the list's summaries (what GET /api/v1/releases answers). */
 export function formatSummaryTable(rows: ReleaseSummary[], now: number): string {
-  return summaryTableLines(rows, now).join('\n');
-}
-
-/** The table's header line, then one line per summary, in the same order. */
-export function summaryTableLines(rows: ReleaseSummary[], now: number): string[] {
-  const header = ['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE'];
-  const body = rows.map((row) => [
-    row.name,
-    row.phase,
-    stepLabel(row.step, row.steps),
-    weightsLabel(row.weights),
-    `${row.stableRevision ?? '?'} → ${row.desiredRevision ?? '?'}${row.blockedRevision ? ` (blocked ${row.blockedRevision})` : ''}`,
-    row.firstTransitionTime === null ? '-' : formatDuration(now - Date.parse(row.firstTransitionTime)),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
-}
-
-/** Both colours named, as the dashboard labels its bars: `blue 90 / green 10`. */
-export function weightsLabel(weights: { blue: number; green: number } | null | undefined): string {
-  return weights ? `blue ${weights.blue} / green ${weights.green}` : '-';
+  return tableLines(
+    TABLE_COLUMNS,
+    rows.map((row) => summaryRow(row, now)),
+  ).join('\n');
 }
 
 export function formatDescribe({ name, status, release, pendingOperations }: NamedStatus & { pendingOperations?: OperationRequest[] }, now: number): string {

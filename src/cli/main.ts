@@ -29,4 +29,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `keelson get releases | head`: the reader has gone, so there is nobody to tell; end quietly as
+// Unix tools do on SIGPIPE (which Node ignores) rather than with an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
 process.exitCode = await main(process.argv);

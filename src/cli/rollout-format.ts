@@ -7,14 +7,6 @@ import { describeStep, stepsOf } from '../../controllers/release/steps.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 
-/** `2/4`; `bake` after the last step; `2/?` when the spec (and so the count) is not known; `-` when no rollout is under way. */
-export function stepLabel(index: number | null | undefined, count: number | null | undefined): string {
-  if (index === null || index === undefined) return '-';
-  // Past the last step the rollout bakes: all traffic on the new revision, health still watched.
-  if (count !== null && count !== undefined && index >= count) return 'bake';
-  return `${index + 1}/${count ?? '?'}`;
-}
-
 export interface StepRow {
   number: string;
   state: StepState | '-';

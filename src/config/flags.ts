@@ -2,7 +2,7 @@
 //   --source dir:PATH | git:URL#BRANCH:PATH | dynamodb:TABLE   (repeatable; replaces the file's sources)
 //   --state  dir:PATH | dynamodb:TABLE
 //   --cloud  aws | sim | sim:WORLD
-import { urlHasPassword } from '../sources/git-command.js';
+import { urlHasPassword } from '../sources/git-url.js';
 import { CONFIG_DEFAULTS, type CloudConfig, type KeelsonConfig, type SourceConfig, type StateConfig } from './config.js';
 
 export class FlagError extends Error {

@@ -10,7 +10,7 @@ import { CONFIG_DEFAULTS, defaultConfig, shardingProblem, type AuthTokenConfig, 
 import { parseLabelSelector } from '../api/label-selector.js';
 import { GROUP_MEMBER_PREFIX } from '../api/approver-membership.js';
 import { API_TOKEN_NAME, type Role, type ScopeConfig } from '../server/access.js';
-import { urlHasPassword } from '../sources/git-command.js';
+import { urlHasPassword } from '../sources/git-url.js';
 import { resolveBudgets, type RawBudgets } from './budgets.js';
 import { expandEnvironment } from './expand.js';
 import { describeErrors, fieldPath, validateConfigShape } from './schema.js';

@@ -5,9 +5,10 @@ import type { HttpServerOptions } from './http.js';
 import { readAllStatuses } from '../store/read-statuses.js';
 import { manifestOrNull } from '../api/manifest.js';
 import { labelsByName } from './release-labels.js';
-import { readSpecsOnce, releasesByName } from './release-specs.js';
-import { compareNames, continueToken, ListParameterError, parseListQuery, selectPage, type ListedStatus, type ListQuery } from './release-list.js';
-import { notYetReconciled, summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from './releases.js';
+import { readSpecsOnce, releasesByName, type ReleaseOf } from './release-specs.js';
+import { TABLE_COLUMNS, tableRowJson } from './release-table.js';
+import { compareNames, continueToken, ListParameterError, parseListQuery, selectPage, type ListedStatus, type ListQuery, type ReleasePage } from './release-list.js';
+import { notYetReconciled, stepCount, summarize, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from './releases.js';
 
 export function listQueryOf(params: URLSearchParams): ListQuery {
   try {
@@ -19,13 +20,19 @@ export function listQueryOf(params: URLSearchParams): ListQuery {
   }
 }
 
-/** `visible`: for a reader whose roles are scoped, the Releases it may see (others are left out of the list, unnamed). */
-export async function listReleases(
-  options: Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>,
-  params: URLSearchParams,
-  visible?: (names: Iterable<string>) => Promise<(name: string) => boolean>,
-): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
-  const query = listQueryOf(params);
+type ListOptions = Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>;
+
+/** For a reader whose roles are scoped: the Releases it may see (others are left out of the list, unnamed). */
+export type Visible = (names: Iterable<string>) => Promise<(name: string) => boolean>;
+
+interface Selected {
+  query: ListQuery;
+  page: ReleasePage;
+  releaseOf: ReleaseOf;
+  now: number;
+}
+
+async function selectReleases(options: ListOptions, query: ListQuery, visible?: Visible): Promise<Selected> {
   // Read only to be shown: the store's shared objects where it has them (nothing copied).
   const statuses = await readAllStatuses(options.store);
   const unreconciled = (options.controller?.names() ?? []).filter((name) => !statuses.has(name));
@@ -38,15 +45,37 @@ export async function listReleases(
   for (const [name, status] of statuses) if (shown(name)) sorted.push({ name, status, labels: labelsOf(name) });
   for (const name of unreconciled) if (shown(name)) sorted.push({ name, status: notYetReconciled(), labels: labelsOf(name) });
   sorted.sort((a, b) => compareNames(a.name, b.name));
-  const page = selectPage(sorted, query);
-  const now = options.clock.now();
+  return { query, page: selectPage(sorted, query), releaseOf, now: options.clock.now() };
+}
+
+/** What follows the page's items in every view: the continue token and the Releases a selector could not judge. */
+function pageTail({ query, page }: Selected): Pick<ReleaseListBody, 'continue' | 'labelsUnknown'> {
+  return {
+    ...(page.lastName !== undefined ? { continue: continueToken(query, page.lastName) } : {}),
+    ...(page.labelsUnknown.length > 0 ? { labelsUnknown: page.labelsUnknown } : {}),
+  };
+}
+
+/** GET /api/v1/releases with `view=summary` or `view=full`. */
+export async function listReleases(options: ListOptions, query: ListQuery, visible?: Visible): Promise<ReleaseListBody<ReleaseSummary | ReleaseFull>> {
+  const selected = await selectReleases(options, query, visible);
+  const { page, releaseOf, now } = selected;
   const releases =
     query.view === 'full'
       ? page.items.map(({ name, labels, status }): ReleaseFull => ({ name, labels: labels ? { ...labels } : null, status, release: manifestOrNull(releaseOf(name)) }))
       : page.items.map(({ name, labels, status }) => summarize(name, status, now, labels, releaseOf(name)));
-  return {
-    releases,
-    ...(page.lastName !== undefined ? { continue: continueToken(query, page.lastName) } : {}),
-    ...(page.labelsUnknown.length > 0 ? { labelsUnknown: page.labelsUnknown } : {}),
-  };
+  return { releases, ...pageTail(selected) };
+}
+
+/**
+ * GET /api/v1/releases?view=table, as JSON text: `columns`, `rows` (a cell per column), then the
+ * page's tail. Built from rows cached per status (release-table.ts): at thousands of Releases the
+ * answer costs string joins, not a serialization of every summary.
+ */
+export async function listReleaseTable(options: ListOptions, query: ListQuery, visible?: Visible): Promise<string> {
+  const selected = await selectReleases(options, query, visible);
+  const { page, releaseOf, now } = selected;
+  const rows = page.items.map(({ name, status }) => tableRowJson(name, status, stepCount(releaseOf(name)), now));
+  const tail = JSON.stringify(pageTail(selected)).slice(1, -1);
+  return `{"columns":${JSON.stringify(TABLE_COLUMNS)},"rows":[${rows.join(',')}]${tail ? `,${tail}` : ''}}`;
 }

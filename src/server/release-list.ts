@@ -12,7 +12,8 @@ export const LIST_LIMITS = {
   maxLimit: 5_000,
 } as const;
 
-export type ListView = 'summary' | 'full';
+/** `table`: the rows `keelson get` prints (release-table.ts), the shortest answer for a terminal. */
+export type ListView = 'summary' | 'full' | 'table';
 
 export interface ReleaseFilter {
   selector: LabelSelector;
@@ -95,7 +96,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
     if (params.getAll(name).length > 1) throw new ListParameterError(name, `${name}: given more than once`);
   }
   const view = params.get('view') ?? 'summary';
-  if (view !== 'summary' && view !== 'full') throw new ListParameterError('view', `view: "${view}" is not summary or full`);
+  if (view !== 'summary' && view !== 'full' && view !== 'table') throw new ListParameterError('view', `view: "${view}" is not summary, full or table`);
   const base = { selector: parseSelector(params.get('labelSelector') ?? undefined), phases: parsePhases(params.get('phase') ?? undefined), view } as const;
   const token = params.get('continue');
   return { ...base, limit: parseLimit(params.get('limit')), after: token ? readContinue(token, base) : undefined };

@@ -45,6 +45,14 @@ export interface ReleaseListBody<T = ReleaseSummary> {
   labelsUnknown?: string[];
 }
 
+/** One page of GET /api/v1/releases?view=table: the `keelson get` table, a row of cells (strings) per Release. */
+export interface ReleaseTableBody {
+  columns: string[];
+  rows: string[][];
+  continue?: string;
+  labelsUnknown?: string[];
+}
+
 export interface ReleaseDetail {
   name: string;
   status: ReleaseStatus;
@@ -59,7 +67,7 @@ export function notYetReconciled(): ReleaseStatus {
   return { phase: 'Pending', message: 'not reconciled yet' };
 }
 
-interface Transitions {
+export interface Transitions {
   /** The most recent lastTransitionTime of the conditions, and it in milliseconds. */
   last: string | null;
   lastAt: number;
@@ -73,7 +81,7 @@ interface Transitions {
  */
 const transitionsOfFrozen = new WeakMap<ReleaseStatus, Transitions>();
 
-function transitionsOf(status: ReleaseStatus): Transitions {
+export function transitionsOf(status: ReleaseStatus): Transitions {
   const known = transitionsOfFrozen.get(status);
   if (known) return known;
   const found: Transitions = { last: null, lastAt: -Infinity, first: null };

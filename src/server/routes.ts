@@ -14,7 +14,7 @@ import { errorBody, HttpApiError } from './errors.js';
 import { requestOperation } from './operations.js';
 import { refuseApproval } from './approval-request.js';
 import { DEFAULTS } from '../api/defaults.js';
-import { listReleases } from './list-releases.js';
+import { listReleases, listReleaseTable, listQueryOf } from './list-releases.js';
 import { notYetReconciled, type ReleaseDetail } from './releases.js';
 import { detailView, releasesByName } from './release-specs.js';
 import { manifestOrNull } from '../api/manifest.js';
@@ -100,7 +100,9 @@ export function buildRoutes(options: HttpServerOptions, hub: EventHub = new Even
       handle: async (req) => {
         const reader = await guardRead(req.headers, '/api/v1/releases');
         const visible = reader ? (names: Iterable<string>) => access.visible(reader, names) : undefined;
-        return { status: 200, json: await listReleases(options, req.query, visible), compact: true };
+        const query = listQueryOf(req.query);
+        if (query.view === 'table') return { status: 200, text: await listReleaseTable(options, query, visible), contentType: 'application/json; charset=utf-8' };
+        return { status: 200, json: await listReleases(options, query, visible), compact: true };
       },
     },
     {

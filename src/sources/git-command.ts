@@ -51,11 +51,6 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** True when a URL carries `user:password@`: credentials go to git through its environment only. */
-export function urlHasPassword(url: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(url.trim());
-}
-
 /** Removes `user:password@` from URLs and any known secret from text meant for logs and errors. */
 export function redact(text: string, secrets: string[] = []): string {
   let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,15 +9,23 @@ import { VirtualClock } from '../../src/runtime/clock.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/server/http.js';
 import { ControllerMetrics } from '../../src/server/metrics.js';
 import { MemoryStateStore } from '../../src/store/memory.js';
-import { demoStatuses, keelson, tempFolder, writeStatuses } from './support/keelson.js';
+import { BINARY, cleanEnv, demoStatuses, keelson, tempFolder, writeStatuses } from './support/keelson.js';
 
 const MANY = 1_200;
 
-/** Forwards every request to `target` and remembers its path: how many requests a command made. */
-async function countingProxy(target: string): Promise<{ url: string; paths: string[]; server: Server }> {
+/**
+ * Forwards every request to `target` and remembers its path: how many requests a command made.
+ * `beforeTable`: answers `view=table` as a server from before that view did.
+ */
+async function countingProxy(target: string, beforeTable = false): Promise<{ url: string; paths: string[]; server: Server }> {
   const paths: string[] = [];
   const server = createServer((req, res) => {
     paths.push(req.url ?? '');
+    if (beforeTable && req.url?.includes('view=table')) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'InvalidParameter', parameter: 'view', message: 'view: "table" is not summary or full' } }));
+      return;
+    }
     const upstream = request(`${target}${req.url ?? ''}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -81,12 +90,40 @@ describe('keelson get releases --server: one request for many Releases', () => {
     const { code, stdout, stderr } = await keelson(['get', 'releases', '--server', proxy.url], dir);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(proxy.paths).toEqual(['/api/v1/releases?view=summary&limit=5000']);
+    expect(proxy.paths).toEqual(['/api/v1/releases?view=table&limit=5000']);
     const rows = stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
     expect(rows).toHaveLength(MANY + 1);
     expect(rows[0]).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
-    expect(rows[1]?.slice(0, 5)).toEqual(['svc-0000', 'Degraded', '-', 'blue 0 / green 100', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)']);
-    expect(rows[2]?.slice(0, 5)).toEqual(['svc-0001', 'Healthy', '-', 'blue 0 / green 100', 'svc-0001:3 → svc-0001:3']);
+    // AGE on the server's (virtual) clock: an hour since the condition changed.
+    expect(rows[1]).toEqual(['svc-0000', 'Degraded', '-', 'blue 0 / green 100', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)', '1h']);
+    expect(rows[2]).toEqual(['svc-0001', 'Healthy', '-', 'blue 0 / green 100', 'svc-0001:3 → svc-0001:3', '1h']);
+  });
+
+  it('makes the same rows from the summaries of a server that has no table view', async () => {
+    const old = await countingProxy(`http://127.0.0.1:${api.port}`, true);
+    try {
+      const [now, before] = await Promise.all([keelson(['get', 'releases', '--server', proxy.url], dir), keelson(['get', 'releases', '--server', old.url], dir)]);
+      expect(before.stderr).toBe('');
+      expect(before.code).toBe(0);
+      expect(old.paths).toEqual(['/api/v1/releases?view=table&limit=5000', '/api/v1/releases?view=summary&limit=5000']);
+      // AGE is the one cell the CLI counts on its own clock from a summary.
+      const withoutAge = (text: string): string[] => text.trimEnd().split('\n').map((l) => l.split(/\s{2,}/).slice(0, 5).join('|'));
+      expect(withoutAge(before.stdout)).toEqual(withoutAge(now.stdout));
+    } finally {
+      old.server.close();
+    }
+  });
+
+  it('ends quietly when its reader goes away, as `| head` does', async () => {
+    const child = spawn(process.execPath, [BINARY, 'get', 'releases', '--server', proxy.url], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe with most of the table unread.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('prints whole statuses with -o json from one request', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { manifestsByName, readManifests } from './rehearse.js';
@@ -24,7 +23,7 @@ export function registerDemo(program: Command): void {
     .option('--port <n>', 'port of the HTTP API while the demo runs (0: any free port)', '0')
     .action(async (options: { seconds: string; port: string }) => {
       // The simulator, the controller and the server load here, not for every keelson command.
-      const [{ rehearse }, { startHttpServer }, { ControllerMetrics }, { loadWorld }, { default: pino }, { StatusFeed }, { MemoryStateStore }] = await Promise.all([
+      const [{ rehearse }, { startHttpServer }, { ControllerMetrics }, { loadWorld }, { default: pino }, { StatusFeed }, { MemoryStateStore }, { randomBytes }] = await Promise.all([
         import('../../rehearse/rehearse.js'),
         import('../../server/http.js'),
         import('../../server/metrics.js'),
@@ -32,6 +31,7 @@ export function registerDemo(program: Command): void {
         import('pino'),
         import('../../server/status-feed.js'),
         import('../../store/memory.js'),
+        import('node:crypto'),
       ]);
       const world = await loadWorld(packagePath('manifests', 'sim', 'world.yaml'));
       const releases = (await readManifests([packagePath('manifests', 'examples')])).map((m) => ({ ...m, file: relative(process.cwd(), m.file) }));

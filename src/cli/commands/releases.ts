@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { RealClock } from '../../runtime/clock.js';
 import { ListParameterError, parsePhases, parseSelector } from '../../server/release-list.js';
-import { summarize, type ReleaseSummary } from '../../server/releases.js';
+import { summaryRow, TABLE_COLUMNS, tableLines, type TableRow } from '../../server/release-table.js';
+import { summarize } from '../../server/releases.js';
 import { readDemoServer } from '../demo-server.js';
 import { httpClient, storeClient, type ListFilter, type ReleaseClient, type ReleaseView } from '../client.js';
-import { formatDescribe, summaryTableLines, type NamedStatus } from '../format.js';
+import { formatDescribe, type NamedStatus } from '../format.js';
 import { listObject, noteSpecsUnknown, releaseObject } from '../object-output.js';
 import { frameText, watchPrinter, type WatchFrame } from '../watch-output.js';
 import { configFile, resolveConfig, withServerOptions, type CommonOptions } from '../options.js';
@@ -95,10 +96,10 @@ function objectFrame(views: NamedStatus[], output: Output, serialize: (value: un
   return { items, separator: '\n', empty: output === 'yaml' ? '--- []' : '[]' };
 }
 
-/** The table's rows: the AGE column moves with the clock, so it does not make a row changed. */
-function tableFrame(rows: ReleaseSummary[], now: number): WatchFrame {
-  const [header, ...lines] = summaryTableLines(rows, now);
-  const items = rows.map((r, i) => ({ key: r.name, text: lines[i] ?? '', identity: () => JSON.stringify({ ...r, ageSeconds: null }) }));
+/** The table's rows: the AGE column (the last) moves with the clock, so it does not make a row changed. */
+function tableFrame(columns: readonly string[], rows: TableRow[]): WatchFrame {
+  const [header, ...lines] = tableLines(columns, rows);
+  const items = rows.map((cells, i) => ({ key: cells[0] ?? '', text: lines[i] ?? '', identity: () => cells.slice(0, -1).join('\n') }));
   return { ...(header !== undefined ? { header } : {}), items, separator: '\n', empty: 'No releases.' };
 }
 
@@ -107,12 +108,12 @@ async function getFrame(client: ReleaseClient, name: string | undefined, output:
   if (name) {
     const view = await client.detail(name);
     if (!view) return { frame: undefined, note: '' };
-    if (output === 'table') return { frame: tableFrame([summarize(name, view.status, now, undefined, view.release)], now), note: '' };
+    if (output === 'table') return { frame: tableFrame(TABLE_COLUMNS, [summaryRow(summarize(name, view.status, now, undefined, view.release), now)]), note: '' };
     return { frame: objectFrame([view], output, await serializer(output), true, watching), note: noteSpecsUnknown([view]) };
   }
   if (output === 'table') {
-    const { releases, labelsUnknown } = await client.summaries(filter);
-    return { frame: tableFrame(releases, now), note: noteLabelsUnknown(labelsUnknown) };
+    const { columns, rows, labelsUnknown } = await client.table(filter);
+    return { frame: tableFrame(columns, rows), note: noteLabelsUnknown(labelsUnknown) };
   }
   const { releases, labelsUnknown } = await client.list(filter);
   return { frame: objectFrame(releases, output, await serializer(output), false, watching), note: [noteLabelsUnknown(labelsUnknown), noteSpecsUnknown(releases)].filter(Boolean).join('\n') };

@@ -255,3 +255,58 @@ describe('GET /api/v1/releases: a large answer', () => {
     expect((await raw(`${h.url}/api/v1/releases?limit=1`, { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBeUndefined();
   });
 });
+
+describe('GET /api/v1/releases?view=table: the rows keelson get prints', () => {
+  interface TableBody {
+    columns: string[];
+    rows: string[][];
+    continue?: string;
+    labelsUnknown?: string[];
+  }
+  async function table(query = ''): Promise<TableBody> {
+    const res = await fetch(`${h.url}/api/v1/releases?view=table${query}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return (await res.json()) as TableBody;
+  }
+
+  it("gives the table's columns and a row per Release, AGE on the server's clock, the same rows the summaries make", async () => {
+    h = await startHarness();
+    await h.putStatus('web', { ...healthy('web'), phase: 'Progressing', desiredRevision: 'web:4', currentStepIndex: 1, weights: { blue: 90, green: 10 } });
+    await h.putStatus('api', { ...healthy('api'), blockedRevision: 'api:4' });
+    h.held.push('web', 'api', 'worker');
+    const body = await table();
+    expect(body.columns).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
+    // The harness's clock stands at 12:00, an hour after the condition changed.
+    expect(body.rows).toEqual([
+      ['api', 'Healthy', '-', '-', 'api:3 → api:3 (blocked api:4)', '1h'],
+      ['web', 'Progressing', '2/?', 'blue 90 / green 10', 'web:3 → web:4', '1h'],
+      ['worker', 'Pending', '-', '-', '? → ?', '-'],
+    ]);
+    await h.clock.advance(90_000);
+    expect((await table()).rows.map((r) => r[5])).toEqual(['1h1m30s', '1h1m30s', '-']);
+    // A changed status is a new row at once, though the one before was kept between requests.
+    await h.putStatus('api', { ...healthy('api'), phase: 'Degraded' });
+    expect((await table()).rows[0]).toEqual(['api', 'Degraded', '-', '-', 'api:3 → api:3', '1h1m30s']);
+    const { summaryRow } = await import('../../../src/server/release-table.js');
+    const summaries = await list();
+    expect(summaries.releases.map((s) => summaryRow(s, h.clock.now()))).toEqual((await table()).rows);
+  });
+
+  it('filters, pages and binds its continue token to the table view', async () => {
+    h = await startHarness();
+    for (const [name, phase] of [['a', 'Healthy'], ['b', 'Degraded'], ['c', 'Healthy'], ['d', 'Healthy']] as const) {
+      h.held.push(name);
+      h.labels[name] = { team: name === 'd' ? 'web' : 'aep' };
+      await h.putStatus(name, { phase });
+    }
+    const first = await table('&limit=1&phase=Healthy&labelSelector=team%3Daep');
+    expect(first.rows.map((r) => r[0])).toEqual(['a']);
+    const second = await table(`&limit=1&phase=Healthy&labelSelector=team%3Daep&continue=${first.continue}`);
+    expect(second.rows.map((r) => r[0])).toEqual(['c']);
+    expect(second.continue).toBeUndefined();
+    const asSummary = await fetch(`${h.url}/api/v1/releases?limit=1&phase=Healthy&labelSelector=team%3Daep&continue=${first.continue}`);
+    expect(asSummary.status).toBe(400);
+    expect(await asSummary.json()).toEqual({ error: expect.objectContaining({ code: 'InvalidParameter', parameter: 'continue' }) });
+  });
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { manifestOf } from '../../../src/api/manifest.js';
 import type { Release, ReleaseStatus } from '../../../src/api/types.js';
-import { gateLines, stepLabel, stepLines } from '../../../src/cli/rollout-format.js';
+import { gateLines, stepLines } from '../../../src/cli/rollout-format.js';
+import { stepLabel } from '../../../src/server/release-table.js';
 
 const release = {
   apiVersion: 'keelson.dev/v1alpha1',
