@@ -222,6 +222,21 @@ export class DynamoStateStore implements StateStore {
     return { name, holder, token: Number(token), expiresAt: Number(expiresAt) };
   }
 
+  /**
+   * Every lease named in one BatchGetItem (strongly consistent, 100 keys a call): a shard round
+   * reads its member slots, shard leases and the plain lease at once.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
+   */
+  async readLeases(names: readonly string[]): Promise<Map<string, Lease>> {
+    const wanted = [...new Set(names)];
+    const leases = new Map<string, Lease>();
+    for (const item of await this.batchGet(wanted.map((name) => ({ pk: leaseKey(name), sk: LEASE })))) {
+      const name = String(item.pk).slice('lease#'.length);
+      leases.set(name, { name, holder: String(item.holder), token: Number(item.token), expiresAt: Number(item.expiresAt) });
+    }
+    return leases;
+  }
+
   async close(): Promise<void> {}
 
   /** A newer holder exists: refuse before writing (the item condition covers the write race). */
