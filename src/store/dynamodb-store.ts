@@ -7,7 +7,8 @@
 // Status writes are refused when the lease has a newer token, and conditioned on the item's own
 // fence (`attribute_not_exists(fence) OR fence <= :token`, for the same lease), so an old holder
 // can never overwrite a newer holder's status. With sharding a Release's lease is its shard's
-// (`<lease>/shard-<i>`); member slots (`<lease>/member-<j>`) are leases too.
+// (`<lease>/shard-<i>`); member slots (`<lease>/member-<j>`) and the shard-count lease
+// (`<lease>/shard-count`) are leases too.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { upgradeStatus } from '../api/status-upgrade.js';
