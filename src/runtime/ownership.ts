@@ -69,7 +69,8 @@ export class PlainOwnership implements Ownership {
     this.count = new LeaseKeeper({ store, clock, holder: shardCountHolder(1), name: shardCountLeaseName(lease), ...timing, marginMs: Math.floor(ttlMs / 5), releaseOnStop: false });
     this.count.onAcquired(() => {
       this.countRefused = false;
-      if (this.running) void this.lease.start();
+      // At start() the first attempt at the plain lease is awaited there.
+      if (this.running && this.started) void this.lease.start();
     });
     this.count.onLost((reason) => {
       // Taken: another shard count holds it now.
