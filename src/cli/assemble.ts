@@ -19,14 +19,15 @@ import { fanOut } from '../notify/events.js';
 import { Notifier } from '../notify/notifier.js';
 import { TimelinePlayer, playOnClock } from '../rehearse/timeline.js';
 import { RealClock, ScaledClock, type Clock } from '../runtime/clock.js';
-import { Controller, type QueueFactory } from '../runtime/controller.js';
-import { ShardKeeper } from '../runtime/shard-keeper.js';
+import { Controller } from '../runtime/controller.js';
+import { createOwnership, PlainOwnership, type Ownership } from '../runtime/ownership.js';
+import type { ShardKeeper } from '../runtime/shard-keeper.js';
 import { followShards, shardedQueue } from '../runtime/sharded-queue.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http.js';
 import { instrumentReconciler } from '../server/instrument.js';
 import { ControllerMetrics } from '../server/metrics.js';
-import { assessReadiness } from '../server/readiness.js';
+import { assessReadiness, type ShardReadiness } from '../server/readiness.js';
 import { gracefulShutdown } from '../server/shutdown.js';
 import { requestOperation } from '../server/operations.js';
 import { StatusFeed } from '../server/status-feed.js';
@@ -38,7 +39,7 @@ import type { GitSource } from '../sources/git.js';
 import type { Source } from '../sources/source.js';
 import { shadowedBy, TimelineSource } from '../sources/timeline-source.js';
 import { withSourceDefaults } from '../sources/source-defaults.js';
-import { LeaseKeeper } from '../store/lease-keeper.js';
+import type { LeaseKeeper } from '../store/lease-keeper.js';
 import type { StoreFileSystem } from '../store/store-fs.js';
 import { StoreHealth, watchStore } from '../store/store-health.js';
 import type { StateStore } from '../store/store.js';
@@ -50,7 +51,10 @@ export interface Running {
   controller: Controller;
   server: RunningHttpServer;
   store: StateStore;
-  lease: LeaseKeeper;
+  /** What this replica may act on: the plain lease, or its shards when sharding.shards > 1. */
+  ownership: Ownership;
+  /** The plain lease, without sharding. */
+  lease?: LeaseKeeper;
   /** The shard leases this replica keeps, when sharding.shards > 1 (the plain lease is then never taken). */
   shards?: ShardKeeper;
   logger: Logger;
@@ -97,27 +101,16 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   if (settings.disabled.length > 0) logger.warn({ targets: settings.disabled }, 'notification targets without a URL are off');
 
   const holder = `${hostname()}:${process.pid}`;
-  const lease = new LeaseKeeper({
+  const ownership = createOwnership({
     store,
     clock,
     holder,
-    name: config.leaderElection.lease,
-    // The lease guards against other processes, which live on the wall clock: its times stay real.
+    lease: config.leaderElection.lease,
+    shards: config.sharding.shards,
+    // The leases guard against other processes, which live on the wall clock: their times stay real.
     ttlMs: config.leaderElection.durationMs * speed,
     renewEveryMs: config.leaderElection.renewEveryMs * speed,
   });
-  const shards =
-    config.sharding.shards > 1
-      ? new ShardKeeper({
-          store,
-          clock,
-          holder,
-          lease: config.leaderElection.lease,
-          shards: config.sharding.shards,
-          ttlMs: config.leaderElection.durationMs * speed,
-          renewEveryMs: config.leaderElection.renewEveryMs * speed,
-        })
-      : undefined;
   const identities = await httpIdentities(config.http, options.env);
   const git = sources.find((s): s is GitSource => s.kind === 'git');
   const gitConfig = config.sources.find((s) => s.kind === 'git');
@@ -129,7 +122,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const cloud = options.wrapCloud ? options.wrapCloud(opened.cloud) : opened.cloud;
   const closeCloud = opened.close;
   // Act only while status can be written: an AWS write whose status is lost would be made again.
-  const fence = (release: string): { lease: string; token: number } | undefined => (!storeHealth.up ? undefined : shards ? shards.fence(release) : lease.fence);
+  const fence = (release: string): { lease: string; token: number } | undefined => (!storeHealth.up ? undefined : ownership.fence(release));
   const reconciler = instrumentReconciler(
     new Reconciler({ cloud, store, clock, health: evaluateHealth, events: fanOut([notifier, metrics.eventSink()]), logger, fence, approvers: { ...world?.approvers, ...config.approvers } }),
     metrics,
@@ -145,18 +138,9 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     resyncMs: config.resyncMs,
     random: Math.random,
     resyncGroup: config.concurrency,
-    queue: withShards((handler) => watchedQueue(new WorkQueue({ clock, handler, concurrency: config.concurrency }), metrics), shards),
+    queue: shardedQueue((handler) => watchedQueue(new WorkQueue({ clock, handler, concurrency: config.concurrency }), metrics), ownership),
   });
-  lease.onAcquired(() => {
-    logger.info({ lease: lease.name }, 'lease acquired: acting on Releases');
-    for (const name of controller.names()) controller.enqueue(name);
-  });
-  lease.onLost((reason) => logger.warn({ lease: lease.name, reason }, 'lease lost: standing by'));
-  if (shards) reportShards(shards, controller, metrics, logger);
-  else {
-    lease.onAcquired(() => metrics.recordShards(1, 'acquired'));
-    lease.onLost((reason) => metrics.recordShards(0, reason));
-  }
+  reportShards(ownership, controller, metrics, logger);
   storeHealth.onError((problem) => metrics.recordStateStoreError(problem.code, problem.reason));
   storeHealth.onChange((problem) => {
     metrics.recordStateStoreUp(!problem);
@@ -168,7 +152,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     for (const name of controller.names()) controller.enqueue(name);
   });
 
-  await (shards ?? lease).start();
+  await ownership.start();
   await controller.start();
   const stopTimeline =
     timeline && opened.sim
@@ -194,21 +178,14 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     controller,
     metrics,
     clock,
-    ready: () =>
-      shards
-        ? assessReadiness(controller.sources(), !shards.settled ? 'unknown' : shards.heldShards().length > 0 ? 'held' : 'standby', storeHealth.current, {
-            held: shards.heldShards(),
-            shards: shards.shards,
-            ...(shards.view().standingDown ? { standingDown: shards.view().standingDown } : {}),
-          })
-        : assessReadiness(controller.sources(), lease.isLeader ? 'held' : 'standby', storeHealth.current),
+    ready: () => assessReadiness(controller.sources(), !ownership.settled ? 'unknown' : ownership.heldShards().length > 0 ? 'held' : 'standby', storeHealth.current, shardReadiness(ownership)),
     ...identities,
     readsRequireToken: config.http.readsRequireToken,
     statusFeed,
     ...(webhook ? { webhook } : {}),
     logger,
     approvers: { ...world?.approvers, ...config.approvers },
-    ...(shards ? { shards: () => shards.shardMap() } : {}),
+    ...(ownership.shardMap ? { shards: () => ownership.shardMap!() } : {}),
   });
   logger.info(
     { port: server.port, sources: sources.map((s) => s.description), state: store.description, cloud: config.cloud.provider, ...(speed !== 1 ? { speed } : {}) },
@@ -219,15 +196,15 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     controller,
     server,
     store,
-    lease,
-    ...(shards ? { shards } : {}),
+    ownership,
+    ...(ownership instanceof PlainOwnership ? { lease: ownership.lease } : { shards: ownership as ShardKeeper }),
     logger,
     shutdown: () =>
       gracefulShutdown(
         [
           { name: 'stop the timeline', run: async () => stopTimeline?.() },
           { name: 'finish reconciles in flight', run: () => controller.stop(), timeoutMs: 15_000 },
-          { name: 'give up the lease', run: () => (shards ?? lease).stop(), timeoutMs: 3_000 },
+          { name: 'give up the lease', run: () => ownership.stop(), timeoutMs: 3_000 },
           { name: 'deliver notifications', run: () => notifier.flush(), timeoutMs: 3_000 },
           { name: 'close the HTTP server', run: () => server.close(), timeoutMs: 2_000 },
           { name: 'close sources and state', run: async () => { notifier.close(); await Promise.all(controllerSources.map((s) => s.close())); await store.close(); await closeCloud(); } },
@@ -243,21 +220,25 @@ function watchedQueue(queue: WorkQueue, metrics: ControllerMetrics): WorkQueue {
   return queue;
 }
 
-function withShards(factory: QueueFactory, shards: ShardKeeper | undefined): QueueFactory {
-  return shards ? shardedQueue(factory, shards) : factory;
+/** With sharding, the shards held, of how many, and why none; without, only why it stands down. */
+function shardReadiness(ownership: Ownership): ShardReadiness | undefined {
+  const standingDown = ownership.view().standingDown;
+  if (ownership.shards === 1 && !standingDown) return undefined;
+  return { held: ownership.heldShards(), shards: ownership.shards, ...(standingDown ? { standingDown } : {}) };
 }
 
-/** Every shard gained is looked at at once; every change is logged and counted. */
-function reportShards(shards: ShardKeeper, controller: Controller, metrics: ControllerMetrics, logger: Logger): void {
+/** Every shard gained (the plain lease: shard 0 of 1) is looked at at once; every change is logged and counted. */
+function reportShards(shards: Ownership, controller: Controller, metrics: ControllerMetrics, logger: Logger): void {
   followShards(shards, controller);
+  const plain = shards.shards === 1;
   shards.onTransition((t) => {
     const held = shards.heldShards();
     metrics.recordShards(held.length, t.reason);
     if (t.gained) {
-      logger.info({ shard: t.shard, held }, `shard ${t.shard} acquired: acting on its Releases`);
+      logger.info({ shard: t.shard, held }, plain ? 'lease acquired: acting on Releases' : `shard ${t.shard} acquired: acting on its Releases`);
       return;
     }
-    const message = `shard ${t.shard} given up (${t.reason}): its Releases are left to the replica that takes it`;
+    const message = plain ? 'lease lost: standing by' : `shard ${t.shard} given up (${t.reason}): its Releases are left to the replica that takes it`;
     if (t.reason === 'handed_over' || t.reason === 'stopped') {
       logger.info({ shard: t.shard, reason: t.reason, held }, message);
       return;

@@ -1,5 +1,10 @@
 // Keeps this replica's share of the shard leases. Every round (renewEvery, and at the moment a
-// lease it waits for expires) it:
+// lease it waits for expires) it reads every member slot, shard lease, the plain lease and the
+// shard-count lease at once (one BatchGetItem on DynamoDB), then:
+//   0. renews the shard-count lease `<lease>/shard-count`, held by `shards=<N>`: every replica
+//      with the same count renews it together, and a replica with another count (the plain
+//      lease's mode, N = 1, included) cannot take it while it is live. A replica acts only while
+//      it holds it, so replicas of two shard counts never act at the same moment;
 //   1. renews its membership: one of `shards` member-slot leases (`<lease>/member-<j>`), so the
 //      live replicas can be counted with the lease protocol alone (a replica beyond the shard
 //      count gets no slot and stands by, as it would get no shard anyway);
@@ -8,13 +13,16 @@
 //      way on them have finished, and releases their leases so another replica takes them at once;
 //   4. takes free or expired shards up to its fair share.
 // A shard is acted on only until `marginMs` before its lease's expiry: a replica cut off from the
-// store stops before anyone else may start, even with clocks a little apart.
+// store stops before anyone else may start, even with clocks a little apart. A store that says
+// it cannot be written (StoreUnavailable) ends every shard at once. The acquire/renew/lose rules
+// are LeaseSlot's, as the plain lease's.
 // It stands down (holds nothing) while a live replica runs with another shard count, or while a
 // controller without sharding holds the lease `<lease>` itself: either would act on the same
 // Releases under other leases.
 import type { CancelTimer, Clock } from './clock.js';
-import type { Lease, LeaseStore } from '../store/store.js';
-import { shardLeaseName, shardOf } from './shard-of.js';
+import { LeaseSlot, type LeaseAttempt } from '../store/lease-slot.js';
+import { isStoreUnavailable, readLeases, type Lease, type LeaseStore } from '../store/store.js';
+import { shardCountHolder, shardCountLeaseName, shardLeaseName, shardOf } from './shard-of.js';
 
 export interface ShardKeeperOptions {
   store: LeaseStore;
@@ -32,7 +40,7 @@ export interface ShardKeeperOptions {
 }
 
 /** Why a shard changed hands, as counted by keelson_shard_transitions_total{reason}. */
-export type ShardTransitionReason = 'acquired' | 'handed_over' | 'taken' | 'expired' | 'stopped' | 'conflict';
+export type ShardTransitionReason = 'acquired' | 'handed_over' | 'taken' | 'expired' | 'stopped' | 'conflict' | 'unavailable';
 
 export interface ShardTransition {
   shard: number;
@@ -73,19 +81,26 @@ const shardsOfTag = (tag: string): number => Number(tag.slice(tag.lastIndexOf('#
 const holderOfTag = (tag: string): string => tag.slice(0, tag.lastIndexOf('#shards='));
 const live = (lease: Lease | undefined, now: number): lease is Lease => lease !== undefined && lease.holder !== '' && lease.expiresAt > now;
 
+/** The store cannot be written: thrown out of a round to give everything up at once. */
+class Unavailable {
+  constructor(readonly error: unknown) {}
+}
+
 export class ShardKeeper {
   readonly shards: number;
   private readonly ttlMs: number;
   private readonly renewEveryMs: number;
   private readonly marginMs: number;
   private readonly tag: string;
-  private readonly held = new Map<number, Lease>();
+  private readonly held = new Map<number, LeaseSlot>();
   /** Shards being given up: not acted on, their lease kept until the passes under way end. */
   private readonly leaving = new Set<number>();
   private readonly inFlight = new Map<number, number>();
   private readonly drained = new Map<number, (() => void)[]>();
   private readonly listeners = new Set<(t: ShardTransition) => void>();
-  private slot: Lease | undefined;
+  /** Renewed by every replica running with this shard count; see the top of the file. */
+  private readonly count: LeaseSlot;
+  private slot: LeaseSlot | undefined;
   private members = 0;
   private standingDown: string | undefined;
   private readonly holders = new Map<number, string>();
@@ -102,6 +117,7 @@ export class ShardKeeper {
     this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(options.ttlMs / 3));
     this.marginMs = options.marginMs ?? Math.floor(options.ttlMs / 5);
     this.tag = memberTag(options.holder, options.shards);
+    this.count = this.newSlot(shardCountLeaseName(options.lease), shardCountHolder(options.shards));
   }
 
   shardOf(release: string): number {
@@ -111,8 +127,8 @@ export class ShardKeeper {
   /** The fence for a status write of `release`; undefined unless its shard is held and usable. */
   fence(release: string): { lease: string; token: number } | undefined {
     const shard = this.shardOf(release);
-    const lease = this.held.get(shard);
-    if (!lease || this.leaving.has(shard) || this.options.clock.now() >= lease.expiresAt - this.marginMs) return undefined;
+    const lease = this.usable(shard);
+    if (!lease || this.leaving.has(shard)) return undefined;
     return { lease: lease.name, token: lease.token };
   }
 
@@ -154,10 +170,11 @@ export class ShardKeeper {
     };
   }
 
-  /** Reads every shard lease: one read per shard, made only when asked. */
+  /** Reads every shard lease (one read where the store batches), made only when asked. */
   async shardMap(): Promise<ShardMap> {
     const now = this.options.clock.now();
-    const leases = await Promise.all(Array.from({ length: this.shards }, (_, i) => this.options.store.read(shardLeaseName(this.options.lease, i))));
+    const names = Array.from({ length: this.shards }, (_, i) => shardLeaseName(this.options.lease, i));
+    const read = await readLeases(this.options.store, names);
     const view = this.view();
     return {
       shards: this.shards,
@@ -166,7 +183,8 @@ export class ShardKeeper {
       fairShare: view.fairShare,
       members: view.members,
       ...(view.standingDown ? { standingDown: view.standingDown } : {}),
-      leases: leases.map((l, shard) => {
+      leases: names.map((name, shard) => {
+        const l = read.get(name);
         const token = l?.token ?? 0;
         return live(l, now) ? { shard, holder: l.holder, token, expiresAt: l.expiresAt } : { shard, holder: '', token };
       }),
@@ -185,81 +203,127 @@ export class ShardKeeper {
     await this.round();
   }
 
-  /** Gives every shard and the member slot up, so the other replicas take them at once. */
+  /**
+   * Gives every shard and the member slot up, so the other replicas take them at once. The
+   * shard-count lease is left to expire: the other replicas with this count renew it.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.();
     this.timer = undefined;
-    const leases = [...this.held.values()];
+    const slots = [...this.held.values()];
     for (const shard of [...this.held.keys()]) this.drop(shard, 'stopped');
-    const slot = this.slot;
+    const member = this.slot;
     this.slot = undefined;
-    for (const lease of [...leases, ...(slot ? [slot] : [])]) {
-      await this.options.store.release(lease).catch((err: unknown) => {
-        this.lastError = err;
-      });
+    this.count.drop();
+    for (const slot of [...slots, ...(member ? [member] : [])]) {
+      await slot.release();
+      if (slot.lastError) this.lastError = slot.lastError;
     }
   }
 
   private async round(): Promise<void> {
     let nextIn = this.renewEveryMs;
     try {
-      nextIn = Math.min(nextIn, await this.keepMembership());
+      const seen = await this.readAll();
+      nextIn = Math.min(nextIn, await this.keepShardCount(seen));
+      nextIn = Math.min(nextIn, await this.keepMembership(seen));
       await this.renewHeld();
-      this.standingDown = this.standingDown ?? (await this.unshardedHolder());
-      if (this.running) nextIn = Math.min(nextIn, await this.balance());
+      this.standingDown = this.standingDown ?? this.unshardedHolder(seen);
+      if (this.running) nextIn = Math.min(nextIn, await this.balance(seen));
       this.lastError = undefined;
     } catch (err) {
-      // The store cannot be reached: what is held lasts until its expiry (less the margin) at most.
-      this.lastError = err;
+      // Not answered: what is held lasts until its expiry (less the margin) at most. A store that
+      // cannot be written ends it now: nothing done on a shard could be recorded.
+      this.lastError = err instanceof Unavailable ? err.error : err;
+      if (err instanceof Unavailable || isStoreUnavailable(err)) this.giveUpAll();
     }
     this.expireUnrenewed();
     // A lease not renewed by then is given up on the dot, not at the next round.
     const now = this.options.clock.now();
-    for (const lease of this.held.values()) nextIn = Math.min(nextIn, lease.expiresAt - this.marginMs - now);
+    for (const slot of [...this.held.values(), this.count]) if (slot.lease) nextIn = Math.min(nextIn, slot.usableUntil(slot.lease) - now);
     this.rounds++;
     if (this.running) this.timer = this.options.clock.setTimer(Math.max(1, nextIn), () => void this.round());
   }
 
+  /** Member slots, shard leases, the plain lease and the shard-count lease in one read. */
+  private async readAll(): Promise<Map<string, Lease>> {
+    const { lease } = this.options;
+    const names = [
+      ...Array.from({ length: this.shards }, (_, j) => memberSlotName(lease, j)),
+      ...Array.from({ length: this.shards }, (_, i) => shardLeaseName(lease, i)),
+      lease,
+      shardCountLeaseName(lease),
+    ];
+    return readLeases(this.options.store, names);
+  }
+
+  /** Renews or takes the shard-count lease; ms until another count's hold on it expires. */
+  private async keepShardCount(seen: Map<string, Lease>): Promise<number> {
+    const result = answered(await this.count.attempt(this.options.clock.now()));
+    if (result.kind === 'won' || result.kind === 'renewed') {
+      this.standingDown = undefined;
+      return this.renewEveryMs;
+    }
+    if (result.kind === 'failed') throw result.error;
+    const other = seen.get(shardCountLeaseName(this.options.lease));
+    const now = this.options.clock.now();
+    const runs = other && live(other, now) ? other.holder.replace(/^shards=/, '') : 'another number of';
+    this.standingDown = `replicas running with ${runs} shards hold the lease ${shardCountLeaseName(this.options.lease)}, this one runs with ${this.shards}: standing down until they are gone`;
+    return other && live(other, now) ? other.expiresAt - now : this.renewEveryMs;
+  }
+
   /** Renews or takes a member slot and counts the live replicas; ms until another's slot expires. */
-  private async keepMembership(): Promise<number> {
-    const { store, clock } = this.options;
-    const slots = await Promise.all(Array.from({ length: this.shards }, (_, j) => store.read(memberSlotName(this.options.lease, j))));
-    const now = clock.now();
+  private async keepMembership(seen: Map<string, Lease>): Promise<number> {
+    const { lease } = this.options;
+    const slots = Array.from({ length: this.shards }, (_, j) => seen.get(memberSlotName(lease, j)));
+    const now = this.options.clock.now();
     let mine = slots.findIndex((l) => l?.holder === this.tag);
     if (mine < 0) mine = slots.findIndex((l) => !live(l, now));
-    this.slot = mine < 0 ? undefined : await store.acquire(memberSlotName(this.options.lease, mine), this.tag, this.ttlMs, clock.now());
-    if (this.slot && !this.running) {
-      // Stopped during this round: a slot kept now would count a replica that is gone.
-      await store.release(this.slot);
-      this.slot = undefined;
+    const name = mine < 0 ? undefined : memberSlotName(lease, mine);
+    if (this.slot && this.slot.name !== name) this.slot.drop();
+    if (name && this.slot?.name !== name) this.slot = this.newSlot(name, this.tag);
+    if (!name) this.slot = undefined;
+    if (this.slot) {
+      const result = answered(await this.slot.attempt(this.options.clock.now()));
+      if (result.kind === 'failed') throw result.error;
+      if (!this.slot.lease) this.slot = undefined;
+      else if (!this.running) {
+        // Stopped during this round: a slot kept now would count a replica that is gone.
+        await this.slot.release();
+        this.slot = undefined;
+      }
     }
     const others = slots.filter((l, j): l is Lease => j !== mine && live(l, now));
     this.members = others.length + (this.slot ? 1 : 0);
     const mismatch = others.find((l) => shardsOfTag(l.holder) !== this.shards);
     this.standingDown = mismatch
       ? `replica ${holderOfTag(mismatch.holder)} runs with ${shardsOfTag(mismatch.holder)} shards, this one with ${this.shards}: standing down until one shard count is left`
-      : this.slot
-        ? undefined
-        : `every one of the ${this.shards} member slots is taken: standing by`;
+      : (this.standingDown ?? (this.slot ? undefined : `every one of the ${this.shards} member slots is taken: standing by`));
     return Math.min(this.renewEveryMs, ...others.map((l) => l.expiresAt - now));
   }
 
   /** A controller without sharding acts on every Release under the plain lease. */
-  private async unshardedHolder(): Promise<string | undefined> {
-    const plain = await this.options.store.read(this.options.lease);
+  private unshardedHolder(seen: Map<string, Lease>): string | undefined {
+    const plain = seen.get(this.options.lease);
     if (!live(plain, this.options.clock.now())) return undefined;
     return `a controller without sharding (${plain.holder}) holds the lease ${this.options.lease}: standing down until it is gone`;
   }
 
+  /** Renews every shard held; one not answered is kept until its expiry, the others renewed still. */
   private async renewHeld(): Promise<void> {
-    for (const [shard, lease] of [...this.held]) {
-      const renewed = await this.options.store.acquire(lease.name, this.options.holder, this.ttlMs, this.options.clock.now());
-      if (!renewed || renewed.token !== lease.token) {
-        if (renewed) await this.options.store.release(renewed);
+    let failure: unknown;
+    for (const [shard, slot] of [...this.held]) {
+      const result = answered(await slot.attempt(this.options.clock.now()));
+      if (result.kind === 'failed') failure ??= result.error;
+      else if (result.kind === 'taken') this.drop(shard, 'taken');
+      else if (result.kind === 'won') {
+        // It changed hands between two renewals: what was done under the old token is not ours to go on with.
+        await slot.release();
         this.drop(shard, 'taken');
-      } else if (this.held.get(shard) === lease) this.held.set(shard, renewed);
+      }
     }
+    if (failure !== undefined) throw failure;
   }
 
   private fairShare(): number {
@@ -268,7 +332,7 @@ export class ShardKeeper {
   }
 
   /** Gives up shards above the fair share and takes free ones below it; ms until a wanted lease expires. */
-  private async balance(): Promise<number> {
+  private async balance(seen: Map<string, Lease>): Promise<number> {
     const fair = this.fairShare();
     const active = [...this.held.keys()].filter((s) => !this.leaving.has(s)).sort((a, b) => a - b);
     const reason: ShardTransitionReason = this.standingDown ? 'conflict' : 'handed_over';
@@ -283,19 +347,23 @@ export class ShardKeeper {
       const shard = (start + k) % this.shards;
       if (this.held.has(shard)) continue;
       const name = shardLeaseName(this.options.lease, shard);
-      const current = await this.options.store.read(name);
+      const current = seen.get(name);
       const now = this.options.clock.now();
-      if (live(current, now)) {
+      // Its own lease (kept across a store outage) is taken back as it stands.
+      if (live(current, now) && current.holder !== this.options.holder) {
         this.holders.set(shard, current.holder);
         nextIn = Math.min(nextIn, current.expiresAt - now);
         continue;
       }
-      const lease = await this.options.store.acquire(name, this.options.holder, this.ttlMs, now);
-      if (!lease || !this.running) {
-        if (lease) await this.options.store.release(lease);
+      const slot = this.newSlot(name, this.options.holder);
+      const result = answered(await slot.attempt(now));
+      if (result.kind === 'failed') throw result.error;
+      if (!slot.lease) continue;
+      if (!this.running) {
+        await slot.release();
         continue;
       }
-      this.held.set(shard, lease);
+      this.held.set(shard, slot);
       this.holders.set(shard, this.options.holder);
       wanted--;
       this.emit({ shard, gained: true, reason: 'acquired' });
@@ -305,8 +373,7 @@ export class ShardKeeper {
 
   /** Stops acting on the shard now; releases its lease once its passes under way are done. */
   private async handOver(shard: number, reason: ShardTransitionReason): Promise<void> {
-    const lease = this.held.get(shard);
-    if (!lease || this.leaving.has(shard)) return;
+    if (!this.held.has(shard) || this.leaving.has(shard)) return;
     this.leaving.add(shard);
     this.emit({ shard, gained: false, reason });
     if ((this.inFlight.get(shard) ?? 0) > 0) await new Promise<void>((resolve) => this.drained.set(shard, [...(this.drained.get(shard) ?? []), resolve]));
@@ -314,26 +381,55 @@ export class ShardKeeper {
     this.held.delete(shard);
     this.leaving.delete(shard);
     this.holders.set(shard, '');
-    if (current) await this.options.store.release(current).catch((err: unknown) => (this.lastError = err));
+    if (current) {
+      await current.release();
+      if (current.lastError) this.lastError = current.lastError;
+    }
+  }
+
+  /** The store cannot be written: every shard, the member slot and the shard count end now. */
+  private giveUpAll(): void {
+    for (const shard of [...this.held.keys()]) this.drop(shard, 'unavailable');
+    this.slot?.drop();
+    this.slot = undefined;
+    this.count.drop();
+    this.members = 0;
   }
 
   private expireUnrenewed(): void {
-    for (const shard of [...this.held.keys()]) if (!this.leaving.has(shard) && !this.usable(shard)) this.drop(shard, 'expired');
+    const now = this.options.clock.now();
+    this.count.expire(now);
+    for (const [shard, slot] of [...this.held]) if (!this.leaving.has(shard) && slot.expire(now)) this.drop(shard, 'expired');
   }
 
-  private usable(shard: number): boolean {
-    const lease = this.held.get(shard);
-    return lease !== undefined && this.options.clock.now() < lease.expiresAt - this.marginMs;
+  /** The shard's lease while it may be acted on: held, and the shard count held too. */
+  private usable(shard: number): Lease | undefined {
+    const now = this.options.clock.now();
+    if (!this.count.held(now)) return undefined;
+    return this.held.get(shard)?.held(now);
   }
 
   private drop(shard: number, reason: ShardTransitionReason): void {
-    if (!this.held.delete(shard)) return;
+    const slot = this.held.get(shard);
+    if (!slot) return;
+    this.held.delete(shard);
+    slot.drop();
     const wasLeaving = this.leaving.delete(shard);
     this.holders.delete(shard);
     if (!wasLeaving) this.emit({ shard, gained: false, reason });
   }
 
+  private newSlot(name: string, holder: string): LeaseSlot {
+    return new LeaseSlot({ store: this.options.store, name, holder, ttlMs: this.ttlMs, marginMs: this.marginMs });
+  }
+
   private emit(t: ShardTransition): void {
     for (const fn of [...this.listeners]) fn(t);
   }
+}
+
+/** An attempt the store refused to write is thrown out of the round (everything is given up). */
+function answered(result: LeaseAttempt): Exclude<LeaseAttempt, { kind: 'unavailable' }> {
+  if (result.kind === 'unavailable') throw new Unavailable(result.error);
+  return result;
 }

@@ -22,3 +22,16 @@ export function shardOf(release: string, shards: number): number {
 export function shardLeaseName(lease: string, shard: number): string {
   return `${lease}/shard-${shard}`;
 }
+
+/**
+ * The lease every replica renews under the shard count it runs with (`shards=<N>`, the plain
+ * lease's mode being N = 1): replicas of one count renew it together, another count cannot take
+ * it until it has expired.
+ */
+export function shardCountLeaseName(lease: string): string {
+  return `${lease}/shard-count`;
+}
+
+export function shardCountHolder(shards: number): string {
+  return `shards=${shards}`;
+}

@@ -7,7 +7,8 @@
 // Status writes are refused when the lease has a newer token, and conditioned on the item's own
 // fence (`attribute_not_exists(fence) OR fence <= :token`, for the same lease), so an old holder
 // can never overwrite a newer holder's status. With sharding a Release's lease is its shard's
-// (`<lease>/shard-<i>`); member slots (`<lease>/member-<j>`) are leases too.
+// (`<lease>/shard-<i>`); member slots (`<lease>/member-<j>`) and the shard-count lease
+// (`<lease>/shard-count`) are leases too.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { upgradeStatus } from '../api/status-upgrade.js';
@@ -220,6 +221,21 @@ export class DynamoStateStore implements StateStore {
     if (!out.Item) return undefined;
     const { holder, token, expiresAt } = out.Item as { holder: string; token: number; expiresAt: number };
     return { name, holder, token: Number(token), expiresAt: Number(expiresAt) };
+  }
+
+  /**
+   * Every lease named in one BatchGetItem (strongly consistent, 100 keys a call): a shard round
+   * reads its member slots, shard leases and the plain lease at once.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
+   */
+  async readLeases(names: readonly string[]): Promise<Map<string, Lease>> {
+    const wanted = [...new Set(names)];
+    const leases = new Map<string, Lease>();
+    for (const item of await this.batchGet(wanted.map((name) => ({ pk: leaseKey(name), sk: LEASE })))) {
+      const name = String(item.pk).slice('lease#'.length);
+      leases.set(name, { name, holder: String(item.holder), token: Number(item.token), expiresAt: Number(item.expiresAt) });
+    }
+    return leases;
   }
 
   async close(): Promise<void> {}

@@ -4,8 +4,10 @@
 // cannot reach its store stops acting before anyone else may start. A store that answers it
 // cannot be written (StoreUnavailable: a full or read-only disk) ends leadership at once, as no
 // status could be kept; attempts then back off, and the lease is taken back once a write lands.
+// The acquire/renew/lose rules are LeaseSlot's, shared with the shard keeper (src/runtime).
 import type { CancelTimer, Clock } from '../runtime/clock.js';
-import { isStoreUnavailable, type Lease, type LeaseStore } from './store.js';
+import { LeaseSlot } from './lease-slot.js';
+import type { Lease, LeaseStore } from './store.js';
 
 export const LEASE_DEFAULTS = {
   name: 'keelson-controller',
@@ -23,18 +25,21 @@ export interface LeaseKeeperOptions {
   renewEveryMs?: number;
   /** Attempts that fail while not leader back off, doubling from renewEveryMs up to this (default 30s). */
   maxRetryDelayMs?: number;
+  /** Leadership ends this long before the lease's expiry (a margin for clocks apart); default 0. */
+  marginMs?: number;
+  /** Give the lease up on stop (default true); false for a lease others renew under the same holder. */
+  releaseOnStop?: boolean;
 }
 
 export type LeaseLostReason = 'taken' | 'expired' | 'stopped' | 'unavailable';
 
 export class LeaseKeeper {
   readonly name: string;
-  private readonly ttlMs: number;
   private readonly renewEveryMs: number;
   private readonly maxRetryDelayMs: number;
+  private readonly slot: LeaseSlot;
   /** Attempts in a row that failed. */
   private failures = 0;
-  private held: Lease | undefined;
   private renewTimer: CancelTimer | undefined;
   private expiryTimer: CancelTimer | undefined;
   private running = false;
@@ -45,18 +50,19 @@ export class LeaseKeeper {
 
   constructor(private readonly options: LeaseKeeperOptions) {
     this.name = options.name ?? LEASE_DEFAULTS.name;
-    this.ttlMs = options.ttlMs ?? LEASE_DEFAULTS.ttlMs;
-    this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(this.ttlMs / 3));
+    const ttlMs = options.ttlMs ?? LEASE_DEFAULTS.ttlMs;
+    this.renewEveryMs = options.renewEveryMs ?? Math.max(1, Math.floor(ttlMs / 3));
     this.maxRetryDelayMs = Math.max(this.renewEveryMs, options.maxRetryDelayMs ?? 30_000);
+    this.slot = new LeaseSlot({ store: options.store, name: this.name, holder: options.holder, ttlMs, marginMs: options.marginMs ?? 0 });
   }
 
   get isLeader(): boolean {
-    return this.held !== undefined && this.options.clock.now() < this.held.expiresAt;
+    return this.slot.held(this.options.clock.now()) !== undefined;
   }
 
   /** The fencing token to put on every status write; undefined when not leader. */
   get token(): number | undefined {
-    return this.isLeader ? this.held?.token : undefined;
+    return this.lease?.token;
   }
 
   get fence(): { lease: string; token: number } | undefined {
@@ -65,7 +71,7 @@ export class LeaseKeeper {
   }
 
   get lease(): Lease | undefined {
-    return this.isLeader ? this.held : undefined;
+    return this.slot.held(this.options.clock.now());
   }
 
   onAcquired(fn: (lease: Lease) => void): () => void {
@@ -90,57 +96,55 @@ export class LeaseKeeper {
     this.running = false;
     this.renewTimer?.();
     this.renewTimer = undefined;
-    const held = this.held;
+    const held = this.slot.drop();
     if (held) {
       this.lose('stopped');
-      await this.options.store.release(held).catch((err: unknown) => {
-        this.lastError = err;
-      });
+      if (this.options.releaseOnStop !== false) {
+        await this.slot.release(held);
+        this.lastError = this.slot.lastError;
+      }
     }
   }
 
   private async attempt(): Promise<void> {
-    const { store, clock, holder } = this.options;
-    try {
-      const lease = await store.acquire(this.name, holder, this.ttlMs, clock.now());
+    const { clock } = this.options;
+    const result = await this.slot.attempt(clock.now());
+    if (result.kind === 'failed' || result.kind === 'unavailable') {
+      // The store cannot be reached: leadership lasts until the lease's expiry at most; one that
+      // cannot be written ends it now.
+      this.lastError = result.error;
+      this.failures++;
+      if (result.kind === 'unavailable' && result.lost) this.lose('unavailable', result.error);
+    } else {
       this.lastError = undefined;
       this.failures = 0;
       if (!this.running) {
-        if (lease) await store.release(lease);
+        if (result.kind === 'won' || result.kind === 'renewed') await this.slot.release();
         return;
       }
-      if (lease) this.keep(lease);
-      else if (this.held) this.lose('taken');
-    } catch (err) {
-      // The store cannot be reached: leadership lasts until the lease's expiry at most; one that
-      // cannot be written ends it now.
-      this.lastError = err;
-      this.failures++;
-      if (isStoreUnavailable(err)) this.lose('unavailable', err);
+      if (result.kind === 'won' || result.kind === 'renewed') this.keep(result.lease, result.kind === 'won');
+      else if (result.kind === 'taken') this.lose('taken');
     }
     if (this.running) this.renewTimer = clock.setTimer(this.nextAttemptIn(), () => void this.attempt());
   }
 
   /** Renewals keep their pace while the lease is held; failed attempts without it back off. */
   private nextAttemptIn(): number {
-    if (this.failures === 0 || this.held) return this.renewEveryMs;
+    if (this.failures === 0 || this.slot.lease) return this.renewEveryMs;
     return Math.min(this.maxRetryDelayMs, this.renewEveryMs * 2 ** (this.failures - 1));
   }
 
-  private keep(lease: Lease): void {
-    const won = !this.held || this.held.token !== lease.token;
-    this.held = lease;
+  private keep(lease: Lease, won: boolean): void {
     this.expiryTimer?.();
-    this.expiryTimer = this.options.clock.setTimer(lease.expiresAt - this.options.clock.now(), () => {
+    this.expiryTimer = this.options.clock.setTimer(this.slot.usableUntil(lease) - this.options.clock.now(), () => {
       this.expiryTimer = undefined;
-      if (this.held === lease) this.lose('expired', this.lastError);
+      if (this.slot.lease === lease && this.slot.expire(this.options.clock.now())) this.lose('expired', this.lastError);
     });
     if (won) for (const fn of [...this.acquiredListeners]) fn(lease);
   }
 
+  /** Tells the listeners; the slot has already forgotten the lease. */
   private lose(reason: LeaseLostReason, error?: unknown): void {
-    if (!this.held) return;
-    this.held = undefined;
     this.expiryTimer?.();
     this.expiryTimer = undefined;
     for (const fn of [...this.lostListeners]) fn(reason, error);

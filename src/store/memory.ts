@@ -97,6 +97,10 @@ export class MemoryStateStore implements StateStore {
     return lease && { ...lease };
   }
 
+  async readLeases(names: readonly string[]): Promise<Map<string, Lease>> {
+    return new Map(names.flatMap((name) => (this.leases.has(name) ? [[name, { ...this.leases.get(name)! }] as const] : [])));
+  }
+
   async close(): Promise<void> {}
 
   private checkFence(release: string, fence: Fence): void {

@@ -109,6 +109,7 @@ export function watchStore(store: StateStore, health: StoreHealth): StateStore {
     acquire: (name, holder, ttlMs, now) => write(() => store.acquire(name, holder, ttlMs, now)),
     release: (lease: Lease) => write(() => store.release(lease)),
     read: (name) => read(() => store.read(name)),
+    ...(store.readLeases ? { readLeases: (names: readonly string[]) => read(() => store.readLeases!(names)) } : {}),
     close: () => store.close(),
   };
 }

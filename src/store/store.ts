@@ -104,6 +104,18 @@ export interface LeaseStore {
   /** Gives the lease up so a standby can take it at once. */
   release(lease: Lease): Promise<void>;
   read(name: string): Promise<Lease | undefined>;
+  /**
+   * Many leases in one strongly consistent read, where the store can (DynamoDB: BatchGetItem);
+   * a name without a lease is absent. Stores without it are read one lease at a time (readLeases()).
+   */
+  readLeases?(names: readonly string[]): Promise<Map<string, Lease>>;
+}
+
+/** The leases named, in one read where the store has readLeases, else one read per lease. */
+export async function readLeases(store: LeaseStore, names: readonly string[]): Promise<Map<string, Lease>> {
+  if (store.readLeases) return store.readLeases(names);
+  const leases = await Promise.all(names.map((name) => store.read(name)));
+  return new Map(leases.flatMap((lease, i) => (lease ? [[names[i]!, lease] as const] : [])));
 }
 
 export interface StateStore extends StatusStore, LeaseStore {

@@ -123,7 +123,7 @@ describe('a state folder that runs out of space', () => {
     // The source reads the folder and the pass runs on real I/O: wait for it, time standing still.
     await untilIo(() => storeLogs().length > 0);
     await settle();
-    expect(running.lease.isLeader).toBe(true);
+    expect(running.lease?.isLeader).toBe(true);
     expect(writes.slice(writesBefore)).toEqual([]);
     await advance(2 * 60_000);
 

@@ -3,6 +3,7 @@ import { VirtualClock } from '../../../src/runtime/clock.js';
 import { ShardKeeper, type ShardTransition } from '../../../src/runtime/shard-keeper.js';
 import { fnv1a32, shardLeaseName, shardOf } from '../../../src/runtime/shard-of.js';
 import { MemoryStateStore } from '../../../src/store/memory.js';
+import { StoreUnavailableError } from '../../../src/store/store.js';
 
 const TTL = 15_000;
 let clock: VirtualClock;
@@ -125,13 +126,36 @@ describe('ShardKeeper', () => {
     const calls: string[] = [];
     const count = <A extends unknown[], R>(kind: string, fn: (...args: A) => Promise<R>) => (...args: A) => (calls.push(kind), fn(...args));
     store.read = count('read', store.read.bind(store));
+    store.readLeases = count('readLeases', store.readLeases.bind(store));
     store.acquire = count('acquire', store.acquire.bind(store));
     store.release = count('release', store.release.bind(store));
     await clock.advance(5_000);
-    // Per replica and round: 8 member-slot reads, its own slot renewed, the plain lease read, its 4 shards renewed.
-    expect(calls.filter((c) => c === 'read')).toHaveLength(2 * (8 + 1));
-    expect(calls.filter((c) => c === 'acquire')).toHaveLength(2 * (1 + 4));
+    // Per replica and round: one read of every slot, the shard count and its member slot renewed, its 4 shards renewed.
+    expect(calls.filter((c) => c === 'readLeases')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'read')).toHaveLength(0);
+    expect(calls.filter((c) => c === 'acquire')).toHaveLength(2 * (1 + 1 + 4));
     expect(calls.filter((c) => c === 'release')).toHaveLength(0);
+  });
+
+  it('gives every shard up at the first round the store cannot be written, not at the leases\' expiry', async () => {
+    const { keeper: a, transitions } = keeper('a', 4);
+    await a.start();
+    expect(a.heldShards()).toEqual([0, 1, 2, 3]);
+    const name = ['x', 'y', 'z', 'w', 'v'].find((n) => a.shardOf(n) === 0)!;
+    const acquire = store.acquire.bind(store);
+    store.acquire = async (leaseName, holder, ttl, now) =>
+      leaseName.includes('/shard-') ? Promise.reject(new StoreUnavailableError('ENOSPC', 'no space left on device')) : acquire(leaseName, holder, ttl, now);
+    await clock.advance(5_000);
+    // The leases run until 15s (less the margin, 12s); acting ended at the 5s round.
+    expect(a.heldShards()).toEqual([]);
+    expect(a.fence(name)).toBeUndefined();
+    expect(transitions.filter((t) => !t.gained).map((t) => `${t.shard}:${t.reason}`).sort()).toEqual(['0:unavailable', '1:unavailable', '2:unavailable', '3:unavailable']);
+    expect(a.lastError).toMatchObject({ code: 'StoreUnavailable' });
+
+    // Writable again: it takes its shards back at the next round.
+    store.acquire = acquire;
+    await clock.advance(5_000);
+    expect(a.heldShards()).toEqual([0, 1, 2, 3]);
   });
 
   it('leaves a replica beyond the shard count standing by', async () => {
