@@ -35,7 +35,7 @@ export function summaryTableLines(rows: ReleaseSummary[], now: number): string[]
     stepLabel(row.step, row.steps),
     weightsLabel(row.weights),
     `${row.stableRevision ?? '?'} → ${row.desiredRevision ?? '?'}${row.blockedRevision ? ` (blocked ${row.blockedRevision})` : ''}`,
-    row.firstTransitionTime === null ? '-' : formatDuration(now - Date.parse(row.firstTransitionTime)),
+    row.firstTransitionTime === null ? '-' : formatDuration((row.lastTransitionTime !== null && row.ageSeconds !== null ? Date.parse(row.lastTransitionTime) + row.ageSeconds * 1_000 : now) - Date.parse(row.firstTransitionTime)), // the summary's clock: a simulated world's may run ahead of ours
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
