@@ -41,9 +41,9 @@ export function summaryTableLines(rows: ReleaseSummary[], now: number): string[]
   return [header, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
 }
 
-/** Both colours named, as the dashboard labels its bars: `blue 90 / green 10`. */
+/** Both colours named with their share of traffic, as the dashboard titles its bars and describe writes them: `blue 90% / green 10%`. */
 export function weightsLabel(weights: { blue: number; green: number } | null | undefined): string {
-  return weights ? `blue ${weights.blue} / green ${weights.green}` : '-';
+  return weights ? `blue ${weights.blue}% / green ${weights.green}%` : '-';
 }
 
 export function formatDescribe({ name, status, release, pendingOperations }: NamedStatus & { pendingOperations?: OperationRequest[] }, now: number): string {

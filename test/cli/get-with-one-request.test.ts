@@ -85,8 +85,8 @@ describe('keelson get releases --server: one request for many Releases', () => {
     const rows = stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
     expect(rows).toHaveLength(MANY + 1);
     expect(rows[0]).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
-    expect(rows[1]?.slice(0, 5)).toEqual(['svc-0000', 'Degraded', '-', 'blue 0 / green 100', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)']);
-    expect(rows[2]?.slice(0, 5)).toEqual(['svc-0001', 'Healthy', '-', 'blue 0 / green 100', 'svc-0001:3 → svc-0001:3']);
+    expect(rows[1]?.slice(0, 5)).toEqual(['svc-0000', 'Degraded', '-', 'blue 0% / green 100%', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)']);
+    expect(rows[2]?.slice(0, 5)).toEqual(['svc-0001', 'Healthy', '-', 'blue 0% / green 100%', 'svc-0001:3 → svc-0001:3']);
   });
 
   it('prints whole statuses with -o json from one request', async () => {
