@@ -392,8 +392,10 @@ export class Controller {
   private scheduleSourceSync(): void {
     if (this.stopped) return;
     this.cancelSourceSync = this.options.clock.setTimer(this.options.resyncMs, () => {
-      // allSettled: one source's failure never stops the periodic reads of every source.
-      void Promise.allSettled(this.options.sources.map((s) => this.readSource(s))).then(() => this.scheduleSourceSync());
+      // The next period is armed at once, whatever this read takes: a read still under way then is
+      // followed by one more (the coalescer), never overlapped. A failed read is logged there.
+      this.scheduleSourceSync();
+      for (const source of this.options.sources) void this.readSource(source);
     });
   }
 }

@@ -2,17 +2,19 @@
 // faster than the wall clock (`keelson run --cloud sim --speed 60`) stamps its transitions ahead
 // of the terminal's clock, and every row read 0s.
 import { describe, expect, it } from 'vitest';
-import type { ReleaseStatus } from '../../../src/api/types.js';
+import type { ConditionType, ReleaseStatus } from '../../../src/api/types.js';
 import { summaryTableLines } from '../../../src/cli/format.js';
 import { summarize } from '../../../src/server/releases.js';
 
 const wallNow = Date.parse('2026-03-02T09:00:00Z');
 
+const TYPES: ConditionType[] = ['Ready', 'Progressing'];
+
 function statusWith(transitions: number[]): ReleaseStatus {
   return {
     phase: 'Progressing',
-    conditions: transitions.map((at, i) => ({ type: `C${i}`, status: 'True', reason: 'R', message: '', lastTransitionTime: new Date(at).toISOString() })),
-  } as ReleaseStatus;
+    conditions: transitions.map((at, i) => ({ type: TYPES[i]!, status: 'True' as const, reason: 'R', message: '', lastTransitionTime: new Date(at).toISOString() })),
+  };
 }
 
 const ageColumn = (line: string | undefined): string => line!.trim().split(/\s+/).at(-1)!;
