@@ -382,7 +382,7 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
     '`errors` (5xx > 5%, 1m) and p95 +25% over the stable colour (1m), every 15 s. *Rolling*: aep-backend-blue alone, same ',
     'conditions with p95 > 175 ms. *Shipped example*: manifests/examples/aep-backend-canary.yaml as shipped (approval by two ',
     'release managers, the `migrate` preDeploy job, 10% → pause 5m → analysis 10m → 50% → pause 5m → 100%, `ready`, ',
-    '`errors-5xx`, `targets`, `alarm-5xx`); its approval gate is met as the release managers would: alice and bob approve ',
+    '`errors-5xx`, `latency-p95` (p95 +25% over the stable colour or above 1 s, 2m), `targets`, `alarm-5xx`); its approval gate is met as the release managers would: alice and bob approve ',
     'the revision the moment it is committed.',
     '',
     '**Peers.** *ECS*: `update-service` to the bad revision on aep-backend-blue, nothing else; every ECS row has the ',

@@ -74,6 +74,8 @@ export class Controller {
   private readonly underWay = new Set<string>();
   private readonly queue: ControllerQueue;
   private readonly unwatch: (() => void)[] = [];
+  /** One read of each source at a time, whoever asks (start-up, a change, the periodic read). */
+  private readonly reads = new Map<Source, () => Promise<void>>();
   private cancelSourceSync: (() => void) | undefined;
   private resync: Resync | undefined;
   private stopped = false;
@@ -86,11 +88,12 @@ export class Controller {
     for (const source of this.options.sources) {
       this.sourceHealth.set(source, { description: source.description, ready: false, message: 'not synced yet' });
       // Changes reported while a read is running are picked up by one more read, not one each.
-      const syncSoon = coalesce(() => this.sync(source), (err) => this.warnSync(source, err));
-      this.unwatch.push(source.watch(syncSoon));
+      const read = coalesce(() => this.sync(source), (err) => this.warnSync(source, err));
+      this.reads.set(source, read);
+      this.unwatch.push(source.watch(() => void read()));
     }
     await this.loadLastKnown();
-    await Promise.all(this.options.sources.map((s) => this.sync(s)));
+    await Promise.all(this.options.sources.map((s) => this.readSource(s)));
     this.scheduleSourceSync();
     // Each Release at its own moment of the period: 5,000 of them trickle rather than burst.
     this.resync = startResync({
@@ -148,6 +151,11 @@ export class Controller {
   /** The description of the source a held Release comes from; undefined when not held. */
   sourceOf(name: string): string | undefined {
     return this.held.get(name)?.source.description;
+  }
+
+  /** Reads a source through its coalescer: joins the read queued behind one under way. */
+  private readSource(source: Source): Promise<void> {
+    return (this.reads.get(source) ?? (() => this.sync(source)))();
   }
 
   /** Reads a source; a failure keeps every last known spec in force and marks it stale. */
@@ -384,8 +392,10 @@ export class Controller {
   private scheduleSourceSync(): void {
     if (this.stopped) return;
     this.cancelSourceSync = this.options.clock.setTimer(this.options.resyncMs, () => {
-      // allSettled: one source's failure never stops the periodic reads of every source.
-      void Promise.allSettled(this.options.sources.map((s) => this.sync(s))).then(() => this.scheduleSourceSync());
+      // The next period is armed at once, whatever this read takes: a read still under way then is
+      // followed by one more (the coalescer), never overlapped. A failed read is logged there.
+      this.scheduleSourceSync();
+      for (const source of this.options.sources) void this.readSource(source);
     });
   }
 }

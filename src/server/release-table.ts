@@ -19,9 +19,9 @@ export function stepLabel(index: number | null | undefined, count: number | null
   return `${index + 1}/${count ?? '?'}`;
 }
 
-/** Both colours named, as the dashboard labels its bars: `blue 90 / green 10`. */
+/** Both colours named with their share of traffic, as the dashboard titles its bars and describe writes them: `blue 90% / green 10%`. */
 export function weightsLabel(weights: { blue: number; green: number } | null | undefined): string {
-  return weights ? `blue ${weights.blue} / green ${weights.green}` : '-';
+  return weights ? `blue ${weights.blue}% / green ${weights.green}%` : '-';
 }
 
 function revisionsLabel(stable: string | null | undefined, desired: string | null | undefined, blocked: string | null | undefined): string {
@@ -33,10 +33,15 @@ function ageLabel(firstAt: number, now: number): string {
   return Number.isFinite(firstAt) ? formatDuration(now - firstAt) : '-';
 }
 
-/** The row of a summary (what the list's `view=summary` and the CLI's store reads give). */
+/**
+ * The row of a summary (what the list's `view=summary` and the CLI's store reads give). AGE is
+ * counted on the clock the summary was made with (its lastTransitionTime + ageSeconds), `now`
+ * only when it says nothing: a simulated world's clock may run ahead of the reader's.
+ */
 export function summaryRow(row: ReleaseSummary, now: number): TableRow {
   const firstAt = row.firstTransitionTime === null ? NaN : Date.parse(row.firstTransitionTime);
-  return [row.name, row.phase, stepLabel(row.step, row.steps), weightsLabel(row.weights), revisionsLabel(row.stableRevision, row.desiredRevision, row.blockedRevision), ageLabel(firstAt, now)];
+  const madeAt = row.lastTransitionTime !== null && row.ageSeconds !== null ? Date.parse(row.lastTransitionTime) + row.ageSeconds * 1_000 : now;
+  return [row.name, row.phase, stepLabel(row.step, row.steps), weightsLabel(row.weights), revisionsLabel(row.stableRevision, row.desiredRevision, row.blockedRevision), ageLabel(firstAt, madeAt)];
 }
 
 interface CachedRow {

@@ -2,7 +2,8 @@
 // through fs.watch, with a poll of the folder's fingerprint on the Clock as a fallback for
 // filesystems where watching misses events (network mounts, some containers). A snapshot
 // re-reads only the files whose stat changed or that a file event named; the others' parsed
-// Releases are reused.
+// Releases are reused. Now and then (contentCheckIntervalMs) a snapshot also compares the
+// content of the others, so an edit no stat shows is not missed for good.
 import { watch, type FSWatcher } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { CancelTimer, Clock } from '../runtime/clock.js';
@@ -35,6 +36,11 @@ export interface DirSourceOptions {
   useFsWatch?: boolean;
   /** Files whose stat moved within this time are read again at the next snapshot. Default 2s. */
   racyWindowMs?: number;
+  /**
+   * A snapshot this long after the last content check (on the Clock) also compares the content
+   * of the files whose stat did not move; 0 turns it off. Default 60s.
+   */
+  contentCheckIntervalMs?: number;
 }
 
 /** Counts since the source was made, for tests and logs. */
@@ -42,6 +48,8 @@ export interface DirSourceStats {
   snapshots: number;
   /** Files read and parsed. */
   filesParsed: number;
+  /** Snapshots that compared the content of every file whose stat did not move. */
+  contentChecks: number;
 }
 
 export class DirSource implements Source {
@@ -60,7 +68,9 @@ export class DirSource implements Source {
   private readonly touched = new Set<string>();
   /** Snapshots run one at a time: each builds on what the one before held. */
   private reading: Promise<unknown> = Promise.resolve();
-  private readonly counts: DirSourceStats = { snapshots: 0, filesParsed: 0 };
+  private readonly counts: DirSourceStats = { snapshots: 0, filesParsed: 0, contentChecks: 0 };
+  /** When content was last known to match (the first read reads every file). */
+  private contentCheckedAt: number | undefined;
 
   constructor(private readonly options: DirSourceOptions) {
     this.folder = resolve(options.folder);
@@ -86,11 +96,14 @@ export class DirSource implements Source {
     }
     const touched = new Set(this.touched);
     this.touched.clear();
+    const startedAt = this.options.clock.now();
+    const compareContent = this.contentCheckDue(startedAt);
     try {
       const { changed, removed } = await folderChanges(this.folder, listed, this.parsed, touched, {
         // File times are written by the wall clock, so they are compared with it.
         wallNow: Date.now(),
         racyWindowMs: this.options.racyWindowMs ?? FOLDER_CHANGE_DEFAULTS.racyWindowMs,
+        compareContent,
       });
       const texts: (ManifestText & { key: string })[] = [];
       for (const { file, key } of changed) {
@@ -106,10 +119,18 @@ export class DirSource implements Source {
       throw err;
     }
     this.counts.snapshots++;
+    if (compareContent) this.counts.contentChecks++;
+    if (compareContent || this.contentCheckedAt === undefined) this.contentCheckedAt = startedAt;
     const ledger = await this.openLedger();
     const releases = assembleReleases(this.parsed.candidates(), this.parsed.generations(ledger));
     await ledger.save();
     return { revision: shortContentRevision(this.parsed.listing()), releases, problems: [] };
+  }
+
+  /** Whether this snapshot also compares content: the first reads everything anyway. */
+  private contentCheckDue(now: number): boolean {
+    const interval = this.options.contentCheckIntervalMs ?? FOLDER_CHANGE_DEFAULTS.contentCheckIntervalMs;
+    return interval > 0 && this.contentCheckedAt !== undefined && now - this.contentCheckedAt >= interval;
   }
 
   watch(onChange: () => void): () => void {

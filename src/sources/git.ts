@@ -3,7 +3,8 @@
 // files are read from the commit's tree. Polls on the Clock; a webhook calls triggerFetch().
 // A new commit whose parent is the commit read last is read through the diff of the two trees:
 // only the files that changed are read and parsed again. Anything else (a force-push, several
-// commits at once into the shallow cache, a restart) is read in full.
+// commits at once into the shallow cache, a restart) is read through the whole tree, where
+// only the files whose blob id is not the one held are read and parsed.
 import { access, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
@@ -59,7 +60,7 @@ export interface GitSourceStats {
   fullReads: number;
   /** Commits read through the diff from the commit before. */
   diffReads: number;
-  /** Files read and parsed. */
+  /** Files read and parsed: a file whose blob id did not change is not parsed again. */
   filesParsed: number;
 }
 
@@ -193,17 +194,25 @@ export class GitSource implements Source {
         this.log().debug({ source: this.description, from, to: sha, reason: why }, 'reading every file');
       }
     }
+    // A file is held under its blob id, which names its content: only new blobs are parsed.
     const files = await listTree(git, sha, wanted);
-    const stale = this.parsed.paths();
+    const listed = new Set(files.map((f) => f.path));
+    const gone = this.parsed.paths().filter((path) => !listed.has(path));
+    const changed = files.filter((f) => this.parsed.keyOf(f.path) !== f.blob);
     this.parsedAt = undefined;
-    await this.parseBlobs(git, files.map((f) => ({ path: f.path, blob: f.blob })), revision, stale);
+    await this.parseBlobs(git, changed, revision, gone);
     this.counts.fullReads++;
     this.parsedAt = sha;
   }
 
   private async parseBlobs(git: GitRunner, files: { path: string; blob: string }[], revision: string, removed: string[]): Promise<void> {
     const blobs = await readBlobs(git, files.map((f) => f.blob));
-    const texts = files.map((f) => ({ file: f.path, text: blobs.get(f.blob) ?? Buffer.alloc(0), sourceRevision: revision, key: f.blob }));
+    const texts = files.map((f) => {
+      const text = blobs.get(f.blob);
+      // Read as empty it would drop the file's Releases, and be held under its blob id for good.
+      if (text === undefined) throw new SourceUnavailableError(`${this.description}: blob ${f.blob} of ${f.path} is missing from the cache`);
+      return { file: f.path, text, sourceRevision: revision, key: f.blob };
+    });
     // Removed first: a full read replaces everything that was held.
     await this.parsed.update(texts, removed);
     this.counts.filesParsed += texts.length;

@@ -1,8 +1,9 @@
 // Finding manifest files: every *.yaml / *.yml under a folder, hidden names skipped (.git,
 // temp files), in a stable order so a snapshot's revision depends on content alone.
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { readManifestFile } from '../api/read-manifest.js';
 import { join, relative, sep } from 'node:path';
+import { statKey, statOf } from './file-stat.js';
 import { SourceUnavailableError } from './source.js';
 import { shortContentRevision } from './spec-hash.js';
 import type { ManifestText } from './snapshot.js';
@@ -60,14 +61,17 @@ export async function readManifestText(folder: string, file: string): Promise<Ma
   return { file, text: '', problem: read.problem, sourceRevision: shortContentRevision(read.problem.message) };
 }
 
-/** A cheap fingerprint of the folder (names, sizes, modification times) for the poll fallback. */
+/**
+ * A cheap fingerprint of the folder for the poll fallback: names and stat keys (size, times to
+ * the nanosecond, inode), so a same-size edit whose mtime was set back still moves it (ctime).
+ */
 export async function folderFingerprint(folder: string): Promise<string> {
   try {
     const files = await listManifestFiles(folder);
     const parts = await Promise.all(
       files.map(async (f) => {
-        const s = await stat(join(folder, f)).catch(() => undefined);
-        return s ? `${f}:${s.size}:${s.mtimeMs}` : `${f}:gone`;
+        const s = await statOf(join(folder, f));
+        return s ? `${f}:${statKey(s)}` : `${f}:gone`;
       }),
     );
     return parts.join('\n');

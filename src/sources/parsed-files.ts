@@ -20,6 +20,11 @@ export class ParsedFiles {
     return this.files.get(file)?.key;
   }
 
+  /** The revision the file was parsed at (its content hash for a folder), or undefined when not held. */
+  revisionOf(file: string): string | undefined {
+    return this.files.get(file)?.sourceRevision;
+  }
+
   paths(): string[] {
     return [...this.files.keys()];
   }

@@ -27,10 +27,10 @@ describe('keelson get releases / describe release against a state folder', () =>
     expect(rows[0]).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
     // AGE counts from the statuses' times to the wall clock, so it is left out here.
     expect(rows.slice(1).map((r) => r.slice(0, 5))).toEqual([
-      ['aep-backend-prod', 'Degraded', '-', 'blue 0 / green 100', 'aep-backend-prod:12 → aep-backend-prod:13 (blocked aep-backend-prod:13)'],
+      ['aep-backend-prod', 'Degraded', '-', 'blue 0% / green 100%', 'aep-backend-prod:12 → aep-backend-prod:13 (blocked aep-backend-prod:13)'],
       ['aep-frontend-prod', 'Healthy', '-', '-', 'aep-frontend-prod:8 → aep-frontend-prod:8'],
-      ['rastup-api-prod', 'Healthy', '-', 'blue 0 / green 100', 'rastup-api:24 → rastup-api:24'],
-      ['web-prod', 'Healthy', '-', 'blue 0 / green 100', 'web:42 → web:42'],
+      ['rastup-api-prod', 'Healthy', '-', 'blue 0% / green 100%', 'rastup-api:24 → rastup-api:24'],
+      ['web-prod', 'Healthy', '-', 'blue 0% / green 100%', 'web:42 → web:42'],
     ]);
   });
 

@@ -95,8 +95,8 @@ describe('keelson get releases --server: one request for many Releases', () => {
     expect(rows).toHaveLength(MANY + 1);
     expect(rows[0]).toEqual(['NAME', 'PHASE', 'STEP', 'WEIGHTS', 'STABLE → DESIRED', 'AGE']);
     // AGE on the server's (virtual) clock: an hour since the condition changed.
-    expect(rows[1]).toEqual(['svc-0000', 'Degraded', '-', 'blue 0 / green 100', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)', '1h']);
-    expect(rows[2]).toEqual(['svc-0001', 'Healthy', '-', 'blue 0 / green 100', 'svc-0001:3 → svc-0001:3', '1h']);
+    expect(rows[1]).toEqual(['svc-0000', 'Degraded', '-', 'blue 0% / green 100%', 'svc-0000:3 → svc-0000:4 (blocked svc-0000:4)', '1h']);
+    expect(rows[2]).toEqual(['svc-0001', 'Healthy', '-', 'blue 0% / green 100%', 'svc-0001:3 → svc-0001:3', '1h']);
   });
 
   it('makes the same rows from the summaries of a server that has no table view', async () => {

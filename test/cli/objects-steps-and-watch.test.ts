@@ -29,7 +29,7 @@ describe('get and describe with the specs of the sources (the demo at 5m: rollou
     expect(code).toBe(0);
     const rows = stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
     // aep-backend-prod: approval, 10%, pause, analysis, 50%, pause and the implied 100%; at its second.
-    expect(rows.find((r) => r[0] === 'aep-backend-prod')?.slice(0, 4)).toEqual(['aep-backend-prod', 'Progressing', '2/7', 'blue 90 / green 10']);
+    expect(rows.find((r) => r[0] === 'aep-backend-prod')?.slice(0, 4)).toEqual(['aep-backend-prod', 'Progressing', '2/7', 'blue 90% / green 10%']);
     expect(rows.find((r) => r[0] === 'aep-frontend-prod')?.slice(2, 4)).toEqual(['-', '-']);
   });
 

@@ -280,7 +280,7 @@ describe('GET /api/v1/releases?view=table: the rows keelson get prints', () => {
     // The harness's clock stands at 12:00, an hour after the condition changed.
     expect(body.rows).toEqual([
       ['api', 'Healthy', '-', '-', 'api:3 → api:3 (blocked api:4)', '1h'],
-      ['web', 'Progressing', '2/?', 'blue 90 / green 10', 'web:3 → web:4', '1h'],
+      ['web', 'Progressing', '2/?', 'blue 90% / green 10%', 'web:3 → web:4', '1h'],
       ['worker', 'Pending', '-', '-', '? → ?', '-'],
     ]);
     await h.clock.advance(90_000);

@@ -134,12 +134,12 @@ describe('validation messages', () => {
       'spec.strategy.canary.steps[7]: set exactly one of setWeight, pause, analysis, job, http, approval',
       'spec.strategy.canary.steps[8]: set exactly one of setWeight, pause, analysis, job, http, approval, not setWeight and pause',
       'spec.strategy.canary.steps[9].analysis.duration: missing required field',
-      'spec.health.conditions[4]: set exactly one of http, targetHealth, metric, alarm, not http and alarm',
-      'spec.health.conditions[4].http.url: missing required field',
-      'spec.health.conditions[4].alarm.name: missing required field',
-      'spec.health.conditions[5]: set exactly one of http, targetHealth, metric, alarm',
-      'spec.health.conditions[5].name: missing required field',
-      'spec.health.conditions[5].nam: unknown field "nam" (did you mean "name"?)',
+      'spec.health.conditions[5]: set exactly one of http, targetHealth, metric, alarm, not http and alarm',
+      'spec.health.conditions[5].http.url: missing required field',
+      'spec.health.conditions[5].alarm.name: missing required field',
+      'spec.health.conditions[6]: set exactly one of http, targetHealth, metric, alarm',
+      'spec.health.conditions[6].name: missing required field',
+      'spec.health.conditions[6].nam: unknown field "nam" (did you mean "name"?)',
     ]);
     for (const line of all) expect(line).not.toMatch(/must match|must have required property|must NOT have|schema|oneOf|anyOf|"if"/);
   });

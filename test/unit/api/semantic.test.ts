@@ -64,11 +64,11 @@ describe('semantic rules', () => {
   });
 
   it('want condition names unique and analysis steps to name existing conditions', () => {
-    expect(problems(CANARY, (r) => (r.spec.health.conditions[3].name = 'ready'))).toEqual([
-      'spec.health.conditions[3].name: another condition is already named "ready" (spec.health.conditions[0])',
+    expect(problems(CANARY, (r) => (r.spec.health.conditions[4].name = 'ready'))).toEqual([
+      'spec.health.conditions[4].name: another condition is already named "ready" (spec.health.conditions[0])',
     ]);
     expect(problems(CANARY, (r) => (r.spec.strategy.canary.steps[3].analysis.conditions[1] = 'errors'))).toEqual([
-      'spec.strategy.canary.steps[3].analysis.conditions[1]: no health condition is named "errors" (there are ready, errors-5xx, targets, alarm-5xx)',
+      'spec.strategy.canary.steps[3].analysis.conditions[1]: no health condition is named "errors" (there are ready, errors-5xx, latency-p95, targets, alarm-5xx)',
     ]);
     expect(problems(BASELINE, (r) => delete r.spec.health)).toEqual([
       'spec.strategy.canary.steps[1].analysis: watches spec.health.conditions, but there are none: add conditions or remove the analysis',

@@ -13,6 +13,7 @@ import { argoCanary, flaggerCanary, shippedExample, tunedCanary, tunedRolling } 
 
 const DEMO_WORLD = fileURLToPath(new URL('../../../manifests/sim/world.yaml', import.meta.url));
 const FIVE_XX: BadRevision = { id: '5xx', label: '20% 5xx', profile: { startup: '30s', errorRate: 0.2 } };
+const P95_DOUBLED: BadRevision = { id: 'p95x2', label: 'p95 doubled', profile: { startup: '30s', latencyMs: { p50: 90, p95: 280, p99: 520 } } };
 
 function weights(release: Release): number[] {
   return (release.spec.strategy.canary?.steps ?? []).flatMap((s) => ('setWeight' in s ? [s.setWeight] : []));
@@ -85,6 +86,13 @@ describe('the keelson runs', () => {
     const run = await runBadDeploy({ strategy: 'example', bad: FIVE_XX, seed: 7, windowMs: 12 * 60_000, stepMs: 5_000 });
     expect(run.badServed).toBeGreaterThan(0);
     expect(run.revertedBy).toBe('errors-5xx');
+    expect(run.stillServing).toBe(false);
+  });
+
+  it('the shipped example reverts a revision whose p95 doubled, on latency-p95', async () => {
+    const run = await runBadDeploy({ strategy: 'example', bad: P95_DOUBLED, seed: 7, windowMs: 14 * 60_000, stepMs: 5_000 });
+    expect(run.badServed).toBeGreaterThan(0);
+    expect(run.revertedBy).toBe('latency-p95');
     expect(run.stillServing).toBe(false);
   });
 

@@ -42,4 +42,29 @@ describe('coalesce', () => {
     expect(runs).toBe(2);
     expect(errors).toHaveLength(1);
   });
+
+  it('a call while a run is under way resolves only when the run queued after it has ended', async () => {
+    const ended: number[] = [];
+    let runs = 0;
+    let release: () => void = () => {};
+    const trigger = coalesce(
+      () => {
+        const run = ++runs;
+        return new Promise<void>((resolve) => (release = () => (ended.push(run), resolve())));
+      },
+      () => {},
+    );
+    const first = trigger();
+    const second = trigger();
+    const third = trigger();
+    let secondDone = false;
+    void second.then(() => (secondDone = true));
+    release();
+    await first;
+    expect(secondDone).toBe(false);
+    await turn();
+    release();
+    await Promise.all([second, third]);
+    expect(ended).toEqual([1, 2]);
+  });
 });

@@ -21,7 +21,7 @@ describe('the get table', () => {
       const fromSummary = summaryRow(summarize(name, status, NOW, undefined, release as never), NOW);
       expect(JSON.parse(tableRowJson(name, deepFreeze(structuredClone(status)), steps, NOW)), name).toEqual(fromSummary);
     }
-    expect(JSON.parse(tableRowJson('web', statuses[0]![1], 5, NOW))).toEqual(['web', 'Progressing', '2/5', 'blue 90 / green 10', 'web:3 → web:4', '1m30s']);
+    expect(JSON.parse(tableRowJson('web', statuses[0]![1], 5, NOW))).toEqual(['web', 'Progressing', '2/5', 'blue 90% / green 10%', 'web:3 → web:4', '1m30s']);
     expect(JSON.parse(tableRowJson('bake', statuses[1]![1], 5, NOW))[2]).toBe('bake');
     expect(JSON.parse(tableRowJson('api', statuses[2]![1], null, NOW))).toEqual(['api', 'Degraded', '-', '-', 'api:3 → api:4 (blocked api:4)', '50h48m']);
   });

@@ -1,10 +1,13 @@
-import { mkdir, mkdtemp, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { DirSource } from '../../../src/sources/dir.js';
-import { advanceUntil } from '../../helpers/clock.js';
+import { statKey, statOf } from '../../../src/sources/file-stat.js';
+import { folderChanges } from '../../../src/sources/folder-changes.js';
+import { shortContentRevision } from '../../../src/sources/spec-hash.js';
+import { advanceUntil, runTimersUntil } from '../../helpers/clock.js';
 import { releaseYaml, snapshotSummary } from '../../helpers/releases.js';
 
 let root: string;
@@ -95,5 +98,57 @@ describe('DirSource reads only what changed', () => {
     const snap = await s.snapshot();
     expect(snap.releases.find((r) => r.name === 'svc-06')!.release?.spec.revision.taskDefinition).toBe('svc-06:3');
     expect(s.stats().filesParsed - parsedBefore).toBe(1);
+  });
+
+  it('with file events off, the fallback poll sees a same-size rewrite whose mtime was restored', async () => {
+    const file = join(folder, 'svc-07.yaml');
+    // A whole millisecond, so that setting it back restores it exactly.
+    const when = new Date(Math.floor(Date.now() / 1_000) * 1_000 - 60_000);
+    await utimes(file, when, when);
+    const s = source({ useFsWatch: false, pollIntervalMs: 5_000, debounceMs: 100 });
+    let changes = 0;
+    s.watch(() => changes++);
+    await s.snapshot();
+    await runTimersUntil(clock, () => clock.now() >= 10_000);
+    expect(changes).toBe(0);
+    const before = await stat(file);
+    // The same size, as `cp -p` or an editor that keeps times would leave it.
+    const edited = releaseYaml('svc-07', { taskDefinition: 'svc-07:9' });
+    expect(Buffer.byteLength(edited)).toBe(before.size);
+    await writeFile(file, edited);
+    await utimes(file, when, when);
+    expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+    await runTimersUntil(clock, () => changes > 0);
+    expect(changes).toBe(1);
+    const snap = await s.snapshot();
+    expect(snap.releases.find((r) => r.name === 'svc-07')!.release?.spec.revision.taskDefinition).toBe('svc-07:9');
+  });
+
+  it('a periodic content check reads a file whose stat did not move and finds an edit no stat showed', async () => {
+    const s = source({ contentCheckIntervalMs: 60_000 });
+    await s.snapshot();
+    await writeFile(join(folder, 'svc-08.yaml'), releaseYaml('svc-08', { taskDefinition: 'svc-08:4' }));
+    // What a snapshot holds for svc-08 if its stat had not moved (a coarse tick, a network mount's clock).
+    const statNow = statKey((await statOf(join(folder, 'svc-08.yaml')))!);
+    const held = {
+      keyOf: (f: string) => (f === 'svc-08.yaml' ? statNow : 'other'),
+      revisionOf: () => shortContentRevision(releaseYaml('svc-08')),
+      paths: () => ['svc-08.yaml'],
+    };
+    const options = { wallNow: Date.now() + 60_000, racyWindowMs: 0 };
+    expect((await folderChanges(folder, ['svc-08.yaml'], held, new Set(), options)).changed).toEqual([]);
+    expect((await folderChanges(folder, ['svc-08.yaml'], held, new Set(), { ...options, compareContent: true })).changed).toEqual([{ file: 'svc-08.yaml', key: statNow }]);
+    const unchanged = { ...held, revisionOf: () => shortContentRevision(releaseYaml('svc-08', { taskDefinition: 'svc-08:4' })) };
+    expect((await folderChanges(folder, ['svc-08.yaml'], unchanged, new Set(), { ...options, compareContent: true })).changed).toEqual([]);
+
+    // The source checks content at most once per interval on its clock, parsing only what differs.
+    await s.snapshot();
+    expect(s.stats()).toMatchObject({ contentChecks: 0, filesParsed: FILES + 1 });
+    await clock.advance(60_000);
+    await s.snapshot();
+    expect(s.stats()).toMatchObject({ contentChecks: 1, filesParsed: FILES + 1 });
+    await s.snapshot();
+    expect(s.stats()).toMatchObject({ contentChecks: 1 });
+    expect(await readFile(join(folder, 'svc-08.yaml'), 'utf8')).toContain('svc-08:4');
   });
 });

@@ -76,7 +76,7 @@ describe('GitSource reads only what a commit changed', () => {
     expect(incremental.releases.find((r) => r.name === 'svc-03')!.problems![0]).toMatchObject({ file: 'releases/svc-03.yaml', code: 'yaml' });
   });
 
-  it('reads every file again, and says why in a debug line, when the branch was force-pushed', async () => {
+  it('reads the whole tree, and says why in a debug line, when the branch was force-pushed; parses only the changed blob', async () => {
     const debug: Record<string, unknown>[] = [];
     const s = source({ logger: { debug: (fields) => debug.push(fields), warn: () => undefined } });
     await repo.commit({ 'releases/svc-00.yaml': releaseYaml('svc-00', { taskDefinition: 'svc-00:2' }) }, 'two');
@@ -86,9 +86,38 @@ describe('GitSource reads only what a commit changed', () => {
     await repo.commit({ 'releases/svc-00.yaml': releaseYaml('svc-00', { taskDefinition: 'svc-00:3' }) }, 'rewritten');
     await repo.push('main', true);
     const snap = await s.snapshot();
-    expect(s.stats()).toEqual({ fullReads: 2, diffReads: 0, filesParsed: 2 * FILES });
+    expect(s.stats()).toEqual({ fullReads: 2, diffReads: 0, filesParsed: FILES + 1 });
     expect(snapshotSummary(snap)).toContain('svc-00:2:svc-00:3');
     expect(debug).toHaveLength(1);
     expect(debug[0]!.reason).toMatch(/not a child/);
+  });
+
+  it('parses only the blobs that changed when several commits arrive at once, and reads like a fresh source', async () => {
+    const s = source({ ledgerFile: join(root, 'gen.json') });
+    await s.snapshot();
+    await repo.commit({ 'releases/svc-01.yaml': releaseYaml('svc-01', { taskDefinition: 'svc-01:2' }) }, 'one');
+    await repo.commit({ 'releases/svc-02.yaml': null, 'releases/team/svc-02.yaml': releaseYaml('svc-02') }, 'moved');
+    const sha = await repo.commit({ 'releases/svc-03.yaml': releaseYaml('svc-03', { taskDefinition: 'svc-03:2' }) }, 'three');
+    await repo.push();
+    const snap = await s.snapshot();
+    // svc-01 and svc-03 changed, svc-02's blob is the same under a new path: parsed there.
+    expect(s.stats()).toEqual({ fullReads: 2, diffReads: 0, filesParsed: FILES + 3 });
+    const fresh = await source({ cacheDir: join(root, 'cache2'), ledgerFile: join(root, 'gen.json') }).snapshot();
+    expect(snap).toEqual(fresh);
+    expect(snap.releases.find((r) => r.name === 'svc-02')!.location.file).toBe('releases/team/svc-02.yaml');
+    expect(new Set(snap.releases.map((r) => r.sourceRevision))).toEqual(new Set([`main@sha1:${sha}`]));
+  });
+
+  it('a full read of a tree already held (the same tree under an unrelated commit) parses nothing', async () => {
+    const s = source();
+    await s.snapshot();
+    const tree = await repo.git(repo.work, 'rev-parse', 'HEAD^{tree}');
+    // The same tree under a new, unrelated commit: read in full, every blob already held.
+    const orphan = await repo.git(repo.work, '-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', 'commit-tree', tree, '-m', 'same tree');
+    await repo.git(repo.work, 'reset', '--quiet', '--hard', orphan);
+    await repo.push('main', true);
+    const snap = await s.snapshot();
+    expect(s.stats()).toEqual({ fullReads: 2, diffReads: 0, filesParsed: FILES });
+    expect(snap.releases).toHaveLength(FILES);
   });
 });
