@@ -1,6 +1,5 @@
 // One pass over one Release: resolve → observe → plan (pure) → execute → write status (always, once,
 // whatever failed: a failed pass is visible in status, in one log line with its code, and in metrics).
-import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
 import type { CloudPorts, CloudProvider } from '../../src/cloud/ports.js';
@@ -23,6 +22,7 @@ import { observe } from './observe.js';
 import { plan, type PlanResult } from './plan.js';
 import { requireServices, requireTargetGroups } from './preflight.js';
 import { resolveOrKeepRevision, TaskDefinitionCache } from './revision.js';
+import { sameAsStored } from './same-status.js';
 import { healthIntervalMs } from './spec.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
 import { logJobFailures } from './jobs/log.js';
@@ -272,8 +272,7 @@ export class Reconciler {
 /** Nothing was done and the status is what the store holds already. */
 function unchanged(stored: ReleaseStatus | undefined, next: ReleaseStatus, outcomes: readonly ActionOutcome[]): boolean {
   if (!stored || outcomes.length > 0) return false;
-  // As the store keeps it: JSON drops undefined fields, and key order does not matter.
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(stored)), JSON.parse(JSON.stringify(next)));
+  return sameAsStored(stored, next);
 }
 
 function namedRevision(failure: PassFailure): string | undefined {
