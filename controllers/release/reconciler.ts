@@ -184,7 +184,7 @@ export class Reconciler {
       out.evidence = await gatherEvidence(release, previous, resolved.revision, {
         cloud,
         readStatus: (name) => this.deps.store.getStatus(name),
-        taskDefinition: (ref) => this.taskDefinitions.get(ports.ecs, ref),
+        taskDefinition: (ref) => this.taskDefinitions.get(ports.ecs, ref, release.metadata.name),
       });
       out.decision = plan({
         release,
@@ -235,6 +235,12 @@ export class Reconciler {
       if (!(err instanceof RevisionNotFoundError) || !previous.rollout || !previous.stableRevision) throw err;
       return { resolved: { revision: previous.stableRevision }, missing: err };
     }
+  }
+
+  /** The Release is no longer held (gone from its source, or invalid): what was kept for it goes. */
+  forget(name: string): void {
+    this.taskDefinitions.forget(name);
+    this.stalled.delete(name);
   }
 
   /** While Stalled, resyncs neither read nor write: ms until the slow retry, or undefined to run now. */

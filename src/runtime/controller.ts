@@ -29,7 +29,7 @@ export type QueueFactory = (handler: (key: string, attempt: PassAttempt) => Prom
 export interface ControllerOptions {
   sources: Source[];
   store: StateStore;
-  reconciler: Pick<Reconciler, 'reconcile'>;
+  reconciler: Pick<Reconciler, 'reconcile'> & Partial<Pick<Reconciler, 'forget'>>;
   clock: Clock;
   logger: Logger;
   queue: QueueFactory;
@@ -177,6 +177,7 @@ export class Controller {
         await this.recordOrFail(item.name, 'Invalid', () => this.markInvalid(item.name, item.problems ?? [], item.sourceRevision));
         this.held.delete(item.name);
         this.firstSeen.delete(item.name);
+        this.options.reconciler.forget?.(item.name);
         continue;
       }
       if (!item.release) continue;
@@ -195,6 +196,7 @@ export class Controller {
       this.firstSeen.delete(name);
       this.queue.remove(name);
       this.underWay.delete(name);
+      this.options.reconciler.forget?.(name);
       this.orphansToMark.set(name, source);
     }
     for (const [name, from] of [...this.orphansToMark]) {
