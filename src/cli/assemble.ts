@@ -149,7 +149,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   });
   lease.onAcquired(() => {
     logger.info({ lease: lease.name }, 'lease acquired: acting on Releases');
-    for (const name of controller.names()) controller.enqueue(name);
+    void controller.requeueAll();
   });
   lease.onLost((reason) => logger.warn({ lease: lease.name, reason }, 'lease lost: standing by'));
   if (shards) reportShards(shards, controller, metrics, logger);
@@ -165,7 +165,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
       return;
     }
     logger.info({ state: store.description }, 'state store writable again: acting on Releases');
-    for (const name of controller.names()) controller.enqueue(name);
+    void controller.requeueAll();
   });
 
   await (shards ?? lease).start();

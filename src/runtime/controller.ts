@@ -8,7 +8,7 @@ import type { DesiredRelease, PassAttempt, Reconciler } from '../../controllers/
 import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
 import { callPriority } from '../../controllers/release/call-priority.js';
 import type { Source, SourceSnapshot } from '../sources/source.js';
-import type { LastKnownSpec, StateStore } from '../store/store.js';
+import type { LastKnownSpec, StateStore, StoredRelease } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { refusedClaims, type Refusal } from './claims.js';
 import { coalesce } from './coalesce.js';
@@ -114,6 +114,33 @@ export class Controller {
   /** Look at a Release again now (after a promote/abort/retry, say), before the steady resync. */
   enqueue(name: string): void {
     this.queue.add(name);
+  }
+
+  /**
+   * Every held Release (or those `which` picks) looked at again, after a lease is taken or the
+   * state store can be written again: those with something under way (a rollout, a revert, an
+   * operation asked for, a spec not yet taken up) in the urgent lane, settled ones in the steady
+   * lane, so a rollout does not wait behind thousands of quiet looks. The stored statuses say
+   * which; when they cannot be read, every one is urgent.
+   */
+  async requeueAll(which: (name: string) => boolean = () => true): Promise<void> {
+    const names = this.names().filter(which);
+    if (names.length === 0) return;
+    let stored: Map<string, StoredRelease> | undefined;
+    try {
+      stored = await this.options.store.readReleases(names);
+    } catch (err) {
+      this.warnStore(err, 'statuses not read; every Release is looked at again as urgent');
+    }
+    for (const name of names) {
+      const held = this.held.get(name);
+      if (held) this.queue.add(name, stored ? this.laneAfterGain(name, held, stored.get(name)) : 'urgent');
+    }
+  }
+
+  private laneAfterGain(name: string, held: Held, stored: StoredRelease | undefined): Lane {
+    if (this.underWay.has(name) || held.stale || this.refused.has(name) || !stored?.status) return 'urgent';
+    return callPriority(stored.status, held.desired.generation, stored.operations.length) === 'rollout' ? 'urgent' : 'steady';
   }
 
   /** The queue's lane for a resync: urgent while the Release's last pass left something under way. */
