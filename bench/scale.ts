@@ -253,11 +253,11 @@ export async function bench(): Promise<{ title: string; markdown: string }> {
   const figures: ScaleFigures[] = [];
   for (const { store, sizes } of RUNS) {
     for (const n of sizes) {
-      figures.push(await scaleChild({ n, store, batchDescribeServices: true, rollout: true, memoryPeriods: 0 }));
+      figures.push(await scaleChild({ n, store, batchDescribeServices: true, rollout: true }));
     }
   }
   const memory = await memoryChild({ n: LARGEST, periods: MEMORY_PERIODS });
-  const unbatched = await scaleChild({ n: 5_000, store: 'memory', batchDescribeServices: false, rollout: false, memoryPeriods: 0 });
+  const unbatched = await scaleChild({ n: 5_000, store: 'memory', batchDescribeServices: false, rollout: false });
   const rehearsals: RehearsalFigures[] = [];
   for (const n of REHEARSE_SIZES) rehearsals.push(await runChild<RehearsalFigures>(['--rehearse', String(n)]));
   return { title: 'Scale: Releases on one controller', markdown: report(figures, memory, unbatched, rehearsals) };

@@ -5,7 +5,7 @@
 import type { Release } from '../../src/api/types.js';
 import { createStage } from '../../src/rehearse/stage.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
-import { CLUSTERS, CONCURRENCY, RESYNC_MS } from './scale-run.js';
+import { CLUSTERS, CONCURRENCY, countReconciles, RESYNC_MS } from './scale-run.js';
 import { scaleRelease, scaleStacks, scaleWorld } from './scale-world.js';
 import type { SimWorld } from '../../src/sim/world.js';
 import { WorldProcess } from './world-process.js';
@@ -69,26 +69,20 @@ export async function measureMemory(options: MemoryOptions, onPeriod: OnPeriod =
   const { sim, clock, stageWorld, releases } = await worldElsewhere(options.n);
   const worldStartMs = performance.now() - started;
   const stage = await createStage({ world: stageWorld, clock, sim, concurrency: CONCURRENCY, resyncMs: RESYNC_MS, batchDescribeServices: true });
-  let passes = 0;
-  const read = stage.store.readReleases.bind(stage.store);
-  // Every reconcile starts by reading its Release from the store.
-  stage.store.readReleases = (names) => {
-    passes += names.length;
-    return read(names);
-  };
+  const reconciles = countReconciles(stage);
   const periods: MemoryPeriod[] = [];
   try {
     const start = clock.now();
     const period = async (work: () => Promise<void>): Promise<void> => {
       const cpu = process.cpuUsage();
       const wall = performance.now();
-      const passesBefore = passes;
+      const passesBefore = reconciles();
       await work();
       const used = process.cpuUsage(cpu);
       const wallMs = performance.now() - wall;
       const mine = heapAfterGc();
       const theirs = sim.usage({ gc: true }).memory;
-      const figures = { atMs: clock.now() - start, rss: mine.rss, heapUsed: mine.heapUsed, worldRss: theirs.rss, worldHeapUsed: theirs.heapUsed, reconciles: passes - passesBefore, cpuMs: (used.user + used.system) / 1000, wallMs };
+      const figures = { atMs: clock.now() - start, rss: mine.rss, heapUsed: mine.heapUsed, worldRss: theirs.rss, worldHeapUsed: theirs.heapUsed, reconciles: reconciles() - passesBefore, cpuMs: (used.user + used.system) / 1000, wallMs };
       periods.push(figures);
       onPeriod(figures, periods.length - 1);
     };

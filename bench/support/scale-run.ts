@@ -1,6 +1,7 @@
 // One scale measurement: N canary Releases settle on one controller, then whole resync periods
 // are measured (wall, CPU, calls by operation to AWS and to the state store), in steady state and
-// with a share of the Releases mid-rollout, and the process's memory is read after a GC.
+// with a share of the Releases mid-rollout. Memory is measured by scale-memory.ts, with the world
+// in its own process.
 import { createStage, type Stage } from '../../src/rehearse/stage.js';
 import { VirtualClock } from '../../src/runtime/clock.js';
 import { untilSettledOrWaiting } from '../../src/sim/clock-waits.js';
@@ -37,24 +38,12 @@ export interface ScaleOptions {
   batchDescribeServices: boolean;
   /** Measure a period with 5% of the Releases mid-rollout after the steady one. */
   rollout: boolean;
-  /** Further periods after the measured ones, without call latency, with the heap read after each. */
-  memoryPeriods: number;
-  /** Build and run the world alone, with no Releases: the world's own heap over the same time. */
-  worldOnly?: boolean;
 }
 
 export interface ScaleFigures {
   options: ScaleOptions;
   steady?: Window;
   rollout?: Window & { rolling: number; phases: Record<string, number> };
-  memory: {
-    /** Heap used with only the simulated world built. */
-    heapUsedWorldOnly: number;
-    rssAfterStart: number;
-    rssAfterRun: number;
-    /** Heap used after a GC at the end of each period (settled, steady, rollout, further periods), at its virtual time from the start. */
-    heapUsedByPeriod: { atMs: number; heapUsed: number }[];
-  };
   /** Virtual time run, from the start. */
   virtualMs: number;
 }
@@ -73,17 +62,8 @@ async function advanceBySeconds(stage: Stage, ms: number): Promise<void> {
   }
 }
 
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-function heapAfterGc(): number {
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
-
 /** Counts passes: every reconcile starts by reading its Release from the store (a pass that changed nothing writes nothing). */
-function countReconciles(stage: Stage): () => number {
+export function countReconciles(stage: Pick<Stage, 'store'>): () => number {
   let passes = 0;
   const read = stage.store.readReleases.bind(stage.store);
   stage.store.readReleases = (names) => {
@@ -140,59 +120,35 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleFigures>
     batchDescribeServices: options.batchDescribeServices,
     wrapSimProvider: (provider) => withCallLatency(provider, latency),
   });
-  const heapUsedByPeriod: ScaleFigures['memory']['heapUsedByPeriod'] = [];
   try {
     const start = stage.clock.now();
-    const sample = (atMs: number): number => {
-      const heapUsed = heapAfterGc();
-      heapUsedByPeriod.push({ atMs, heapUsed });
-      return heapUsed;
-    };
-    const heapUsedWorldOnly = heapAfterGc();
     const reconciles = countReconciles(stage);
     const counters = [stage.sim.calls, benchStore.calls];
-    const period = async (withLatency: boolean): Promise<Window> => {
-      latency.on = withLatency;
-      const window = await measured(counters, reconciles, () => (withLatency ? advanceBySeconds(stage, RESYNC_MS) : stage.advance(RESYNC_MS, { stepMs: 1_000 })));
+    // A measured period has round trips; settling and the rollout lead do not.
+    const period = async (): Promise<Window> => {
+      latency.on = true;
+      const window = await measured(counters, reconciles, () => advanceBySeconds(stage, RESYNC_MS));
       latency.on = false;
-      sample(stage.clock.now() - start);
       return window;
     };
-    const figures: Omit<ScaleFigures, 'memory' | 'virtualMs'> = { options };
-
-    if (options.worldOnly) {
-      // The same virtual time as a measured run, with nothing but the world ticking.
-      const periods = 2 + (options.rollout ? 1 + ROLLOUT_LEAD_MS / RESYNC_MS : 0) + options.memoryPeriods;
-      for (let k = 1; k <= periods; k++) {
-        stage.sim.advanceTo(start + k * RESYNC_MS);
-        sample(k * RESYNC_MS);
-      }
-      const rss = process.memoryUsage().rss;
-      return { ...figures, memory: { heapUsedWorldOnly, rssAfterStart: rss, rssAfterRun: rss, heapUsedByPeriod }, virtualMs: periods * RESYNC_MS };
-    }
+    const figures: Omit<ScaleFigures, 'virtualMs'> = { options };
 
     // Hold the source back while loading, so the controller reads it once, not once per Release.
     stage.source.setUnavailable('loading');
     for (const s of stacks) stage.source.apply(scaleRelease(s));
     stage.source.setUnavailable(undefined);
     await stage.advance(RESYNC_MS, { stepMs: 5_000 });
-    sample(stage.clock.now() - start);
-    const rssAfterStart = process.memoryUsage().rss;
 
-    figures.steady = await period(true);
+    figures.steady = await period();
 
     if (options.rollout) {
       for (const s of rolling) stage.source.apply(scaleRelease(s, `${s.name}:2`));
       await stage.advance(ROLLOUT_LEAD_MS, { stepMs: 5_000 });
-      const window = await period(true);
+      const window = await period();
       figures.rollout = { ...window, rolling: rolling.length, phases: await phases(stage, rolling) };
     }
 
-    for (let k = 0; k < options.memoryPeriods; k++) await period(false);
-
-    const virtualMs = stage.clock.now() - start;
-    const rssAfterRun = process.memoryUsage().rss;
-    return { ...figures, memory: { heapUsedWorldOnly, rssAfterStart, rssAfterRun, heapUsedByPeriod }, virtualMs };
+    return { ...figures, virtualMs: stage.clock.now() - start };
   } finally {
     await stage.close();
     await benchStore.close();

@@ -86,7 +86,7 @@ export async function observe(
 
   const images: Record<string, string> = {};
   for (const ref of new Set([status.stableRevision, desiredRevision].filter((r): r is string => !!r))) {
-    const td = await taskDefinitions.get(ports.ecs, ref).catch(() => undefined);
+    const td = await taskDefinitions.get(ports.ecs, ref, release.metadata.name).catch(() => undefined);
     const image = imageOf(release, td?.containers);
     if (td && image) images[familyRevision(td.arn) ?? ref] = image;
   }

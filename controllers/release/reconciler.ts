@@ -1,6 +1,5 @@
 // One pass over one Release: resolve → observe → plan (pure) → execute → write status (always, once,
 // whatever failed: a failed pass is visible in status, in one log line with its code, and in metrics).
-import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { ConditionHealth, Release, ReleaseStatus } from '../../src/api/types.js';
 import type { CloudPorts, CloudProvider } from '../../src/cloud/ports.js';
@@ -23,6 +22,7 @@ import { observe } from './observe.js';
 import { plan, type PlanResult } from './plan.js';
 import { requireServices, requireTargetGroups } from './preflight.js';
 import { resolveOrKeepRevision, TaskDefinitionCache } from './revision.js';
+import { sameAsStored } from './same-status.js';
 import { healthIntervalMs } from './spec.js';
 import { initialStatus, REASONS, setCondition } from './status.js';
 import { logJobFailures } from './jobs/log.js';
@@ -184,7 +184,7 @@ export class Reconciler {
       out.evidence = await gatherEvidence(release, previous, resolved.revision, {
         cloud,
         readStatus: (name) => this.deps.store.getStatus(name),
-        taskDefinition: (ref) => this.taskDefinitions.get(ports.ecs, ref),
+        taskDefinition: (ref) => this.taskDefinitions.get(ports.ecs, ref, release.metadata.name),
       });
       out.decision = plan({
         release,
@@ -237,6 +237,12 @@ export class Reconciler {
     }
   }
 
+  /** The Release is no longer held (gone from its source, or invalid): what was kept for it goes. */
+  forget(name: string): void {
+    this.taskDefinitions.forget(name);
+    this.stalled.delete(name);
+  }
+
   /** While Stalled, resyncs neither read nor write: ms until the slow retry, or undefined to run now. */
   private holding(name: string, desired: DesiredRelease, operations: readonly { seq: number }[]): number | undefined {
     const hold = this.stalled.get(name);
@@ -272,8 +278,7 @@ export class Reconciler {
 /** Nothing was done and the status is what the store holds already. */
 function unchanged(stored: ReleaseStatus | undefined, next: ReleaseStatus, outcomes: readonly ActionOutcome[]): boolean {
   if (!stored || outcomes.length > 0) return false;
-  // As the store keeps it: JSON drops undefined fields, and key order does not matter.
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(stored)), JSON.parse(JSON.stringify(next)));
+  return sameAsStored(stored, next);
 }
 
 function namedRevision(failure: PassFailure): string | undefined {

@@ -15,11 +15,14 @@ import type { UnreadGap } from './observation.js';
  * registers a new revision for every change), so an entry is never stale. The least recently
  * used entry goes first, and room is kept for `perRelease` entries per Release served: a resync
  * reads each Release's stable and desired revisions in turn, a cyclic pattern that a cache of
- * fixed size smaller than that working set would miss on every read.
+ * fixed size smaller than that working set would miss on every read. A Release no longer served
+ * (gone from its source) is forgotten with the entries only it read, so the cache stays the size
+ * of the live Releases; the entries of the others stay where they are.
  */
 export class TaskDefinitionCache {
-  private readonly byRef = new Map<string, TaskDefinition>();
-  private readonly releases = new Set<string>();
+  private readonly byRef = new Map<string, { td: TaskDefinition; readBy: Set<string> }>();
+  /** Each Release served → the entries it read. */
+  private readonly releases = new Map<string, Set<string>>();
   private readonly minimum: number;
   private readonly perRelease: number;
 
@@ -30,7 +33,18 @@ export class TaskDefinitionCache {
 
   /** Keeps room for the revisions of this Release. */
   serve(release: string): void {
-    this.releases.add(release);
+    if (!this.releases.has(release)) this.releases.set(release, new Set());
+  }
+
+  /** The Release is no longer served: its room, and the entries no other Release read, go. */
+  forget(release: string): void {
+    const refs = this.releases.get(release);
+    this.releases.delete(release);
+    for (const key of refs ?? []) {
+      const entry = this.byRef.get(key);
+      entry?.readBy.delete(release);
+      if (entry?.readBy.size === 0) this.byRef.delete(key);
+    }
   }
 
   get capacity(): number {
@@ -41,19 +55,38 @@ export class TaskDefinitionCache {
     return this.byRef.size;
   }
 
-  async get(ecs: EcsPort, ref: string): Promise<TaskDefinition> {
+  /** The task definition `ref` names, read for `release` (the Release whose pass asks). */
+  async get(ecs: EcsPort, ref: string, release?: string): Promise<TaskDefinition> {
     const key = familyRevision(ref);
     const hit = key ? this.byRef.get(key) : undefined;
     if (key && hit) {
       // Moved to the newest end: the Map's order is the order of use.
       this.byRef.delete(key);
       this.byRef.set(key, hit);
-      return hit;
+      this.readFor(key, hit, release);
+      return hit.td;
     }
     const td = await ecs.describeTaskDefinition(ref);
-    this.byRef.set(`${td.family}:${td.revision}`, td);
-    while (this.byRef.size > this.capacity) this.byRef.delete(this.byRef.keys().next().value as string);
+    const stored = `${td.family}:${td.revision}`;
+    const entry = this.byRef.get(stored) ?? { td, readBy: new Set<string>() };
+    this.byRef.delete(stored);
+    this.byRef.set(stored, entry);
+    this.readFor(stored, entry, release);
+    while (this.byRef.size > this.capacity) this.evictOldest();
     return td;
+  }
+
+  private readFor(key: string, entry: { readBy: Set<string> }, release: string | undefined): void {
+    const refs = release === undefined ? undefined : this.releases.get(release);
+    if (!refs || release === undefined) return;
+    refs.add(key);
+    entry.readBy.add(release);
+  }
+
+  private evictOldest(): void {
+    const [key, entry] = this.byRef.entries().next().value as [string, { readBy: Set<string> }];
+    this.byRef.delete(key);
+    for (const release of entry.readBy) this.releases.get(release)?.delete(key);
   }
 }
 
@@ -67,7 +100,7 @@ export async function resolveRevision(
   if (revision.taskDefinition !== undefined) {
     // Looked up before anything is written: an UpdateService to a revision that does not exist
     // would fail on every pass until the progress deadline, and the cause would be lost.
-    const td = await cache.get(ports.ecs, revision.taskDefinition).catch((err: unknown) => {
+    const td = await cache.get(ports.ecs, revision.taskDefinition, release.metadata.name).catch((err: unknown) => {
       throw isCloudError(err, 'NotFound') ? new RevisionNotFoundError(revision.taskDefinition as string, err) : err;
     });
     return `${td.family}:${td.revision}`;
@@ -79,12 +112,12 @@ export async function resolveRevision(
     (r): r is string => typeof r === 'string' && r.length > 0,
   );
   for (const ref of candidates) {
-    const td = await cache.get(ports.ecs, ref);
+    const td = await cache.get(ports.ecs, ref, release.metadata.name);
     if (td.containers.some((c) => c.name === container && c.image === uri)) return `${td.family}:${td.revision}`;
   }
   // Registered before, but its status never written (a crash, an unwritable store): found again
   // by its tags rather than registered once more on every pass.
-  const baseTd = await cache.get(ports.ecs, base);
+  const baseTd = await cache.get(ports.ecs, base, release.metadata.name);
   const baseRevision = `${baseTd.family}:${baseTd.revision}`;
   const tags = derivedTags(baseRevision, container, uri);
   const found = await ports.ecs.findTaskDefinition(baseTd.family, tags, { limit: DERIVED_LOOKUP_LIMIT });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import { createAwsCloud } from '../cloud/aws/index.js';
-import { paceCalls } from '../cloud/budget/index.js';
+import { paceCalls, paceSimulatedCalls } from '../cloud/budget/index.js';
 import { batchEveryRead } from '../cloud/read-batching.js';
 import { createHttpProbe } from '../cloud/http-probe.js';
 import type { CloudProvider } from '../cloud/ports.js';
@@ -149,7 +149,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
       return;
     }
     logger.info({ state: store.description }, 'state store writable again: acting on Releases');
-    for (const name of controller.names()) controller.enqueue(name);
+    void controller.requeueAll();
   });
 
   await ownership.start();
@@ -271,9 +271,7 @@ async function openSimulator(world: SimWorld, worldFile: string, config: Keelson
   const sim = new Simulator({ world, clock, probeAllowHosts: config.probes.allowHosts });
   await sim.startHttp();
   logger.info({ world: worldFile, ...(world.timeline?.length ? { timeline: world.timeline.length } : {}) }, 'cloud: the simulated AWS');
-  // Budget waits are the simulator's clock waits, as its SDK retries are.
-  const budgetClock = { now: () => clock.now(), sleep: (ms: number) => sim.waits.sleep(ms) };
-  const paced = paceCalls(sim.provider, config.cloud.budgets, { clock: budgetClock, observer: metrics.budgetObserver(), logger }, batchEveryRead);
+  const paced = paceSimulatedCalls(sim.provider, sim, clock, config.cloud.budgets, { observer: metrics.budgetObserver(), logger }, batchEveryRead);
   return { cloud: paced, sim, close: () => sim.close() };
 }
 

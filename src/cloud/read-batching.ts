@@ -7,6 +7,7 @@ import { DESCRIBE_LISTENERS_BATCH, SCALABLE_TARGETS_PAGE } from './aws/limits.js
 import { batchDescribeServices } from './batching.js';
 import { isCloudError } from './errors.js';
 import type { CloudPorts, CloudProvider, ForwardRef, LoadBalancingPort, ScalableTarget, ScalingPort, TargetGroupWeight } from './ports.js';
+import { wrapOncePerRegion } from './ports-once.js';
 import { TurnBatcher } from './turn-batcher.js';
 
 type ServiceRef = { cluster: string; service: string };
@@ -70,8 +71,7 @@ function overriding<Port extends object>(port: Port, methods: Partial<Port>): Po
  */
 export function batchReads(provider: CloudProvider): CloudProvider {
   const batchers = new Map<string | undefined, { weights: ReturnType<typeof weightsBatcher>; targets: ReturnType<typeof scalableTargetsBatcher> }>();
-  return (region): CloudPorts => {
-    const ports = provider(region);
+  return wrapOncePerRegion(provider, (ports, region): CloudPorts => {
     let b = batchers.get(region);
     if (!b) {
       b = { weights: weightsBatcher(() => provider(region).lb), targets: scalableTargetsBatcher(() => provider(region).scaling) };
@@ -86,7 +86,7 @@ export function batchReads(provider: CloudProvider): CloudProvider {
         describeScalableTargets: (services) => Promise.all(services.map((s) => targets.ask(s))),
       }),
     };
-  };
+  });
 }
 
 /** Every steady-state read joined across passes: DescribeServices, weights, scalable targets. */

@@ -1,9 +1,10 @@
-// Joins reads asked for in the same turn of the event loop into one request, as batching.ts does
-// for DescribeServices: passes running at the same time each ask for their own one or two items;
-// joined, they fill one call. Each caller gets only its own answer (a copy when others asked for
-// the same item); a failed call rejects only the callers it carried. A caller only ever joins a
-// batch not yet sent, so its answer comes from a call sent after it asked: a pass that wrote and
-// then reads back never gets an answer read before its write.
+// Joins reads asked for in the same turn of the event loop into one request (DescribeServices per
+// cluster, listener weights, scalable targets, the store's reads): passes running at the same
+// time each ask for their own one or two items; joined, they fill one call. Each caller gets only
+// its own answer (a copy when others asked for the same item); a failed call rejects only the
+// callers it carried. A caller only ever joins a batch not yet sent, so its answer comes from a
+// call sent after it asked: a pass that wrote and then reads back never gets an answer read
+// before its write.
 
 /** Answers in the order of `items`; an Error in an item's place rejects only that item's callers. */
 export type SendBatch<Item, Answer> = (items: readonly Item[]) => Promise<(Answer | Error)[]>;

@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import { evaluateHealth } from '../../controllers/release/health.js';
 import { Reconciler } from '../../controllers/release/reconciler.js';
 import type { ReleaseStatus } from '../api/types.js';
-import { paceCalls, type PaceSettings } from '../cloud/budget/index.js';
+import { paceSimulatedCalls, type PaceSettings } from '../cloud/budget/index.js';
 import { batchEveryRead } from '../cloud/read-batching.js';
 import type { CloudProvider } from '../cloud/ports.js';
 import type { EventSink, RolloutEvent } from '../notify/events.js';
@@ -184,5 +184,5 @@ function pacedStageCloud<S extends StageSim>(options: StageOptions<S>, sim: S, c
   const settings = options.callBudget === true ? {} : options.callBudget || {};
   const batched = (p: CloudProvider): CloudProvider => (options.batchDescribeServices === false ? p : batchEveryRead(p));
   const observer = options.metrics?.budgetObserver();
-  return paceCalls(inner, settings, { clock: { now: () => clock.now(), sleep: (ms) => sim.waits.sleep(ms) }, ...(observer ? { observer } : {}), logger }, batched);
+  return paceSimulatedCalls(inner, sim, clock, settings, { ...(observer ? { observer } : {}), logger }, batched);
 }

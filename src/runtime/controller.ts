@@ -8,7 +8,7 @@ import type { DesiredRelease, PassAttempt, Reconciler } from '../../controllers/
 import { initialStatus, REASONS, setCondition, conditionsForPhase } from '../../controllers/release/status.js';
 import { callPriority } from '../../controllers/release/call-priority.js';
 import type { Source, SourceSnapshot } from '../sources/source.js';
-import type { LastKnownSpec, StateStore } from '../store/store.js';
+import type { LastKnownSpec, StateStore, StoredRelease } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { refusedClaims, type Refusal } from './claims.js';
 import { coalesce } from './coalesce.js';
@@ -29,7 +29,7 @@ export type QueueFactory = (handler: (key: string, attempt: PassAttempt) => Prom
 export interface ControllerOptions {
   sources: Source[];
   store: StateStore;
-  reconciler: Pick<Reconciler, 'reconcile'>;
+  reconciler: Pick<Reconciler, 'reconcile'> & Partial<Pick<Reconciler, 'forget'>>;
   clock: Clock;
   logger: Logger;
   queue: QueueFactory;
@@ -119,6 +119,33 @@ export class Controller {
     this.queue.add(name);
   }
 
+  /**
+   * Every held Release (or those `which` picks) looked at again, after a lease is taken or the
+   * state store can be written again: those with something under way (a rollout, a revert, an
+   * operation asked for, a spec not yet taken up) in the urgent lane, settled ones in the steady
+   * lane, so a rollout does not wait behind thousands of quiet looks. The stored statuses say
+   * which; when they cannot be read, every one is urgent.
+   */
+  async requeueAll(which: (name: string) => boolean = () => true): Promise<void> {
+    const names = this.names().filter(which);
+    if (names.length === 0) return;
+    let stored: Map<string, StoredRelease> | undefined;
+    try {
+      stored = await this.options.store.readReleases(names);
+    } catch (err) {
+      this.warnStore(err, 'statuses not read; every Release is looked at again as urgent');
+    }
+    for (const name of names) {
+      const held = this.held.get(name);
+      if (held) this.queue.add(name, stored ? this.laneAfterGain(name, held, stored.get(name)) : 'urgent');
+    }
+  }
+
+  private laneAfterGain(name: string, held: Held, stored: StoredRelease | undefined): Lane {
+    if (this.underWay.has(name) || held.stale || this.refused.has(name) || !stored?.status) return 'urgent';
+    return callPriority(stored.status, held.desired.generation, stored.operations.length) === 'rollout' ? 'urgent' : 'steady';
+  }
+
   /** The queue's lane for a resync: urgent while the Release's last pass left something under way. */
   laneOf(name: string): Lane {
     return this.underWay.has(name) ? 'urgent' : 'steady';
@@ -185,6 +212,7 @@ export class Controller {
         await this.recordOrFail(item.name, 'Invalid', () => this.markInvalid(item.name, item.problems ?? [], item.sourceRevision));
         this.held.delete(item.name);
         this.firstSeen.delete(item.name);
+        this.options.reconciler.forget?.(item.name);
         continue;
       }
       if (!item.release) continue;
@@ -203,6 +231,7 @@ export class Controller {
       this.firstSeen.delete(name);
       this.queue.remove(name);
       this.underWay.delete(name);
+      this.options.reconciler.forget?.(name);
       this.orphansToMark.set(name, source);
     }
     for (const [name, from] of [...this.orphansToMark]) {

@@ -1,8 +1,8 @@
 // Puts the controller's work queue behind the shards this replica holds: a Release of another
 // replica's shard is never queued, one whose shard was lost while it waited is dropped when it
 // comes up, and every pass is tracked so a shard is handed over only once its passes are done.
-// On gaining a shard, its Releases are looked at at once.
-import type { ControllerQueue, QueueFactory } from './controller.js';
+// On gaining a shard, its Releases are looked at at once (those under way first).
+import type { Controller, ControllerQueue, QueueFactory } from './controller.js';
 import type { ShardKeeper } from './shard-keeper.js';
 
 type Shards = Pick<ShardKeeper, 'owns' | 'track'>;
@@ -26,9 +26,8 @@ export function shardedQueue(factory: QueueFactory, shards: Shards): QueueFactor
 }
 
 /** Enqueues the Releases of every shard gained; those of a shard lost are dropped by the queue. */
-export function followShards(shards: Pick<ShardKeeper, 'onTransition' | 'shardOf'>, controller: { names(): string[]; enqueue(name: string): void }): () => void {
+export function followShards(shards: Pick<ShardKeeper, 'onTransition' | 'shardOf'>, controller: Pick<Controller, 'requeueAll'>): () => void {
   return shards.onTransition((t) => {
-    if (!t.gained) return;
-    for (const name of controller.names()) if (shards.shardOf(name) === t.shard) controller.enqueue(name);
+    if (t.gained) void controller.requeueAll((name) => shards.shardOf(name) === t.shard);
   });
 }

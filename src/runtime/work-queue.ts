@@ -268,7 +268,8 @@ export class WorkQueue {
     const key = this.ready[lane].values().next().value;
     if (key === undefined) return undefined;
     this.ready[lane].delete(key);
-    this.urgentInARow = lane === 'urgent' ? this.urgentInARow + 1 : 0;
+    // Counted only while steady keys wait: urgent starts with none waiting owe the steady lane nothing.
+    this.urgentInARow = lane === 'urgent' && this.ready.steady.size > 0 ? this.urgentInARow + 1 : 0;
     return key;
   }
 

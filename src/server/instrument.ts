@@ -15,11 +15,12 @@ function resultOf(err: unknown): ReconcileResultLabel {
 
 /** Wraps a reconciler for the Controller, recording every pass in `metrics`. */
 export function instrumentReconciler(
-  reconciler: Pick<Reconciler, 'reconcile'>,
+  reconciler: Pick<Reconciler, 'reconcile'> & Partial<Pick<Reconciler, 'forget'>>,
   metrics: ControllerMetrics,
   clock: Clock,
-): Pick<Reconciler, 'reconcile'> {
+): Pick<Reconciler, 'reconcile' | 'forget'> {
   return {
+    forget: (name) => reconciler.forget?.(name),
     async reconcile(desired: DesiredRelease, attempt?: PassAttempt): Promise<ReconcileResult> {
       const started = clock.now();
       try {

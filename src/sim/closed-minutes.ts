@@ -31,6 +31,14 @@ export function emptyDatapoint(): Datapoint {
   return { sampleCount: 0, sum: 0, min: Infinity, max: -Infinity };
 }
 
+/**
+ * A count's closed minute: one sample, its total. No values Map: without one (and without a mix)
+ * a datapoint's values are its min, sampleCount times, which is all a closed minute keeps of it.
+ */
+export function countDatapoint(total: number): Datapoint {
+  return { sampleCount: 1, sum: total, min: total, max: total };
+}
+
 export function addSample(dp: Datapoint, value: number, weight: number): void {
   dp.sampleCount += weight;
   dp.sum += value * weight;
@@ -47,14 +55,15 @@ export function addMix(dp: Datapoint, dist: LatencyDistribution, weight: number)
   else mix.set(dist.key, { dist, weight });
 }
 
-/** A single sample: sum, min and max are the value, its weight 1. */
-function isOneSample(dp: Datapoint): boolean {
-  return dp.sampleCount === 1 && dp.sum === dp.min && dp.min === dp.max && !dp.mix?.size && dp.values?.size === 1 && dp.values.get(dp.min) === 1;
+/** The values are `{ min: sampleCount }` (or absent, which says the same), which min and the sample count already say. */
+function valuesDerivable(dp: Datapoint): boolean {
+  if (dp.min !== dp.max || dp.mix?.size) return false;
+  return dp.values === undefined || (dp.values.size === 1 && dp.values.get(dp.min) === dp.sampleCount);
 }
 
-/** The values are `{ min: sampleCount }`, which min and the sample count already say. */
-function valuesDerivable(dp: Datapoint): boolean {
-  return dp.min === dp.max && !dp.mix?.size && dp.values?.size === 1 && dp.values.get(dp.min) === dp.sampleCount;
+/** A single sample: sum, min and max are the value, its weight 1. */
+function isOneSample(dp: Datapoint): boolean {
+  return dp.sampleCount === 1 && dp.sum === dp.min && valuesDerivable(dp);
 }
 
 export class ClosedMinutes {

@@ -4,7 +4,7 @@
 // over any period that is a multiple of 60 seconds.
 
 import { CloudError } from '../cloud/errors.js';
-import { addMix, addSample, ClosedMinutes, emptyDatapoint, MINUTE, type Datapoint } from './closed-minutes.js';
+import { addMix, addSample, ClosedMinutes, countDatapoint, emptyDatapoint, MINUTE, type Datapoint } from './closed-minutes.js';
 import { mixQuantile, type LatencyDistribution } from './latency.js';
 
 /** count: a per-minute total; gauge: one sample per tick; latency: seconds per request. */
@@ -47,9 +47,7 @@ export class Series {
       const total = this.openTotal;
       this.openTotal = 0;
       if (total <= 0 && !publishZeroCounts) return undefined;
-      const dp = emptyDatapoint();
-      addSample(dp, total, 1);
-      return dp;
+      return countDatapoint(total);
     }
     const dp = this.open;
     this.open = emptyDatapoint();

@@ -27,7 +27,7 @@ export async function observeJobTasks(
   for (const task of tasks) {
     const run = runs.find((r) => r.taskArn === task.arn);
     // Where the logs are is evidence, not a gate: a task definition that cannot be read leaves it out.
-    const td = await taskDefinitions.get(ports.ecs, task.taskDefinition).catch(() => undefined);
+    const td = await taskDefinitions.get(ports.ecs, task.taskDefinition, release.metadata.name).catch(() => undefined);
     const container = td?.containers.find((c) => c.name === jobContainer(release, run?.name, run?.hook)) ?? td?.containers[0];
     const log = container ? awsLogs(container.name, container.logConfiguration, task) : undefined;
     out[task.arn] = { task, ...(log ? { log } : {}) };

@@ -31,3 +31,18 @@ export function paceCalls(provider: CloudProvider, settings: PaceSettings | unde
   return withCallBudget(provider, budget, batchReads);
 }
 
+
+/**
+ * The budget in front of the simulated AWS (keelson run on a world, a rehearsal): its waits are
+ * the simulator's waits on the clock, as its SDK retries are, so virtual time moves past them.
+ */
+export function paceSimulatedCalls(
+  provider: CloudProvider,
+  sim: { waits: { sleep(ms: number): Promise<void> } },
+  clock: { now(): number },
+  settings: PaceSettings | undefined,
+  deps: Omit<PaceDeps, 'clock'>,
+  batchReads: BatchReads,
+): CloudProvider {
+  return paceCalls(provider, settings, { ...deps, clock: { now: () => clock.now(), sleep: (ms) => sim.waits.sleep(ms) } }, batchReads);
+}

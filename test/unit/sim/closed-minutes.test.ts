@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMix, addSample, ClosedMinutes, emptyDatapoint, MINUTE, type Datapoint } from '../../../src/sim/closed-minutes.js';
+import { addMix, addSample, ClosedMinutes, countDatapoint, emptyDatapoint, MINUTE, type Datapoint } from '../../../src/sim/closed-minutes.js';
 import { latencyDistribution } from '../../../src/sim/latency.js';
 import { MetricStore, statistic } from '../../../src/sim/metrics.js';
 import { randomStream } from '../../../src/sim/random.js';
@@ -108,6 +108,30 @@ describe('closed minutes kept in columns', () => {
     expect(closed.minuteAt(10)).toBe(15 * MINUTE);
     expect(closed.indexOf(12 * MINUTE)).toBe(10);
     expect(() => closed.append(15 * MINUTE, dp)).toThrow(RangeError);
+  });
+
+  it('take a count minute built without a values Map as the one-sample datapoint it stands for', () => {
+    const withMap = new ClosedMinutes();
+    const without = new ClosedMinutes();
+    const totals = [0, 4, 4, 9, 0, 1];
+    for (const [m, total] of totals.entries()) {
+      const dp = emptyDatapoint();
+      addSample(dp, total, 1);
+      withMap.append(m * MINUTE, dp);
+      expect(countDatapoint(total).values).toBeUndefined();
+      without.append(m * MINUTE, countDatapoint(total));
+    }
+    for (const period of [1, 2, 6]) {
+      for (let start = 0; start < totals.length; start += period) {
+        const a = emptyDatapoint();
+        const b = emptyDatapoint();
+        for (let i = start; i < Math.min(totals.length, start + period); i++) {
+          withMap.mergeInto(a, i);
+          without.mergeInto(b, i);
+        }
+        expect(b).toEqual(a);
+      }
+    }
   });
 
   it('answer queries through the metric store as before: a gauge, a count and a latency series', () => {

@@ -47,4 +47,50 @@ describe('the task-definition cache', () => {
     expect(calls()).toBe(11);
     expect(cache.size).toBe(3);
   });
+
+  it('forgets the Releases no longer served: 100 Releases, 90 removed, only the 10 keep entries (and a revision one of them shares)', async () => {
+    const { ecs, calls } = countingEcs();
+    const cache = new TaskDefinitionCache();
+    const releases = Array.from({ length: 100 }, (_, r) => `app-${r}`);
+    for (const name of releases) {
+      cache.serve(name);
+      await cache.get(ecs, `${name}:1`, name);
+      await cache.get(ecs, `${name}:2`, name);
+      // Every Release also reads a revision of a family they all share.
+      await cache.get(ecs, 'shared:1', name);
+    }
+    expect(cache.size).toBe(201);
+    for (const name of releases.slice(10)) cache.forget(name);
+    expect(cache.size).toBe(21);
+
+    // The 10 still served hit; a removed Release's revision is asked for again.
+    const before = calls();
+    for (const name of releases.slice(0, 10)) {
+      await cache.get(ecs, `${name}:1`, name);
+      await cache.get(ecs, `${name}:2`, name);
+      await cache.get(ecs, 'shared:1', name);
+    }
+    expect(calls()).toBe(before);
+    await cache.get(ecs, 'app-50:1');
+    expect(calls()).toBe(before + 1);
+    // Room is kept for the Releases served, not for those forgotten.
+    expect(cache.capacity).toBe(1_000);
+  });
+
+  it('drops a shared revision only once every Release that read it is forgotten, and keeps an entry evicted before that out of the way', async () => {
+    const { ecs } = countingEcs();
+    const cache = new TaskDefinitionCache({ minimum: 2, perRelease: 0 });
+    for (const name of ['a', 'b']) cache.serve(name);
+    await cache.get(ecs, 'base:1', 'a');
+    await cache.get(ecs, 'base:1', 'b');
+    await cache.get(ecs, 'a:1', 'a');
+    // base:1 is the least recently used now and goes when b:1 comes.
+    await cache.get(ecs, 'b:1', 'b');
+    expect(cache.size).toBe(2);
+    cache.forget('a');
+    expect(cache.size).toBe(1);
+    await cache.get(ecs, 'base:1', 'b');
+    cache.forget('b');
+    expect(cache.size).toBe(0);
+  });
 });
