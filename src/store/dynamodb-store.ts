@@ -184,6 +184,11 @@ export class DynamoStateStore implements StateStore {
     return (await this.scanSortKey(SPEC, 'spec')).map((item) => item.spec as LastKnownSpec);
   }
 
+  async readLastKnownSpec(release: string): Promise<LastKnownSpec | undefined> {
+    const out = await this.docs.send(new GetCommand({ TableName: this.options.table, Key: { pk: releaseKey(release), sk: SPEC }, ConsistentRead: true }));
+    return out.Item?.spec as LastKnownSpec | undefined;
+  }
+
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
     const counter = await this.docs.send(
       new UpdateCommand({
