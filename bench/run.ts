@@ -6,7 +6,7 @@ import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The bench modules, in the order their sections appear; each exports `bench()`. */
-const BENCHES = ['validate', 'sim', 'pickup', 'blast-radius', 'scale', 'cli-get', 'chaos'] as const;
+const BENCHES = ['validate', 'sim', 'pickup', 'blast-radius', 'scale', 'cli-get', 'store-list', 'chaos'] as const;
 
 const RESULTS = fileURLToPath(new URL('./results.md', import.meta.url));
 

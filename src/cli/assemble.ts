@@ -86,7 +86,7 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
   const storeHealth = new StoreHealth(clock);
   // Status writes are told to the dashboard's event stream and trail as they succeed.
   const statusFeed = new StatusFeed();
-  const store = statusFeed.watch(watchStore(openStateStore(config, { ...deps, ...(options.files ? { files: options.files } : {}) }), storeHealth));
+  const store = statusFeed.watch(watchStore(openStateStore(config, { ...deps, logger, ...(options.files ? { files: options.files } : {}) }), storeHealth));
   const sources: Source[] = [];
   for (const s of config.sources) sources.push(await openSource(s, config, { ...deps, logger }));
   const worldFile = config.cloud.world ?? packagePath('manifests', 'sim', 'world.yaml');

@@ -6,7 +6,7 @@ import type { AuditEntry, Release, ReleaseStatus } from '../api/types.js';
 import { refuseApproval } from '../server/approval-request.js';
 import { labelsByName } from '../server/release-labels.js';
 import { compareNames, LIST_LIMITS, parsePhases, parseSelector, selectPage, type ListedStatus, type ListView } from '../server/release-list.js';
-import { releasesByName } from '../server/release-specs.js';
+import { readSpecsOnce, releasesByName } from '../server/release-specs.js';
 import { summaryRow, TABLE_COLUMNS, type TableRow } from '../server/release-table.js';
 import { summarize, type ReleaseDetail, type ReleaseFull, type ReleaseListBody, type ReleaseSummary, type ReleaseTableBody } from '../server/releases.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
@@ -67,44 +67,58 @@ export interface ReleaseClient {
 /**
  * `approvers`: keelson.yaml's groups, to refuse an approval from outside a waiting gate's group at once.
  * `inSource`: looks the Release up in the configured sources.
+ * `inSources`: the Releases the sources hold; with `names`, the sources are read only until those are found.
  */
 export function storeClient(
   store: StateStore,
   approvers?: Readonly<Record<string, readonly string[]>>,
   inSource?: (name: string) => Promise<InSource>,
-  inSources?: () => Promise<ReadonlyMap<string, Release>>,
+  inSources?: (names?: readonly string[]) => Promise<ReadonlyMap<string, Release>>,
   by: string = localActor(),
 ): ReleaseClient {
-  /** The spec as the sources hold it; the store's last known spec for a Release no source answers for. */
-  const manifests = async (names: string[]): Promise<(name: string) => ReleaseManifest | null> => {
-    const sourced = inSources ? await inSources() : new Map<string, Release>();
-    const kept = names.some((n) => !sourced.has(n)) ? await releasesByName(store, undefined, names) : () => undefined;
+  /**
+   * The spec as the sources hold it; the store's last known spec for a Release no source answers
+   * for. `specs`: the store with its last known specs read at most once for the whole command.
+   */
+  const manifests = async (names: string[], specs: Pick<StateStore, 'listLastKnownSpecs'>): Promise<(name: string) => ReleaseManifest | null> => {
+    const sourced = inSources ? await inSources(names) : new Map<string, Release>();
+    const kept = names.some((n) => !sourced.has(n)) ? await releasesByName(specs, undefined, names) : () => undefined;
     return (name) => manifestOrNull(sourced.get(name) ?? kept(name));
   };
-  /** One read of the statuses; the last known specs are read (once) only when a selector needs labels. */
-  const select = async (filter: ListFilter = {}): Promise<Listing<ListedStatus>> => {
+  /** One Release's spec: the sources read until one holds it, else its last known spec read alone. */
+  const manifestOf = async (name: string): Promise<ReleaseManifest | null> => {
+    const sourced = inSources ? (await inSources([name])).get(name) : undefined;
+    if (sourced) return manifestOrNull(sourced);
+    const kept = store.readLastKnownSpec ? await store.readLastKnownSpec(name) : (await store.listLastKnownSpecs()).find((s) => s.release.metadata.name === name);
+    return manifestOrNull(kept?.release);
+  };
+  /** One read of the statuses; the last known specs are read (once, through `specs`) only when a selector needs labels. */
+  const select = async (filter: ListFilter = {}, specs: Pick<StateStore, 'listLastKnownSpecs'> = store): Promise<Listing<ListedStatus>> => {
     const selector = parseSelector(filter.labelSelector);
     const phases = parsePhases(filter.phases);
     const statuses = await store.listStatuses();
-    const labelsOf = selector.requirements.length > 0 ? await labelsByName(store, undefined, statuses.keys()) : () => undefined;
+    const labelsOf = selector.requirements.length > 0 ? await labelsByName(specs, undefined, statuses.keys()) : () => undefined;
     const sorted = [...statuses].map(([name, status]): ListedStatus => ({ name, status, labels: labelsOf(name) })).sort((a, b) => compareNames(a.name, b.name));
     const page = selectPage(sorted, { selector, phases, limit: Number.MAX_SAFE_INTEGER, after: undefined, view: 'full' });
     return { releases: page.items, labelsUnknown: page.labelsUnknown };
   };
   /** Each selected Release as its summary: the step count from the spec the controller last held (one read of the store); the sources are read only for Releases it kept no spec of. */
   const summaries = async (filter?: ListFilter): Promise<Listing<ReleaseSummary>> => {
-    const { releases, labelsUnknown } = await select(filter);
+    const specs = readSpecsOnce(store);
+    const { releases, labelsUnknown } = await select(filter, specs);
     const now = Date.now();
     const names = releases.map((r) => r.name);
-    const kept = await releasesByName(store, undefined, names);
-    const sourced = inSources && names.some((n) => kept(n) === undefined) ? await inSources() : new Map<string, Release>();
+    const kept = await releasesByName(specs, undefined, names);
+    const unkept = names.filter((n) => kept(n) === undefined);
+    const sourced = inSources && unkept.length > 0 ? await inSources(unkept) : new Map<string, Release>();
     const releaseOf = (name: string): Release | undefined => kept(name) ?? sourced.get(name);
     return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels, releaseOf(name))), labelsUnknown };
   };
   return {
     async list(filter) {
-      const { releases, labelsUnknown } = await select(filter);
-      const manifestOf = await manifests(releases.map((r) => r.name));
+      const specs = readSpecsOnce(store);
+      const { releases, labelsUnknown } = await select(filter, specs);
+      const manifestOf = await manifests(releases.map((r) => r.name), specs);
       return { releases: releases.map(({ name, status }) => ({ name, status, release: manifestOf(name) })), labelsUnknown };
     },
     async table(filter) {
@@ -116,8 +130,8 @@ export function storeClient(
     async detail(name) {
       const status = await store.getStatus(name);
       if (!status) return undefined;
-      const [manifestOf, pendingOperations] = await Promise.all([manifests([name]), store.listOperations(name, status.lastOperationSeq ?? 0)]);
-      return { name, status, release: manifestOf(name), pendingOperations };
+      const [release, pendingOperations] = await Promise.all([manifestOf(name), store.listOperations(name, status.lastOperationSeq ?? 0)]);
+      return { name, status, release, pendingOperations };
     },
     async request(name, kind, options) {
       const op = await store.requestOperation({

@@ -25,14 +25,20 @@ export async function releaseInSources(name: string, config: KeelsonConfig): Pro
   return complete ? 'no' : 'unknown';
 }
 
-/** Every valid Release in the configured sources, by name; a source that cannot be read is left out. */
-export async function releasesInSources(config: KeelsonConfig): Promise<Map<string, Release>> {
+/**
+ * Every valid Release in the configured sources, by name; a source that cannot be read is left out.
+ * With `names`, only those are wanted: the sources are read in order until every one is found, so
+ * one Release opens only the sources up to the one that holds it.
+ */
+export async function releasesInSources(config: KeelsonConfig, names?: readonly string[], open: typeof openSource = openSource): Promise<Map<string, Release>> {
   const found = new Map<string, Release>();
+  const wanted = names && new Set(names);
   for (const settings of config.sources) {
+    if (wanted && [...wanted].every((name) => found.has(name))) break;
     try {
-      const source = await openSource(settings, config, { clock: new RealClock(), env: process.env });
+      const source = await open(settings, config, { clock: new RealClock(), env: process.env });
       try {
-        for (const r of (await source.snapshot()).releases) if (r.release && !found.has(r.name)) found.set(r.name, r.release);
+        for (const r of (await source.snapshot()).releases) if (r.release && !found.has(r.name) && (!wanted || wanted.has(r.name))) found.set(r.name, r.release);
       } finally {
         await source.close();
       }

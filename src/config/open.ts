@@ -25,7 +25,7 @@ export interface OpenDeps {
   dynamo?: DynamoDBClient;
   /** The file system a folder state store writes through; node:fs when absent. */
   files?: StoreFileSystem;
-  /** Where sources log (a Git read in full and why, a table without its change feed). */
+  /** Where sources and the DynamoDB state store log (a Git read in full and why, a table without its change feed). */
   logger?: SourceLogger;
 }
 
@@ -90,5 +90,5 @@ export function dirLedgerFile(folder: string, config: Pick<KeelsonConfig, 'state
 
 export function openStateStore(config: Pick<KeelsonConfig, 'state' | 'cloud'>, deps: OpenDeps): StateStore {
   if (config.state.kind === 'dir') return new DirStateStore({ folder: config.state.path, ...(deps.files ? { fs: deps.files } : {}) });
-  return new DynamoStateStore({ client: deps.dynamo ?? dynamoClientFor(config.cloud), table: config.state.table, clock: deps.clock });
+  return new DynamoStateStore({ client: deps.dynamo ?? dynamoClientFor(config.cloud), table: config.state.table, clock: deps.clock, ...(deps.logger ? { logger: deps.logger } : {}) });
 }

@@ -3,7 +3,7 @@
 // "does this Release revert in time when its revision goes bad?"
 import pino from 'pino';
 import { formatDuration } from '../api/duration.js';
-import { parseReleases } from '../api/load.js';
+import { parseReleases, type ParsedFile } from '../api/load.js';
 import type { HistoryEntry, ReleaseStatus } from '../api/types.js';
 import type { RolloutEvent } from '../notify/events.js';
 import type { StateStore } from '../store/store.js';
@@ -19,6 +19,13 @@ import { applyLine, TimelinePlayer } from './timeline.js';
 export interface ManifestText {
   file: string;
   text: string;
+  /** The text already parsed (parseReleases): a rehearsal then parses nothing again. */
+  parsed?: ParsedFile;
+}
+
+/** The manifests with their text parsed, once for everything that reads them. */
+export function parseManifests(manifests: readonly ManifestText[]): (ManifestText & { parsed: ParsedFile })[] {
+  return manifests.map((m) => ({ ...m, parsed: m.parsed ?? parseReleases(m.text, m.file) }));
 }
 
 export interface RehearsalOptions {
@@ -83,7 +90,8 @@ export interface SimEventLine {
 const UNREPORTED: ReadonlySet<SimEventKind> = new Set(['task.started', 'task.stopped', 'target.health']);
 
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  checkWorldReleases(options.world, options.releases.flatMap((m) => parseReleases(m.text, m.file).releases.flatMap((d) => (d.name ? [d.name] : []))));
+  const manifests = parseManifests(options.releases);
+  checkWorldReleases(options.world, manifests.flatMap((m) => m.parsed.releases.flatMap((d) => (d.name ? [d.name] : []))));
   const source = new TimelineSource('rehearsal');
   const stage = await createStage({ world: options.world, source, http: options.http ?? true, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.store ? { store: options.store } : {}) });
   const start = stage.clock.now();
@@ -100,7 +108,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       if (line.kind === 'apply' || line.kind === 'problem') names.add(line.release);
       emit(line);
     };
-    for (const m of options.releases) for (const item of source.applyText(m.text, m.file)) report(applyLine(item, m.file));
+    for (const m of manifests) for (const item of source.applyParsed(m.parsed)) report(applyLine(item, m.file));
     const operations = { store: stage.store, controller: stage.controller, clock: stage.clock, logger: pino({ level: 'silent' }) };
     const timeline = new TimelinePlayer(options.world, {
       sim: stage.sim,

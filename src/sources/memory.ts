@@ -1,6 +1,6 @@
 // Releases held in memory: the source of rehearsals and scenario tests, where manifest changes
 // arrive on a virtual timeline rather than from files or a table.
-import { parseReleases } from '../api/load.js';
+import { parseReleases, type ParsedFile } from '../api/load.js';
 import type { Release } from '../api/types.js';
 import { specHash } from './spec-hash.js';
 import { SourceUnavailableError, type Source, type SourcedRelease, type SourceSnapshot } from './source.js';
@@ -34,7 +34,12 @@ export class MemorySource implements Source {
 
   /** Parses manifest text (validated) and applies every document; problems mark their Release. */
   applyText(text: string, file: string): SourcedRelease[] {
-    const parsed = parseReleases(text, file);
+    return this.applyParsed(parseReleases(text, file));
+  }
+
+  /** Applies every document of a file already parsed (parseReleases); problems mark their Release. */
+  applyParsed(parsed: ParsedFile): SourcedRelease[] {
+    const { file } = parsed;
     return parsed.releases.map((doc) => {
       if (doc.release && doc.problems.length === 0) return this.apply(doc.release, { file, line: doc.line });
       const name = doc.name ?? `${file}:${doc.line}`;

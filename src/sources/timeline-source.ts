@@ -2,6 +2,7 @@
 // In a rehearsal it is the only source. Under `keelson run --cloud sim:WORLD` it is added to the
 // controller's sources and the user's own sources are seen through `shadowedBy`, so a timeline
 // change wins over the user's folder without anything being written into it.
+import type { ParsedFile } from '../api/load.js';
 import type { Release } from '../api/types.js';
 import { MemorySource } from './memory.js';
 import type { Source, SourcedRelease } from './source.js';
@@ -21,8 +22,9 @@ export class TimelineSource extends MemorySource {
     return super.apply(release, location);
   }
 
-  override applyText(text: string, file: string): SourcedRelease[] {
-    const items = super.applyText(text, file);
+  // applyText goes through applyParsed too.
+  override applyParsed(parsed: ParsedFile): SourcedRelease[] {
+    const items = super.applyParsed(parsed);
     for (const item of items) {
       this.held.add(item.name);
       if (this.removed.delete(item.name)) this.shadowChanged();

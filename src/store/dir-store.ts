@@ -88,6 +88,10 @@ export class DirStateStore implements StateStore {
     await this.guard(`write the last known spec of ${name}`, () => this.fenced(fence, () => writeJsonFileAtomic(file, spec, this.files)));
   }
 
+  async readLastKnownSpec(release: string): Promise<LastKnownSpec | undefined> {
+    return this.guard(`read the last known spec of ${release}`, async () => (await readJsonFile<LastKnownSpec>(join(this.folder, 'specs', `${fileName(release)}.json`), this.files)));
+  }
+
   async listLastKnownSpecs(): Promise<LastKnownSpec[]> {
     return this.guard('list last known specs', async () => {
       const specs: LastKnownSpec[] = [];

@@ -1,5 +1,7 @@
 // State in one DynamoDB table (created by createTables), keys pk (S) + sk (S):
-//   pk release#<name>  sk status              status (M), fence (N), fenceLease (S), updatedAt (S)
+//   pk release#<name>  sk status              status (M), fence (N), fenceLease (S), updatedAt (S),
+//                                             statusFeed (S), statusChangedAt (N): the key of the
+//                                             sparse index statusChanges (dynamodb-status-feed.ts)
 //   pk release#<name>  sk spec                spec (M): the spec last held and its source; fence (N)
 //   pk release#<name>  sk opcounter           seq (N): the last operation number, an atomic counter
 //   pk release#<name>  sk op#<seq, 10 digits> one operation: kind, requestedAt, requestedBy, seq
@@ -14,7 +16,10 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { upgradeStatus } from '../api/status-upgrade.js';
 import type { ReleaseStatus } from '../api/types.js';
 import { RealClock, type Clock } from '../runtime/clock.js';
+import type { SourceLogger } from '../sources/source-log.js';
 import { batchGetAll, UnreadKeysError } from './dynamodb-batch-get.js';
+import { isMissingIndex, STATUS_FEED, statusChangesSince, statusFeedAttributes } from './dynamodb-status-feed.js';
+import { StatusListCache, type ReadStatus, type StatusListStats } from './status-list-cache.js';
 import { StaleFenceError, StoreUnavailableError, type LastKnownSpec, type Lease, type OperationRequest, type StateStore, type StoredRelease } from './store.js';
 
 export interface DynamoStateStoreOptions {
@@ -22,6 +27,10 @@ export interface DynamoStateStoreOptions {
   table: string;
   /** For updatedAt stamps; the real clock by default. */
   clock?: Clock;
+  /** Where a table without the status feed index is said (once). */
+  logger?: SourceLogger;
+  /** Lists: how long one read of the feed serves, how often a full Scan runs, the feed's overlap (STATUS_LIST_DEFAULTS). */
+  statusList?: { refreshAfterMs?: number; fullScanIntervalMs?: number; feedOverlapMs?: number };
 }
 
 type Fence = { lease: string; token: number };
@@ -33,6 +42,12 @@ const LEASE = 'lease';
 const opKey = (seq: number): string => `op#${String(seq).padStart(10, '0')}`;
 const releaseKey = (name: string): string => `release#${name}`;
 const leaseKey = (name: string): string => `lease#${name}`;
+const nameOfKey = (pk: string): string | undefined => (pk.startsWith('release#') ? pk.slice('release#'.length) : undefined);
+
+function readStatusOf(item: Record<string, unknown>): ReadStatus {
+  const changedAt = item[STATUS_FEED.stampAttribute];
+  return { status: upgradeStatus(item.status as ReleaseStatus), changedAt: typeof changedAt === 'number' ? changedAt : undefined };
+}
 
 /**
  * An item's own fence, compared only with tokens of the same lease: a Release whose lease changed
@@ -52,11 +67,31 @@ export class DynamoStateStore implements StateStore {
   readonly description: string;
   private readonly docs: DynamoDBDocumentClient;
   private readonly clock: Clock;
+  private readonly statusList: StatusListCache;
 
   constructor(private readonly options: DynamoStateStoreOptions) {
     this.description = `dynamodb:${options.table}`;
     this.docs = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.clock = options.clock ?? new RealClock();
+    this.statusList = new StatusListCache({
+      clock: this.clock,
+      description: this.description,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...options.statusList,
+      reads: {
+        scan: () => this.scanStatusItems(),
+        changesSince: async (since) => {
+          try {
+            return await statusChangesSince(this.docs, this.options.table, since, nameOfKey);
+          } catch (err) {
+            // A table made before the index existed: full Scans, as before.
+            if (isMissingIndex(err)) return undefined;
+            throw err;
+          }
+        },
+        read: (names) => this.readStatusItems(names),
+      },
+    });
   }
 
   async getStatus(release: string): Promise<ReleaseStatus | undefined> {
@@ -107,8 +142,26 @@ export class DynamoStateStore implements StateStore {
     return statuses;
   }
 
+  /**
+   * Every status, to show: kept in memory between lists and brought up to date with one Query of
+   * the status feed (and a consistent BatchGetItem of what it names) at most every refreshAfterMs,
+   * a full Scan every fullScanIntervalMs (status-list-cache.ts). This process's own writes show
+   * at once; other writers' within refreshAfterMs plus the index's lag, their deletions within
+   * fullScanIntervalMs. The objects are shared and frozen.
+   */
+  readStatuses(): Promise<ReadonlyMap<string, ReleaseStatus>> {
+    return this.statusList.list();
+  }
+
+  /** How lists were read (Scans, feed Queries, statuses read by name). */
+  statusListStats(): StatusListStats {
+    return this.statusList.stats();
+  }
+
   async putStatus(release: string, status: ReleaseStatus, fence: Fence): Promise<void> {
-    await this.fencedPut(fence, { pk: releaseKey(release), sk: STATUS, status, updatedAt: new Date(this.clock.now()).toISOString() });
+    const now = this.clock.now();
+    await this.fencedPut(fence, { pk: releaseKey(release), sk: STATUS, status, updatedAt: new Date(now).toISOString(), ...statusFeedAttributes(now) });
+    this.statusList.wrote(release, status, now);
   }
 
   async deleteStatus(release: string, fence: Fence): Promise<void> {
@@ -121,6 +174,7 @@ export class DynamoStateStore implements StateStore {
         ...itemFenceCondition(fence),
       }),
     );
+    this.statusList.deleted(release);
   }
 
   async putLastKnownSpec(spec: LastKnownSpec, fence: Fence): Promise<void> {
@@ -129,6 +183,11 @@ export class DynamoStateStore implements StateStore {
 
   async listLastKnownSpecs(): Promise<LastKnownSpec[]> {
     return (await this.scanSortKey(SPEC, 'spec')).map((item) => item.spec as LastKnownSpec);
+  }
+
+  async readLastKnownSpec(release: string): Promise<LastKnownSpec | undefined> {
+    const out = await this.docs.send(new GetCommand({ TableName: this.options.table, Key: { pk: releaseKey(release), sk: SPEC }, ConsistentRead: true }));
+    return out.Item?.spec as LastKnownSpec | undefined;
   }
 
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
@@ -238,7 +297,9 @@ export class DynamoStateStore implements StateStore {
     return leases;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.statusList.settle();
+  }
 
   /** A newer holder exists: refuse before writing (the item condition covers the write race). */
   private async checkLease(fence: Fence): Promise<void> {
@@ -281,6 +342,45 @@ export class DynamoStateStore implements StateStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  /**
+   * Every status item with its feed stamp: a consistent Scan, page after page (each page up to
+   * 1 MB; LastEvaluatedKey is the next page's ExclusiveStartKey,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Pagination).
+   */
+  private async scanStatusItems(): Promise<Map<string, ReadStatus>> {
+    const out = new Map<string, ReadStatus>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.docs.send(
+        new ScanCommand({
+          TableName: this.options.table,
+          ConsistentRead: true,
+          FilterExpression: '#sk = :sk',
+          ProjectionExpression: '#pk, #status, #at',
+          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', '#status': 'status', '#at': STATUS_FEED.stampAttribute },
+          ExpressionAttributeValues: { ':sk': STATUS },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const name = nameOfKey(String(item.pk));
+        if (name !== undefined) out.set(name, readStatusOf(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  /** The status items of these Releases, with a consistent BatchGetItem. */
+  private async readStatusItems(names: readonly string[]): Promise<Map<string, ReadStatus>> {
+    const out = new Map<string, ReadStatus>();
+    for (const item of await this.batchGet(names.map((name) => ({ pk: releaseKey(name), sk: STATUS })))) {
+      const name = nameOfKey(String(item.pk));
+      if (name !== undefined) out.set(name, readStatusOf(item));
+    }
+    return out;
   }
 
   private async fencedWrite(fence: Fence, command: PutCommand | DeleteCommand): Promise<void> {

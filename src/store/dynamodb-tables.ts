@@ -2,6 +2,8 @@
 //   source table: partition key `name` (S); index `changes`:
 //                 `changeFeed` (S) + `changedAt` (N)            — see src/sources/dynamodb-changes.ts
 //   state table:  partition key `pk` (S), sort key `sk` (S)     — see src/store/dynamodb-store.ts
+//                 index `statusChanges`:
+//                 `statusFeed` (S) + `statusChangedAt` (N)      — see src/store/dynamodb-status-feed.ts
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -11,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { RealClock, type Clock } from '../runtime/clock.js';
 import { CHANGE_FEED } from '../sources/dynamodb-changes.js';
+import { STATUS_FEED } from './dynamodb-status-feed.js';
 
 export interface TableNames {
   /** Releases (the DynamoDB source). */
@@ -53,6 +56,19 @@ export function stateTableDefinition(name: string): CreateTableCommandInput {
     AttributeDefinitions: [
       { AttributeName: 'pk', AttributeType: 'S' },
       { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: STATUS_FEED.feedAttribute, AttributeType: 'S' },
+      { AttributeName: STATUS_FEED.stampAttribute, AttributeType: 'N' },
+    ],
+    // Sparse: only status items carry the feed attributes. Keys only: the items are read consistently.
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: STATUS_FEED.indexName,
+        KeySchema: [
+          { AttributeName: STATUS_FEED.feedAttribute, KeyType: 'HASH' },
+          { AttributeName: STATUS_FEED.stampAttribute, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ],
     BillingMode: 'PAY_PER_REQUEST',
   };

@@ -61,6 +61,11 @@ export class MemoryStateStore implements StateStore {
     return [...this.specs.values()].map((s) => structuredClone(s));
   }
 
+  async readLastKnownSpec(release: string): Promise<LastKnownSpec | undefined> {
+    const spec = this.specs.get(release);
+    return spec && structuredClone(spec);
+  }
+
   async requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest> {
     const list = this.operations.get(op.release) ?? [];
     const seq = (list.at(-1)?.seq ?? 0) + 1;

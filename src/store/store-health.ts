@@ -103,6 +103,7 @@ export function watchStore(store: StateStore, health: StoreHealth): StateStore {
     deleteStatus: (release, fence) => write(() => store.deleteStatus(release, fence)),
     putLastKnownSpec: (spec, fence) => write(() => store.putLastKnownSpec(spec, fence)),
     listLastKnownSpecs: () => read(() => store.listLastKnownSpecs()),
+    ...(store.readLastKnownSpec ? { readLastKnownSpec: (release: string) => read(() => store.readLastKnownSpec!(release)) } : {}),
     requestOperation: (op: Omit<OperationRequest, 'seq'>) => write(() => store.requestOperation(op)),
     listOperations: (release, afterSeq) => read(() => store.listOperations(release, afterSeq)),
     // Answered either way, the store took the lease's lock (or conditional write): it is writable.

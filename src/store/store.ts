@@ -91,6 +91,8 @@ export interface StatusStore {
   /** Written when a Release's spec changes (not on every pass); fenced like status. */
   putLastKnownSpec(spec: LastKnownSpec, fence: { lease: string; token: number }): Promise<void>;
   listLastKnownSpecs(): Promise<LastKnownSpec[]>;
+  /** One Release's last known spec, read alone; stores without it are read with listLastKnownSpecs(). */
+  readLastKnownSpec?(release: string): Promise<LastKnownSpec | undefined>;
 
   /** Appends an operation and returns it with its sequence number. */
   requestOperation(op: Omit<OperationRequest, 'seq'>): Promise<OperationRequest>;

@@ -34,7 +34,7 @@ export function registerDemo(program: Command): void {
         import('node:crypto'),
       ]);
       const world = await loadWorld(packagePath('manifests', 'sim', 'world.yaml'));
-      const releases = (await readManifests([packagePath('manifests', 'examples')])).map((m) => ({ ...m, file: relative(process.cwd(), m.file) }));
+      const releases = await readManifests([packagePath('manifests', 'examples')], (file) => relative(process.cwd(), file));
       const pauseMs = (Number(options.seconds) * 1000) / (DEMO_LENGTH_MS / STEP_MS);
       const realClock = new RealClock();
       let server: RunningHttpServer | undefined;

@@ -44,7 +44,13 @@ export function registerRehearse(program: Command): void {
     });
 }
 
-export async function readManifests(paths: string[]): Promise<ManifestText[]> {
+/** The manifests of files and folders, each parsed once here for the rehearsal and the table alike. */
+export async function readManifests(paths: string[], fileName: (file: string) => string = (file) => file): Promise<ManifestText[]> {
+  const { parseManifests } = await import('../../rehearse/rehearse.js');
+  return parseManifests((await readManifestTexts(paths)).map((m) => ({ ...m, file: fileName(m.file) })));
+}
+
+async function readManifestTexts(paths: string[]): Promise<ManifestText[]> {
   const out: ManifestText[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -65,6 +71,6 @@ export async function readManifests(paths: string[]): Promise<ManifestText[]> {
 export async function manifestsByName(manifests: readonly ManifestText[]): Promise<Map<string, Release>> {
   const { parseReleases } = await import('../../api/load.js');
   const out = new Map<string, Release>();
-  for (const m of manifests) for (const r of parseReleases(m.text, m.file).releases) if (r.release) out.set(r.release.metadata.name, r.release);
+  for (const m of manifests) for (const r of (m.parsed ?? parseReleases(m.text, m.file)).releases) if (r.release) out.set(r.release.metadata.name, r.release);
   return out;
 }

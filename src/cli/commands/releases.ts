@@ -27,7 +27,7 @@ export async function openClient(options: CommonOptions): Promise<ReleaseClient>
     openStateStore(config, { clock: new RealClock(), env }),
     config.approvers,
     (name) => releaseInSources(name, config),
-    () => releasesInSources(config),
+    (names) => releasesInSources(config, names),
   );
 }
 

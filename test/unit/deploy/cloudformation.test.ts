@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { branches, parseTemplate, walk } from './cfn.js';
 import type { Json, Template } from './cfn.js';
-import { sourceTableDefinition } from '../../../src/store/dynamodb-tables.js';
+import { sourceTableDefinition, stateTableDefinition } from '../../../src/store/dynamodb-tables.js';
 
 const template: Template = parseTemplate(
   readFileSync(new URL('../../../manifests/deploy/keelson.cloudformation.yaml', import.meta.url), 'utf8'),
@@ -47,8 +47,14 @@ const SCOPES: Record<string, Json[]> = {
   ...Object.fromEntries(
     KEELSON_CALLS.dynamodb!.map((call) => [
       `dynamodb:${call}`,
-      // The index is the Releases table's change feed, which the source polls with Query.
-      [{ 'Fn::GetAtt': ['ReleasesTable', 'Arn'] }, { 'Fn::Sub': '${ReleasesTable.Arn}/index/changes' }, { 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+      // The indexes are the change feeds: the Releases table's, which the source polls, and the
+      // state table's, which the Release list reads.
+      [
+        { 'Fn::GetAtt': ['ReleasesTable', 'Arn'] },
+        { 'Fn::Sub': '${ReleasesTable.Arn}/index/changes' },
+        { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        { 'Fn::Sub': '${StateTable.Arn}/index/statusChanges' },
+      ],
     ]),
   ),
 };
@@ -311,16 +317,10 @@ describe('the CloudFormation template that deploys keelson', () => {
     const releases = sourceTableDefinition('x');
     expect(keySchema('ReleasesTable')).toEqual({ attributes: releases.AttributeDefinitions, keys: releases.KeySchema });
     expect(resource('ReleasesTable').Properties.GlobalSecondaryIndexes).toEqual(releases.GlobalSecondaryIndexes);
-    expect(keySchema('StateTable')).toEqual({
-      attributes: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      keys: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    });
+    // The state table likewise: its keys and its status feed index.
+    const state = stateTableDefinition('x');
+    expect(keySchema('StateTable')).toEqual({ attributes: state.AttributeDefinitions, keys: state.KeySchema });
+    expect(resource('StateTable').Properties.GlobalSecondaryIndexes).toEqual(state.GlobalSecondaryIndexes);
     for (const table of ['ReleasesTable', 'StateTable']) {
       const props = resource(table).Properties;
       expect(props.BillingMode, table).toBe('PAY_PER_REQUEST');

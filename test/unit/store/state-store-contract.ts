@@ -109,6 +109,17 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect((await store.listLastKnownSpecs()).find((s) => s.release.metadata.name === 'web')?.generation).toBe(3);
     });
 
+    it('reads one Release\'s last known spec alone, as the list holds it', async () => {
+      const store = await open();
+      const fence = { lease: 'controller', token: (await store.acquire('controller', 'a', 15_000, 0))!.token };
+      const release = { apiVersion: 'keelson.dev/v1alpha1' as const, kind: 'Release' as const, metadata: { name: 'apps/web' }, spec: { cluster: 'prod', revision: { taskDefinition: 'web:4' }, strategy: { rolling: { service: 'web' } } } };
+      await store.putLastKnownSpec({ source: 'dir:releases', release, generation: 4, sourceRevision: 'dir@4' }, fence);
+      await store.putLastKnownSpec({ source: 'dir:releases', release: { ...release, metadata: { name: 'api' } }, generation: 1, sourceRevision: 'dir@1' }, fence);
+      expect(store.readLastKnownSpec).toBeDefined();
+      expect(await store.readLastKnownSpec!('apps/web')).toEqual({ source: 'dir:releases', release, generation: 4, sourceRevision: 'dir@4' });
+      expect(await store.readLastKnownSpec!('nobody')).toBeUndefined();
+    });
+
     it('numbers operations per Release in order and lists those after a sequence number', async () => {
       const store = await open();
       const first = await store.requestOperation({ release: 'web', kind: 'promote', requestedAt: 1, requestedBy: 'ada' });
