@@ -4,9 +4,7 @@
 // Release), taken only while this replica also holds the shard-count lease under `shards=1`, so
 // a controller without sharding and sharded replicas never act at the same moment.
 import { LeaseKeeper, type LeaseLostReason } from '../store/lease-keeper.js';
-import type { LeaseStore } from '../store/store.js';
-import type { Clock } from './clock.js';
-import { ShardKeeper, type ShardMap, type ShardTransition, type ShardTransitionReason, type ShardView } from './shard-keeper.js';
+import { ShardKeeper, type ShardKeeperOptions, type ShardMap, type ShardTransition, type ShardTransitionReason, type ShardView } from './shard-keeper.js';
 import { shardCountHolder, shardCountLeaseName } from './shard-of.js';
 
 export interface Ownership {
@@ -32,16 +30,8 @@ export interface Ownership {
   readonly lastError: unknown;
 }
 
-export interface OwnershipOptions {
-  store: LeaseStore;
-  clock: Clock;
-  holder: string;
-  /** leaderElection.lease */
-  lease: string;
-  shards: number;
-  ttlMs: number;
-  renewEveryMs?: number;
-}
+/** The shard keeper's options: with `shards` 1 they describe the plain lease. */
+export type OwnershipOptions = Omit<ShardKeeperOptions, 'marginMs'>;
 
 export function createOwnership(options: OwnershipOptions): Ownership {
   return options.shards > 1 ? new ShardKeeper(options) : new PlainOwnership(options);

@@ -13,6 +13,7 @@ import { readSpecsOnce, releasesByName, type ReleaseOf } from './release-specs.j
 import { parsePhases, parseSelector, passes, ListParameterError, type ReleaseFilter } from './release-list.js';
 import { summarize, type ReleaseSummary } from './releases.js';
 import { ReleaseTrail } from './release-trail.js';
+import { readAllStatuses } from '../store/read-statuses.js';
 import type { StatusChange } from './status-feed.js';
 
 export const EVENT_STREAM_LIMITS = {
@@ -225,9 +226,10 @@ export class EventHub {
 
   /** Without a feed: read every status and tell what changed since the last read. */
   private async poll(): Promise<void> {
-    let statuses: Map<string, ReleaseStatus>;
+    let statuses: ReadonlyMap<string, ReleaseStatus>;
     try {
-      statuses = await this.options.store.listStatuses();
+      // Read to compare only: the store's shared objects, or its list kept fresh by a change feed (DynamoDB).
+      statuses = await readAllStatuses(this.options.store);
     } catch (err) {
       this.options.logger.warn({ code: errorCode(err), err: err instanceof Error ? err.message : String(err) }, 'event stream: the state store could not be read');
       this.metrics?.dropped.inc({ reason: 'store_unread' });

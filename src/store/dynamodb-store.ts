@@ -322,9 +322,14 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  /** Every item of one sort key (one kind of record), across scan pages: its pk and `attribute`. */
-  private async scanSortKey(sk: string, attribute: string): Promise<Record<string, unknown>[]> {
+  /**
+   * Every item of one sort key (one kind of record): its pk and `attributes`, by a consistent Scan
+   * page after page (each page up to 1 MB; LastEvaluatedKey is the next page's ExclusiveStartKey,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Pagination).
+   */
+  private async scanSortKey(sk: string, ...attributes: string[]): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
+    const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.docs.send(
@@ -332,8 +337,8 @@ export class DynamoStateStore implements StateStore {
           TableName: this.options.table,
           ConsistentRead: true,
           FilterExpression: '#sk = :sk',
-          ProjectionExpression: '#pk, #attr',
-          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', '#attr': attribute },
+          ProjectionExpression: ['#pk', ...Object.keys(names)].join(', '),
+          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', ...names },
           ExpressionAttributeValues: { ':sk': sk },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
@@ -344,32 +349,13 @@ export class DynamoStateStore implements StateStore {
     return items;
   }
 
-  /**
-   * Every status item with its feed stamp: a consistent Scan, page after page (each page up to
-   * 1 MB; LastEvaluatedKey is the next page's ExclusiveStartKey,
-   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Pagination).
-   */
+  /** Every status item with its feed stamp. */
   private async scanStatusItems(): Promise<Map<string, ReadStatus>> {
     const out = new Map<string, ReadStatus>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.docs.send(
-        new ScanCommand({
-          TableName: this.options.table,
-          ConsistentRead: true,
-          FilterExpression: '#sk = :sk',
-          ProjectionExpression: '#pk, #status, #at',
-          ExpressionAttributeNames: { '#sk': 'sk', '#pk': 'pk', '#status': 'status', '#at': STATUS_FEED.stampAttribute },
-          ExpressionAttributeValues: { ':sk': STATUS },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const name = nameOfKey(String(item.pk));
-        if (name !== undefined) out.set(name, readStatusOf(item));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of await this.scanSortKey(STATUS, 'status', STATUS_FEED.stampAttribute)) {
+      const name = nameOfKey(String(item.pk));
+      if (name !== undefined) out.set(name, readStatusOf(item));
+    }
     return out;
   }
 
