@@ -8,20 +8,34 @@ import type { ControllerHandle } from './http.js';
 
 export type ReleaseOf = (name: string) => Release | undefined;
 
-export async function releasesByName(store: Pick<StatusStore, 'listLastKnownSpecs'>, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<ReleaseOf> {
+export type SpecStore = Pick<StatusStore, 'listLastKnownSpecs' | 'readLastKnownSpec'>;
+
+/**
+ * Up to this many Releases the controller does not hold (Orphaned ones, gone from their source)
+ * have their last known specs read one by one; more are read all at once. On DynamoDB a read of
+ * them all is a Scan of every kept spec, which a list should not pay for a handful of orphans.
+ */
+export const SPECS_READ_BY_NAME_AT_MOST = 20;
+
+/** The last known specs of `missing`, by name where the store can and they are few, else all of them. */
+export async function keptSpecsOf(store: SpecStore, missing: readonly string[]): Promise<ReadonlyMap<string, Release>> {
+  const known = new Map<string, Release>();
+  if (store.readLastKnownSpec && missing.length <= SPECS_READ_BY_NAME_AT_MOST) {
+    const specs = await Promise.all(missing.map((name) => store.readLastKnownSpec!(name)));
+    for (const spec of specs) if (spec) known.set(spec.release.metadata.name, spec.release);
+    return known;
+  }
+  for (const spec of await store.listLastKnownSpecs()) known.set(spec.release.metadata.name, spec.release);
+  return known;
+}
+
+export async function releasesByName(store: SpecStore, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<ReleaseOf> {
   const held: ReleaseOf = (name) => controller?.release?.(name);
   // A Release the controller holds is answered by it alone: no store read for one it cannot show.
   const isHeld = (name: string): boolean => held(name) !== undefined || controller?.labels?.(name) !== undefined;
-  let complete = true;
-  for (const name of names) {
-    if (!isHeld(name)) {
-      complete = false;
-      break;
-    }
-  }
-  if (complete) return held;
-  const known = new Map<string, Release>();
-  for (const spec of await store.listLastKnownSpecs()) known.set(spec.release.metadata.name, spec.release);
+  const missing = [...names].filter((name) => !isHeld(name));
+  if (missing.length === 0) return held;
+  const known = await keptSpecsOf(store, missing);
   return (name) => held(name) ?? known.get(name);
 }
 
@@ -35,8 +49,21 @@ export function detailView(query: URLSearchParams): 'status' | 'full' {
   return views[0];
 }
 
-/** The store with its last known specs read at most once: the labels and the specs of one list share the read. */
-export function readSpecsOnce(store: Pick<StatusStore, 'listLastKnownSpecs'>): Pick<StatusStore, 'listLastKnownSpecs'> {
+/** The store with its last known specs read at most once (and each by name at most once): the labels and the specs of one list share the reads. */
+export function readSpecsOnce(store: SpecStore): SpecStore {
   let specs: ReturnType<StatusStore['listLastKnownSpecs']> | undefined;
-  return { listLastKnownSpecs: () => (specs ??= store.listLastKnownSpecs()) };
+  const byName = new Map<string, ReturnType<NonNullable<StatusStore['readLastKnownSpec']>>>();
+  const readOne = store.readLastKnownSpec?.bind(store);
+  return {
+    listLastKnownSpecs: () => (specs ??= store.listLastKnownSpecs()),
+    ...(readOne
+      ? {
+          readLastKnownSpec: (name: string) => {
+            let read = byName.get(name);
+            if (!read) byName.set(name, (read = readOne(name)));
+            return read;
+          },
+        }
+      : {}),
+  };
 }

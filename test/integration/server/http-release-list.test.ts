@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Release, ReleaseStatus } from '../../../src/api/types.js';
 import type { ReleaseFull, ReleaseListBody, ReleaseSummary } from '../../../src/server/releases.js';
+import { SPECS_READ_BY_NAME_AT_MOST } from '../../../src/server/release-specs.js';
 import { LEASE, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -87,6 +88,42 @@ describe('GET /api/v1/releases: status in the list', () => {
     expect((await list('?labelSelector=!legacy')).releases).toHaveLength(300);
     // The memory store lends its own frozen statuses to the list: read once, nothing copied.
     expect(calls).toEqual({ listStatuses: 0, readStatuses: 1, getStatus: 0, listLastKnownSpecs: 0 });
+  });
+
+  it('reads the kept specs of a few Releases gone from their source by name, and of many at once', async () => {
+    h = await startHarness();
+    const lease = await h.store.acquire(LEASE, 'test', 60_000, h.clock.now());
+    const fence = { lease: LEASE, token: lease!.token };
+    const orphan = (i: number): string => `gone-${String(i).padStart(2, '0')}`;
+    for (let i = 0; i < 200; i++) {
+      const name = `svc-${String(i).padStart(4, '0')}`;
+      await h.putStatus(name, healthy(name));
+      h.held.push(name);
+      h.labels[name] = { team: 'aep' };
+    }
+    const orphans = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        await h.putStatus(orphan(i), { phase: 'Orphaned' as ReleaseStatus['phase'] });
+        await h.store.putLastKnownSpec({ source: 'dir:releases', generation: 1, sourceRevision: 'r1', release: { metadata: { name: orphan(i), labels: { team: 'gone' } } } as Release }, fence);
+      }
+    };
+    const calls = { listLastKnownSpecs: 0, readLastKnownSpec: 0 };
+    for (const method of Object.keys(calls) as (keyof typeof calls)[]) {
+      const original = h.store[method].bind(h.store) as (...args: unknown[]) => Promise<unknown>;
+      (h.store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        calls[method]++;
+        return original(...args);
+      };
+    }
+    await orphans(3);
+    const few = await list('?labelSelector=team%3Dgone&limit=5000');
+    expect(few.releases.map((r) => r.name)).toEqual([orphan(0), orphan(1), orphan(2)]);
+    // Labels and steps of one list share the reads: each orphan's spec is read once, by name.
+    expect(calls).toEqual({ listLastKnownSpecs: 0, readLastKnownSpec: 3 });
+    await orphans(SPECS_READ_BY_NAME_AT_MOST + 1);
+    calls.readLastKnownSpec = 0;
+    expect((await list('?labelSelector=team%3Dgone&limit=5000')).releases).toHaveLength(SPECS_READ_BY_NAME_AT_MOST + 1);
+    expect(calls).toEqual({ listLastKnownSpecs: 1, readLastKnownSpec: 0 });
   });
 });
 
