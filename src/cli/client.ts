@@ -6,9 +6,9 @@ import type { AuditEntry, Release, ReleaseStatus } from '../api/types.js';
 import { refuseApproval } from '../server/approval-request.js';
 import { labelsByName } from '../server/release-labels.js';
 import { compareNames, LIST_LIMITS, parsePhases, parseSelector, selectPage, type ListedStatus, type ListView } from '../server/release-list.js';
-import { readSpecsOnce, releasesByName } from '../server/release-specs.js';
-import { summaryRow, TABLE_COLUMNS, type TableRow } from '../server/release-table.js';
-import { summarize, type ReleaseDetail, type ReleaseFull, type ReleaseListBody, type ReleaseSummary, type ReleaseTableBody } from '../server/releases.js';
+import { keptSpecsOf, readSpecsOnce, releasesByName } from '../server/release-specs.js';
+import { statusRow, summaryRow, TABLE_COLUMNS, type ReleaseTableBody, type TableRow } from '../server/release-table.js';
+import { stepCount, type ReleaseDetail, type ReleaseFull, type ReleaseListBody, type ReleaseSummary } from '../server/releases.js';
 import type { OperationRequest, StateStore } from '../store/store.js';
 import type { NamedStatus } from './format.js';
 import { httpGet } from './http-get.js';
@@ -89,8 +89,7 @@ export function storeClient(
   const manifestOf = async (name: string): Promise<ReleaseManifest | null> => {
     const sourced = inSources ? (await inSources([name])).get(name) : undefined;
     if (sourced) return manifestOrNull(sourced);
-    const kept = store.readLastKnownSpec ? await store.readLastKnownSpec(name) : (await store.listLastKnownSpecs()).find((s) => s.release.metadata.name === name);
-    return manifestOrNull(kept?.release);
+    return manifestOrNull((await keptSpecsOf(store, [name])).get(name));
   };
   /** One read of the statuses; the last known specs are read (once, through `specs`) only when a selector needs labels. */
   const select = async (filter: ListFilter = {}, specs: Pick<StateStore, 'listLastKnownSpecs'> = store): Promise<Listing<ListedStatus>> => {
@@ -102,18 +101,6 @@ export function storeClient(
     const page = selectPage(sorted, { selector, phases, limit: Number.MAX_SAFE_INTEGER, after: undefined, view: 'full' });
     return { releases: page.items, labelsUnknown: page.labelsUnknown };
   };
-  /** Each selected Release as its summary: the step count from the spec the controller last held (one read of the store); the sources are read only for Releases it kept no spec of. */
-  const summaries = async (filter?: ListFilter): Promise<Listing<ReleaseSummary>> => {
-    const specs = readSpecsOnce(store);
-    const { releases, labelsUnknown } = await select(filter, specs);
-    const now = Date.now();
-    const names = releases.map((r) => r.name);
-    const kept = await releasesByName(specs, undefined, names);
-    const unkept = names.filter((n) => kept(n) === undefined);
-    const sourced = inSources && unkept.length > 0 ? await inSources(unkept) : new Map<string, Release>();
-    const releaseOf = (name: string): Release | undefined => kept(name) ?? sourced.get(name);
-    return { releases: releases.map(({ name, status, labels }) => summarize(name, status, now, labels, releaseOf(name))), labelsUnknown };
-  };
   return {
     async list(filter) {
       const specs = readSpecsOnce(store);
@@ -122,9 +109,16 @@ export function storeClient(
       return { releases: releases.map(({ name, status }) => ({ name, status, release: manifestOf(name) })), labelsUnknown };
     },
     async table(filter) {
-      const { releases, labelsUnknown } = await summaries(filter);
+      // The step count comes from the spec the controller last held (one read of the store); the
+      // sources are read only for Releases it kept no spec of.
+      const specs = readSpecsOnce(store);
+      const { releases, labelsUnknown } = await select(filter, specs);
+      const names = releases.map((r) => r.name);
+      const kept = await releasesByName(specs, undefined, names);
+      const unkept = names.filter((n) => kept(n) === undefined);
+      const sourced = inSources && unkept.length > 0 ? await inSources(unkept) : new Map<string, Release>();
       const now = Date.now();
-      return { columns: TABLE_COLUMNS, rows: releases.map((r) => summaryRow(r, now)), labelsUnknown };
+      return { columns: TABLE_COLUMNS, rows: releases.map(({ name, status }) => statusRow(name, status, stepCount(kept(name) ?? sourced.get(name)), now)), labelsUnknown };
     },
     get: (name) => store.getStatus(name),
     async detail(name) {

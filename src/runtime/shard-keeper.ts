@@ -211,13 +211,14 @@ export class ShardKeeper {
     this.running = false;
     this.timer?.();
     this.timer = undefined;
-    const slots = [...this.held.values()];
+    // The leases are taken before the slots forget them: drop() leaves release() nothing to give up.
+    const given = [...this.held.values(), ...(this.slot ? [this.slot] : [])].map((slot) => ({ slot, lease: slot.lease }));
     for (const shard of [...this.held.keys()]) this.drop(shard, 'stopped');
-    const member = this.slot;
     this.slot = undefined;
     this.count.drop();
-    for (const slot of [...slots, ...(member ? [member] : [])]) {
-      await slot.release();
+    for (const { slot, lease } of given) {
+      if (!lease) continue;
+      await slot.release(lease);
       if (slot.lastError) this.lastError = slot.lastError;
     }
   }

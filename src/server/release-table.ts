@@ -34,7 +34,8 @@ function ageLabel(firstAt: number, now: number): string {
 }
 
 /**
- * The row of a summary (what the list's `view=summary` and the CLI's store reads give). AGE is
+ * The row of a summary (what the list's `view=summary` gives, read from a server too old for
+ * `view=table`). AGE is
  * counted on the clock the summary was made with (its lastTransitionTime + ageSeconds), `now`
  * only when it says nothing: a simulated world's clock may run ahead of the reader's.
  */
@@ -59,16 +60,38 @@ interface CachedRow {
  */
 const rowsOfFrozen = new WeakMap<ReleaseStatus, CachedRow>();
 
+/** Every cell of a Release's row but AGE, and when its first condition changed (NaN: never). */
+function statusCells(name: string, status: ReleaseStatus, steps: number | null): { cells: string[]; firstAt: number } {
+  const first = transitionsOf(status).first;
+  return {
+    cells: [name, status.phase, stepLabel(status.currentStepIndex, steps), weightsLabel(status.weights), revisionsLabel(status.stableRevision, status.desiredRevision, status.blockedRevision)],
+    firstAt: first === null ? NaN : Date.parse(first),
+  };
+}
+
+/** A Release's row from its status, AGE at `now`. */
+export function statusRow(name: string, status: ReleaseStatus, steps: number | null, now: number): TableRow {
+  const { cells, firstAt } = statusCells(name, status, steps);
+  return [...cells, ageLabel(firstAt, now)];
+}
+
 /** The JSON of one Release's row, as the server sends it in `rows`. */
 export function tableRowJson(name: string, status: ReleaseStatus, steps: number | null, now: number): string {
   let row = rowsOfFrozen.get(status);
   if (!row || row.name !== name || row.steps !== steps) {
-    const cells = [name, status.phase, stepLabel(status.currentStepIndex, steps), weightsLabel(status.weights), revisionsLabel(status.stableRevision, status.desiredRevision, status.blockedRevision)];
-    const first = transitionsOf(status).first;
-    row = { name, steps, head: `${JSON.stringify(cells).slice(0, -1)},`, firstAt: first === null ? NaN : Date.parse(first) };
+    const { cells, firstAt } = statusCells(name, status, steps);
+    row = { name, steps, head: `${JSON.stringify(cells).slice(0, -1)},`, firstAt };
     if (Object.isFrozen(status)) rowsOfFrozen.set(status, row);
   }
   return `${row.head}${JSON.stringify(ageLabel(row.firstAt, now))}]`;
+}
+
+/** One page of GET /api/v1/releases?view=table: the `keelson get` table, a row of cells (strings) per Release. */
+export interface ReleaseTableBody {
+  columns: string[];
+  rows: string[][];
+  continue?: string;
+  labelsUnknown?: string[];
 }
 
 /** The table as lines: a header, then one line per row, columns two spaces apart, no trailing blanks. */

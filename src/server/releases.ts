@@ -45,14 +45,6 @@ export interface ReleaseListBody<T = ReleaseSummary> {
   labelsUnknown?: string[];
 }
 
-/** One page of GET /api/v1/releases?view=table: the `keelson get` table, a row of cells (strings) per Release. */
-export interface ReleaseTableBody {
-  columns: string[];
-  rows: string[][];
-  continue?: string;
-  labelsUnknown?: string[];
-}
-
 export interface ReleaseDetail {
   name: string;
   status: ReleaseStatus;

@@ -119,7 +119,11 @@ export class LeaseKeeper {
       this.lastError = undefined;
       this.failures = 0;
       if (!this.running) {
-        if (result.kind === 'won' || result.kind === 'renewed') await this.slot.release();
+        // Stopped while this attempt was under way: what it won is given up as stop() would have.
+        if (result.kind === 'won' || result.kind === 'renewed') {
+          if (this.options.releaseOnStop !== false) await this.slot.release();
+          else this.slot.drop();
+        }
         return;
       }
       if (result.kind === 'won' || result.kind === 'renewed') this.keep(result.lease, result.kind === 'won');

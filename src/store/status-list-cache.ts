@@ -72,8 +72,12 @@ export class StatusListCache {
   private lastFeedQueryAt: number | undefined;
   private refreshing: Promise<void> | undefined;
   private backgroundScan: Promise<void> | undefined;
-  /** The table has no feed index: every refresh is a full Scan (said once). */
-  private feedMissing = false;
+  /**
+   * When a feed Query last found no index: until a full-Scan interval has passed, every refresh is
+   * a full Scan (said once an interval); then the feed is tried again (an index may have been added,
+   * or been still building).
+   */
+  private feedMissingAt: number | undefined;
   /** The last background Scan failed: the next list scans itself, so the failure is seen. */
   private scanOwed = false;
   private readonly counts: StatusListStats = { fullScans: 0, feedQueries: 0, statusesRead: 0 };
@@ -119,14 +123,19 @@ export class StatusListCache {
 
   private async refreshOnce(): Promise<void> {
     const now = this.options.clock.now();
-    if (this.lastFullScanAt === undefined || this.feedMissing || this.scanOwed) {
-      if (this.lastReadAt !== undefined && this.feedMissing && now - this.lastReadAt < this.refreshAfter()) return;
+    const feedMissing = this.feedMissingAt !== undefined && now - this.feedMissingAt < this.fullScanInterval();
+    if (this.lastFullScanAt === undefined || feedMissing || this.scanOwed) {
+      if (this.lastReadAt !== undefined && feedMissing && now - this.lastReadAt < this.refreshAfter()) return;
       await this.fullScan(now);
       return;
     }
     if (this.lastReadAt !== undefined && now - this.lastReadAt < this.refreshAfter()) return;
     await this.readFeed(now);
-    if (!this.feedMissing && now - this.lastFullScanAt >= (this.options.fullScanIntervalMs ?? STATUS_LIST_DEFAULTS.fullScanIntervalMs)) this.scanInBackground(now);
+    if (this.feedMissingAt === undefined && now - this.lastFullScanAt >= this.fullScanInterval()) this.scanInBackground(now);
+  }
+
+  private fullScanInterval(): number {
+    return this.options.fullScanIntervalMs ?? STATUS_LIST_DEFAULTS.fullScanIntervalMs;
   }
 
   private refreshAfter(): number {
@@ -166,7 +175,7 @@ export class StatusListCache {
     const overlap = this.options.feedOverlapMs ?? STATUS_LIST_DEFAULTS.feedOverlapMs;
     const entries = await this.options.reads.changesSince((this.lastFeedQueryAt ?? now) - overlap);
     if (entries === undefined) {
-      this.feedMissing = true;
+      this.feedMissingAt = now;
       this.log().warn(
         { store: this.options.description, code: 'StatusFeedMissing' },
         'the state table has no "statusChanges" index; every list reads every status (see docs/configuration.md)',
@@ -175,6 +184,7 @@ export class StatusListCache {
       return;
     }
     this.counts.feedQueries++;
+    this.feedMissingAt = undefined;
     const stale = new Set<string>();
     for (const entry of entries) if (this.held.get(entry.name)?.changedAt !== entry.changedAt) stale.add(entry.name);
     if (stale.size > 0) {

@@ -104,7 +104,7 @@ describe('GET /api/v1/releases: status in the list', () => {
     const orphans = async (count: number): Promise<void> => {
       for (let i = 0; i < count; i++) {
         await h.putStatus(orphan(i), { phase: 'Orphaned' as ReleaseStatus['phase'] });
-        await h.store.putLastKnownSpec({ source: 'dir:releases', generation: 1, sourceRevision: 'r1', release: { metadata: { name: orphan(i), labels: { team: 'gone' } } } as Release }, fence);
+        await h.store.putLastKnownSpec({ source: 'dir:releases', generation: 1, sourceRevision: 'r1', release: { metadata: { name: orphan(i), labels: { team: 'gone' } } } as unknown as Release }, fence);
       }
     };
     const calls = { listLastKnownSpecs: 0, readLastKnownSpec: 0 };

@@ -158,6 +158,20 @@ describe('ShardKeeper', () => {
     expect(a.heldShards()).toEqual([0, 1, 2, 3]);
   });
 
+  it('gives its shard leases back when stopped, so another replica takes them at its next round, not at expiry', async () => {
+    const { keeper: a } = keeper('a');
+    await a.start();
+    expect(a.heldShards()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const { keeper: b } = keeper('b');
+    await b.start();
+    await clock.advance(5_000);
+    expect(b.heldShards()).toEqual([4, 5, 6, 7]);
+    await a.stop();
+    for (const shard of [0, 1, 2, 3]) expect(await store.read(shardLeaseName('keelson', shard)), `shard ${shard}`).toBeUndefined();
+    await clock.advance(5_000);
+    expect(b.heldShards()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('leaves a replica beyond the shard count standing by', async () => {
     const ks = ['a', 'b', 'c'].map((h) => keeper(h, 2).keeper);
     for (const k of ks) await k.start();

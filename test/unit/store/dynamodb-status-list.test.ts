@@ -135,6 +135,11 @@ describe('DynamoStateStore.readStatuses', () => {
     }
     expect(warnings).toEqual([expect.objectContaining({ code: 'StatusFeedMissing', store: `dynamodb:${table}` })]);
     expect(reader.statusListStats()).toMatchObject({ fullScans: 4, feedQueries: 0 });
+    // An index may be added (or have been still building): the feed is tried again once a full-Scan interval has passed.
+    await clock.advance(STATUS_LIST_DEFAULTS.fullScanIntervalMs);
+    await reader.readStatuses();
+    expect(warnings).toHaveLength(2);
+    expect(reader.statusListStats()).toMatchObject({ fullScans: 5, feedQueries: 0 });
   });
 
   it('lists statuses written before the feed existed (no stamp) and keeps them until they are written again', async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/runtime/clock.js';
 import { DirStateStore } from '../../../src/store/dir-store.js';
 import { LeaseKeeper } from '../../../src/store/lease-keeper.js';
+import { MemoryStateStore } from '../../../src/store/memory.js';
 import { StaleFenceError, type Lease, type LeaseStore } from '../../../src/store/store.js';
 import { runTimersUntil, untilIo } from '../../helpers/clock.js';
 import { FaultyFileSystem } from '../../helpers/faulty-fs.js';
@@ -64,6 +65,41 @@ afterEach(async () => {
 });
 
 describe('LeaseKeeper', () => {
+  it('with releaseOnStop off, keeps the lease in the store when stopped while a renewal is under way', async () => {
+    // A lease several replicas renew under one holder (the shard-count lease): one of them stopping
+    // must not give it up for the others.
+    let landRenewal!: () => void;
+    let entered!: () => void;
+    const inRenewal = new Promise<void>((resolve) => (entered = resolve));
+    let gate: Promise<void> | undefined = undefined;
+    // In memory: every call settles within a few turns, so the test can see the renewal through.
+    const memory = new MemoryStateStore();
+    const held: LeaseStore = {
+      acquire: async (...args) => {
+        if (gate) {
+          entered();
+          await gate;
+        }
+        return memory.acquire(...args);
+      },
+      release: (lease) => memory.release(lease),
+      read: (name) => memory.read(name),
+    };
+    const k = new LeaseKeeper({ store: held, clock, holder: 'shards=1', name: 'count', ttlMs: 15_000, releaseOnStop: false });
+    keepers.push(k);
+    await k.start();
+    expect(k.isLeader).toBe(true);
+    gate = new Promise<void>((resolve) => (landRenewal = resolve));
+    const renewal = clock.advance(5_000);
+    await inRenewal;
+    const stopped = k.stop();
+    landRenewal();
+    await Promise.all([renewal, stopped]);
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect((await memory.read('count'))?.holder).toBe('shards=1');
+    expect((await memory.read('count'))!.expiresAt).toBeGreaterThan(clock.now());
+  });
+
   it('acquires the lease, renews it every ttl/3 and stays leader while renewals land', async () => {
     const { keeper: a, events } = keeper('a');
     await a.start();
