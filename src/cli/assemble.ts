@@ -20,8 +20,7 @@ import { Notifier } from '../notify/notifier.js';
 import { TimelinePlayer, playOnClock } from '../rehearse/timeline.js';
 import { RealClock, ScaledClock, type Clock } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
-import { createOwnership, PlainOwnership, type Ownership } from '../runtime/ownership.js';
-import type { ShardKeeper } from '../runtime/shard-keeper.js';
+import { createOwnership, type Ownership } from '../runtime/ownership.js';
 import { followShards, shardedQueue } from '../runtime/sharded-queue.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http.js';
@@ -39,7 +38,6 @@ import type { GitSource } from '../sources/git.js';
 import type { Source } from '../sources/source.js';
 import { shadowedBy, TimelineSource } from '../sources/timeline-source.js';
 import { withSourceDefaults } from '../sources/source-defaults.js';
-import type { LeaseKeeper } from '../store/lease-keeper.js';
 import type { StoreFileSystem } from '../store/store-fs.js';
 import { StoreHealth, watchStore } from '../store/store-health.js';
 import type { StateStore } from '../store/store.js';
@@ -53,10 +51,6 @@ export interface Running {
   store: StateStore;
   /** What this replica may act on: the plain lease, or its shards when sharding.shards > 1. */
   ownership: Ownership;
-  /** The plain lease, without sharding. */
-  lease?: LeaseKeeper;
-  /** The shard leases this replica keeps, when sharding.shards > 1 (the plain lease is then never taken). */
-  shards?: ShardKeeper;
   logger: Logger;
   /** Stops taking work, finishes what is in flight, gives the lease up; false if it ran out of time. */
   shutdown(): Promise<boolean>;
@@ -197,7 +191,6 @@ export async function assemble(config: KeelsonConfig, options: AssembleOptions):
     server,
     store,
     ownership,
-    ...(ownership instanceof PlainOwnership ? { lease: ownership.lease } : { shards: ownership as ShardKeeper }),
     logger,
     shutdown: () =>
       gracefulShutdown(
