@@ -229,7 +229,7 @@ export class ShardKeeper {
       const seen = await this.readAll();
       nextIn = Math.min(nextIn, await this.keepShardCount(seen));
       nextIn = Math.min(nextIn, await this.keepMembership(seen));
-      await this.renewHeld();
+      await this.renewHeld(seen);
       this.standingDown = this.standingDown ?? this.unshardedHolder(seen);
       if (this.running) nextIn = Math.min(nextIn, await this.balance(seen));
       this.lastError = undefined;
@@ -261,7 +261,7 @@ export class ShardKeeper {
 
   /** Renews or takes the shard-count lease; ms until another count's hold on it expires. */
   private async keepShardCount(seen: Map<string, Lease>): Promise<number> {
-    const result = answered(await this.count.attempt(this.options.clock.now()));
+    const result = answered(await this.count.attempt(this.options.clock.now(), seen.get(this.count.name) ?? null));
     if (result.kind === 'won' || result.kind === 'renewed') {
       this.standingDown = undefined;
       return this.renewEveryMs;
@@ -286,7 +286,7 @@ export class ShardKeeper {
     if (name && this.slot?.name !== name) this.slot = this.newSlot(name, this.tag);
     if (!name) this.slot = undefined;
     if (this.slot) {
-      const result = answered(await this.slot.attempt(this.options.clock.now()));
+      const result = answered(await this.slot.attempt(this.options.clock.now(), seen.get(this.slot.name) ?? null));
       if (result.kind === 'failed') throw result.error;
       if (!this.slot.lease) this.slot = undefined;
       else if (!this.running) {
@@ -312,10 +312,10 @@ export class ShardKeeper {
   }
 
   /** Renews every shard held; one not answered is kept until its expiry, the others renewed still. */
-  private async renewHeld(): Promise<void> {
+  private async renewHeld(seen: Map<string, Lease>): Promise<void> {
     let failure: unknown;
     for (const [shard, slot] of [...this.held]) {
-      const result = answered(await slot.attempt(this.options.clock.now()));
+      const result = answered(await slot.attempt(this.options.clock.now(), seen.get(slot.name) ?? null));
       if (result.kind === 'failed') failure ??= result.error;
       else if (result.kind === 'taken') this.drop(shard, 'taken');
       else if (result.kind === 'won') {
@@ -357,7 +357,7 @@ export class ShardKeeper {
         continue;
       }
       const slot = this.newSlot(name, this.options.holder);
-      const result = answered(await slot.attempt(now));
+      const result = answered(await slot.attempt(now, current ?? null));
       if (result.kind === 'failed') throw result.error;
       if (!slot.lease) continue;
       if (!this.running) {

@@ -229,24 +229,30 @@ export class DynamoStateStore implements StateStore {
     return ops;
   }
 
-  async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease | undefined> {
-    const current = await this.read(name);
+  async acquire(name: string, holder: string, ttlMs: number, now: number, seen?: Lease | null): Promise<Lease | undefined> {
+    // A lease a shard round has just read in its BatchGetItem is not read again: the Put below is
+    // conditioned on it as read, so one changed since makes this attempt fail, never act on it.
+    const current = seen === undefined ? await this.read(name) : (seen ?? undefined);
     const expiresAt = now + ttlMs;
     const free = !current || current.holder === '' || current.expiresAt <= now;
     if (current && current.holder !== holder && !free) return undefined;
     const token = current && current.holder === holder ? current.token : (current?.token ?? 0) + 1;
     const lease: Lease = { name, holder, token, expiresAt };
     try {
-      // Conditioned on the lease being exactly as read: of two racing standbys, one wins.
+      // Conditioned on the lease being as read: of two racing standbys, one wins. Taking it from
+      // another holder also needs its expiry unchanged: a holder that renewed since keeps it. (A
+      // renewal checks holder and token only: replicas renewing one shared lease, the shard-count
+      // lease, all succeed.)
+      const takeover = current !== undefined && current.holder !== holder;
       await this.docs.send(
         new PutCommand({
           TableName: this.options.table,
           Item: { pk: leaseKey(name), sk: LEASE, ...lease },
           ...(current
             ? {
-                ConditionExpression: '#holder = :holder AND #token = :token',
-                ExpressionAttributeNames: { '#holder': 'holder', '#token': 'token' },
-                ExpressionAttributeValues: { ':holder': current.holder, ':token': current.token },
+                ConditionExpression: `#holder = :holder AND #token = :token${takeover ? ' AND #expiresAt = :expiresAt' : ''}`,
+                ExpressionAttributeNames: { '#holder': 'holder', '#token': 'token', ...(takeover ? { '#expiresAt': 'expiresAt' } : {}) },
+                ExpressionAttributeValues: { ':holder': current.holder, ':token': current.token, ...(takeover ? { ':expiresAt': current.expiresAt } : {}) },
               }
             : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }),
         }),

@@ -57,13 +57,13 @@ export class LeaseSlot {
     return lease.expiresAt - (this.options.marginMs ?? 0);
   }
 
-  /** One acquire-or-renew; `now` is read when the call is made. */
-  async attempt(now: number): Promise<LeaseAttempt> {
+  /** One acquire-or-renew; `now` is read when the call is made; `seen` as LeaseStore.acquire takes it. */
+  async attempt(now: number, seen?: Lease | null): Promise<LeaseAttempt> {
     const { store, name, holder, ttlMs } = this.options;
     const before = this.current;
     let lease: Lease | undefined;
     try {
-      lease = await store.acquire(name, holder, ttlMs, now);
+      lease = await store.acquire(name, holder, ttlMs, now, seen);
     } catch (error) {
       this.lastError = error;
       if (!isStoreUnavailable(error)) return { kind: 'failed', error };

@@ -107,7 +107,7 @@ export function watchStore(store: StateStore, health: StoreHealth): StateStore {
     requestOperation: (op: Omit<OperationRequest, 'seq'>) => write(() => store.requestOperation(op)),
     listOperations: (release, afterSeq) => read(() => store.listOperations(release, afterSeq)),
     // Answered either way, the store took the lease's lock (or conditional write): it is writable.
-    acquire: (name, holder, ttlMs, now) => write(() => store.acquire(name, holder, ttlMs, now)),
+    acquire: (name, holder, ttlMs, now, seen) => write(() => store.acquire(name, holder, ttlMs, now, seen)),
     release: (lease: Lease) => write(() => store.release(lease)),
     read: (name) => read(() => store.read(name)),
     ...(store.readLeases ? { readLeases: (names: readonly string[]) => read(() => store.readLeases!(names)) } : {}),

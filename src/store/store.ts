@@ -102,7 +102,11 @@ export interface StatusStore {
 
 export interface LeaseStore {
   /** Takes the lease if free or expired (a new token), renews it if already held by holder. */
-  acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease | undefined>;
+  /**
+   * `seen`: the lease as just read in a batch (null: no such lease), so a store that would read it
+   * first need not; the write is still conditioned on it, so a stale one only fails this attempt.
+   */
+  acquire(name: string, holder: string, ttlMs: number, now: number, seen?: Lease | null): Promise<Lease | undefined>;
   /** Gives the lease up so a standby can take it at once. */
   release(lease: Lease): Promise<void>;
   read(name: string): Promise<Lease | undefined>;

@@ -48,6 +48,23 @@ describe('DynamoStateStore with two controllers', () => {
     expect((await a.getStatus('web'))?.phase).toBe('Healthy');
   });
 
+  it('takes a lease as a batch saw it only if it is still so: a stale sight fails the attempt, never wins', async () => {
+    const table = await newTable();
+    const a = new DynamoStateStore({ client: dynamo.client, table });
+    const b = new DynamoStateStore({ client: dynamo.newClient(), table });
+    // a saw no lease, but b took it since.
+    const bLease = (await b.acquire('shard-0', 'b', 15_000, 0))!;
+    expect(await a.acquire('shard-0', 'a', 15_000, 1_000, null)).toBeUndefined();
+    // a saw b's lease expired, but b renewed it since (same token, a later expiry): b keeps it.
+    const renewed = (await b.acquire('shard-0', 'b', 15_000, 14_000))!;
+    expect(await a.acquire('shard-0', 'a', 15_000, 16_000, bLease)).toBeUndefined();
+    expect((await a.read('shard-0'))?.holder).toBe('b');
+    // Expired as a saw it and still so: a takes it, and b's renewal on its stale sight then fails.
+    expect(await a.acquire('shard-0', 'a', 15_000, 30_000, renewed)).toMatchObject({ holder: 'a', token: bLease.token + 1 });
+    expect(await b.acquire('shard-0', 'b', 15_000, 31_000, renewed)).toBeUndefined();
+    expect((await b.read('shard-0'))?.holder).toBe('a');
+  });
+
   it('refuses by the item\'s own fence a status write older than the one stored', async () => {
     const table = await newTable();
     const store = new DynamoStateStore({ client: dynamo.client, table });

@@ -75,12 +75,12 @@ describe('LeaseKeeper', () => {
     // In memory: every call settles within a few turns, so the test can see the renewal through.
     const memory = new MemoryStateStore();
     const held: LeaseStore = {
-      acquire: async (...args) => {
+      acquire: async (name, holder, ttlMs, now) => {
         if (gate) {
           entered();
           await gate;
         }
-        return memory.acquire(...args);
+        return memory.acquire(name, holder, ttlMs, now);
       },
       release: (lease) => memory.release(lease),
       read: (name) => memory.read(name),
