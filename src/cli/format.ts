@@ -2,8 +2,8 @@
 import { formatDuration } from '../api/duration.js';
 import type { ReleaseManifest } from '../api/manifest.js';
 import type { ApprovalsStatus, ReleaseStatus } from '../api/types.js';
-import { stepLabel, summaryRow, TABLE_COLUMNS, tableLines } from '../server/release-table.js';
-import { stepCount, summarize, type ReleaseSummary } from '../server/releases.js';
+import { statusRow, stepLabel, TABLE_COLUMNS, tableLines } from '../server/release-table.js';
+import { stepCount } from '../server/releases.js';
 import type { OperationRequest } from '../store/store.js';
 import { colourLines, gateLines, stepLines } from './rollout-format.js';
 import { evidenceLines } from './wait-verdict.js';
@@ -15,18 +15,11 @@ export interface NamedStatus {
   release?: ReleaseManifest | null;
 }
 
+/** The `get` table of these Releases, AGE at `now`. */
 export function formatTable(rows: NamedStatus[], now: number): string {
-  return formatSummaryTable(
-    rows.map(({ name, status, release }) => summarize(name, status, now, undefined, release)),
-    now,
-  );
-}
-
-/** The `get` table from the list's summaries (what GET /api/v1/releases answers). */
-export function formatSummaryTable(rows: ReleaseSummary[], now: number): string {
   return tableLines(
     TABLE_COLUMNS,
-    rows.map((row) => summaryRow(row, now)),
+    rows.map(({ name, status, release }) => statusRow(name, status, stepCount(release), now)),
   ).join('\n');
 }
 

@@ -8,7 +8,7 @@ import { inScope, isScoped, rolesOf, type Identity, type ReleaseFacts, type Role
 import type { Authenticator } from './authenticate.js';
 import { HttpApiError, type HttpErrorCode } from './errors.js';
 import type { ControllerHandle } from './http.js';
-import { labelsByName } from './release-labels.js';
+import { labelsByName } from './release-specs.js';
 
 const CONFIGURE_HINT =
   'no API token or identity is configured; start keelson with KEELSON_API_TOKEN set, or configure http.auth in keelson.yaml, to allow operations over HTTP';

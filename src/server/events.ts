@@ -8,8 +8,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ReleaseStatus } from '../api/types.js';
 import { HttpApiError } from './errors.js';
 import type { HttpServerOptions } from './http.js';
-import { labelsByName } from './release-labels.js';
-import { readSpecsOnce, releasesByName, type ReleaseOf } from './release-specs.js';
+import { specsByName, type LabelsOf, type ReleaseOf } from './release-specs.js';
 import { parsePhases, parseSelector, passes, ListParameterError, type ReleaseFilter } from './release-list.js';
 import { summarize, type ReleaseSummary } from './releases.js';
 import { ReleaseTrail } from './release-trail.js';
@@ -68,7 +67,8 @@ export class EventHub {
   private heartbeat: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
   /** Last seen status of each Release, when polling (JSON, to compare). */
-  private polled: Map<string, string> | undefined;
+  /** Each status as last polled. */
+  private polled: Map<string, ReleaseStatus> | undefined;
   private readonly unsubscribe: (() => void) | undefined;
   private readonly metrics: { open: Gauge; dropped: Counter<'reason'> } | undefined;
 
@@ -133,13 +133,15 @@ export class EventHub {
     const changes = [...this.pending];
     this.pending.clear();
     if (changes.length === 0) return;
-    let labelsOf: (name: string) => Readonly<Record<string, string>> | undefined = () => undefined;
+    let labelsOf: LabelsOf = () => undefined;
     let releaseOf: ReleaseOf = () => undefined;
     try {
-      // Labels and specs (the step count of a row, as in the list) share one read of the store.
-      const names = changes.map(([name]) => name);
-      const specs = readSpecsOnce(this.options.store);
-      [labelsOf, releaseOf] = await Promise.all([labelsByName(specs, this.options.controller, names), releasesByName(specs, this.options.controller, names)]);
+      // Labels and specs (the step count of a row, as in the list) come from one read of the store.
+      ({ labelsOf, releaseOf } = await specsByName(
+        this.options.store,
+        this.options.controller,
+        changes.map(([name]) => name),
+      ));
     } catch (err) {
       // Rows go out without labels rather than not at all; a label filter then leaves them out.
       this.options.logger.warn({ code: errorCode(err), err: err instanceof Error ? err.message : String(err) }, 'event stream: labels could not be read');
@@ -238,9 +240,11 @@ export class EventHub {
     const before = this.polled;
     this.polled = new Map();
     for (const [name, status] of statuses) {
-      const text = JSON.stringify(status);
-      this.polled.set(name, text);
-      if (before && before.get(name) !== text) this.changed({ name, status });
+      this.polled.set(name, status);
+      if (!before) continue;
+      // The store lends its own frozen objects: the same object is unchanged, and only another one is compared.
+      const was = before.get(name);
+      if (was !== status && (!was || JSON.stringify(was) !== JSON.stringify(status))) this.changed({ name, status });
     }
     for (const name of before?.keys() ?? []) if (!statuses.has(name)) this.changed({ name, status: undefined });
   }

@@ -1,6 +1,7 @@
-// Where the API finds a Release's spec: the one the controller holds, else the last known spec
-// the store kept (a Release gone from its source, or an API serving the store alone). The store is
-// read once per request, and only when the controller cannot answer for every name.
+// Where the API finds a Release's spec and labels: the ones the controller holds, else the last
+// known spec the store kept (a Release gone from its source, or an API serving the store alone).
+// The store is read once per request (by name when only a few are missing), and only when the
+// controller cannot answer for every name.
 import type { Release } from '../api/types.js';
 import type { StatusStore } from '../store/store.js';
 import { HttpApiError } from './errors.js';
@@ -29,14 +30,28 @@ export async function keptSpecsOf(store: SpecStore, missing: readonly string[]):
   return known;
 }
 
-export async function releasesByName(store: SpecStore, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<ReleaseOf> {
-  const held: ReleaseOf = (name) => controller?.release?.(name);
+export type LabelsOf = (name: string) => Readonly<Record<string, string>> | undefined;
+
+/** The labels and the spec of each named Release, from the controller and one read of the store's kept specs for those it does not hold. */
+export async function specsByName(store: SpecStore, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<{ labelsOf: LabelsOf; releaseOf: ReleaseOf }> {
+  const heldLabels: LabelsOf = (name) => controller?.labels?.(name);
+  const heldRelease: ReleaseOf = (name) => controller?.release?.(name);
   // A Release the controller holds is answered by it alone: no store read for one it cannot show.
-  const isHeld = (name: string): boolean => held(name) !== undefined || controller?.labels?.(name) !== undefined;
-  const missing = [...names].filter((name) => !isHeld(name));
-  if (missing.length === 0) return held;
+  const missing = [...names].filter((name) => heldLabels(name) === undefined && heldRelease(name) === undefined);
+  if (missing.length === 0) return { labelsOf: heldLabels, releaseOf: heldRelease };
   const known = await keptSpecsOf(store, missing);
-  return (name) => held(name) ?? known.get(name);
+  return {
+    labelsOf: (name) => heldLabels(name) ?? (known.has(name) ? (known.get(name)!.metadata.labels ?? {}) : undefined),
+    releaseOf: (name) => heldRelease(name) ?? known.get(name),
+  };
+}
+
+export async function releasesByName(store: SpecStore, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<ReleaseOf> {
+  return (await specsByName(store, controller, names)).releaseOf;
+}
+
+export async function labelsByName(store: SpecStore, controller: ControllerHandle | undefined, names: Iterable<string>): Promise<LabelsOf> {
+  return (await specsByName(store, controller, names)).labelsOf;
 }
 
 /** GET /api/v1/releases/{name}: `view=full` adds the manifest; anything else is refused, never ignored. */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { RealClock } from '../../runtime/clock.js';
 import { ListParameterError, parsePhases, parseSelector } from '../../server/release-list.js';
-import { summaryRow, TABLE_COLUMNS, tableLines, type TableRow } from '../../server/release-table.js';
-import { summarize } from '../../server/releases.js';
+import { statusRow, TABLE_COLUMNS, tableLines, type TableRow } from '../../server/release-table.js';
+import { stepCount } from '../../server/releases.js';
 import { readDemoServer } from '../demo-server.js';
 import { httpClient, storeClient, type ListFilter, type ReleaseClient, type ReleaseView } from '../client.js';
 import { formatDescribe, type NamedStatus } from '../format.js';
@@ -108,7 +108,7 @@ async function getFrame(client: ReleaseClient, name: string | undefined, output:
   if (name) {
     const view = await client.detail(name);
     if (!view) return { frame: undefined, note: '' };
-    if (output === 'table') return { frame: tableFrame(TABLE_COLUMNS, [summaryRow(summarize(name, view.status, now, undefined, view.release), now)]), note: '' };
+    if (output === 'table') return { frame: tableFrame(TABLE_COLUMNS, [statusRow(name, view.status, stepCount(view.release), now)]), note: '' };
     return { frame: objectFrame([view], output, await serializer(output), true, watching), note: noteSpecsUnknown([view]) };
   }
   if (output === 'table') {
