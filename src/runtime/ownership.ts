@@ -3,7 +3,7 @@
 // ShardKeeper; without, the plain lease `<lease>` as the one-shard case (shard 0 holds every
 // Release), taken only while this replica also holds the shard-count lease under `shards=1`, so
 // a controller without sharding and sharded replicas never act at the same moment.
-import { LeaseKeeper, type LeaseLostReason } from '../store/lease-keeper.js';
+import { LeaseKeeper } from '../store/lease-keeper.js';
 import { ShardKeeper, type ShardKeeperOptions, type ShardMap, type ShardTransition, type ShardTransitionReason, type ShardView } from './shard-keeper.js';
 import { shardCountHolder, shardCountLeaseName } from './shard-of.js';
 
@@ -37,13 +37,11 @@ export function createOwnership(options: OwnershipOptions): Ownership {
   return options.shards > 1 ? new ShardKeeper(options) : new PlainOwnership(options);
 }
 
-const lostReason = (reason: LeaseLostReason): ShardTransitionReason => reason;
-
 /** One lease for every Release: the one-shard case. */
-export class PlainOwnership implements Ownership {
+class PlainOwnership implements Ownership {
   readonly shards = 1;
   /** The plain lease `<lease>`, as without sharding. */
-  readonly lease: LeaseKeeper;
+  private readonly lease: LeaseKeeper;
   private readonly count: LeaseKeeper;
   private readonly listeners = new Set<(t: ShardTransition) => void>();
   private owned = false;
@@ -65,11 +63,11 @@ export class PlainOwnership implements Ownership {
     this.count.onLost((reason) => {
       // Taken: another shard count holds it now.
       if (reason === 'taken') this.countRefused = true;
-      this.update(reason === 'taken' ? 'conflict' : lostReason(reason));
+      this.update(reason === 'taken' ? 'conflict' : reason);
       void this.lease.stop();
     });
     this.lease.onAcquired(() => this.update('acquired'));
-    this.lease.onLost((reason) => this.update(lostReason(reason)));
+    this.lease.onLost((reason) => this.update(reason));
   }
 
   get settled(): boolean {
