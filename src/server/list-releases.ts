@@ -22,7 +22,7 @@ export function listQueryOf(params: URLSearchParams): ListQuery {
 type ListOptions = Pick<HttpServerOptions, 'store' | 'controller' | 'clock'>;
 
 /** For a reader whose roles are scoped: the Releases it may see (others are left out of the list, unnamed). */
-export type Visible = (names: Iterable<string>) => Promise<(name: string) => boolean>;
+type Visible = (names: Iterable<string>) => Promise<(name: string) => boolean>;
 
 interface Selected {
   query: ListQuery;
